@@ -1,0 +1,6 @@
+# Pascal (Free Pascal 3.2.2, Debian bookworm).
+ARG BASE=verdict/base:latest
+FROM ${BASE}
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fp-compiler fp-units-rtl \
+ && rm -rf /var/lib/apt/lists/* /usr/share/doc /usr/share/man /usr/share/info

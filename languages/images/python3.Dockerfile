@@ -1,0 +1,6 @@
+# Python 3 (CPython 3.11, Debian bookworm).
+ARG BASE=verdict/base:latest
+FROM ${BASE}
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 \
+ && rm -rf /var/lib/apt/lists/* /usr/share/doc /usr/share/man /usr/share/info

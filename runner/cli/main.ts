@@ -1,0 +1,178 @@
+// The `verdict` command line: run a file, list languages, check the machine, build images.
+// Exit status: 0 when the command was carried out (whatever the program's verdict), 2 for bad usage
+// (unknown language, missing or oversized file), 3 when no sandbox could be made (Internal Error).
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Runner } from '../runner';
+import { languageById, languageForFile, loadLanguages } from '../languages';
+import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB, type RunResult } from '../spec';
+import { SandboxUnavailable, UsageError } from '../errors';
+import { probeLanguages } from '../probe';
+import { buildImages, type RootfsSource } from '../images/build';
+import { connectDocker, assertDockerReachable } from '../sandbox/docker';
+import { runDoctor } from './doctor';
+import { ProgressDisplay } from './progress';
+
+const EXIT_USAGE = 2;
+const EXIT_INTERNAL = 3;
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number.');
+  return n;
+}
+
+function readUserFile(file: string, what: string, max: number): string {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new UsageError(`${what} ${file} is not a file.`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${what} ${file} does not exist (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}).`);
+  }
+  if (size > max) throw new UsageError(`${what} ${file} is ${(size / MiB).toFixed(1)} MiB; the limit is ${max / MiB} MiB.`);
+  return readFileSync(file, 'utf8');
+}
+
+function formatMemory(kb: number): string {
+  return kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`;
+}
+
+export function verdictLine(r: RunResult): string {
+  const mark = r.status === 'Accepted' ? '✔' : '✘';
+  const parts = [`${mark} ${r.status}`, `${r.timeMs} ms CPU`, `${r.wallMs} ms wall`, formatMemory(r.memoryKb)];
+  if (r.status === 'Compile Error') return `${mark} ${r.status}${r.compile ? ` · ${r.compile.timeMs} ms` : ''}`;
+  if (r.status === 'Internal Error') return `${mark} ${r.status}: ${r.message ?? ''}`;
+  return parts.join(' · ') + (r.status !== 'Accepted' && r.message ? `\n  ${r.message}` : '');
+}
+
+async function withRunner<T>(body: (runner: Runner) => Promise<T>): Promise<T> {
+  // A CLI process serves one command: keep no spare containers warm behind it.
+  const runner = await Runner.create({ pool: { idlePerShape: 0, idleTimeoutMs: 0 } });
+  try {
+    return await body(runner);
+  } finally {
+    await runner.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('verdict')
+    .description('Run and judge untrusted code in a hardened sandbox.')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('run')
+    .description('Compile (if needed) and run a source file in the sandbox.')
+    .argument('<file>', 'source file; its extension picks the language unless --lang is given')
+    .argument('[args...]', 'arguments passed to the program')
+    .option('--lang <id>', 'language id (see `verdict languages`)')
+    .option('--stdin <file>', 'file given to the program as standard input')
+    .option('--time-limit <ms>', 'CPU time limit in milliseconds', positiveInt)
+    .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
+    .option('--json', 'print the result object as JSON on stdout')
+    .action(async (file: string, args: string[], opts: { lang?: string; stdin?: string; timeLimit?: number; memoryLimit?: number; json?: boolean }) => {
+      const languages = loadLanguages();
+      const language = opts.lang ? languageById(languages, opts.lang) : languageForFile(languages, file);
+      const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
+      const stdin = opts.stdin ? readUserFile(opts.stdin, 'Input file', MAX_STDIN_BYTES) : '';
+      const limits = { ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}), ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}) };
+      const result = await withRunner((runner) =>
+        runner.run({ language: language.id, files: [{ name: path.basename(file), content }], stdin, args, limits }),
+      );
+      if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      else {
+        if (result.compile && result.compile.output.trim()) process.stderr.write(result.compile.output.replace(/\n?$/, '\n'));
+        process.stdout.write(result.stdout);
+        if (result.stdoutTruncated) process.stdout.write('\n[stdout truncated]\n');
+        process.stderr.write(result.stderr);
+        if (result.stderrTruncated) process.stderr.write('\n[stderr truncated]\n');
+        process.stderr.write(verdictLine(result) + '\n');
+      }
+      if (result.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
+    });
+
+  program
+    .command('languages')
+    .description('List the languages usable on this machine, with versions, by probing their images.')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const languages = [...loadLanguages().values()];
+      const probes = await withRunner((runner) => probeLanguages(runner, languages));
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(probes, null, 2) + '\n');
+        return;
+      }
+      const rows = probes.map((p) => [p.id, p.usable ? '✔' : '✘', p.name, p.usable ? (p.version ?? '') : (p.problem ?? '')]);
+      const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+      for (const r of rows) process.stdout.write(r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ') + '\n');
+      if (probes.some((p) => !p.usable)) process.stdout.write('\nBuild missing images with `verdict images build`.\n');
+    });
+
+  program
+    .command('doctor')
+    .description('Check Docker, cgroups, seccomp, the runtime, images and languages; say how to fix each problem.')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const ok = await runDoctor(opts.json ?? false);
+      if (!ok) process.exitCode = 1;
+    });
+
+  const images = program.command('images').description('Manage the sandbox images.');
+  images
+    .command('build')
+    .description('Build the base and language images (cached by content: unchanged recipes are skipped).')
+    .argument('[ids...]', 'language ids (default: all)')
+    .addOption(
+      new Option('--rootfs <source>', 'where the Debian root file system comes from')
+        .choices(['auto', 'pull', 'debootstrap'])
+        .default(process.env.VERDICT_ROOTFS ?? 'auto'),
+    )
+    .option('--mirror <url>', 'Debian mirror for debootstrap', process.env.VERDICT_DEBIAN_MIRROR)
+    .action(async (ids: string[], opts: { rootfs: RootfsSource; mirror?: string }) => {
+      const all = loadLanguages();
+      const selected = ids.length ? ids.map((id) => languageById(all, id)) : [...all.values()];
+      const docker = connectDocker();
+      await assertDockerReachable(docker);
+      const display = new ProgressDisplay();
+      try {
+        const built = await buildImages(docker, selected, {
+          rootfs: opts.rootfs,
+          ...(opts.mirror ? { debianMirror: opts.mirror } : {}),
+          onProgress: (e) => display.update(e),
+        });
+        display.stop();
+        const fresh = built.filter((b) => b.status === 'built');
+        process.stderr.write(`Images ready: ${built.length} (${fresh.length} built, ${built.length - fresh.length} cached).\n`);
+      } finally {
+        display.stop();
+      }
+    });
+
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has printed the problem already; help and --version are not errors.
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
+    } else if (err instanceof UsageError) {
+      process.stderr.write(`verdict: ${err.message}\n`);
+      process.exitCode = EXIT_USAGE;
+    } else if (err instanceof SandboxUnavailable) {
+      process.stderr.write(`verdict: ${err.message}\n`);
+      process.exitCode = EXIT_INTERNAL;
+    } else {
+      process.stderr.write(`verdict: ${(err as Error).stack ?? err}\n`);
+      process.exitCode = 1;
+    }
+  }
+}

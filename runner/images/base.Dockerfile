@@ -1,0 +1,12 @@
+# The base of every language image: the Debian root file system (pulled, or made with debootstrap),
+# the sandbox supervisor (built statically here, so nothing of the compiler stays), the unprivileged
+# user every program runs as, and /box, the mount point of a submission's files.
+ARG ROOTFS=verdict/rootfs:bookworm
+FROM ${ROOTFS} AS build
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev libseccomp-dev && rm -rf /var/lib/apt/lists/*
+COPY supervisor/verdict-supervisor.c /src/
+RUN gcc -O2 -Wall -Wextra -static -o /verdict-supervisor /src/verdict-supervisor.c -lseccomp
+
+FROM ${ROOTFS}
+COPY --from=build /verdict-supervisor /usr/lib/verdict/verdict-supervisor
+RUN mkdir -p /box && useradd --uid 10001 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin verdict

@@ -1,0 +1,7 @@
+// The runner library: what the CLI, the language server and the classroom service build on.
+export { Runner, type RunnerOptions, type RunOptions } from './runner';
+export * from './spec';
+export * from './errors';
+export { loadLanguages, languageForFile, languageById, type LanguageDefinition } from './languages';
+export { probeLanguages, type LanguageProbe } from './probe';
+export { buildImages, type BuildEvent, type BuiltImage } from './images/build';

@@ -1,0 +1,102 @@
+// Language definitions: data files in languages/*.json, validated here at load.
+// Adding a language means adding a definition (and, if needed, an image recipe in
+// languages/images/); no runner code changes.
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { UsageError } from './errors';
+
+const StepLimits = z
+  .object({
+    timeMs: z.number().int().positive().optional(),
+    memoryMb: z.number().int().positive().optional(),
+    processes: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** A value taken from the main source with a regular expression (e.g. Java's main class). */
+const Variable = z
+  .object({
+    /** Regular expression; its first group is the value. The last match wins when `before` is set. */
+    pattern: z.string(),
+    /** Only matches that start before the first match of this expression count. */
+    before: z.string().optional(),
+    default: z.string(),
+  })
+  .strict();
+
+export const LanguageDefinition = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9+-]*$/),
+    name: z.string(),
+    extensions: z.array(z.string().regex(/^\.[A-Za-z0-9+]+$/)).min(1),
+    /** Image recipe: languages/images/<image>.Dockerfile, built as verdict/<image>. */
+    image: z.string().regex(/^[a-z0-9-]+$/),
+    /** Name the main source file gets in /box; may use {variables}. */
+    sourceFile: z.string(),
+    variables: z.record(z.string(), Variable).default({}),
+    /** Extra environment for compile and run (PATH, HOME, LANG, TMPDIR are always set). */
+    env: z.record(z.string(), z.string()).default({}),
+    /** Runs with /box writable and as its working directory. */
+    compile: z.object({ command: z.array(z.string()).min(1), limits: StepLimits.default({}) }).strict().optional(),
+    /** Runs with /box read-only and a fresh /tmp as its working directory. */
+    run: z.object({ command: z.array(z.string()).min(1) }).strict(),
+    /** Prints the toolchain's version; `pattern`'s first group (or the first line) is shown. */
+    version: z.object({ command: z.array(z.string()).min(1), pattern: z.string().optional() }).strict(),
+    /** A starting file for new solutions (used by the editor). */
+    template: z.string().optional(),
+  })
+  .strict();
+export type LanguageDefinition = z.infer<typeof LanguageDefinition>;
+
+export const languagesDir = path.resolve(__dirname, existsSync(path.resolve(__dirname, '../languages')) ? '../languages' : '../../languages');
+
+export function loadLanguages(dir = languagesDir): Map<string, LanguageDefinition> {
+  const languages = new Map<string, LanguageDefinition>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const where = path.join(dir, file);
+    const parsed = LanguageDefinition.safeParse(JSON.parse(readFileSync(where, 'utf8')));
+    if (!parsed.success) throw new Error(`Invalid language definition ${where}: ${z.prettifyError(parsed.error)}`);
+    if (`${parsed.data.id}.json` !== file) throw new Error(`Language definition ${where} must be named ${parsed.data.id}.json`);
+    languages.set(parsed.data.id, parsed.data);
+  }
+  return languages;
+}
+
+export function languageForFile(languages: Map<string, LanguageDefinition>, fileName: string): LanguageDefinition {
+  const ext = path.extname(fileName).toLowerCase();
+  for (const lang of languages.values()) if (lang.extensions.includes(ext)) return lang;
+  throw new UsageError(
+    `No language uses the extension "${ext || '(none)'}" of ${fileName}. Pass --lang with one of: ${[...languages.keys()].join(', ')}.`,
+  );
+}
+
+export function languageById(languages: Map<string, LanguageDefinition>, id: string): LanguageDefinition {
+  const lang = languages.get(id);
+  if (!lang) throw new UsageError(`Unknown language "${id}". Known languages: ${[...languages.keys()].join(', ')}.`);
+  return lang;
+}
+
+/** Values of the definition's variables for this main source. */
+export function resolveVariables(lang: LanguageDefinition, source: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, v] of Object.entries(lang.variables)) {
+    let text = source;
+    if (v.before) {
+      const stop = new RegExp(v.before).exec(source);
+      if (stop) text = source.slice(0, stop.index);
+    }
+    const matches = [...text.matchAll(new RegExp(v.pattern, 'g'))];
+    const chosen = v.before ? matches.at(-1) : matches[0];
+    values[name] = chosen?.[1] ?? v.default;
+  }
+  return values;
+}
+
+/** Replaces {name} placeholders; unknown names are an error in the definition. */
+export function expand(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!(name in values)) throw new Error(`Unknown placeholder ${whole} in a language definition`);
+    return values[name]!;
+  });
+}

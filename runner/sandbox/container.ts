@@ -1,0 +1,232 @@
+// One warm language container: the outer wall of the sandbox. It runs verdict-supervisor as its
+// only process (under Docker's init) and is driven over its attached stdin/stdout, one request at
+// a time. It owns its Docker container and removes it on every path.
+import { Writable } from 'node:stream';
+import type { Duplex } from 'node:stream';
+import type Docker from 'dockerode';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import seccompProfile from './seccomp/container-profile.json';
+import { MessageDecoder, encodeMessage, type Field, type Message } from './protocol';
+import { ImageMissing, RunCancelled, SandboxUnavailable } from '../errors';
+import { describeDockerError, isNotFound } from './docker';
+
+export const SUPERVISOR_PATH = '/usr/lib/verdict/verdict-supervisor';
+export const SANDBOX_UID = 10001;
+export const LABEL_OWNER = 'verdict.owner';
+export const LABEL_LANGUAGE = 'verdict.language';
+export const LABEL_PID = 'verdict.pid';
+export const LABEL_HOST = 'verdict.host';
+
+export interface ContainerShape {
+  image: string;
+  language: string;
+  /** Hard cgroup memory limit (memory + swap). */
+  memoryBytes: number;
+  pids: number;
+  /** Size of the container's own tmpfs, which holds the box and stdin files. */
+  tmpBytes: number;
+  nanoCpus: number;
+  /** OCI runtime name passed through to Docker (e.g. "runsc"); undefined = Docker's default. */
+  runtime?: string;
+  /** Who owns the container: one runner instance. */
+  owner: string;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+const STDERR_TAIL = 4096;
+
+export class SandboxContainer {
+  readonly id = randomUUID().slice(0, 8);
+  uses = 0;
+  private dead = false;
+  private decoder = new MessageDecoder();
+  private waiting: { resolve: (m: Message) => void; reject: (e: Error) => void } | null = null;
+  private queue: Message[] = [];
+  private stderrTail = '';
+  private busy = false;
+
+  private constructor(
+    private readonly docker: Docker,
+    readonly shape: ContainerShape,
+    private readonly container: Docker.Container,
+    private readonly stream: Duplex,
+  ) {}
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  static async start(docker: Docker, shape: ContainerShape): Promise<SandboxContainer> {
+    let container: Docker.Container;
+    try {
+      container = await docker.createContainer(containerConfig(shape));
+    } catch (err) {
+      if (isNotFound(err)) throw new ImageMissing(shape.image, shape.language);
+      throw new SandboxUnavailable(`Docker could not create a sandbox for ${shape.language}: ${describeDockerError(err)}. Run \`verdict doctor\`.`);
+    }
+    let sandbox: SandboxContainer | undefined;
+    try {
+      const stream = (await container.attach({ stream: true, hijack: true, stdin: true, stdout: true, stderr: true })) as Duplex;
+      sandbox = new SandboxContainer(docker, shape, container, stream);
+      sandbox.wire();
+      await container.start().catch((err) => {
+        const msg = describeDockerError(err);
+        const hint = /seccomp/i.test(msg)
+          ? 'Docker rejected the seccomp profile: does this engine support seccomp? '
+          : /runtime/i.test(msg)
+            ? `The container runtime "${shape.runtime}" is not available to Docker. `
+            : '';
+        throw new SandboxUnavailable(`The sandbox for ${shape.language} could not start: ${msg}. ${hint}Run \`verdict doctor\`.`);
+      });
+      const ready = await sandbox.next(READY_TIMEOUT_MS);
+      if (ready.text('status') !== 'ready') throw new SandboxUnavailable(`The sandbox supervisor for ${shape.language} did not start: ${ready.text('message')}`);
+      return sandbox;
+    } catch (err) {
+      if (sandbox) await sandbox.destroy();
+      else await container.remove({ force: true }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private wire(): void {
+    const decoder = this.decoder;
+    const onMessages = (chunk: Buffer) => {
+      let messages: Message[];
+      try {
+        messages = decoder.push(chunk);
+      } catch (err) {
+        this.fail(new SandboxUnavailable(`The sandbox supervisor sent garbage: ${(err as Error).message}`));
+        return;
+      }
+      for (const m of messages) {
+        if (this.waiting) {
+          const w = this.waiting;
+          this.waiting = null;
+          w.resolve(m);
+        } else this.queue.push(m);
+      }
+    };
+    const stdout = new Writable({ write: (chunk: Buffer, _enc, done) => (onMessages(chunk), done()) });
+    const stderr = new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_TAIL);
+        done();
+      },
+    });
+    this.docker.modem.demuxStream(this.stream, stdout, stderr);
+    this.stream.on('end', () => this.fail(new SandboxUnavailable(`The sandbox container for ${this.shape.language} stopped. ${this.stderrTail.trim()}`)));
+    this.stream.on('error', (err) => this.fail(new SandboxUnavailable(`Lost the sandbox container: ${err.message}`)));
+  }
+
+  private fail(err: Error): void {
+    this.dead = true;
+    const w = this.waiting;
+    this.waiting = null;
+    w?.reject(err);
+  }
+
+  private next(timeoutMs: number, signal?: AbortSignal): Promise<Message> {
+    const queued = this.queue.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.dead) return Promise.reject(new SandboxUnavailable(`The sandbox container for ${this.shape.language} is gone. ${this.stderrTail.trim()}`));
+    return new Promise<Message>((resolve, reject) => {
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        cleanup();
+        this.waiting = null;
+        this.dead = true;
+        void this.destroy();
+        reject(new RunCancelled());
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        this.waiting = null;
+        this.dead = true;
+        void this.destroy();
+        reject(new SandboxUnavailable(`The sandbox supervisor for ${this.shape.language} did not answer within ${timeoutMs} ms.`));
+      }, timeoutMs);
+      this.waiting = {
+        resolve: (m) => (cleanup(), resolve(m)),
+        reject: (e) => (cleanup(), reject(e)),
+      };
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Sends one request and waits for its answer. A missing answer condemns the container. */
+  async request(fields: Field[], timeoutMs: number, signal?: AbortSignal): Promise<Message> {
+    if (this.busy) throw new Error('SandboxContainer.request: one request at a time');
+    this.busy = true;
+    try {
+      this.stream.write(encodeMessage(fields));
+      return await this.next(timeoutMs, signal);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Removes the container and everything in it. Safe to call more than once. */
+  async destroy(): Promise<void> {
+    this.dead = true;
+    this.stream.destroy();
+    await this.container.remove({ force: true }).catch((err) => {
+      if (!isNotFound(err) && !/already in progress/.test(describeDockerError(err))) throw err;
+    });
+  }
+}
+
+function containerConfig(shape: ContainerShape): Docker.ContainerCreateOptions {
+  return {
+    Image: shape.image,
+    Cmd: [SUPERVISOR_PATH],
+    User: `${SANDBOX_UID}:${SANDBOX_UID}`,
+    WorkingDir: '/tmp',
+    // A minimal environment: nothing of the host's leaks in (the supervisor also sets each program's).
+    Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOME=/tmp', 'LANG=C.UTF-8'],
+    OpenStdin: true,
+    StdinOnce: false,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+    NetworkDisabled: true,
+    Hostname: 'verdict',
+    Labels: {
+      [LABEL_OWNER]: shape.owner,
+      [LABEL_LANGUAGE]: shape.language,
+      [LABEL_PID]: String(process.pid),
+      [LABEL_HOST]: hostname(),
+    },
+    HostConfig: {
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      Tmpfs: { '/tmp': `rw,exec,nosuid,nodev,size=${Math.floor(shape.tmpBytes / 1024)}k,mode=1777` },
+      CapDrop: ['ALL'],
+      // The supervisor needs a /proc without Docker's masks to mount a fresh /proc in each inner
+      // sandbox; the unprivileged user, no capabilities and the seccomp profile guard what those masks did.
+      MaskedPaths: [],
+      ReadonlyPaths: [],
+      SecurityOpt: ['no-new-privileges', `seccomp=${JSON.stringify(seccompProfile)}`],
+      Privileged: false,
+      Init: true,
+      PidsLimit: shape.pids,
+      Memory: shape.memoryBytes,
+      MemorySwap: shape.memoryBytes,
+      NanoCpus: shape.nanoCpus,
+      IpcMode: 'private',
+      Ulimits: [
+        { Name: 'nofile', Soft: 4096, Hard: 4096 },
+        { Name: 'core', Soft: 0, Hard: 0 },
+        { Name: 'fsize', Soft: 1024 * 1024 * 1024, Hard: 1024 * 1024 * 1024 },
+      ],
+      ...(shape.runtime ? { Runtime: shape.runtime } : {}),
+      AutoRemove: false,
+    },
+  };
+}
+

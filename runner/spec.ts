@@ -1,0 +1,111 @@
+// The execution spec (what to run) and the run result (what happened): the runner's protocol
+// types, defined once as zod schemas and shared by the CLI, the language server and the service.
+import { z } from 'zod';
+
+export const MiB = 1024 * 1024;
+
+/** Defaults and hard ceilings of every limit. Ceilings cannot be raised by a request. */
+export const LIMITS = {
+  cpuMs: { default: 2000, max: 60_000 },
+  /** Wall default is derived: 3 x CPU + 1 s. */
+  wallMs: { max: 180_000 },
+  memoryMb: { default: 256, max: 4096 },
+  processes: { default: 64, max: 1024 },
+  outputBytes: { default: 1 * MiB, max: 64 * MiB },
+  diskMb: { default: 64, max: 1024 },
+  openFiles: { default: 64, max: 4096 },
+} as const;
+
+/** Compilers get their own, larger budget unless the language definition says otherwise. */
+export const COMPILE_LIMITS = { cpuMs: 10_000, memoryMb: 512, processes: 128, openFiles: 256, outputBytes: 1 * MiB, diskMb: 256 };
+
+/** Sources larger than this are refused before anything runs. */
+export const MAX_SOURCE_BYTES = 1 * MiB;
+export const MAX_STDIN_BYTES = 256 * MiB;
+
+const bounded = (max: number) => z.number().int().positive().max(max);
+
+export const Limits = z
+  .object({
+    cpuMs: bounded(LIMITS.cpuMs.max).default(LIMITS.cpuMs.default),
+    wallMs: bounded(LIMITS.wallMs.max).optional(),
+    memoryMb: bounded(LIMITS.memoryMb.max).default(LIMITS.memoryMb.default),
+    processes: bounded(LIMITS.processes.max).default(LIMITS.processes.default),
+    outputBytes: bounded(LIMITS.outputBytes.max).default(LIMITS.outputBytes.default),
+    diskMb: bounded(LIMITS.diskMb.max).default(LIMITS.diskMb.default),
+    openFiles: bounded(LIMITS.openFiles.max).default(LIMITS.openFiles.default),
+  })
+  .strict()
+  .transform((l) => ({ ...l, wallMs: l.wallMs ?? Math.min(LIMITS.wallMs.max, 3 * l.cpuMs + 1000) }));
+export type Limits = z.output<typeof Limits>;
+export type LimitsInput = z.input<typeof Limits>;
+
+export const SourceFile = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[^/\\\0]+$/, 'a plain file name, without directories')
+      .refine((n) => n !== '.' && n !== '..', 'a plain file name'),
+    content: z.string().refine((c) => Buffer.byteLength(c) <= MAX_SOURCE_BYTES, `at most ${MAX_SOURCE_BYTES / MiB} MiB`),
+  })
+  .strict();
+export type SourceFile = z.infer<typeof SourceFile>;
+
+export const ExecutionSpec = z
+  .object({
+    language: z.string().min(1),
+    /** The first file is the main one. */
+    files: z.array(SourceFile).min(1).max(64),
+    stdin: z
+      .string()
+      .default('')
+      .refine((s) => Buffer.byteLength(s) <= MAX_STDIN_BYTES, `stdin at most ${MAX_STDIN_BYTES / MiB} MiB`),
+    args: z.array(z.string().max(4096)).max(64).default([]),
+    limits: Limits.default(Limits.parse({})),
+  })
+  .strict();
+export type ExecutionSpec = z.output<typeof ExecutionSpec>;
+export type ExecutionSpecInput = z.input<typeof ExecutionSpec>;
+
+export const STATUSES = [
+  'Accepted',
+  'Wrong Answer',
+  'Compile Error',
+  'Runtime Error',
+  'Time Limit Exceeded',
+  'Memory Limit Exceeded',
+  'Output Limit Exceeded',
+  'Internal Error',
+] as const;
+export const Status = z.enum(STATUSES);
+export type Status = z.infer<typeof Status>;
+
+export const CompileResult = z.object({
+  status: z.enum(['OK', 'Compile Error', 'Internal Error']),
+  output: z.string(),
+  timeMs: z.number(),
+});
+export type CompileResult = z.infer<typeof CompileResult>;
+
+export const RunResult = z.object({
+  status: Status,
+  exitCode: z.number().int().nullable(),
+  /** Name of the signal that ended the program, e.g. "SIGSEGV". */
+  signal: z.string().nullable(),
+  stdout: z.string(),
+  stderr: z.string(),
+  stdoutTruncated: z.boolean(),
+  stderrTruncated: z.boolean(),
+  /** CPU time (user + sys) of the program. */
+  timeMs: z.number(),
+  wallMs: z.number(),
+  /** Peak resident memory. */
+  memoryKb: z.number(),
+  compile: CompileResult.optional(),
+  /** Why, in words, for everything but a plain Accepted. */
+  message: z.string().optional(),
+  runId: z.string(),
+});
+export type RunResult = z.infer<typeof RunResult>;

@@ -1,0 +1,717 @@
+/*
+ * verdict-supervisor: the one long-lived process inside a Verdict language container.
+ *
+ * The runner drives it over the container's attached stdin/stdout with a tiny framed
+ * protocol (see docs/protocol.md). For each `exec` it builds a fresh inner sandbox:
+ * new user, mount, pid, net, ipc, uts and cgroup namespaces, a read-only view of the
+ * image, a fresh size-limited tmpfs as /tmp, the submission's box at /box, a new /proc
+ * and a minimal /dev. The program runs under rlimits and a seccomp filter stricter than
+ * the container's (no namespaces, mounts, ptrace, keyrings, bpf, ...). The sandbox's own
+ * init (pid 1 of the new pid namespace) times the program with wait4() and reports its
+ * rusage; killing that init tears down every process of the submission at once.
+ *
+ * Written in C because it must start in microseconds, use no memory to speak of, and
+ * make raw namespace/mount/seccomp calls. It is built statically in the base image.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SUPERVISOR_VERSION "1"
+#define STATE_DIR "/tmp/verdict"
+#define BOX_DIR STATE_DIR "/box"
+#define ROOT_DIR STATE_DIR "/root"
+#define MAX_FIELD (512u << 20)
+#define MAX_ARGS 256
+
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* ---------- protocol: fields are "key length\n" followed by exactly length bytes ---------- */
+
+struct field {
+  char key[32];
+  char *data;
+  size_t len;
+};
+
+struct message {
+  struct field *fields;
+  size_t count, cap;
+};
+
+static void fail_hard(const char *what) {
+  fprintf(stderr, "verdict-supervisor: fatal: %s: %s\n", what, strerror(errno));
+  exit(2);
+}
+
+static void message_free(struct message *m) {
+  for (size_t i = 0; i < m->count; i++) free(m->fields[i].data);
+  free(m->fields);
+  memset(m, 0, sizeof *m);
+}
+
+/* Returns 1 on a message, 0 on clean EOF, -1 on a framing error. */
+static int message_read(FILE *in, struct message *m) {
+  memset(m, 0, sizeof *m);
+  for (;;) {
+    char line[128];
+    if (!fgets(line, sizeof line, in)) return m->count == 0 ? 0 : -1;
+    char key[32];
+    unsigned long len;
+    if (sscanf(line, "%31s %lu", key, &len) != 2 || len > MAX_FIELD) return -1;
+    if (strcmp(key, "end") == 0) return 1;
+    if (m->count == m->cap) {
+      m->cap = m->cap ? m->cap * 2 : 16;
+      m->fields = realloc(m->fields, m->cap * sizeof *m->fields);
+      if (!m->fields) fail_hard("realloc");
+    }
+    struct field *f = &m->fields[m->count++];
+    snprintf(f->key, sizeof f->key, "%s", key);
+    f->len = len;
+    f->data = malloc(len + 1);
+    if (!f->data) fail_hard("malloc");
+    if (len && fread(f->data, 1, len, in) != len) return -1;
+    f->data[len] = 0;
+  }
+}
+
+static const struct field *message_get(const struct message *m, const char *key) {
+  for (size_t i = 0; i < m->count; i++)
+    if (strcmp(m->fields[i].key, key) == 0) return &m->fields[i];
+  return NULL;
+}
+
+static long long message_num(const struct message *m, const char *key, long long fallback) {
+  const struct field *f = message_get(m, key);
+  return f ? strtoll(f->data, NULL, 10) : fallback;
+}
+
+static void out_bytes(const char *key, const void *data, size_t len) {
+  fprintf(stdout, "%s %zu\n", key, len);
+  if (len) fwrite(data, 1, len, stdout);
+}
+static void out_str(const char *key, const char *s) { out_bytes(key, s, strlen(s)); }
+static void out_num(const char *key, long long v) {
+  char b[32];
+  snprintf(b, sizeof b, "%lld", v);
+  out_str(key, b);
+}
+static void out_end(void) {
+  fputs("end 0\n", stdout);
+  fflush(stdout);
+}
+static void reply_error(const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  out_str("status", "error");
+  out_str("message", msg);
+  out_end();
+}
+
+/* ---------- the container's cgroup: CPU backstop and OOM-kill detection, v1 and v2 ---------- */
+
+static char cg_cpu_file[256], cg_oom_file[256];
+static int cg_cpu_is_v2, cg_oom_is_v2;
+
+static void cgroup_detect(void) {
+  const char *cpu_v1[] = {"/sys/fs/cgroup/cpuacct/cpuacct.usage", "/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage",
+                          "/sys/fs/cgroup/cpuacct,cpu/cpuacct.usage"};
+  const char *oom_v1[] = {"/sys/fs/cgroup/memory/memory.oom_control"};
+  if (access("/sys/fs/cgroup/cpu.stat", R_OK) == 0) {
+    snprintf(cg_cpu_file, sizeof cg_cpu_file, "/sys/fs/cgroup/cpu.stat");
+    cg_cpu_is_v2 = 1;
+  } else
+    for (size_t i = 0; i < sizeof cpu_v1 / sizeof *cpu_v1; i++)
+      if (access(cpu_v1[i], R_OK) == 0) {
+        snprintf(cg_cpu_file, sizeof cg_cpu_file, "%s", cpu_v1[i]);
+        break;
+      }
+  if (access("/sys/fs/cgroup/memory.events", R_OK) == 0) {
+    snprintf(cg_oom_file, sizeof cg_oom_file, "/sys/fs/cgroup/memory.events");
+    cg_oom_is_v2 = 1;
+  } else if (access(oom_v1[0], R_OK) == 0)
+    snprintf(cg_oom_file, sizeof cg_oom_file, "%s", oom_v1[0]);
+}
+
+static long long read_keyed(const char *path, const char *key) {
+  FILE *f = fopen(path, "re");
+  if (!f) return -1;
+  char k[64];
+  long long v, found = -1;
+  while (fscanf(f, "%63s %lld", k, &v) == 2)
+    if (strcmp(k, key) == 0) found = v;
+  fclose(f);
+  return found;
+}
+
+/* CPU time used by the whole container so far, in microseconds (-1 when unknown). */
+static long long cgroup_cpu_us(void) {
+  if (!cg_cpu_file[0]) return -1;
+  if (cg_cpu_is_v2) return read_keyed(cg_cpu_file, "usage_usec");
+  FILE *f = fopen(cg_cpu_file, "re");
+  if (!f) return -1;
+  long long ns = -1;
+  if (fscanf(f, "%lld", &ns) != 1) ns = -1;
+  fclose(f);
+  return ns < 0 ? -1 : ns / 1000;
+}
+
+static long long cgroup_oom_kills(void) {
+  if (!cg_oom_file[0]) return -1;
+  return read_keyed(cg_oom_file, "oom_kill");
+}
+
+/* ---------- the seccomp filter for user programs (built once, loaded in each program) ---------- */
+
+static scmp_filter_ctx user_filter;
+
+static void deny(const char *name, int err) {
+  int nr = seccomp_syscall_resolve_name(name);
+  if (nr == __NR_SCMP_ERROR) return; /* not on this architecture or libseccomp */
+  if (seccomp_rule_add(user_filter, SCMP_ACT_ERRNO(err), nr, 0) != 0) {
+    fprintf(stderr, "verdict-supervisor: cannot deny %s\n", name);
+    exit(2);
+  }
+}
+
+static void build_user_filter(void) {
+  static const char *denied[] = {
+      "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
+      "mount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen", "fsconfig",
+      "fsmount", "fspick", "mount_setattr", "unshare", "setns", "sethostname", "setdomainname",
+      "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
+      "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
+      "reboot", "swapon", "swapoff", "acct", "quotactl", "quotactl_fd", "syslog",
+      "lookup_dcookie", "open_by_handle_at", "name_to_handle_at", "settimeofday", "clock_settime",
+      "clock_adjtime", "adjtimex", "vhangup", "iopl", "ioperm", "uselib", "nfsservctl",
+      "fanotify_init", "personality", "_sysctl", "vm86", "vm86old", "modify_ldt"};
+  static const unsigned long ns_flags[] = {CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
+                                           CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP, CLONE_NEWTIME};
+  user_filter = seccomp_init(SCMP_ACT_ALLOW);
+  if (!user_filter) fail_hard("seccomp_init");
+  for (size_t i = 0; i < sizeof denied / sizeof *denied; i++) deny(denied[i], EPERM);
+  /* io_uring: ENOSYS so runtimes fall back to ordinary syscalls. */
+  deny("io_uring_setup", ENOSYS);
+  deny("io_uring_enter", ENOSYS);
+  deny("io_uring_register", ENOSYS);
+  /* clone3 passes flags in memory, which seccomp cannot inspect: ENOSYS makes libc use clone. */
+  deny("clone3", ENOSYS);
+  for (size_t i = 0; i < sizeof ns_flags / sizeof *ns_flags; i++)
+    if (seccomp_rule_add(user_filter, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+                         SCMP_A0(SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i])) != 0)
+      fail_hard("seccomp clone rule");
+}
+
+/* ---------- the box: the submission's files, reset between submissions ---------- */
+
+static int make_writable(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+  (void)ftw;
+  if (type == FTW_D || type == FTW_DNR) chmod(path, (st->st_mode & 07777) | S_IRWXU);
+  return 0;
+}
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+  (void)st;
+  (void)type;
+  if (ftw->level == 0) return 0;
+  return remove(path) == 0 ? 0 : -1;
+}
+
+static int box_reset(void) {
+  mkdir(STATE_DIR, 0700);
+  mkdir(BOX_DIR, 0755);
+  chmod(BOX_DIR, 0755);
+  nftw(BOX_DIR, make_writable, 32, FTW_PHYS);
+  return nftw(BOX_DIR, remove_entry, 32, FTW_PHYS | FTW_DEPTH);
+}
+
+/* Files are put only below the box: no absolute paths, no "..", no NUL. */
+static int box_put(const char *rel, const char *data, size_t len, int mode) {
+  if (!rel[0] || rel[0] == '/' || strlen(rel) > 1024) return -1;
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", BOX_DIR, rel);
+  for (const char *p = rel; *p; p++)
+    if ((p == rel || p[-1] == '/') && p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == 0)) return -1;
+  for (char *p = path + strlen(BOX_DIR) + 1; *p; p++)
+    if (*p == '/') {
+      *p = 0;
+      mkdir(path, 0755);
+      *p = '/';
+    }
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0) return -1;
+  size_t off = 0;
+  while (off < len) {
+    ssize_t n = write(fd, data + off, len - off);
+    if (n <= 0) {
+      close(fd);
+      return -1;
+    }
+    off += (size_t)n;
+  }
+  return close(fd);
+}
+
+/* ---------- the inner sandbox ---------- */
+
+struct exec_request {
+  char *argv[MAX_ARGS + 1];
+  char *envp[MAX_ARGS + 1];
+  int box_writable;
+  const char *cwd;
+  long long cpu_ms, wall_ms, mem_kb, address_space_kb, stack_kb, nproc, nofile, fsize, output, tmp_kb;
+  int stdin_fd;
+};
+
+/* What the sandbox's init writes back: the program's own rusage, not the sandbox's. */
+struct report {
+  int32_t setup_failed;
+  int32_t exit_code;
+  int32_t signal;
+  int32_t pad;
+  int64_t cpu_us;
+  int64_t rss_kb;
+  int64_t wall_us;
+  char message[200];
+};
+
+static int64_t now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void write_all(int fd, const void *buf, size_t len) {
+  const char *p = buf;
+  while (len) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    p += n;
+    len -= (size_t)n;
+  }
+}
+
+static __attribute__((noreturn)) void setup_fail(int report_fd, const char *what) {
+  struct report r = {0};
+  r.setup_failed = 1;
+  snprintf(r.message, sizeof r.message, "%s: %s", what, strerror(errno));
+  write_all(report_fd, &r, sizeof r);
+  _exit(1);
+}
+
+static int write_file(const char *path, const char *text) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = write(fd, text, strlen(text));
+  close(fd);
+  return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* Remount flags must repeat the locked ones of the original mount, or the kernel refuses. */
+static unsigned long locked_flags(const char *path) {
+  struct statvfs sv;
+  if (statvfs(path, &sv) != 0) return 0;
+  unsigned long f = 0;
+  if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+  if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
+  if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
+  if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
+  return f;
+}
+
+static int remount_readonly(const char *path) {
+  return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | locked_flags(path), NULL);
+}
+
+/* Every mount the recursive bind of / brought along is made read-only too (e.g. /etc/hosts). */
+static int remount_all_readonly(const char *root) {
+  FILE *f = fopen("/proc/self/mountinfo", "re");
+  if (!f) return -1;
+  char line[4096];
+  size_t rootlen = strlen(root);
+  int rc = 0;
+  while (fgets(line, sizeof line, f)) {
+    char mnt[PATH_MAX];
+    if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1) continue;
+    if (strncmp(mnt, root, rootlen) != 0 || (mnt[rootlen] != '/' && mnt[rootlen] != 0)) continue;
+    const char *rel = mnt + rootlen;
+    if (strncmp(rel, "/proc", 5) == 0 || strncmp(rel, "/dev", 4) == 0 || strncmp(rel, "/tmp", 4) == 0) continue;
+    if (remount_readonly(mnt) != 0 && errno != EINVAL && errno != ENOENT) rc = -1;
+  }
+  fclose(f);
+  return rc;
+}
+
+static int bind_dev(const char *root, const char *name) {
+  char src[64], dst[PATH_MAX];
+  snprintf(src, sizeof src, "/dev/%s", name);
+  snprintf(dst, sizeof dst, "%s/dev/%s", root, name);
+  int fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0) return -1;
+  close(fd);
+  return mount(src, dst, NULL, MS_BIND, NULL);
+}
+
+/* Runs as pid 1 of the new namespaces: builds the file system view, then forks the program. */
+static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int report_fd, int out_fd, int err_fd,
+                                                   uid_t uid, gid_t gid) {
+  char buf[128], path[PATH_MAX];
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+  if (write_file("/proc/self/setgroups", "deny") != 0) setup_fail(report_fd, "setgroups");
+  snprintf(buf, sizeof buf, "%u %u 1\n", uid, uid);
+  if (write_file("/proc/self/uid_map", buf) != 0) setup_fail(report_fd, "uid_map");
+  snprintf(buf, sizeof buf, "%u %u 1\n", gid, gid);
+  if (write_file("/proc/self/gid_map", buf) != 0) setup_fail(report_fd, "gid_map");
+  prctl(PR_SET_DUMPABLE, 0); /* from here on the program may not open our /proc entries (report_fd) */
+
+  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) setup_fail(report_fd, "make / private");
+  if (mount("/", ROOT_DIR, NULL, MS_BIND | MS_REC, NULL) != 0) setup_fail(report_fd, "bind /");
+  if (remount_readonly(ROOT_DIR) != 0) setup_fail(report_fd, "remount / read-only");
+  if (remount_all_readonly(ROOT_DIR) != 0) setup_fail(report_fd, "remount submounts read-only");
+
+  snprintf(path, sizeof path, "%s/box", ROOT_DIR);
+  if (mount(BOX_DIR, path, NULL, MS_BIND, NULL) != 0) setup_fail(report_fd, "bind /box");
+  if (!rq->box_writable && remount_readonly(path) != 0) setup_fail(report_fd, "remount /box read-only");
+
+  snprintf(path, sizeof path, "%s/tmp", ROOT_DIR);
+  snprintf(buf, sizeof buf, "size=%lldk,mode=1777,nr_inodes=16384", rq->tmp_kb);
+  if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, buf) != 0) setup_fail(report_fd, "tmpfs /tmp");
+
+  snprintf(path, sizeof path, "%s/dev", ROOT_DIR);
+  if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=0755,nr_inodes=64") != 0)
+    setup_fail(report_fd, "tmpfs /dev");
+  static const char *devices[] = {"null", "zero", "full", "random", "urandom"};
+  for (size_t i = 0; i < sizeof devices / sizeof *devices; i++)
+    if (bind_dev(ROOT_DIR, devices[i]) != 0) setup_fail(report_fd, "bind device");
+  static const char *links[][2] = {{"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"},
+                                   {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+                                   {"/tmp", "shm"}};
+  for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+    snprintf(path, sizeof path, "%s/dev/%s", ROOT_DIR, links[i][1]);
+    if (symlink(links[i][0], path) != 0) setup_fail(report_fd, "dev symlink");
+  }
+  snprintf(path, sizeof path, "%s/dev", ROOT_DIR);
+  if (remount_readonly(path) != 0) setup_fail(report_fd, "remount /dev read-only");
+
+  snprintf(path, sizeof path, "%s/proc", ROOT_DIR);
+  if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) setup_fail(report_fd, "mount /proc");
+
+  if (chdir(ROOT_DIR) != 0) setup_fail(report_fd, "chdir new root");
+  if (syscall(SYS_pivot_root, ".", ".") != 0) setup_fail(report_fd, "pivot_root");
+  if (umount2(".", MNT_DETACH) != 0) setup_fail(report_fd, "detach old root");
+  if (chdir(rq->cwd) != 0) setup_fail(report_fd, "chdir to the working directory");
+  sethostname("verdict", 7);
+
+  int64_t started = now_us();
+  pid_t prog = fork();
+  if (prog < 0) setup_fail(report_fd, "fork program");
+  if (prog == 0) {
+    setsid();
+    if (dup2(rq->stdin_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) _exit(126);
+    syscall(SYS_close_range, 3, ~0U, 0);
+    struct rlimit rl;
+    long long cpu_s = (rq->cpu_ms + 999) / 1000 + 1; /* the supervisor enforces the exact limit */
+    rl.rlim_cur = cpu_s, rl.rlim_max = cpu_s + 1;
+    setrlimit(RLIMIT_CPU, &rl);
+    rl.rlim_cur = rl.rlim_max = rq->nproc;
+    setrlimit(RLIMIT_NPROC, &rl);
+    rl.rlim_cur = rl.rlim_max = rq->nofile;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max = rq->fsize;
+    setrlimit(RLIMIT_FSIZE, &rl);
+    rl.rlim_cur = rl.rlim_max = 0;
+    setrlimit(RLIMIT_CORE, &rl);
+    rl.rlim_cur = rl.rlim_max = rq->stack_kb > 0 ? (rlim_t)rq->stack_kb * 1024 : RLIM_INFINITY;
+    setrlimit(RLIMIT_STACK, &rl);
+    if (rq->address_space_kb > 0) {
+      rl.rlim_cur = rl.rlim_max = (rlim_t)rq->address_space_kb * 1024;
+      setrlimit(RLIMIT_AS, &rl);
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || seccomp_load(user_filter) != 0) {
+      dprintf(2, "verdict: cannot load the seccomp filter\n");
+      _exit(126);
+    }
+    execvpe(rq->argv[0], rq->argv, rq->envp);
+    dprintf(2, "verdict: cannot execute %s: %s\n", rq->argv[0], strerror(errno));
+    _exit(127);
+  }
+  close(out_fd);
+  close(err_fd);
+  close(rq->stdin_fd);
+
+  struct report r = {0};
+  for (;;) {
+    int st;
+    struct rusage ru;
+    pid_t p = wait4(-1, &st, 0, &ru);
+    if (p < 0 && errno == EINTR) continue;
+    if (p < 0) break;
+    if (p != prog) continue; /* an orphan of the program: reaped, not reported */
+    r.wall_us = now_us() - started;
+    r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    r.signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+    r.cpu_us = (int64_t)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec + (int64_t)ru.ru_stime.tv_sec * 1000000 +
+               ru.ru_stime.tv_usec;
+    r.rss_kb = ru.ru_maxrss;
+    break;
+  }
+  write_all(report_fd, &r, sizeof r);
+  _exit(0); /* pid 1 exits: the kernel kills whatever the program left behind */
+}
+
+struct capture {
+  int fd;
+  char *buf;
+  size_t len;
+  int truncated;
+};
+
+static void handle_exec(const struct message *m) {
+  struct exec_request rq = {0};
+  size_t nargs = 0, nenv = 0;
+  for (size_t i = 0; i < m->count; i++) {
+    if (strcmp(m->fields[i].key, "arg") == 0 && nargs < MAX_ARGS) rq.argv[nargs++] = m->fields[i].data;
+    if (strcmp(m->fields[i].key, "env") == 0 && nenv < MAX_ARGS) rq.envp[nenv++] = m->fields[i].data;
+  }
+  if (nargs == 0) return reply_error("exec without arg");
+  const struct field *box = message_get(m, "box");
+  rq.box_writable = box && strcmp(box->data, "rw") == 0;
+  const struct field *cwd = message_get(m, "cwd");
+  rq.cwd = cwd ? cwd->data : "/tmp";
+  rq.cpu_ms = message_num(m, "cpu_ms", 2000);
+  rq.wall_ms = message_num(m, "wall_ms", 7000);
+  rq.mem_kb = message_num(m, "mem_kb", 262144);
+  rq.address_space_kb = message_num(m, "as_kb", 0);
+  rq.stack_kb = message_num(m, "stack_kb", 0);
+  rq.nproc = message_num(m, "nproc", 64);
+  rq.nofile = message_num(m, "nofile", 64);
+  rq.fsize = message_num(m, "fsize", 64 << 20);
+  rq.output = message_num(m, "output", 1 << 20);
+  rq.tmp_kb = message_num(m, "tmp_kb", 65536);
+
+  /* stdin is a nameless file on the container's tmpfs: no pipe to feed, and seekable. */
+  rq.stdin_fd = open(STATE_DIR, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (rq.stdin_fd < 0) return reply_error("stdin file: %s", strerror(errno));
+  const struct field *in = message_get(m, "stdin");
+  if (in) write_all(rq.stdin_fd, in->data, in->len);
+  lseek(rq.stdin_fd, 0, SEEK_SET);
+
+  int outp[2], errp[2], repp[2];
+  if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(repp, O_CLOEXEC)) {
+    close(rq.stdin_fd);
+    return reply_error("pipe: %s", strerror(errno));
+  }
+  long long oom_before = cgroup_oom_kills();
+  long long cpu_before = cgroup_cpu_us();
+  int64_t started = now_us();
+  uid_t uid = getuid();
+  gid_t gid = getgid();
+  fflush(NULL);
+  pid_t init = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
+                                             CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD,
+                              NULL, NULL, NULL, NULL);
+  if (init == 0) {
+    close(outp[0]);
+    close(errp[0]);
+    close(repp[0]);
+    sandbox_init(&rq, repp[1], outp[1], errp[1], uid, gid);
+  }
+  int clone_errno = errno;
+  close(outp[1]);
+  close(errp[1]);
+  close(repp[1]);
+  close(rq.stdin_fd);
+  if (init < 0) {
+    close(outp[0]);
+    close(errp[0]);
+    close(repp[0]);
+    errno = clone_errno;
+    return reply_error("cannot create the sandbox (clone): %s", strerror(errno));
+  }
+
+  struct capture cap[2] = {{outp[0], NULL, 0, 0}, {errp[0], NULL, 0, 0}};
+  size_t budget = (size_t)rq.output, used = 0;
+  for (int i = 0; i < 2; i++) cap[i].buf = malloc(budget + 1);
+  struct report r = {0};
+  size_t rlen = 0;
+  int rep_open = 1, killed = 0;
+  const char *limit = "none";
+  char chunk[65536];
+  while (cap[0].fd >= 0 || cap[1].fd >= 0 || rep_open) {
+    struct pollfd pfd[3];
+    int n = 0, idx[3];
+    for (int i = 0; i < 2; i++)
+      if (cap[i].fd >= 0) pfd[n] = (struct pollfd){cap[i].fd, POLLIN, 0}, idx[n++] = i;
+    if (rep_open) pfd[n] = (struct pollfd){repp[0], POLLIN, 0}, idx[n++] = 2;
+    int64_t elapsed_ms = (now_us() - started) / 1000;
+    int timeout = killed ? 1000 : (int)(rq.wall_ms - elapsed_ms);
+    if (timeout > 20) timeout = 20; /* tick for the CPU backstop */
+    if (timeout < 0) timeout = 0;
+    int ready = poll(pfd, (nfds_t)n, timeout);
+    if (ready < 0 && errno != EINTR) break;
+    for (int k = 0; k < n && ready > 0; k++) {
+      if (!pfd[k].revents) continue;
+      if (idx[k] == 2) {
+        ssize_t got = read(repp[0], (char *)&r + rlen, sizeof r - rlen);
+        if (got > 0) rlen += (size_t)got;
+        if (got <= 0 || rlen == sizeof r) rep_open = 0, close(repp[0]);
+        continue;
+      }
+      struct capture *c = &cap[idx[k]];
+      ssize_t got = read(c->fd, chunk, sizeof chunk);
+      if (got <= 0) {
+        close(c->fd);
+        c->fd = -1;
+        continue;
+      }
+      size_t keep = (size_t)got;
+      if (used + keep > budget) {
+        keep = budget - used;
+        c->truncated = 1;
+        if (!killed) kill(init, SIGKILL), killed = 1, limit = "output";
+      }
+      memcpy(c->buf + c->len, chunk, keep);
+      c->len += keep;
+      used += keep;
+      if (killed && c->truncated) {
+        close(c->fd); /* stop reading: the flood is over for us */
+        c->fd = -1;
+      }
+    }
+    if (killed) {
+      if ((now_us() - started) / 1000 > rq.wall_ms + 5000) break; /* never hang on a wedged pipe */
+      continue;
+    }
+    if ((now_us() - started) / 1000 >= rq.wall_ms) {
+      kill(init, SIGKILL), killed = 1, limit = "wall";
+    } else if (cpu_before >= 0) {
+      long long cpu_now = cgroup_cpu_us();
+      if (cpu_now >= 0 && cpu_now - cpu_before > rq.cpu_ms * 1000 + 50000) kill(init, SIGKILL), killed = 1, limit = "cpu";
+    }
+  }
+  for (int i = 0; i < 2; i++)
+    if (cap[i].fd >= 0) close(cap[i].fd);
+  if (rep_open) close(repp[0]);
+  int st;
+  while (waitpid(init, &st, 0) < 0 && errno == EINTR) {
+  }
+  int64_t wall_us = now_us() - started;
+  long long oom_after = cgroup_oom_kills();
+  long long cpu_after = cgroup_cpu_us();
+
+  if (rlen == sizeof r && r.setup_failed) {
+    for (int i = 0; i < 2; i++) free(cap[i].buf);
+    r.message[sizeof r.message - 1] = 0;
+    return reply_error("cannot create the sandbox: %s", r.message);
+  }
+  int have_report = rlen == sizeof r;
+  out_str("status", "ok");
+  out_num("exit", have_report ? r.exit_code : -1);
+  out_num("signal", have_report ? r.signal : SIGKILL);
+  /* Killed before its init could report: the container's CPU counter is the best figure left. */
+  out_num("cpu_us", have_report ? r.cpu_us : (cpu_before >= 0 && cpu_after >= 0 ? cpu_after - cpu_before : -1));
+  out_num("wall_us", have_report ? r.wall_us : wall_us);
+  out_num("rss_kb", have_report ? r.rss_kb : -1);
+  out_str("limit", limit);
+  out_num("oom", oom_before >= 0 && oom_after > oom_before);
+  out_bytes("stdout", cap[0].buf, cap[0].len);
+  out_bytes("stderr", cap[1].buf, cap[1].len);
+  out_num("stdout_truncated", cap[0].truncated);
+  out_num("stderr_truncated", cap[1].truncated);
+  out_end();
+  for (int i = 0; i < 2; i++) free(cap[i].buf);
+}
+
+int main(void) {
+  signal(SIGPIPE, SIG_IGN);
+  umask(022);
+  cgroup_detect();
+  build_user_filter();
+  if (mkdir(STATE_DIR, 0700) != 0 && errno != EEXIST) fail_hard("mkdir " STATE_DIR);
+  if (mkdir(ROOT_DIR, 0755) != 0 && errno != EEXIST) fail_hard("mkdir " ROOT_DIR);
+  if (box_reset() != 0) fail_hard("reset box");
+
+  out_str("status", "ready");
+  out_str("version", SUPERVISOR_VERSION);
+  out_str("cgroup_cpu", cg_cpu_file);
+  out_str("cgroup_oom", cg_oom_file);
+  out_end();
+
+  struct message m;
+  int rc;
+  while ((rc = message_read(stdin, &m)) == 1) {
+    const struct field *op = message_get(&m, "op");
+    if (!op) {
+      reply_error("message without op");
+    } else if (strcmp(op->data, "ping") == 0) {
+      out_str("status", "ok");
+      out_end();
+    } else if (strcmp(op->data, "reset") == 0) {
+      if (box_reset() == 0) {
+        out_str("status", "ok");
+        out_end();
+      } else
+        reply_error("cannot empty the box: %s", strerror(errno));
+    } else if (strcmp(op->data, "put") == 0) {
+      const char *path = NULL;
+      int ok = 1;
+      long long mode = 0644;
+      for (size_t i = 0; i < m.count && ok; i++) {
+        if (strcmp(m.fields[i].key, "path") == 0) path = m.fields[i].data;
+        if (strcmp(m.fields[i].key, "mode") == 0) mode = strtoll(m.fields[i].data, NULL, 8);
+        if (strcmp(m.fields[i].key, "data") == 0) {
+          ok = path && box_put(path, m.fields[i].data, m.fields[i].len, (int)(mode & 0755)) == 0;
+          path = NULL;
+          mode = 0644;
+        }
+      }
+      if (ok) {
+        out_str("status", "ok");
+        out_end();
+      } else
+        reply_error("cannot write file into the box: %s", strerror(errno));
+    } else if (strcmp(op->data, "exec") == 0) {
+      handle_exec(&m);
+    } else {
+      reply_error("unknown op %s", op->data);
+    }
+    message_free(&m);
+  }
+  if (rc < 0) {
+    fprintf(stderr, "verdict-supervisor: framing error on stdin\n");
+    return 3;
+  }
+  return 0;
+}
