@@ -3,4 +3,5 @@ ARG BASE=verdict/base:latest
 FROM ${BASE}
 RUN apt-get update \
  && apt-get install -y --no-install-recommends fp-compiler fp-units-rtl \
+ && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /usr/share/doc /usr/share/man /usr/share/info

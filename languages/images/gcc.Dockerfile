@@ -4,4 +4,5 @@ ARG BASE=verdict/base:latest
 FROM ${BASE}
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gcc g++ libc6-dev \
+ && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /usr/share/doc /usr/share/man /usr/share/info

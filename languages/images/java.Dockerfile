@@ -6,5 +6,6 @@ FROM ${BASE}
 RUN mkdir -p /usr/share/man/man1 \
  && apt-get update \
  && apt-get install -y --no-install-recommends openjdk-17-jdk-headless \
+ && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /usr/share/doc /usr/share/man /usr/share/info \
  && java -Xshare:dump >/dev/null

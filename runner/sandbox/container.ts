@@ -115,6 +115,7 @@ export class SandboxContainer {
       },
     });
     this.docker.modem.demuxStream(this.stream, stdout, stderr);
+    this.stream.on('close', () => this.fail(new SandboxUnavailable(`The sandbox container for ${this.shape.language} stopped. ${this.stderrTail.trim()}`)));
     this.stream.on('end', () => this.fail(new SandboxUnavailable(`The sandbox container for ${this.shape.language} stopped. ${this.stderrTail.trim()}`)));
     this.stream.on('error', (err) => this.fail(new SandboxUnavailable(`Lost the sandbox container: ${err.message}`)));
   }
@@ -172,7 +173,7 @@ export class SandboxContainer {
 
   /** Removes the container and everything in it. Safe to call more than once. */
   async destroy(): Promise<void> {
-    this.dead = true;
+    this.fail(new SandboxUnavailable(`The sandbox container for ${this.shape.language} was removed.`));
     this.stream.destroy();
     await this.container.remove({ force: true }).catch((err) => {
       if (!isNotFound(err) && !/already in progress/.test(describeDockerError(err))) throw err;
