@@ -23,6 +23,8 @@ export interface RunnerOptions {
   runtime?: string;
   /** CPUs each sandbox container may use. */
   cpus?: number;
+  /** Replaces Verdict's container seccomp profile (JSON text). For hardened deployments and tests. */
+  seccompProfile?: string;
 }
 
 export interface RunOptions {
@@ -51,11 +53,13 @@ export class Runner {
   readonly pool: ContainerPool;
   private readonly runtime?: string;
   private readonly nanoCpus: number;
+  private readonly seccompProfile?: string;
 
   private constructor(readonly docker: Docker, options: RunnerOptions) {
     const settings = settingsFromEnv();
     this.languages = options.languages ?? loadLanguages();
     this.runtime = options.runtime ?? settings.runtime;
+    this.seccompProfile = options.seccompProfile;
     this.nanoCpus = Math.round((options.cpus ?? settings.cpus) * 1e9);
     this.pool = new ContainerPool(docker, `runner-${process.pid}-${randomUUID().slice(0, 8)}`, {
       ...DEFAULT_POOL_SETTINGS,
@@ -230,6 +234,7 @@ export class Runner {
       tmpBytes: CONTAINER_TMP_BYTES,
       nanoCpus: this.nanoCpus,
       ...(this.runtime ? { runtime: this.runtime } : {}),
+      ...(this.seccompProfile ? { seccompProfile: this.seccompProfile } : {}),
     };
   }
 }

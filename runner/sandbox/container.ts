@@ -29,11 +29,14 @@ export interface ContainerShape {
   nanoCpus: number;
   /** OCI runtime name passed through to Docker (e.g. "runsc"); undefined = Docker's default. */
   runtime?: string;
+  /** The container's seccomp profile as JSON; undefined = Verdict's own (seccomp/container-profile.json). */
+  seccompProfile?: string;
   /** Who owns the container: one runner instance. */
   owner: string;
 }
 
 const READY_TIMEOUT_MS = 30_000;
+const DEFAULT_PROFILE = JSON.stringify(seccompProfile);
 const STDERR_TAIL = 4096;
 
 export class SandboxContainer {
@@ -212,7 +215,7 @@ function containerConfig(shape: ContainerShape): Docker.ContainerCreateOptions {
       // sandbox; the unprivileged user, no capabilities and the seccomp profile guard what those masks did.
       MaskedPaths: [],
       ReadonlyPaths: [],
-      SecurityOpt: ['no-new-privileges', `seccomp=${JSON.stringify(seccompProfile)}`],
+      SecurityOpt: ['no-new-privileges', `seccomp=${shape.seccompProfile ?? DEFAULT_PROFILE}`],
       Privileged: false,
       Init: true,
       PidsLimit: shape.pids,

@@ -183,7 +183,7 @@ export class ContainerPool {
 }
 
 function shapeKey(s: ShapeRequest): string {
-  return [s.image, s.memoryBytes, s.pids, s.tmpBytes, s.nanoCpus, s.runtime ?? ''].join('|');
+  return [s.image, s.memoryBytes, s.pids, s.tmpBytes, s.nanoCpus, s.runtime ?? '', s.seccompProfile ?? ''].join('|');
 }
 
 function processAlive(pid: number): boolean {

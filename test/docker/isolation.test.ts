@@ -1,0 +1,349 @@
+// Isolation: for each control, a hostile program that tries to break it, and a check that it was
+// stopped and that the host is unchanged. Real Docker, real images, real sandboxes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import Docker from 'dockerode';
+import { runSource, show, useRunner } from './fixture';
+import { Runner } from '../../runner/runner';
+import { ContainerPool } from '../../runner/sandbox/pool';
+import { LABEL_HOST, LABEL_OWNER, LABEL_PID } from '../../runner/sandbox/container';
+import { SandboxUnavailable } from '../../runner/errors';
+import { loadLanguages, type LanguageDefinition } from '../../runner/languages';
+
+const runner = useRunner();
+
+/** Processes the sandbox user owns on the host, as the host's ps sees them. */
+function hostProcessesOfSandboxUser(): string[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=,args=', '-u', '10001'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+}
+
+test('isolation: no network — a listener on the host loopback is never reached', async () => {
+  let connections = 0;
+  const server: Server = createServer((s) => {
+    connections++;
+    s.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const r = await runSource(
+      runner(),
+      'python3',
+      `import socket
+print(sorted(name for _, name in socket.if_nameindex()))
+for host in ["127.0.0.1", "localhost"]:
+    try:
+        socket.create_connection((host, ${port}), timeout=2)
+        print("CONNECTED", host)
+    except OSError as e:
+        print("refused", host, type(e).__name__)
+try:
+    socket.getaddrinfo("example.com", 80)
+    print("DNS-RESOLVED")
+except OSError as e:
+    print("no dns")
+`,
+    );
+    assert.equal(r.status, 'Accepted', show(r));
+    assert.doesNotMatch(r.stdout, /CONNECTED|DNS-RESOLVED/, show(r));
+    assert.match(r.stdout, /^\['lo'\]$/m, 'only a loopback interface of its own');
+    assert.equal(connections, 0, 'the host listener saw no connection');
+  } finally {
+    server.close();
+  }
+});
+
+test('isolation: read-only root — system paths and /box cannot be written, only /tmp', async () => {
+  const r = await runSource(
+    runner(),
+    'python3',
+    `import os
+for path in ["/etc/verdict-escape", "/usr/bin/verdict-escape", "/box/verdict-escape", "/verdict-escape", "/var/verdict-escape", "/dev/verdict-escape", "/proc/verdict-escape"]:
+    try:
+        open(path, "w").write("x")
+        print("WROTE", path)
+    except OSError as e:
+        print("denied", path, e.errno)
+open("/tmp/ok", "w").write("fine")
+print("tmp", open("/tmp/ok").read(), os.getcwd())
+`,
+  );
+  assert.equal(r.status, 'Accepted', show(r));
+  assert.doesNotMatch(r.stdout, /WROTE/, show(r));
+  assert.match(r.stdout, /tmp fine \/tmp/);
+  for (const p of ['/etc/verdict-escape', '/usr/bin/verdict-escape', '/verdict-escape']) assert.equal(existsSync(p), false, `host ${p}`);
+});
+
+test('isolation: disk — the tmpfs is size-limited and file size is capped', async () => {
+  const r = await runSource(
+    runner(),
+    'python3',
+    `import os
+written = 0
+try:
+    with open("/tmp/fill", "wb") as f:
+        while True:
+            f.write(b"x" * (1 << 20)); f.flush(); written += 1
+except OSError as e:
+    print("stopped", e.errno, written)
+`,
+    { limits: { diskMb: 16 } },
+  );
+  assert.equal(r.status, 'Accepted', show(r));
+  const [, errno, mb] = /stopped (\d+) (\d+)/.exec(r.stdout) ?? [];
+  assert.ok(errno === '27' || errno === '28', `EFBIG or ENOSPC, got ${show(r)}`);
+  assert.ok(Number(mb) <= 16, `wrote ${mb} MiB into a 16 MiB disk`);
+});
+
+test('isolation: unprivileged user — uid 10001, cannot become root', async () => {
+  const r = await runSource(
+    runner(),
+    'python3',
+    `import os
+print("uid", os.getuid(), os.geteuid(), os.getgid())
+for f in (lambda: os.setuid(0), lambda: os.setgid(0), lambda: os.chown("/tmp", 0, 0)):
+    try:
+        f(); print("ROOT")
+    except OSError as e:
+        print("denied", e.errno)
+`,
+  );
+  assert.equal(r.status, 'Accepted', show(r));
+  assert.match(r.stdout, /^uid 10001 10001 10001$/m, show(r));
+  assert.doesNotMatch(r.stdout, /ROOT/, show(r));
+});
+
+test('isolation: no capabilities, no-new-privileges and two seccomp filters on the program', async () => {
+  const r = await runSource(runner(), 'python3', 'print(open("/proc/self/status").read())');
+  assert.equal(r.status, 'Accepted', show(r));
+  for (const cap of ['CapInh', 'CapPrm', 'CapEff', 'CapAmb']) assert.match(r.stdout, new RegExp(`^${cap}:\\s+0{16}$`, 'm'), cap);
+  assert.match(r.stdout, /^NoNewPrivs:\s+1$/m);
+  assert.match(r.stdout, /^Seccomp:\s+2$/m);
+  assert.match(r.stdout, /^Seccomp_filters:\s+2$/m, "the container's filter and the supervisor's stricter one");
+});
+
+test('isolation: seccomp denies namespaces, mounts, ptrace, keyrings, bpf, perf, userfaultfd, io_uring, kexec, modules', async () => {
+  const r = await runSource(
+    runner(),
+    'c',
+    `#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+static void report(const char *name, long rc) {
+  printf("%s %s\\n", name, rc >= 0 ? "ALLOWED" : errno == EPERM ? "EPERM" : errno == ENOSYS ? "ENOSYS" : strerror(errno));
+  if (rc == 0 && strncmp(name, "clone", 5) == 0 && getpid() == 1) _exit(0);
+}
+int main(void) {
+  char buf[8]; struct iovec l = {buf, 8}, rm = {buf, 8};
+  report("ptrace", ptrace(PTRACE_TRACEME, 0, 0, 0));
+  report("unshare_user", unshare(CLONE_NEWUSER));
+  report("unshare_mount", unshare(CLONE_NEWNS));
+  report("unshare_net", unshare(CLONE_NEWNET));
+  report("setns", syscall(SYS_setns, 0, 0));
+  report("clone_newuser", syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0));
+  report("clone_newpid", syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0));
+  report("clone3", syscall(SYS_clone3, 0, 0));
+  report("mount", mount("tmpfs", "/tmp", "tmpfs", 0, 0));
+  report("umount2", umount2("/proc", MNT_DETACH));
+  report("pivot_root", syscall(SYS_pivot_root, "/tmp", "/tmp"));
+  report("chroot", chroot("/tmp"));
+  report("keyctl", syscall(SYS_keyctl, 0, -3, 0));
+  report("add_key", syscall(SYS_add_key, "user", "k", "v", 1, -3));
+  report("request_key", syscall(SYS_request_key, "user", "k", 0, 0));
+  report("bpf", syscall(SYS_bpf, 0, 0, 0));
+  report("perf_event_open", syscall(SYS_perf_event_open, 0, 0, -1, -1, 0));
+  report("userfaultfd", syscall(SYS_userfaultfd, 0));
+  report("io_uring_setup", syscall(SYS_io_uring_setup, 1, 0));
+  report("kexec_load", syscall(SYS_kexec_load, 0, 0, 0, 0));
+  report("init_module", syscall(SYS_init_module, 0, 0, ""));
+  report("process_vm_readv", syscall(SYS_process_vm_readv, getppid(), &l, 1, &rm, 1, 0));
+  report("sethostname", sethostname("x", 1));
+  return 0;
+}
+`,
+  );
+  assert.equal(r.status, 'Accepted', show(r));
+  const results = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]));
+  const expected: Record<string, string> = {
+    ptrace: 'EPERM', unshare_user: 'EPERM', unshare_mount: 'EPERM', unshare_net: 'EPERM', setns: 'EPERM',
+    clone_newuser: 'EPERM', clone_newpid: 'EPERM', clone3: 'ENOSYS', mount: 'EPERM', umount2: 'EPERM',
+    pivot_root: 'EPERM', chroot: 'EPERM', keyctl: 'EPERM', add_key: 'EPERM', request_key: 'EPERM', bpf: 'EPERM',
+    perf_event_open: 'EPERM', userfaultfd: 'EPERM', io_uring_setup: 'ENOSYS', kexec_load: 'EPERM',
+    init_module: 'EPERM', process_vm_readv: 'EPERM', sethostname: 'EPERM',
+  };
+  assert.deepEqual(results, expected, show(r));
+});
+
+test('isolation: pids limit — a fork bomb is contained and leaves no process behind', async () => {
+  const before = hostProcessesOfSandboxUser().length;
+  const r = await runSource(runner(), 'c', '#include <unistd.h>\nint main(void) { for (;;) fork(); }\n', { limits: { processes: 16, cpuMs: 1000, wallMs: 2000 } });
+  assert.ok(['Time Limit Exceeded', 'Runtime Error'].includes(r.status), show(r));
+  const after = await runSource(runner(), 'python3', 'print("alive")');
+  assert.equal(after.stdout, 'alive\n', 'the runner serves the next submission');
+  // Only warm containers' own supervisors remain (their init runs as root, the supervisor as 10001).
+  assert.ok(hostProcessesOfSandboxUser().length <= before + 1, hostProcessesOfSandboxUser().join('\n'));
+});
+
+test('isolation: ulimits — open files capped, core dumps off, file size capped', async () => {
+  const r = await runSource(
+    runner(),
+    'python3',
+    `import resource
+files = []
+try:
+    while True: files.append(open("/dev/null"))
+except OSError as e:
+    print("files", len(files), e.errno)
+print("core", resource.getrlimit(resource.RLIMIT_CORE))
+print("fsize", resource.getrlimit(resource.RLIMIT_FSIZE))
+print("nproc", resource.getrlimit(resource.RLIMIT_NPROC))
+`,
+    { limits: { openFiles: 32, diskMb: 8, processes: 20 } },
+  );
+  assert.equal(r.status, 'Accepted', show(r));
+  assert.match(r.stdout, /^files 29 24$/m, 'EMFILE after 32 descriptors (3 are stdio)');
+  assert.match(r.stdout, /^core \(0, 0\)$/m);
+  assert.match(r.stdout, new RegExp(`^fsize \\(${8 * 1024 * 1024}, ${8 * 1024 * 1024}\\)$`, 'm'));
+  assert.match(r.stdout, /^nproc \(20, 20\)$/m);
+});
+
+test('isolation: init reaps orphans and the sandbox dies with the program — daemons do not survive', async () => {
+  const r = await runSource(
+    runner(),
+    'python3',
+    `import os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        time.sleep(60)
+    os._exit(0)
+print("parent done")
+`,
+  );
+  assert.equal(r.status, 'Accepted', show(r));
+  assert.ok(r.wallMs < 2000, `the run did not wait for the daemon: ${r.wallMs} ms`);
+  const next = await runSource(runner(), 'python3', 'import os\nprint(sorted(int(p) for p in os.listdir("/proc") if p.isdigit()))');
+  assert.match(next.stdout, /^\[1, 2\]$/m, `only the sandbox init and the program itself: ${next.stdout}`);
+  const docker = new Docker();
+  for (const info of await docker.listContainers({ filters: { label: [`${LABEL_OWNER}=${runner().pool.owner}`] } })) {
+    const top = await docker.getContainer(info.Id).top().catch(() => null); // a recycled one may be gone already
+    if (!top) continue;
+    assert.ok(top.Processes.length <= 2, `idle container runs only init and the supervisor: ${JSON.stringify(top.Processes)}`);
+  }
+});
+
+test('isolation: minimal environment — no host variable leaks in', async () => {
+  process.env.VERDICT_HOST_SECRET = 'hunter2';
+  try {
+    const r = await runSource(runner(), 'python3', 'import os\nprint(sorted(os.environ.items()))');
+    assert.equal(r.status, 'Accepted', show(r));
+    assert.doesNotMatch(r.stdout, /hunter2|VERDICT_HOST_SECRET/);
+    const keys = [...r.stdout.matchAll(/\('(\w+)'/g)].map((m) => m[1]);
+    const languageEnv = Object.keys(loadLanguages().get('python3')!.env);
+    assert.deepEqual(keys, ['HOME', 'LANG', 'PATH', 'TMPDIR', ...languageEnv].sort());
+  } finally {
+    delete process.env.VERDICT_HOST_SECRET;
+  }
+});
+
+test('isolation: fresh file system per submission — nothing one run writes is seen by the next', async () => {
+  const first = await runSource(runner(), 'python3', 'open("/tmp/secret", "w").write("from run 1")\nimport os\nprint(os.listdir("/box"))', { name: 'first.py' });
+  assert.equal(first.status, 'Accepted', show(first));
+  const second = await runSource(runner(), 'python3', 'import os\nprint(os.path.exists("/tmp/secret"), os.listdir("/tmp"), os.listdir("/box"))', { name: 'second.py' });
+  assert.equal(second.stdout, "False [] ['main.py']\n", show(second));
+});
+
+test('isolation: a new pid namespace and hostname — the program sees no other process', async () => {
+  const r = await runSource(runner(), 'python3', 'import os, socket\nprint(socket.gethostname(), os.getpid(), os.getppid())');
+  assert.equal(r.stdout, 'verdict 2 1\n', show(r));
+});
+
+test('isolation: containers are labelled, removed on close, and leftovers of dead runners are reaped', async () => {
+  const docker = new Docker();
+  const own = await Runner.create({ pool: { idlePerShape: 1 } });
+  const r = await own.run({ language: 'python3', files: [{ name: 'a.py', content: 'print(1)' }] });
+  assert.equal(r.status, 'Accepted', show(r));
+  const mine = () => docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=${own.pool.owner}`] } });
+  assert.ok((await mine()).length >= 1, 'the warm container carries the owner label');
+  await own.close();
+  assert.equal((await mine()).length, 0, 'close() removes every container the runner made');
+
+  // A container left by a runner process that no longer exists on this host.
+  const leftover = await docker.createContainer({
+    Image: 'verdict/python3:latest',
+    Cmd: ['true'],
+    Labels: { [LABEL_OWNER]: 'crashed-runner', [LABEL_PID]: '999999999', [LABEL_HOST]: hostname() },
+  });
+  const reaped = await ContainerPool.reapLeftovers(docker);
+  assert.ok(reaped >= 1);
+  await assert.rejects(leftover.inspect(), (e: { statusCode?: number }) => e.statusCode === 404);
+});
+
+test('fail closed: Docker unreachable is SandboxUnavailable with what to do', async () => {
+  await assert.rejects(
+    Runner.create({ docker: new Docker({ socketPath: '/nonexistent/docker.sock' }) }),
+    (e: Error) => e instanceof SandboxUnavailable && /not reachable/.test(e.message) && /verdict doctor/.test(e.message),
+  );
+});
+
+test('fail closed: a missing image is Internal Error telling how to build it', async () => {
+  const languages = new Map(loadLanguages());
+  const python = languages.get('python3')!;
+  const ghost: LanguageDefinition = { ...python, id: 'ghost', image: 'no-such-image-anywhere' };
+  languages.set('ghost', ghost);
+  const r2 = await Runner.create({ languages });
+  try {
+    const r = await r2.run({ language: 'ghost', files: [{ name: 'a.py', content: 'print(1)' }] });
+    assert.equal(r.status, 'Internal Error');
+    assert.match(r.message!, /verdict images build ghost/);
+    assert.match(r.message!, new RegExp(r.runId), 'the error carries the run id');
+  } finally {
+    await r2.close();
+  }
+});
+
+test('fail closed: a seccomp profile Docker rejects is Internal Error, and nothing runs', async () => {
+  const r2 = await Runner.create({ seccompProfile: '{"defaultAction": "SCMP_ACT_NO_SUCH_ACTION"}' });
+  try {
+    const r = await r2.run({ language: 'python3', files: [{ name: 'a.py', content: 'print("RAN")' }] });
+    assert.equal(r.status, 'Internal Error', show(r));
+    assert.equal(r.stdout, '');
+    assert.match(r.message!, /seccomp|could not/i);
+  } finally {
+    await r2.close();
+  }
+});
+
+test('runtime: the container runtime is a setting passed through to Docker', async () => {
+  const bogus = await Runner.create({ runtime: 'verdict-no-such-runtime' });
+  try {
+    const r = await bogus.run({ language: 'python3', files: [{ name: 'a.py', content: 'print("RAN")' }] });
+    assert.equal(r.status, 'Internal Error', show(r));
+    assert.match(r.message!, /runtime/i);
+  } finally {
+    await bogus.close();
+  }
+  const runc = await Runner.create({ runtime: 'runc' });
+  try {
+    const r = await runc.run({ language: 'python3', files: [{ name: 'a.py', content: 'print("RAN")' }] });
+    assert.equal(r.stdout, 'RAN\n', show(r));
+  } finally {
+    await runc.close();
+  }
+});
