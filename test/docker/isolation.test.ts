@@ -244,7 +244,7 @@ print("parent done")
   for (const info of await docker.listContainers({ filters: { label: [`${LABEL_OWNER}=${runner().pool.owner}`] } })) {
     const top = await docker.getContainer(info.Id).top().catch(() => null); // a recycled one may be gone already
     if (!top) continue;
-    assert.ok(top.Processes.length <= 2, `idle container runs only init and the supervisor: ${JSON.stringify(top.Processes)}`);
+    assert.ok((top.Processes ?? []).length <= 2, `idle container runs only init and the supervisor: ${JSON.stringify(top.Processes)}`);
   }
 });
 

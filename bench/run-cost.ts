@@ -1,0 +1,99 @@
+// The cost of one run through Verdict's warm runner, next to bare execution on the host and to a
+// container per run (`docker run --rm` with the same limits), all measured in this one process.
+//   npx tsx bench/run-cost.ts [repetitions]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Runner } from '../runner/runner';
+
+const N = Number(process.argv[2] ?? 20);
+const dir = mkdtempSync(path.join(tmpdir(), 'verdict-bench-'));
+const PY = 'print("Hello, World!")\n';
+const C = '#include <stdio.h>\nint main(void) { puts("Hello, World!"); return 0; }\n';
+
+interface Stats {
+  min: number;
+  median: number;
+  max: number;
+}
+
+function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  return { min: s[0]!, median: s[Math.floor(s.length / 2)]!, max: s.at(-1)! };
+}
+
+async function time(n: number, fn: () => unknown): Promise<Stats> {
+  await fn(); // warm-up, not counted
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  return stats(samples);
+}
+
+function sh(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+const DOCKER_LIMITS = [
+  'run', '--rm', '--network', 'none', '--read-only', '--tmpfs', '/tmp:rw,exec,size=65536k', '--user', '10001:10001',
+  '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--pids-limit', '72', '--memory', '512m', '--memory-swap', '512m',
+  '--cpus', '1', '--init',
+];
+
+async function main(): Promise<void> {
+  writeFileSync(path.join(dir, 'hello.py'), PY);
+  writeFileSync(path.join(dir, 'hello.c'), C);
+  execFileSync('gcc', ['-O2', '-static', '-o', path.join(dir, 'hello'), path.join(dir, 'hello.c')]);
+
+  const rows: Array<[string, Stats]> = [];
+  rows.push(['bare host: python3 hello.py', await time(N, () => sh('python3', [path.join(dir, 'hello.py')]))]);
+  rows.push(['bare host: static C hello', await time(N, () => sh(path.join(dir, 'hello'), []))]);
+  rows.push([
+    'docker run --rm (python3 image): python3 -c',
+    await time(Math.min(N, 10), () => sh('docker', [...DOCKER_LIMITS, 'verdict/python3:latest', 'python3', '-c', PY])),
+  ]);
+
+  const runner = await Runner.create({ pool: { idlePerShape: 1 } });
+  try {
+    const py = () => runner.run({ language: 'python3', files: [{ name: 'hello.py', content: PY }] });
+    const c = () => runner.run({ language: 'c', files: [{ name: 'hello.c', content: C }] });
+    const cold = performance.now();
+    const first = await py();
+    const coldMs = performance.now() - cold;
+    if (first.stdout !== 'Hello, World!\n') throw new Error(`unexpected output: ${JSON.stringify(first)}`);
+    let inner: number[] = [];
+    rows.push(['verdict warm: python3 hello (submission)', await time(N, async () => inner.push((await py()).wallMs))]);
+    rows.push(['  of which the program in its sandbox (wallMs)', stats(inner)]);
+    inner = [];
+    let compile: number[] = [];
+    rows.push([
+      'verdict warm: C hello (compile + run)',
+      await time(N, async () => {
+        const r = await c();
+        inner.push(r.wallMs);
+        compile.push(r.compile!.timeMs);
+      }),
+    ]);
+    rows.push(['  of which the program in its sandbox (wallMs)', stats(inner)]);
+    rows.push(['  of which gcc CPU time (compile.timeMs)', stats(compile)]);
+    compile = [];
+    const width = Math.max(...rows.map((r) => r[0].length));
+    console.log(`${'measure'.padEnd(width)}  ${'min'.padStart(8)} ${'median'.padStart(8)} ${'max'.padStart(8)}  (ms, ${N} runs)`);
+    for (const [name, s] of rows)
+      console.log(`${name.padEnd(width)}  ${s.min.toFixed(1).padStart(8)} ${s.median.toFixed(1).padStart(8)} ${s.max.toFixed(1).padStart(8)}`);
+    const bare = rows[0]![1].median;
+    const docker = rows[2]![1].median;
+    const warm = rows[3]![1].median;
+    console.log(`\ncold start (first run, no warm container): ${coldMs.toFixed(0)} ms`);
+    console.log(`python hello: verdict warm − bare = ${(warm - bare).toFixed(1)} ms; verdict / docker run --rm = ${(warm / docker).toFixed(3)}`);
+  } finally {
+    await runner.close();
+  }
+}
+
+void main();

@@ -1,0 +1,3 @@
+# A first program for Verdict: `npm run example` runs it in the sandbox.
+name = "World"
+print(f"Hello, {name}!")

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): sets up what is missing, type-checks, then runs the unit tests and
+# the tests against real Docker, real images and real sandboxes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+npx tsc --noEmit -p .
+node --import tsx --test --test-concurrency=1 --test-timeout=600000 test/unit/*.test.ts test/docker/*.test.ts

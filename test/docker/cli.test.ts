@@ -1,0 +1,91 @@
+// The `verdict` command as a user runs it: a real process, real Docker.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { RunResult } from '../../runner/spec';
+
+const BIN = path.resolve(__dirname, '../../bin/verdict.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'verdict-cli-'));
+
+function verdict(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, content: string): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+test('cli: run --json prints exactly the result object, and exits 0 whatever the verdict', () => {
+  const r = verdict(['run', file('sum.py', 'a, b = map(int, input().split())\nprint(a + b)\nexit(4)\n'), '--stdin', file('in.txt', '20 22\n'), '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const result = RunResult.strict().parse(JSON.parse(r.stdout));
+  assert.equal(result.status, 'Runtime Error');
+  assert.equal(result.stdout, '42\n');
+  assert.equal(result.exitCode, 4);
+});
+
+test('cli: human output is the program output, then a verdict line with time and memory', () => {
+  const r = verdict(['run', file('hello.c', '#include <stdio.h>\nint main(void) { puts("hi"); fputs("warn\\n", stderr); return 0; }\n')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'hi\n');
+  assert.match(r.stderr, /^warn\n✔ Accepted · [\d.]+ ms CPU · [\d.]+ ms wall · [\d.]+ [KM]B\n$/);
+});
+
+test('cli: --lang, --time-limit and --memory-limit are applied', () => {
+  const r = verdict(['run', file('loop.txt', 'while True: pass\n'), '--lang', 'python3', '--time-limit', '300', '--memory-limit', '64', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).status, 'Time Limit Exceeded');
+});
+
+test('cli: an unknown language is a usage error listing the known ones', () => {
+  const r = verdict(['run', file('x.cob', 'DISPLAY "HI".'), '--lang', 'cobol']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Unknown language "cobol"\. Known languages: .*python3/);
+  const byExt = verdict(['run', file('x.zzz', '')]);
+  assert.equal(byExt.code, 2);
+  assert.match(byExt.stderr, /extension "\.zzz".*--lang/);
+});
+
+test('cli: a missing file and an oversized source are usage errors', () => {
+  const missing = verdict(['run', path.join(dir, 'nope.py')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope\.py does not exist/);
+  const big = verdict(['run', file('big.py', '#'.repeat(2 * 1024 * 1024))]);
+  assert.equal(big.code, 2);
+  assert.match(big.stderr, /big\.py is 2\.0 MiB; the limit is 1 MiB/);
+});
+
+test('cli: Docker not running is a clear error with exit status 3', () => {
+  const r = verdict(['run', file('a.py', 'print(1)')], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /Docker is not reachable at unix:\/\/\/nonexistent\/docker.sock.*verdict doctor/);
+});
+
+test('cli: languages lists every language as usable, with a version', () => {
+  const r = verdict(['languages', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const probes = JSON.parse(r.stdout) as Array<{ id: string; usable: boolean; version?: string }>;
+  assert.ok(probes.length >= 12);
+  for (const p of probes) {
+    assert.ok(p.usable, `${p.id}: ${JSON.stringify(p)}`);
+    assert.match(p.version ?? '', /\d+\.\d+/, p.id);
+  }
+});
+
+test('cli: doctor passes on this machine and names each check', () => {
+  const r = verdict(['doctor']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  for (const name of ['Docker', 'cgroups', 'seccomp', 'runtime', 'user namespaces', 'images', 'language python3']) assert.match(r.stdout, new RegExp(`✔ ${name}`));
+});
+
+test('cli: images build with nothing changed is a cache hit for every image', () => {
+  const r = verdict(['images', 'build']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Images ready: \d+ \(0 built, \d+ cached\)/);
+});
