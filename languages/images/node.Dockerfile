@@ -6,11 +6,11 @@ FROM ${BASE} AS typescript
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm ca-certificates \
  && apt-get clean && rm -rf /var/lib/apt/lists/*
-# Behind a TLS-inspecting proxy, pass its CA certificate(s) as PEM text:
-#   --build-arg EXTRA_CA_CERTS="$(cat proxy-ca.pem)"   (only this throw-away stage sees it)
+# Behind a TLS-inspecting proxy npm needs its CA: the builder puts NODE_EXTRA_CA_CERTS's file (or an
+# empty one) in the context as extra-ca.pem; only this throw-away stage sees it.
 # Only the command-line compiler is kept: no localized messages, no language-service API.
-ARG EXTRA_CA_CERTS=
-RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\n' "$EXTRA_CA_CERTS" > /tmp/extra-ca.pem; export NODE_EXTRA_CA_CERTS=/tmp/extra-ca.pem; fi \
+COPY extra-ca.pem /tmp/extra-ca.pem
+RUN if [ -s /tmp/extra-ca.pem ]; then export NODE_EXTRA_CA_CERTS=/tmp/extra-ca.pem; fi \
  && npm install --prefix /opt/typescript --no-audit --no-fund --no-update-notifier --omit=dev \
       typescript@5.9.3 @types/node@18.19.130 \
  && cd /opt/typescript/node_modules/typescript/lib \

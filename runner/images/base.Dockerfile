@@ -9,4 +9,6 @@ RUN gcc -O2 -Wall -Wextra -static -o /verdict-supervisor /src/verdict-supervisor
 
 FROM ${ROOTFS}
 COPY --from=build /verdict-supervisor /usr/lib/verdict/verdict-supervisor
-RUN mkdir -p /box && useradd --uid 10001 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin verdict
+# Language recipes run `apt-get update` themselves: no stale package lists or .debs in every image.
+RUN mkdir -p /box && useradd --uid 10001 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin verdict \
+ && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin

@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LanguageDefinition } from '../languages';
@@ -71,21 +71,44 @@ export async function buildImages(docker: Docker, languages: LanguageDefinition[
     for (let recipe; (recipe = queue.shift()); ) {
       const file = `${recipe}.Dockerfile`;
       if (!existsSync(path.join(RECIPES_DIR, file))) throw new ImageBuildError(`Missing image recipe languages/images/${file}.`);
-      results.push(
-        await buildRecipe(docker, {
-          image: imageName(recipe),
-          context: RECIPES_DIR,
-          dockerfile: file,
-          files: [file],
-          buildargs: { BASE: BASE_IMAGE },
-          parentId: baseId,
-          emit,
-        }),
-      );
+      const context = languageContext(file);
+      try {
+        results.push(
+          await buildRecipe(docker, {
+            image: imageName(recipe),
+            context,
+            dockerfile: file,
+            files: [file, EXTRA_CA_FILE],
+            hashed: [file],
+            buildargs: { BASE: BASE_IMAGE },
+            parentId: baseId,
+            emit,
+          }),
+        );
+      } finally {
+        rmSync(context, { recursive: true, force: true });
+      }
     }
   });
   await Promise.all(workers);
   return results;
+}
+
+/**
+ * Behind a TLS-inspecting proxy, recipes that fetch over HTTPS (npm) need its CA. Every language
+ * build context holds `extra-ca.pem`: the PEM file named by VERDICT_EXTRA_CA_CERTS or Node's own
+ * NODE_EXTRA_CA_CERTS, else the host's CA bundle (which holds any CA the host was told to trust). Recipes may COPY it into a throw-away stage; it is not part
+ * of the recipe hash (it changes where things are fetched from, not what is built).
+ */
+export const EXTRA_CA_FILE = 'extra-ca.pem';
+const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+function languageContext(recipe: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'verdict-build-'));
+  copyFileSync(path.join(RECIPES_DIR, recipe), path.join(dir, recipe));
+  const ca = process.env.VERDICT_EXTRA_CA_CERTS ?? process.env.NODE_EXTRA_CA_CERTS ?? HOST_CA_BUNDLE;
+  writeFileSync(path.join(dir, EXTRA_CA_FILE), ca && existsSync(ca) ? readFileSync(ca) : '');
+  return dir;
 }
 
 /** The hash an image is labelled with: its recipe files and its parent image. */
@@ -110,13 +133,15 @@ interface Recipe {
   context: string;
   dockerfile: string;
   files: string[];
+  /** The files whose content names the image (default: all of `files`). */
+  hashed?: string[];
   buildargs: Record<string, string>;
   parentId: string;
   emit: (e: BuildEvent) => void;
 }
 
 async function buildRecipe(docker: Docker, r: Recipe): Promise<BuiltImage> {
-  const hash = recipeHash(r.context, r.files, r.parentId);
+  const hash = recipeHash(r.context, r.hashed ?? r.files, r.parentId);
   if ((await labelOf(docker, r.image)) === hash) {
     r.emit({ image: r.image, kind: 'cached' });
     return { image: r.image, status: 'cached', seconds: 0 };
