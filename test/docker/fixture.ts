@@ -26,6 +26,16 @@ export function useRunner(options: RunnerOptions = {}): () => Runner {
   };
 }
 
+/** A runner of its own for one test, closed (all its containers removed) whatever happens. */
+export async function withRunner<T>(options: RunnerOptions, body: (runner: Runner) => Promise<T>): Promise<T> {
+  const runner = await Runner.create(options);
+  try {
+    return await body(runner);
+  } finally {
+    await runner.close();
+  }
+}
+
 export async function runSource(
   runner: Runner,
   language: string,

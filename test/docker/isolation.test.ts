@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import Docker from 'dockerode';
-import { runSource, show, useRunner } from './fixture';
+import { runSource, show, useRunner, withRunner } from './fixture';
+
+const PRINT_RAN = { language: 'python3', files: [{ name: 'a.py', content: 'print("RAN")' }] };
 import { Runner } from '../../runner/runner';
 import { ContainerPool } from '../../runner/sandbox/pool';
 import { LABEL_HOST, LABEL_OWNER, LABEL_PID } from '../../runner/sandbox/container';
@@ -200,6 +202,28 @@ test('isolation: pids limit — a fork bomb is contained and leaves no process b
   assert.ok(hostProcessesOfSandboxUser().length <= before + 1, hostProcessesOfSandboxUser().join('\n'));
 });
 
+test('isolation: CPU quota — two spinning threads get one CPU between them', async () => {
+  const r = await runSource(
+    runner(),
+    'c',
+    `#include <pthread.h>
+#include <time.h>
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
+static void *spin(void *arg) { double end = now() + 1.0; while (now() < end) {} return arg; }
+int main(void) {
+  pthread_t t[2];
+  for (int i = 0; i < 2; i++) pthread_create(&t[i], 0, spin, 0);
+  for (int i = 0; i < 2; i++) pthread_join(t[i], 0);
+  return 0;
+}
+`,
+    { limits: { cpuMs: 5000 } },
+  );
+  assert.equal(r.status, 'Accepted', show(r));
+  // On this 2-core machine, without the quota the two threads would use ~2000 ms of CPU in ~1 s.
+  assert.ok(r.timeMs < 1400, `CPU time ${r.timeMs} ms in ${r.wallMs} ms of wall time`);
+});
+
 test('isolation: ulimits — open files capped, core dumps off, file size capped', async () => {
   const r = await runSource(
     runner(),
@@ -307,43 +331,23 @@ test('fail closed: a missing image is Internal Error telling how to build it', a
   const python = languages.get('python3')!;
   const ghost: LanguageDefinition = { ...python, id: 'ghost', image: 'no-such-image-anywhere' };
   languages.set('ghost', ghost);
-  const r2 = await Runner.create({ languages });
-  try {
-    const r = await r2.run({ language: 'ghost', files: [{ name: 'a.py', content: 'print(1)' }] });
-    assert.equal(r.status, 'Internal Error');
-    assert.match(r.message!, /verdict images build ghost/);
-    assert.match(r.message!, new RegExp(r.runId), 'the error carries the run id');
-  } finally {
-    await r2.close();
-  }
+  const r = await withRunner({ languages }, (own) => own.run({ language: 'ghost', files: [{ name: 'a.py', content: 'print(1)' }] }));
+  assert.equal(r.status, 'Internal Error');
+  assert.match(r.message!, /verdict images build ghost/);
+  assert.match(r.message!, new RegExp(r.runId), 'the error carries the run id');
 });
 
 test('fail closed: a seccomp profile Docker rejects is Internal Error, and nothing runs', async () => {
-  const r2 = await Runner.create({ seccompProfile: '{"defaultAction": "SCMP_ACT_NO_SUCH_ACTION"}' });
-  try {
-    const r = await r2.run({ language: 'python3', files: [{ name: 'a.py', content: 'print("RAN")' }] });
-    assert.equal(r.status, 'Internal Error', show(r));
-    assert.equal(r.stdout, '');
-    assert.match(r.message!, /seccomp|could not/i);
-  } finally {
-    await r2.close();
-  }
+  const r = await withRunner({ seccompProfile: '{"defaultAction": "SCMP_ACT_NO_SUCH_ACTION"}' }, (own) => own.run(PRINT_RAN));
+  assert.equal(r.status, 'Internal Error', show(r));
+  assert.equal(r.stdout, '');
+  assert.match(r.message!, /seccomp|could not/i);
 });
 
 test('runtime: the container runtime is a setting passed through to Docker', async () => {
-  const bogus = await Runner.create({ runtime: 'verdict-no-such-runtime' });
-  try {
-    const r = await bogus.run({ language: 'python3', files: [{ name: 'a.py', content: 'print("RAN")' }] });
-    assert.equal(r.status, 'Internal Error', show(r));
-    assert.match(r.message!, /runtime/i);
-  } finally {
-    await bogus.close();
-  }
-  const runc = await Runner.create({ runtime: 'runc' });
-  try {
-    const r = await runc.run({ language: 'python3', files: [{ name: 'a.py', content: 'print("RAN")' }] });
-    assert.equal(r.stdout, 'RAN\n', show(r));
-  } finally {
-    await runc.close();
-  }
+  const bogus = await withRunner({ runtime: 'verdict-no-such-runtime' }, (own) => own.run(PRINT_RAN));
+  assert.equal(bogus.status, 'Internal Error', show(bogus));
+  assert.match(bogus.message!, /runtime/i);
+  const runc = await withRunner({ runtime: 'runc' }, (own) => own.run(PRINT_RAN));
+  assert.equal(runc.stdout, 'RAN\n', show(runc));
 });
