@@ -6,6 +6,7 @@ import { loadLanguages } from '../languages';
 import { BASE_IMAGE, ROOTFS_IMAGE, imageName } from '../images/names';
 import { Runner } from '../runner';
 import { probeLanguages } from '../probe';
+import { LABEL_OWNER } from '../sandbox/container';
 
 interface Check {
   name: string;
@@ -94,12 +95,13 @@ export async function collectChecks(): Promise<Check[]> {
             ? { name: `language ${p.id}`, state: 'ok', detail: `${p.name}: ${p.version}` }
             : { name: `language ${p.id}`, state: 'fail', detail: p.problem ?? 'unusable', fix: `Rebuild with \`verdict images build ${p.id}\`; if it persists, see the message above.` },
         );
-      const containers = await docker.listContainers({ filters: { label: ['verdict.owner'] } });
-      checks.push({ name: 'warm containers', state: 'ok', detail: `${containers.length} running for Verdict on this engine` });
     } finally {
       await runner.close();
     }
   }
+  // Other runners' warm pools (a language server, a classroom service) on this engine.
+  const containers = await docker.listContainers({ filters: { label: [LABEL_OWNER] } });
+  checks.push({ name: 'warm containers', state: 'ok', detail: `${containers.length} running for other Verdict runners on this engine` });
   return checks;
 }
 

@@ -351,3 +351,33 @@ test('runtime: the container runtime is a setting passed through to Docker', asy
   const runc = await withRunner({ runtime: 'runc' }, (own) => own.run(PRINT_RAN));
   assert.equal(runc.stdout, 'RAN\n', show(runc));
 });
+
+test('pool: a container is reused only after a reset, replaced after maxUses, and at once after an anomaly', async () => {
+  const docker = new Docker();
+  const pool = new ContainerPool(docker, `test-pool-${process.pid}`, { maxUses: 2, maxBusy: 1, idlePerShape: 1, idleTimeoutMs: 0 });
+  const shape = { image: 'verdict/python3:latest', language: 'python3', memoryBytes: 512 * 1024 * 1024, pids: 80, tmpBytes: 256 * 1024 * 1024, nanoCpus: 1e9 };
+  try {
+    const first = await pool.acquire(shape);
+    await first.request([['op', 'put'], ['path', 'left-behind'], ['data', 'x']], 5000);
+    await pool.release(first, true);
+    const second = await pool.acquire(shape);
+    assert.equal(second, first, 'a clean container is reused');
+    const listing = await second.request(
+      [['op', 'exec'], ['arg', 'ls'], ['arg', '-A'], ['arg', '/box'], ['env', 'PATH=/usr/bin:/bin'], ['box', 'ro'], ['cwd', '/tmp']],
+      10_000,
+    );
+    assert.equal(listing.text('stdout'), '', 'the reset emptied the box');
+    await pool.release(second, true);
+    const third = await pool.acquire(shape);
+    assert.notEqual(third, first, 'replaced after maxUses submissions');
+    assert.equal(first.alive, false);
+    await pool.release(third, false);
+    assert.equal(third.alive, false, 'an anomaly destroys the container at once');
+    const fourth = await pool.acquire(shape);
+    assert.notEqual(fourth, third);
+    await pool.release(fourth, true);
+  } finally {
+    await pool.close();
+  }
+  assert.equal((await docker.listContainers({ all: true, filters: { label: [`${LABEL_OWNER}=test-pool-${process.pid}`] } })).length, 0);
+});
