@@ -14,6 +14,7 @@ import { SandboxUnavailable, SpecInvalid } from './errors';
 import { classify, signalName, type Execution } from './verdicts';
 import { imageName } from './images/names';
 import { settingsFromEnv } from './settings';
+import { log } from './log';
 
 export interface RunnerOptions {
   docker?: Docker;
@@ -124,6 +125,7 @@ export class Runner {
       return result;
     } catch (err) {
       if (!(err instanceof SandboxUnavailable)) throw err;
+      log.error({ runId, language: language.id, err: err.message }, 'internal error');
       return internalError(runId, err.message);
     } finally {
       if (container) void this.pool.release(container, healthy);

@@ -7,6 +7,7 @@ import type Docker from 'dockerode';
 import { SandboxContainer, LABEL_HOST, LABEL_OWNER, LABEL_PID, type ContainerShape } from './container';
 import { hostname } from 'node:os';
 import { isNotFound } from './docker';
+import { log } from '../log';
 
 export interface PoolSettings {
   /** Submissions a container serves before it is replaced. */
@@ -73,7 +74,11 @@ export class ContainerPool {
   release(container: SandboxContainer, healthy: boolean): Promise<void> {
     this.freeSlot();
     container.uses++;
-    if (!healthy || !container.alive || container.uses >= this.settings.maxUses || this.closed) return this.discard(container);
+    if (!healthy || !container.alive || container.uses >= this.settings.maxUses || this.closed) {
+      const reason = !healthy || !container.alive ? 'anomaly' : this.closed ? 'closing' : 'worn out';
+      log.info({ container: container.id, language: container.shape.language, uses: container.uses, reason }, 'container retired');
+      return this.discard(container);
+    }
     return container
       .request([['op', 'reset']], 30_000)
       .then((m) => {
@@ -128,6 +133,7 @@ export class ContainerPool {
       const sameHost = labels[LABEL_HOST] === hostname();
       const orphan = labels[LABEL_OWNER] === ownOwner || (sameHost && !processAlive(pid));
       if (!orphan) continue;
+      log.info({ container: info.Id.slice(0, 12), owner: labels[LABEL_OWNER] }, 'reaping a leftover container');
       await docker
         .getContainer(info.Id)
         .remove({ force: true })
@@ -140,7 +146,9 @@ export class ContainerPool {
   }
 
   private async create(shape: ShapeRequest): Promise<SandboxContainer> {
+    const started = Date.now();
     const container = await SandboxContainer.start(this.docker, { ...shape, owner: this.owner });
+    log.info({ container: container.id, language: shape.language, ms: Date.now() - started }, 'container started');
     if (this.closed) {
       await container.destroy();
       throw new Error('pool closed');
