@@ -4,14 +4,13 @@
 import type Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { COMPILE_LIMITS, ExecutionSpec, MiB, type ExecutionSpecInput, type Limits, type RunResult } from './spec';
-import { expand, languageById, loadLanguages, resolveVariables, type LanguageDefinition } from './languages';
+import { ExecutionSpec, MiB, type ExecutionSpecInput, type RunResult } from './spec';
+import { languageById, loadLanguages, type LanguageDefinition } from './languages';
 import { ContainerPool, DEFAULT_POOL_SETTINGS, type PoolSettings } from './sandbox/pool';
 import { connectDocker, assertDockerReachable } from './sandbox/docker';
-import type { SandboxContainer } from './sandbox/container';
-import type { Field, Message } from './sandbox/protocol';
 import { SandboxUnavailable, SpecInvalid } from './errors';
-import { classify, signalName, type Execution } from './verdicts';
+import { classify, type Execution } from './verdicts';
+import { Submission, compileLimits } from './submission';
 import { imageName } from './images/names';
 import { settingsFromEnv } from './settings';
 import { log } from './log';
@@ -32,22 +31,9 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-const BASE_ENV = {
-  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-  HOME: '/tmp',
-  TMPDIR: '/tmp',
-  LANG: 'C.UTF-8',
-};
 /** Room for the supervisor, init and the inner sandbox's own mounts inside the container's cgroup. */
 const CONTAINER_OVERHEAD_MB = 128;
 const CONTAINER_TMP_BYTES = 2048 * MiB;
-/** How long past the program's wall limit the runner waits for the supervisor before condemning it. */
-const SUPERVISOR_GRACE_MS = 15_000;
-
-interface StepLimits extends Limits {
-  /** Whether /box is writable (compile) or read-only (run). */
-  boxWritable: boolean;
-}
 
 export class Runner {
   readonly languages: Map<string, LanguageDefinition>;
@@ -97,133 +83,59 @@ export class Runner {
 
   async run(input: ExecutionSpecInput, options: RunOptions = {}): Promise<RunResult> {
     const { spec, language } = this.parseSpec(input);
-    return this.withContainer(language, spec, (container, runId) => this.runIn(container, runId, spec, language, options.signal));
+    return this.withSubmission(language, spec, options.signal, async (submission) => {
+      const compile = await submission.prepare();
+      if (compile?.status === 'Compile Error')
+        return { ...emptyResult(submission.runId), status: 'Compile Error', compile, message: 'Compilation failed.' };
+      const exec = await submission.execute(submission.runStep(spec.limits, spec.args), spec.stdin);
+      return { ...resultOf(submission.runId, exec, classify(exec, spec.limits)), ...(compile ? { compile } : {}) };
+    });
   }
 
   /** Runs one command (e.g. a version probe) in a fresh sandbox of the language's image, without sources. */
   async runCommand(language: LanguageDefinition, argv: string[], limits: ExecutionSpecInput['limits'] = {}): Promise<RunResult> {
     const { spec } = this.parseSpec({ language: language.id, files: [{ name: 'none', content: '' }], limits });
-    return this.withContainer(language, spec, async (container, runId) => {
-      const exec = await this.exec(container, argv, '', language, { ...spec.limits, boxWritable: false });
-      return resultOf(runId, exec, classify(exec, spec.limits));
+    return this.withSubmission(language, spec, undefined, async (submission) => {
+      const exec = await submission.execute(submission.step(argv, { ...spec.limits, boxWritable: false }), '');
+      return resultOf(submission.runId, exec, classify(exec, spec.limits));
     });
   }
 
-  /** Leases a container for one submission; sandbox failures become an Internal Error result. */
-  private async withContainer(
+  /**
+   * Leases a warm container for one submission. Throws SandboxUnavailable (fail closed) when none can
+   * be had; the caller must release() the submission on every path.
+   */
+  async open(spec: ExecutionSpec, language: LanguageDefinition, signal?: AbortSignal, room?: { memoryMb: number; processes: number }): Promise<Submission> {
+    const container = await this.pool.acquire(this.shapeFor(language, spec, room));
+    return new Submission(randomUUID(), language, container, spec.files, spec.limits, (c, healthy) => this.pool.release(c, healthy), signal);
+  }
+
+  /** Runs body with a leased submission; sandbox failures become an Internal Error result carrying the run id. */
+  private async withSubmission(
     language: LanguageDefinition,
     spec: ExecutionSpec,
-    body: (container: SandboxContainer, runId: string) => Promise<RunResult>,
+    signal: AbortSignal | undefined,
+    body: (submission: Submission) => Promise<RunResult>,
   ): Promise<RunResult> {
-    const runId = randomUUID();
-    let container: SandboxContainer | undefined;
-    let healthy = false;
+    let submission: Submission | undefined;
     try {
-      container = await this.pool.acquire(this.shapeFor(language, spec));
-      const result = await body(container, runId);
-      healthy = true;
-      return result;
+      submission = await this.open(spec, language, signal);
+      return await body(submission);
     } catch (err) {
       if (!(err instanceof SandboxUnavailable)) throw err;
+      const runId = submission?.runId ?? randomUUID();
       log.error({ runId, language: language.id, err: err.message }, 'internal error');
       return internalError(runId, err.message);
     } finally {
-      if (container) void this.pool.release(container, healthy);
+      void submission?.release();
     }
-  }
-
-  private async runIn(
-    container: SandboxContainer,
-    runId: string,
-    spec: ExecutionSpec,
-    language: LanguageDefinition,
-    signal?: AbortSignal,
-  ): Promise<RunResult> {
-    const main = spec.files[0]!;
-    const values = {
-      ...resolveVariables(language, main.content),
-      memoryMb: String(spec.limits.memoryMb),
-    };
-    const sourceName = expand(language.sourceFile, values);
-    const placeholders = { ...values, source: sourceName };
-    const put: Field[] = [['op', 'put']];
-    for (const [i, file] of spec.files.entries()) put.push(['path', i === 0 ? sourceName : file.name], ['data', Buffer.from(file.content)]);
-    expectOk(await container.request(put, 30_000, signal), 'write the sources');
-
-    let compile: RunResult['compile'];
-    if (language.compile) {
-      const limits = compileLimits(language);
-      const exec = await this.exec(container, language.compile.command.map((a) => expand(a, placeholders)), '', language, limits, signal);
-      const output = Buffer.concat([exec.stdout, exec.stderr]).toString('utf8');
-      const verdict = classify(exec, limits);
-      if (verdict.status !== 'Accepted') {
-        const why = verdict.status === 'Runtime Error' ? '' : ` (the compiler: ${verdict.status}: ${verdict.message})`;
-        compile = { status: 'Compile Error', output: output + why, timeMs: exec.cpuMs };
-        return {
-          ...emptyResult(runId),
-          status: 'Compile Error',
-          compile,
-          message: `Compilation failed${why}.`,
-        };
-      }
-      compile = { status: 'OK', output, timeMs: exec.cpuMs };
-    }
-
-    const argv = [...language.run.command.map((a) => expand(a, placeholders)), ...spec.args];
-    const exec = await this.exec(container, argv, spec.stdin, language, { ...spec.limits, boxWritable: false }, signal);
-    return { ...resultOf(runId, exec, classify(exec, spec.limits)), ...(compile ? { compile } : {}) };
-  }
-
-  private async exec(
-    container: SandboxContainer,
-    argv: string[],
-    stdin: string,
-    language: LanguageDefinition,
-    limits: StepLimits,
-    signal?: AbortSignal,
-  ): Promise<Execution> {
-    const env = { ...language.env, ...BASE_ENV };
-    const fields: Field[] = [
-      ['op', 'exec'],
-      ...argv.map((a): Field => ['arg', a]),
-      ...Object.entries(env).map(([k, v]): Field => ['env', `${k}=${v}`]),
-      ['box', limits.boxWritable ? 'rw' : 'ro'],
-      ['cwd', limits.boxWritable ? '/box' : '/tmp'],
-      ['stdin', Buffer.from(stdin)],
-      ['cpu_ms', limits.cpuMs],
-      ['wall_ms', limits.wallMs],
-      ['mem_kb', limits.memoryMb * 1024],
-      ['nproc', limits.processes],
-      ['nofile', limits.openFiles],
-      ['fsize', limits.diskMb * MiB],
-      ['output', limits.outputBytes],
-      ['tmp_kb', limits.diskMb * 1024],
-    ];
-    const reply = await container.request(fields, limits.wallMs + SUPERVISOR_GRACE_MS, signal);
-    expectOk(reply, 'run the program');
-    const cpuUs = reply.num('cpu_us');
-    const rssKb = reply.num('rss_kb');
-    const exit = reply.num('exit');
-    return {
-      exitCode: exit >= 0 && reply.num('signal') === 0 ? exit : null,
-      signal: signalName(reply.num('signal')),
-      cpuMs: cpuUs >= 0 ? Math.round(cpuUs / 100) / 10 : 0,
-      wallMs: Math.round(reply.num('wall_us') / 100) / 10,
-      memoryKb: rssKb >= 0 ? rssKb : 0,
-      limit: parseLimit(reply.text('limit')),
-      oomKilled: reply.num('oom') === 1,
-      stdout: reply.fields.get('stdout') ?? Buffer.alloc(0),
-      stderr: reply.fields.get('stderr') ?? Buffer.alloc(0),
-      stdoutTruncated: reply.num('stdout_truncated') === 1,
-      stderrTruncated: reply.num('stderr_truncated') === 1,
-    };
   }
 
   /** The container a spec needs: its cgroup is the hard backstop above the per-program limits. */
-  private shapeFor(language: LanguageDefinition, spec: ExecutionSpec) {
+  private shapeFor(language: LanguageDefinition, spec: ExecutionSpec, room = { memoryMb: 0, processes: 0 }) {
     const compile = language.compile ? compileLimits(language) : undefined;
     const memoryMb =
-      Math.max(spec.limits.memoryMb, compile?.memoryMb ?? 0) +
+      Math.max(spec.limits.memoryMb + room.memoryMb, compile?.memoryMb ?? 0) +
       Math.max(spec.limits.diskMb, compile?.diskMb ?? 0) +
       CONTAINER_OVERHEAD_MB +
       // stdin lives in the container's tmpfs, which its memory cgroup pays for: round up to 64 MiB steps.
@@ -232,28 +144,13 @@ export class Runner {
       image: imageName(language.image),
       language: language.id,
       memoryBytes: memoryMb * MiB,
-      pids: Math.max(spec.limits.processes, compile?.processes ?? 0) + 8,
+      pids: Math.max(spec.limits.processes + room.processes, compile?.processes ?? 0) + 8,
       tmpBytes: CONTAINER_TMP_BYTES,
       nanoCpus: this.nanoCpus,
       ...(this.runtime ? { runtime: this.runtime } : {}),
       ...(this.seccompProfile ? { seccompProfile: this.seccompProfile } : {}),
     };
   }
-}
-
-function compileLimits(language: LanguageDefinition): StepLimits {
-  const own = language.compile?.limits ?? {};
-  const cpuMs = own.timeMs ?? COMPILE_LIMITS.cpuMs;
-  return {
-    cpuMs,
-    wallMs: 3 * cpuMs + 1000,
-    memoryMb: own.memoryMb ?? COMPILE_LIMITS.memoryMb,
-    processes: own.processes ?? COMPILE_LIMITS.processes,
-    outputBytes: COMPILE_LIMITS.outputBytes,
-    diskMb: COMPILE_LIMITS.diskMb,
-    openFiles: COMPILE_LIMITS.openFiles,
-    boxWritable: true,
-  };
 }
 
 function resultOf(runId: string, exec: Execution, verdict: ReturnType<typeof classify>): RunResult {
@@ -273,15 +170,7 @@ function resultOf(runId: string, exec: Execution, verdict: ReturnType<typeof cla
   };
 }
 
-function parseLimit(text: string): Execution['limit'] {
-  return text === 'cpu' || text === 'wall' || text === 'output' ? text : 'none';
-}
-
-function expectOk(reply: Message, what: string): void {
-  if (reply.text('status') !== 'ok') throw new SandboxUnavailable(`The sandbox could not ${what}: ${reply.text('message') || 'no reason given'}.`);
-}
-
-function emptyResult(runId: string): RunResult {
+export function emptyResult(runId: string): RunResult {
   return {
     status: 'Internal Error',
     exitCode: null,

@@ -38,9 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SUPERVISOR_VERSION "1"
+#define SUPERVISOR_VERSION "2"
 #define STATE_DIR "/tmp/verdict"
-#define BOX_DIR STATE_DIR "/box"
 #define ROOT_DIR STATE_DIR "/root"
 #define MAX_FIELD (512u << 20)
 #define MAX_ARGS 256
@@ -245,22 +244,39 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
   return remove(path) == 0 ? 0 : -1;
 }
 
-static int box_reset(void) {
-  mkdir(STATE_DIR, 0700);
-  mkdir(BOX_DIR, 0755);
-  chmod(BOX_DIR, 0755);
-  nftw(BOX_DIR, make_writable, 32, FTW_PHYS);
-  return nftw(BOX_DIR, remove_entry, 32, FTW_PHYS | FTW_DEPTH);
+/* Two boxes: "box" holds the submission, "vbox" the validator or interactor with the test's answer.
+ * Each sandbox binds exactly one of them at /box, so a submission never sees the answer. */
+static const char *box_dir(const char *name) {
+  if (!name || strcmp(name, "box") == 0) return STATE_DIR "/box";
+  if (strcmp(name, "vbox") == 0) return STATE_DIR "/vbox";
+  return NULL;
 }
 
-/* Files are put only below the box: no absolute paths, no "..", no NUL. */
-static int box_put(const char *rel, const char *data, size_t len, int mode) {
-  if (!rel[0] || rel[0] == '/' || strlen(rel) > 1024) return -1;
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/%s", BOX_DIR, rel);
+static int box_reset_one(const char *dir) {
+  mkdir(dir, 0755);
+  chmod(dir, 0755);
+  nftw(dir, make_writable, 32, FTW_PHYS);
+  return nftw(dir, remove_entry, 32, FTW_PHYS | FTW_DEPTH);
+}
+
+static int box_reset(void) {
+  mkdir(STATE_DIR, 0700);
+  return box_reset_one(box_dir("box")) | box_reset_one(box_dir("vbox"));
+}
+
+/* Only relative paths below the box: no absolute paths, no "..", no NUL. */
+static int box_path(const char *box, const char *rel, char *path, size_t size) {
+  if (!box || !rel[0] || rel[0] == '/' || strlen(rel) > 1024) return -1;
   for (const char *p = rel; *p; p++)
     if ((p == rel || p[-1] == '/') && p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == 0)) return -1;
-  for (char *p = path + strlen(BOX_DIR) + 1; *p; p++)
+  snprintf(path, size, "%s/%s", box, rel);
+  return 0;
+}
+
+static int box_put(const char *box, const char *rel, const char *data, size_t len, int mode) {
+  char path[PATH_MAX];
+  if (box_path(box, rel, path, sizeof path) != 0) return -1;
+  for (char *p = path + strlen(box) + 1; *p; p++)
     if (*p == '/') {
       *p = 0;
       mkdir(path, 0755);
@@ -280,11 +296,37 @@ static int box_put(const char *rel, const char *data, size_t len, int mode) {
   return close(fd);
 }
 
+/* Reads a regular file of the box (e.g. a validator's feedback), at most `max` bytes. */
+static char *box_get(const char *box, const char *rel, size_t max, size_t *len) {
+  char path[PATH_MAX];
+  if (box_path(box, rel, path, sizeof path) != 0) return NULL;
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    errno = EINVAL;
+    return NULL;
+  }
+  size_t want = (size_t)st.st_size < max ? (size_t)st.st_size : max;
+  char *buf = malloc(want + 1);
+  size_t got = 0;
+  while (buf && got < want) {
+    ssize_t n = read(fd, buf + got, want - got);
+    if (n <= 0) break;
+    got += (size_t)n;
+  }
+  close(fd);
+  *len = got;
+  return buf;
+}
+
 /* ---------- the inner sandbox ---------- */
 
 struct exec_request {
   char *argv[MAX_ARGS + 1];
   char *envp[MAX_ARGS + 1];
+  const char *box;
   int box_writable;
   const char *cwd;
   long long cpu_ms, wall_ms, mem_kb, address_space_kb, stack_kb, nproc, nofile, fsize, output, tmp_kb;
@@ -402,7 +444,7 @@ static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int 
   if (remount_all_readonly(ROOT_DIR) != 0) setup_fail(report_fd, "remount submounts read-only");
 
   snprintf(path, sizeof path, "%s/box", ROOT_DIR);
-  if (mount(BOX_DIR, path, NULL, MS_BIND, NULL) != 0) setup_fail(report_fd, "bind /box");
+  if (mount(rq->box, path, NULL, MS_BIND, NULL) != 0) setup_fail(report_fd, "bind /box");
   if (!rq->box_writable && remount_readonly(path) != 0) setup_fail(report_fd, "remount /box read-only");
 
   snprintf(path, sizeof path, "%s/tmp", ROOT_DIR);
@@ -491,92 +533,210 @@ static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int 
   _exit(0); /* pid 1 exits: the kernel kills whatever the program left behind */
 }
 
+/* ---------- running sandboxes: spawn, watch, collect ---------- */
+
 struct capture {
   int fd;
   char *buf;
-  size_t len;
+  size_t len, cap;
   int truncated;
 };
 
-static void handle_exec(const struct message *m) {
-  struct exec_request rq = {0};
-  size_t nargs = 0, nenv = 0;
+/* One sandbox in flight: its init's pid, its report pipe and what it has reported. */
+struct sandbox {
+  pid_t init;
+  int rep_fd;
+  struct report r;
+  size_t rlen;
+  int done; /* report pipe closed */
+  int killed;
+  const char *limit;
+  int64_t started;
+  long long cpu_start;
+};
+
+/* Reads the exec fields named PREFIX+key ("" for exec, "p." and "v." for interact). */
+static int parse_exec(const struct message *m, const char *prefix, struct exec_request *rq) {
+  char key[48];
+  size_t nargs = 0, nenv = 0, plen = strlen(prefix);
+  memset(rq, 0, sizeof *rq);
   for (size_t i = 0; i < m->count; i++) {
-    if (strcmp(m->fields[i].key, "arg") == 0 && nargs < MAX_ARGS) rq.argv[nargs++] = m->fields[i].data;
-    if (strcmp(m->fields[i].key, "env") == 0 && nenv < MAX_ARGS) rq.envp[nenv++] = m->fields[i].data;
+    if (strncmp(m->fields[i].key, prefix, plen) != 0) continue;
+    const char *k = m->fields[i].key + plen;
+    if (strcmp(k, "arg") == 0 && nargs < MAX_ARGS) rq->argv[nargs++] = m->fields[i].data;
+    if (strcmp(k, "env") == 0 && nenv < MAX_ARGS) rq->envp[nenv++] = m->fields[i].data;
   }
-  if (nargs == 0) return reply_error("exec without arg");
-  const struct field *box = message_get(m, "box");
-  rq.box_writable = box && strcmp(box->data, "rw") == 0;
-  const struct field *cwd = message_get(m, "cwd");
-  rq.cwd = cwd ? cwd->data : "/tmp";
-  rq.cpu_ms = message_num(m, "cpu_ms", 2000);
-  rq.wall_ms = message_num(m, "wall_ms", 7000);
-  rq.mem_kb = message_num(m, "mem_kb", 262144);
-  rq.address_space_kb = message_num(m, "as_kb", 0);
-  rq.stack_kb = message_num(m, "stack_kb", 0);
-  rq.nproc = message_num(m, "nproc", 64);
-  rq.nofile = message_num(m, "nofile", 64);
-  rq.fsize = message_num(m, "fsize", 64 << 20);
-  rq.output = message_num(m, "output", 1 << 20);
-  rq.tmp_kb = message_num(m, "tmp_kb", 65536);
+  if (nargs == 0) return -1;
+#define FIELD(name) (snprintf(key, sizeof key, "%s%s", prefix, name), key)
+  const struct field *f = message_get(m, FIELD("boxdir"));
+  rq->box = box_dir(f ? f->data : "box");
+  if (!rq->box) return -1;
+  f = message_get(m, FIELD("box"));
+  rq->box_writable = f && strcmp(f->data, "rw") == 0;
+  f = message_get(m, FIELD("cwd"));
+  rq->cwd = f ? f->data : "/tmp";
+  rq->cpu_ms = message_num(m, FIELD("cpu_ms"), 2000);
+  rq->wall_ms = message_num(m, FIELD("wall_ms"), 7000);
+  rq->mem_kb = message_num(m, FIELD("mem_kb"), 262144);
+  rq->address_space_kb = message_num(m, FIELD("as_kb"), 0);
+  rq->stack_kb = message_num(m, FIELD("stack_kb"), 0);
+  rq->nproc = message_num(m, FIELD("nproc"), 64);
+  rq->nofile = message_num(m, FIELD("nofile"), 64);
+  rq->fsize = message_num(m, FIELD("fsize"), 64 << 20);
+  rq->output = message_num(m, FIELD("output"), 1 << 20);
+  rq->tmp_kb = message_num(m, FIELD("tmp_kb"), 65536);
+#undef FIELD
+  return 0;
+}
 
-  /* stdin is a nameless file on the container's tmpfs: no pipe to feed, and seekable. */
-  rq.stdin_fd = open(STATE_DIR, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (rq.stdin_fd < 0) return reply_error("stdin file: %s", strerror(errno));
-  const struct field *in = message_get(m, "stdin");
-  if (in) write_all(rq.stdin_fd, in->data, in->len);
-  lseek(rq.stdin_fd, 0, SEEK_SET);
+/* stdin from bytes: a nameless file on the container's tmpfs (no pipe to feed, and seekable). */
+static int stdin_file(const struct field *in) {
+  int fd = open(STATE_DIR, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) return -1;
+  if (in) write_all(fd, in->data, in->len);
+  lseek(fd, 0, SEEK_SET);
+  return fd;
+}
 
-  int outp[2], errp[2], repp[2];
-  if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(repp, O_CLOEXEC)) {
-    close(rq.stdin_fd);
-    return reply_error("pipe: %s", strerror(errno));
-  }
-  long long oom_before = cgroup_oom_kills();
-  long long cpu_before = cgroup_cpu_us();
-  int64_t started = now_us();
+/* Starts a sandbox whose program reads stdin_fd and writes out_fd/err_fd (all closed here). */
+static int sandbox_spawn(struct exec_request *rq, int stdin_fd, int out_fd, int err_fd, struct sandbox *sb) {
+  int repp[2];
+  memset(sb, 0, sizeof *sb);
+  sb->limit = "none";
+  if (pipe2(repp, O_CLOEXEC) != 0) return -1;
   uid_t uid = getuid();
   gid_t gid = getgid();
+  rq->stdin_fd = stdin_fd;
+  sb->cpu_start = -1;
+  sb->started = now_us();
   fflush(NULL);
   pid_t init = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
                                              CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD,
                               NULL, NULL, NULL, NULL);
   if (init == 0) {
-    close(outp[0]);
-    close(errp[0]);
     close(repp[0]);
-    sandbox_init(&rq, repp[1], outp[1], errp[1], uid, gid);
+    sandbox_init(rq, repp[1], out_fd, err_fd, uid, gid);
   }
-  int clone_errno = errno;
-  close(outp[1]);
-  close(errp[1]);
+  int saved = errno;
   close(repp[1]);
-  close(rq.stdin_fd);
+  close(stdin_fd);
+  close(out_fd);
+  close(err_fd);
   if (init < 0) {
+    close(repp[0]);
+    errno = saved;
+    return -1;
+  }
+  sb->init = init;
+  sb->rep_fd = repp[0];
+  return 0;
+}
+
+static void sandbox_kill(struct sandbox *sb, const char *limit) {
+  if (sb->killed) return;
+  kill(sb->init, SIGKILL);
+  sb->killed = 1;
+  sb->limit = limit;
+}
+
+static void sandbox_read_report(struct sandbox *sb) {
+  ssize_t got = read(sb->rep_fd, (char *)&sb->r + sb->rlen, sizeof sb->r - sb->rlen);
+  if (got > 0) sb->rlen += (size_t)got;
+  if (got <= 0 || sb->rlen == sizeof sb->r) {
+    close(sb->rep_fd);
+    sb->rep_fd = -1;
+    sb->done = 1;
+  }
+}
+
+/* Reaps the sandbox; returns its setup error message, or NULL when it ran. */
+static const char *sandbox_finish(struct sandbox *sb) {
+  if (sb->rep_fd >= 0) close(sb->rep_fd), sb->rep_fd = -1;
+  int st;
+  while (waitpid(sb->init, &st, 0) < 0 && errno == EINTR) {
+  }
+  if (sb->rlen == sizeof sb->r && sb->r.setup_failed) {
+    sb->r.message[sizeof sb->r.message - 1] = 0;
+    return sb->r.message;
+  }
+  return NULL;
+}
+
+static void out_sandbox(const char *prefix, struct sandbox *sb, long long cpu_fallback_us) {
+  char key[32];
+  int have = sb->rlen == sizeof sb->r;
+#define K(name) (snprintf(key, sizeof key, "%s%s", prefix, name), key)
+  out_num(K("exit"), have ? sb->r.exit_code : -1);
+  out_num(K("signal"), have ? sb->r.signal : SIGKILL);
+  /* Killed before its init could report: the container's CPU counter is the best figure left. */
+  out_num(K("cpu_us"), have ? sb->r.cpu_us : cpu_fallback_us);
+  out_num(K("wall_us"), have ? sb->r.wall_us : now_us() - sb->started);
+  out_num(K("rss_kb"), have ? sb->r.rss_kb : -1);
+  out_str(K("limit"), sb->limit);
+#undef K
+}
+
+static int capture_read(struct capture *c, size_t budget, size_t *used) {
+  char chunk[65536];
+  ssize_t got = read(c->fd, chunk, sizeof chunk);
+  if (got <= 0) {
+    close(c->fd);
+    c->fd = -1;
+    return 0;
+  }
+  size_t keep = (size_t)got;
+  if (*used + keep > budget) keep = budget - *used, c->truncated = 1;
+  if (c->len + keep > c->cap) {
+    c->cap = (c->len + keep) * 2;
+    c->buf = realloc(c->buf, c->cap);
+    if (!c->buf) fail_hard("realloc");
+  }
+  memcpy(c->buf + c->len, chunk, keep);
+  c->len += keep;
+  *used += keep;
+  return c->truncated;
+}
+
+static long long elapsed_ms(const struct sandbox *sb) { return (now_us() - sb->started) / 1000; }
+
+/* Wall limit, and the exact CPU limit from the container's cgroup counter (this sandbox is alone in it). */
+static void enforce_limits(struct sandbox *sb, const struct exec_request *rq, int cpu_exact) {
+  if (sb->killed || sb->done) return;
+  if (elapsed_ms(sb) >= rq->wall_ms) return sandbox_kill(sb, "wall");
+  if (cpu_exact && sb->cpu_start >= 0) {
+    long long now = cgroup_cpu_us();
+    if (now >= 0 && now - sb->cpu_start > rq->cpu_ms * 1000 + 50000) sandbox_kill(sb, "cpu");
+  }
+}
+
+static void handle_exec(const struct message *m) {
+  struct exec_request rq;
+  if (parse_exec(m, "", &rq) != 0) return reply_error("exec without arg, or an unknown boxdir");
+  int in = stdin_file(message_get(m, "stdin"));
+  if (in < 0) return reply_error("stdin file: %s", strerror(errno));
+  int outp[2], errp[2];
+  if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
+    close(in);
+    return reply_error("pipe: %s", strerror(errno));
+  }
+  long long oom_before = cgroup_oom_kills();
+  long long cpu_before = cgroup_cpu_us();
+  struct sandbox sb;
+  if (sandbox_spawn(&rq, in, outp[1], errp[1], &sb) != 0) {
     close(outp[0]);
     close(errp[0]);
-    close(repp[0]);
-    errno = clone_errno;
     return reply_error("cannot create the sandbox (clone): %s", strerror(errno));
   }
-
-  struct capture cap[2] = {{outp[0], NULL, 0, 0}, {errp[0], NULL, 0, 0}};
+  sb.cpu_start = cpu_before;
+  struct capture cap[2] = {{outp[0], NULL, 0, 0, 0}, {errp[0], NULL, 0, 0, 0}};
   size_t budget = (size_t)rq.output, used = 0;
-  for (int i = 0; i < 2; i++) cap[i].buf = malloc(budget + 1);
-  struct report r = {0};
-  size_t rlen = 0;
-  int rep_open = 1, killed = 0;
-  const char *limit = "none";
-  char chunk[65536];
-  while (cap[0].fd >= 0 || cap[1].fd >= 0 || rep_open) {
+  while (cap[0].fd >= 0 || cap[1].fd >= 0 || !sb.done) {
     struct pollfd pfd[3];
     int n = 0, idx[3];
     for (int i = 0; i < 2; i++)
       if (cap[i].fd >= 0) pfd[n] = (struct pollfd){cap[i].fd, POLLIN, 0}, idx[n++] = i;
-    if (rep_open) pfd[n] = (struct pollfd){repp[0], POLLIN, 0}, idx[n++] = 2;
-    int64_t elapsed_ms = (now_us() - started) / 1000;
-    int timeout = killed ? 1000 : (int)(rq.wall_ms - elapsed_ms);
+    if (!sb.done) pfd[n] = (struct pollfd){sb.rep_fd, POLLIN, 0}, idx[n++] = 2;
+    int timeout = sb.killed ? 1000 : (int)(rq.wall_ms - elapsed_ms(&sb));
     if (timeout > 20) timeout = 20; /* tick for the CPU backstop */
     if (timeout < 0) timeout = 0;
     int ready = poll(pfd, (nfds_t)n, timeout);
@@ -584,67 +744,30 @@ static void handle_exec(const struct message *m) {
     for (int k = 0; k < n && ready > 0; k++) {
       if (!pfd[k].revents) continue;
       if (idx[k] == 2) {
-        ssize_t got = read(repp[0], (char *)&r + rlen, sizeof r - rlen);
-        if (got > 0) rlen += (size_t)got;
-        if (got <= 0 || rlen == sizeof r) rep_open = 0, close(repp[0]);
+        sandbox_read_report(&sb);
         continue;
       }
       struct capture *c = &cap[idx[k]];
-      ssize_t got = read(c->fd, chunk, sizeof chunk);
-      if (got <= 0) {
-        close(c->fd);
-        c->fd = -1;
-        continue;
-      }
-      size_t keep = (size_t)got;
-      if (used + keep > budget) {
-        keep = budget - used;
-        c->truncated = 1;
-        if (!killed) kill(init, SIGKILL), killed = 1, limit = "output";
-      }
-      memcpy(c->buf + c->len, chunk, keep);
-      c->len += keep;
-      used += keep;
-      if (killed && c->truncated) {
+      if (capture_read(c, budget, &used)) {
+        sandbox_kill(&sb, "output");
         close(c->fd); /* stop reading: the flood is over for us */
         c->fd = -1;
       }
     }
-    if (killed) {
-      if ((now_us() - started) / 1000 > rq.wall_ms + 5000) break; /* never hang on a wedged pipe */
-      continue;
-    }
-    if ((now_us() - started) / 1000 >= rq.wall_ms) {
-      kill(init, SIGKILL), killed = 1, limit = "wall";
-    } else if (cpu_before >= 0) {
-      long long cpu_now = cgroup_cpu_us();
-      if (cpu_now >= 0 && cpu_now - cpu_before > rq.cpu_ms * 1000 + 50000) kill(init, SIGKILL), killed = 1, limit = "cpu";
-    }
+    if (sb.killed && elapsed_ms(&sb) > rq.wall_ms + 5000) break; /* never hang on a wedged pipe */
+    enforce_limits(&sb, &rq, 1);
   }
   for (int i = 0; i < 2; i++)
     if (cap[i].fd >= 0) close(cap[i].fd);
-  if (rep_open) close(repp[0]);
-  int st;
-  while (waitpid(init, &st, 0) < 0 && errno == EINTR) {
-  }
-  int64_t wall_us = now_us() - started;
+  const char *setup_error = sandbox_finish(&sb);
   long long oom_after = cgroup_oom_kills();
   long long cpu_after = cgroup_cpu_us();
-
-  if (rlen == sizeof r && r.setup_failed) {
+  if (setup_error) {
     for (int i = 0; i < 2; i++) free(cap[i].buf);
-    r.message[sizeof r.message - 1] = 0;
-    return reply_error("cannot create the sandbox: %s", r.message);
+    return reply_error("cannot create the sandbox: %s", setup_error);
   }
-  int have_report = rlen == sizeof r;
   out_str("status", "ok");
-  out_num("exit", have_report ? r.exit_code : -1);
-  out_num("signal", have_report ? r.signal : SIGKILL);
-  /* Killed before its init could report: the container's CPU counter is the best figure left. */
-  out_num("cpu_us", have_report ? r.cpu_us : (cpu_before >= 0 && cpu_after >= 0 ? cpu_after - cpu_before : -1));
-  out_num("wall_us", have_report ? r.wall_us : wall_us);
-  out_num("rss_kb", have_report ? r.rss_kb : -1);
-  out_str("limit", limit);
+  out_sandbox("", &sb, cpu_before >= 0 && cpu_after >= 0 ? cpu_after - cpu_before : -1);
   out_num("oom", oom_before >= 0 && oom_after > oom_before);
   out_bytes("stdout", cap[0].buf, cap[0].len);
   out_bytes("stderr", cap[1].buf, cap[1].len);
@@ -652,6 +775,137 @@ static void handle_exec(const struct message *m) {
   out_num("stderr_truncated", cap[1].truncated);
   out_end();
   for (int i = 0; i < 2; i++) free(cap[i].buf);
+}
+
+/* ---------- interactive: the program and the interactor, each in its own sandbox ---------- */
+
+/* One direction of the conversation, relayed by us so that it can be recorded. */
+struct relay {
+  int from, to; /* read end of the writer's stdout, write end of the reader's stdin */
+  char buf[65536];
+  size_t len;
+  char tag;
+};
+
+static void transcript_add(struct capture *t, size_t cap, char tag, const char *data, size_t len) {
+  if (t->len >= cap) {
+    t->truncated = 1;
+    return;
+  }
+  size_t room = cap - t->len, keep = len + 2 <= room ? len : (room > 2 ? room - 2 : 0);
+  if (t->len + keep + 2 > t->cap) {
+    t->cap = t->len + keep + 4096;
+    t->buf = realloc(t->buf, t->cap);
+    if (!t->buf) fail_hard("realloc");
+  }
+  t->buf[t->len++] = tag;
+  t->buf[t->len++] = ' ';
+  memcpy(t->buf + t->len, data, keep);
+  t->len += keep;
+  if (keep < len) t->truncated = 1;
+}
+
+static void relay_close_to(struct relay *r) {
+  if (r->to >= 0) close(r->to), r->to = -1;
+}
+
+static void handle_interact(const struct message *m) {
+  struct exec_request prq, vrq;
+  if (parse_exec(m, "p.", &prq) != 0 || parse_exec(m, "v.", &vrq) != 0) return reply_error("interact needs p.arg and v.arg");
+  size_t transcript_cap = (size_t)message_num(m, "transcript", 65536);
+  int p_in[2], p_out[2], p_err[2], v_in[2], v_out[2], v_err[2];
+  if (pipe2(p_in, O_CLOEXEC) || pipe2(p_out, O_CLOEXEC) || pipe2(p_err, O_CLOEXEC) || pipe2(v_in, O_CLOEXEC) ||
+      pipe2(v_out, O_CLOEXEC) || pipe2(v_err, O_CLOEXEC))
+    return reply_error("pipe: %s", strerror(errno));
+  long long oom_before = cgroup_oom_kills();
+  struct sandbox psb, vsb;
+  /* The interactor first: it may speak first, and its input file is in its own box. */
+  if (sandbox_spawn(&vrq, v_in[0], v_out[1], v_err[1], &vsb) != 0) return reply_error("cannot create the sandbox: %s", strerror(errno));
+  if (sandbox_spawn(&prq, p_in[0], p_out[1], p_err[1], &psb) != 0) {
+    sandbox_kill(&vsb, "none");
+    sandbox_finish(&vsb);
+    return reply_error("cannot create the sandbox: %s", strerror(errno));
+  }
+  struct relay rel[2] = {{p_out[0], v_in[1], {0}, 0, '>'}, {v_out[0], p_in[1], {0}, 0, '<'}};
+  for (int i = 0; i < 2; i++) fcntl(rel[i].to, F_SETFL, O_NONBLOCK);
+  struct capture errs[2] = {{p_err[0], NULL, 0, 0, 0}, {v_err[0], NULL, 0, 0, 0}}, transcript = {-1, NULL, 0, 0, 0};
+  size_t used[2] = {0, 0};
+  int64_t validator_done_at = 0;
+  for (;;) {
+    struct pollfd pfd[10];
+    int n = 0, what[10];
+    for (int i = 0; i < 2; i++) {
+      if (rel[i].from >= 0 && rel[i].len == 0) pfd[n] = (struct pollfd){rel[i].from, POLLIN, 0}, what[n++] = i;
+      if (rel[i].to >= 0 && rel[i].len > 0) pfd[n] = (struct pollfd){rel[i].to, POLLOUT, 0}, what[n++] = 2 + i;
+      if (errs[i].fd >= 0) pfd[n] = (struct pollfd){errs[i].fd, POLLIN, 0}, what[n++] = 4 + i;
+    }
+    if (!psb.done) pfd[n] = (struct pollfd){psb.rep_fd, POLLIN, 0}, what[n++] = 6;
+    if (!vsb.done) pfd[n] = (struct pollfd){vsb.rep_fd, POLLIN, 0}, what[n++] = 7;
+    if (n == 0) break;
+    int ready = poll(pfd, (nfds_t)n, 20);
+    if (ready < 0 && errno != EINTR) break;
+    for (int k = 0; k < n && ready > 0; k++) {
+      if (!pfd[k].revents) continue;
+      int w = what[k];
+      if (w < 2) { /* data from one side */
+        struct relay *r = &rel[w];
+        ssize_t got = read(r->from, r->buf, sizeof r->buf);
+        if (got <= 0) {
+          close(r->from), r->from = -1;
+          relay_close_to(r); /* EOF passes through */
+        } else {
+          transcript_add(&transcript, transcript_cap, r->tag, r->buf, (size_t)got);
+          r->len = r->to >= 0 ? (size_t)got : 0; /* nobody left to read it: drop */
+        }
+      } else if (w < 4) { /* room on the other side */
+        struct relay *r = &rel[w - 2];
+        ssize_t put = write(r->to, r->buf, r->len);
+        if (put > 0) memmove(r->buf, r->buf + put, r->len - (size_t)put), r->len -= (size_t)put;
+        else if (put < 0 && errno != EAGAIN) r->len = 0, relay_close_to(r); /* reader gone */
+      } else if (w < 6) {
+        capture_read(&errs[w - 4], 1 << 20, &used[w - 4]);
+      } else {
+        sandbox_read_report(w == 6 ? &psb : &vsb);
+      }
+    }
+    /* When a side has exited, its input is closed so the other sees EOF rather than waiting on it. */
+    if (psb.done) relay_close_to(&rel[0 + 1]);
+    if (vsb.done && !validator_done_at) validator_done_at = now_us(), relay_close_to(&rel[0]);
+    enforce_limits(&psb, &prq, 0);
+    enforce_limits(&vsb, &vrq, 0);
+    /* A finished interactor ends the run: the program gets a moment to exit on its own. */
+    if (validator_done_at && !psb.done && now_us() - validator_done_at > 1000000) sandbox_kill(&psb, "none");
+    if (psb.done && vsb.done && errs[0].fd < 0 && errs[1].fd < 0) break;
+    if ((psb.killed || psb.done) && (vsb.killed || vsb.done) && elapsed_ms(&psb) > prq.wall_ms + vrq.wall_ms + 5000) break;
+  }
+  for (int i = 0; i < 2; i++) {
+    if (rel[i].from >= 0) close(rel[i].from);
+    relay_close_to(&rel[i]);
+    if (errs[i].fd >= 0) close(errs[i].fd);
+  }
+  const char *perr = sandbox_finish(&psb), *verr = sandbox_finish(&vsb);
+  long long oom_after = cgroup_oom_kills();
+  if (perr || verr) {
+    for (int i = 0; i < 2; i++) free(errs[i].buf);
+    free(transcript.buf);
+    return reply_error("cannot create the sandbox: %s", perr ? perr : verr);
+  }
+  out_str("status", "ok");
+  out_sandbox("p.", &psb, -1);
+  out_sandbox("v.", &vsb, -1);
+  out_num("oom", oom_before >= 0 && oom_after > oom_before);
+  out_bytes("p.stderr", errs[0].buf, errs[0].len);
+  out_bytes("v.stderr", errs[1].buf, errs[1].len);
+  out_bytes("transcript", transcript.buf, transcript.len);
+  out_num("transcript_truncated", transcript.truncated);
+  out_end();
+  for (int i = 0; i < 2; i++) free(errs[i].buf);
+  free(transcript.buf);
+}
+
+static void reply_ok(void) {
+  out_str("status", "ok");
+  out_end();
 }
 
 int main(void) {
@@ -673,37 +927,46 @@ int main(void) {
   int rc;
   while ((rc = message_read(stdin, &m)) == 1) {
     const struct field *op = message_get(&m, "op");
+    const struct field *boxf = message_get(&m, "boxdir");
+    const char *box = box_dir(boxf ? boxf->data : "box");
     if (!op) {
       reply_error("message without op");
     } else if (strcmp(op->data, "ping") == 0) {
-      out_str("status", "ok");
-      out_end();
+      reply_ok();
     } else if (strcmp(op->data, "reset") == 0) {
-      if (box_reset() == 0) {
-        out_str("status", "ok");
-        out_end();
-      } else
-        reply_error("cannot empty the box: %s", strerror(errno));
+      /* With a boxdir, only that box (e.g. the interactor's between tests); otherwise both. */
+      if ((boxf ? (box ? box_reset_one(box) : -1) : box_reset()) == 0) reply_ok();
+      else reply_error("cannot empty the box: %s", strerror(errno));
     } else if (strcmp(op->data, "put") == 0) {
       const char *path = NULL;
-      int ok = 1;
+      int ok = box != NULL;
       long long mode = 0644;
       for (size_t i = 0; i < m.count && ok; i++) {
         if (strcmp(m.fields[i].key, "path") == 0) path = m.fields[i].data;
         if (strcmp(m.fields[i].key, "mode") == 0) mode = strtoll(m.fields[i].data, NULL, 8);
         if (strcmp(m.fields[i].key, "data") == 0) {
-          ok = path && box_put(path, m.fields[i].data, m.fields[i].len, (int)(mode & 0755)) == 0;
+          ok = path && box_put(box, path, m.fields[i].data, m.fields[i].len, (int)(mode & 0755)) == 0;
           path = NULL;
           mode = 0644;
         }
       }
-      if (ok) {
+      if (ok) reply_ok();
+      else reply_error("cannot write file into the box: %s", strerror(errno));
+    } else if (strcmp(op->data, "get") == 0) {
+      const struct field *path = message_get(&m, "path");
+      size_t len = 0;
+      char *data = path ? box_get(box, path->data, (size_t)message_num(&m, "max", 16 << 20), &len) : NULL;
+      if (data) {
         out_str("status", "ok");
+        out_bytes("data", data, len);
         out_end();
+        free(data);
       } else
-        reply_error("cannot write file into the box: %s", strerror(errno));
+        reply_error("cannot read %s from the box: %s", path ? path->data : "(no path)", strerror(errno));
     } else if (strcmp(op->data, "exec") == 0) {
       handle_exec(&m);
+    } else if (strcmp(op->data, "interact") == 0) {
+      handle_interact(&m);
     } else {
       reply_error("unknown op %s", op->data);
     }

@@ -2,11 +2,12 @@
 // Exit status: 0 when the command was carried out (whatever the program's verdict), 2 for bad usage
 // (unknown language, missing or oversized file), 3 when no sandbox could be made (Internal Error).
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Runner } from '../runner';
 import { languageById, languageForFile, loadLanguages } from '../languages';
-import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB, type RunResult } from '../spec';
+import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, type RunResult } from '../spec';
+import { readUserFile } from './files';
+import { runJudgeCommand, type JudgeCliOptions } from './judge';
 import { SandboxUnavailable, UsageError } from '../errors';
 import { probeLanguages } from '../probe';
 import { buildImages, type RootfsSource } from '../images/build';
@@ -21,20 +22,6 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number.');
   return n;
-}
-
-function readUserFile(file: string, what: string, max: number): string {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new UsageError(`${what} ${file} is not a file.`);
-    size = st.size;
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`${what} ${file} does not exist (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}).`);
-  }
-  if (size > max) throw new UsageError(`${what} ${file} is ${(size / MiB).toFixed(1)} MiB; the limit is ${max / MiB} MiB.`);
-  return readFileSync(file, 'utf8');
 }
 
 function formatMemory(kb: number): string {
@@ -95,6 +82,24 @@ export function buildProgram(): Command {
         process.stderr.write(verdictLine(result) + '\n');
       }
       if (result.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
+    });
+
+  program
+    .command('judge')
+    .description('Compile once and run every test: a folder of NAME.in/NAME.ans pairs, or an ICPC/Kattis problem package.')
+    .argument('<files...>', 'the submission: one or more source files, or a folder')
+    .option('--tests <dir>', 'folder of NAME.in with NAME.ans (or NAME.out) pairs')
+    .option('--problem <dir>', 'an ICPC/Kattis problem package')
+    .option('--lang <id>', 'language id (see `verdict languages`)')
+    .option('--checker <name|file>', 'exact, lines (default for folders), tokens, float, kattis-default, or a checker program')
+    .addOption(new Option('--checker-protocol <protocol>', 'how a checker program is called').choices(['testlib', 'kattis']).default('testlib'))
+    .option('--time-limit <ms>', 'CPU time limit per test in milliseconds (default: the package\'s, else 2000)', positiveInt)
+    .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
+    .option('--stop-on-failure', 'stop at the first test that fails')
+    .option('--json', 'print {status, compile, tests: [{name, status, timeMs, memoryKb, diff?}]} as JSON')
+    .action(async (files: string[], opts: JudgeCliOptions) => {
+      const result = await withRunner((runner) => runJudgeCommand(runner, files, opts));
+      if (result.status === 'Internal Error' && result.tests.length === 0) process.exitCode = EXIT_INTERNAL;
     });
 
   program

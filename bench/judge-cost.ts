@@ -1,0 +1,81 @@
+// Judging 50 tests of a C++ A+B solution (after compile) through Verdict's warm runner, next to the
+// same 50 tests run bare on the host and to one `docker run --rm` per test, all in this one process.
+//   npx tsx bench/judge-cost.ts [tests]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Runner } from '../runner/runner';
+import { judge } from '../runner/judge/judge';
+import type { JudgeTest } from '../runner/judge/judge';
+
+const N = Number(process.argv[2] ?? 50);
+const SOURCE = '#include <iostream>\nint main() { long long a, b; std::cin >> a >> b; std::cout << a + b << "\\n"; }\n';
+const dir = mkdtempSync(path.join(tmpdir(), 'verdict-judge-bench-'));
+
+const tests: JudgeTest[] = Array.from({ length: N }, (_, i) => ({
+  name: String(i + 1),
+  input: { text: `${i} ${i * 7}\n` },
+  answer: { text: `${i * 8}\n` },
+  group: [],
+}));
+
+function runBare(binary: string): number {
+  const t = performance.now();
+  for (const test of tests) {
+    const r = spawnSync(binary, [], { input: (test.input as { text: string }).text, encoding: 'utf8' });
+    if (r.stdout !== (test.answer as { text: string }).text) throw new Error(`bare run gave ${r.stdout}`);
+  }
+  return performance.now() - t;
+}
+
+function runDockerPerTest(): number {
+  const t = performance.now();
+  for (const test of tests) {
+    const r = spawnSync(
+      'docker',
+      ['run', '--rm', '-i', '--network', 'none', '--read-only', '--user', '10001:10001', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+        '--pids-limit', '72', '--memory', '512m', '--memory-swap', '512m', '--cpus', '1', '--init', '-v', `${dir}:/box:ro`, 'verdict/gcc:latest', '/box/aplusb'],
+      { input: (test.input as { text: string }).text, encoding: 'utf8' },
+    );
+    if (r.stdout !== (test.answer as { text: string }).text) throw new Error(`docker run gave ${r.stdout} ${r.stderr}`);
+  }
+  return performance.now() - t;
+}
+
+async function main(): Promise<void> {
+  writeFileSync(path.join(dir, 'aplusb.cpp'), SOURCE);
+  execFileSync('g++', ['-O2', '-std=gnu++17', '-static', '-o', path.join(dir, 'aplusb'), path.join(dir, 'aplusb.cpp')]);
+  runBare(path.join(dir, 'aplusb')); // warm the page cache
+  const bare = runBare(path.join(dir, 'aplusb'));
+
+  const runner = await Runner.create({ pool: { idlePerShape: 1 } });
+  try {
+    // A first judge warms the pool, as a long-lived runner (language server, service) would be.
+    await judge(runner, { language: 'cpp', files: [{ name: 'a.cpp', content: SOURCE }], tests: tests.slice(0, 1), checker: { kind: 'builtin', name: 'lines' } });
+    let compiledAt = 0;
+    const started = performance.now();
+    const result = await judge(
+      runner,
+      { language: 'cpp', files: [{ name: 'a.cpp', content: SOURCE }], tests, checker: { kind: 'builtin', name: 'lines' } },
+      { onCompiled: () => (compiledAt = performance.now()) },
+    );
+    const ended = performance.now();
+    if (result.status !== 'Accepted') throw new Error(`judge said ${result.status}: ${result.message}`);
+    const judged = ended - compiledAt;
+    const docker = runDockerPerTest();
+    const rows: Array<[string, number]> = [
+      [`bare host: ${N} runs of the static binary`, bare],
+      [`verdict: judge ${N} tests after compile`, judged],
+      [`verdict: compile (g++ -O2)`, compiledAt - started],
+      [`docker run --rm per test (${N} containers)`, docker],
+    ];
+    const width = Math.max(...rows.map((r) => r[0].length));
+    for (const [name, ms] of rows) console.log(`${name.padEnd(width)}  ${ms.toFixed(1).padStart(9)} ms  (${(ms / N).toFixed(2)} ms/test)`);
+    console.log(`\nper test: verdict ${(judged / N).toFixed(2)} ms vs bare ${(bare / N).toFixed(2)} ms (+${((judged - bare) / N).toFixed(2)} ms); docker run per test / verdict = ${(docker / judged).toFixed(1)}x`);
+  } finally {
+    await runner.close();
+  }
+}
+
+void main();

@@ -1,0 +1,203 @@
+// One submission in one leased container: its sources are put in the box once, compiled once, and
+// then executed as often as needed (a run, or every test of a judge), each execution in a fresh inner
+// sandbox. The Submission owns its lease and gives the container back (or condemns it) on release().
+import { COMPILE_LIMITS, MiB, type CompileResult, type Limits, type SourceFile } from './spec';
+import { expand, resolveVariables, type LanguageDefinition } from './languages';
+import type { SandboxContainer } from './sandbox/container';
+import type { Field, Message } from './sandbox/protocol';
+import { SandboxUnavailable } from './errors';
+import { classify, signalName, type Execution } from './verdicts';
+
+export const BASE_ENV = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  HOME: '/tmp',
+  TMPDIR: '/tmp',
+  LANG: 'C.UTF-8',
+};
+/** How long past a program's wall limit the runner waits for the supervisor before condemning it. */
+const SUPERVISOR_GRACE_MS = 15_000;
+
+/** Which of the container's two boxes: the submission's, or the validator's (never visible to the submission). */
+export type Box = 'box' | 'vbox';
+
+export interface StepLimits extends Limits {
+  /** Whether /box is writable (compile, validators) or read-only (runs). */
+  boxWritable: boolean;
+}
+
+/** A program to start in a sandbox: its command, environment and limits. */
+export interface ProgramStep {
+  argv: string[];
+  env: Record<string, string>;
+  limits: StepLimits;
+  box: Box;
+}
+
+export interface Interaction {
+  program: Execution;
+  interactor: Execution;
+  /** The conversation, capped: lines of "> " (program to interactor) and "< " (interactor to program). */
+  transcript: string;
+}
+
+export function compileLimits(language: LanguageDefinition): StepLimits {
+  const own = language.compile?.limits ?? {};
+  const cpuMs = own.timeMs ?? COMPILE_LIMITS.cpuMs;
+  return {
+    cpuMs,
+    wallMs: 3 * cpuMs + 1000,
+    memoryMb: own.memoryMb ?? COMPILE_LIMITS.memoryMb,
+    processes: own.processes ?? COMPILE_LIMITS.processes,
+    outputBytes: COMPILE_LIMITS.outputBytes,
+    diskMb: COMPILE_LIMITS.diskMb,
+    openFiles: COMPILE_LIMITS.openFiles,
+    boxWritable: true,
+  };
+}
+
+export class Submission {
+  private healthy = true;
+  private released = false;
+  private readonly placeholders: Record<string, string>;
+  private readonly sourceName: string;
+
+  constructor(
+    readonly runId: string,
+    readonly language: LanguageDefinition,
+    private readonly container: SandboxContainer,
+    private readonly files: SourceFile[],
+    private readonly limits: Limits,
+    private readonly giveBack: (container: SandboxContainer, healthy: boolean) => Promise<void>,
+    private readonly signal?: AbortSignal,
+  ) {
+    const values = { ...resolveVariables(language, files[0]!.content), memoryMb: String(limits.memoryMb) };
+    this.sourceName = expand(language.sourceFile, values);
+    this.placeholders = { ...values, source: this.sourceName };
+  }
+
+  /** Writes the sources into the box and compiles them; undefined for interpreted languages. */
+  async prepare(): Promise<CompileResult | undefined> {
+    await this.put('box', this.files.map((f, i) => ({ name: i === 0 ? this.sourceName : f.name, content: f.content })));
+    if (!this.language.compile) return undefined;
+    const limits = compileLimits(this.language);
+    const exec = await this.execute(this.step(this.language.compile.command, limits), '');
+    const output = Buffer.concat([exec.stdout, exec.stderr]).toString('utf8');
+    const verdict = classify(exec, limits);
+    if (verdict.status === 'Accepted') return { status: 'OK', output, timeMs: exec.cpuMs };
+    const why = verdict.status === 'Runtime Error' ? '' : `\n(the compiler: ${verdict.status}: ${verdict.message})`;
+    return { status: 'Compile Error', output: output + why, timeMs: exec.cpuMs };
+  }
+
+  /** The run step of this language with these limits (box read-only, a fresh /tmp as working directory). */
+  runStep(limits: Limits = this.limits, args: string[] = []): ProgramStep {
+    return { ...this.step(this.language.run.command, { ...limits, boxWritable: false }), argv: [...this.command(this.language.run.command), ...args] };
+  }
+
+  /** A step with this language's environment and the given command (placeholders expanded). */
+  step(command: string[], limits: StepLimits, box: Box = 'box'): ProgramStep {
+    return { argv: this.command(command), env: { ...this.language.env, ...BASE_ENV }, limits, box };
+  }
+
+  private command(command: string[]): string[] {
+    return command.map((a) => expand(a, this.placeholders));
+  }
+
+  async put(box: Box, files: Array<{ name: string; content: string | Buffer; mode?: number }>): Promise<void> {
+    const fields: Field[] = [['op', 'put'], ['boxdir', box]];
+    for (const f of files) {
+      if (f.mode !== undefined) fields.push(['mode', f.mode.toString(8)]);
+      fields.push(['path', f.name], ['data', Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content)]);
+    }
+    expectOk(await this.request(fields, 30_000), 'write files into the sandbox');
+  }
+
+  /** Reads a file a program left in a box (e.g. a compiled binary, a validator's feedback); undefined if absent. */
+  async get(box: Box, path: string, maxBytes = 16 * MiB): Promise<Buffer | undefined> {
+    const reply = await this.request([['op', 'get'], ['boxdir', box], ['path', path], ['max', maxBytes]], 30_000);
+    return reply.text('status') === 'ok' ? (reply.fields.get('data') ?? Buffer.alloc(0)) : undefined;
+  }
+
+  async execute(step: ProgramStep, stdin: string | Buffer): Promise<Execution> {
+    const reply = await this.request(
+      [['op', 'exec'], ...stepFields('', step), ['stdin', Buffer.isBuffer(stdin) ? stdin : Buffer.from(stdin)]],
+      step.limits.wallMs + SUPERVISOR_GRACE_MS,
+    );
+    expectOk(reply, 'run the program');
+    return executionOf(reply, '', reply.fields.get('stdout'), reply.fields.get('stderr'));
+  }
+
+  /** Runs the program and an interactor at once, stdin to stdout both ways, each in its own sandbox. */
+  async interact(program: ProgramStep, interactor: ProgramStep, transcriptBytes = 64 * 1024): Promise<Interaction> {
+    const reply = await this.request(
+      [['op', 'interact'], ...stepFields('p.', program), ...stepFields('v.', interactor), ['transcript', transcriptBytes]],
+      Math.max(program.limits.wallMs, interactor.limits.wallMs) + SUPERVISOR_GRACE_MS,
+    );
+    expectOk(reply, 'run the interaction');
+    return {
+      program: executionOf(reply, 'p.', undefined, reply.fields.get('p.stderr')),
+      interactor: executionOf(reply, 'v.', undefined, reply.fields.get('v.stderr')),
+      transcript: reply.text('transcript'),
+    };
+  }
+
+  /** Gives the container back to the pool: reset and reused, or destroyed after an anomaly. */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.giveBack(this.container, this.healthy);
+  }
+
+  private async request(fields: Field[], timeoutMs: number): Promise<Message> {
+    try {
+      return await this.container.request(fields, timeoutMs, this.signal);
+    } catch (err) {
+      this.healthy = false;
+      throw err;
+    }
+  }
+}
+
+function stepFields(prefix: string, step: ProgramStep): Field[] {
+  const l = step.limits;
+  const f = (key: string, value: string | number): Field => [prefix + key, value];
+  return [
+    ...step.argv.map((a) => f('arg', a)),
+    ...Object.entries(step.env).map(([k, v]) => f('env', `${k}=${v}`)),
+    f('boxdir', step.box),
+    f('box', l.boxWritable ? 'rw' : 'ro'),
+    f('cwd', l.boxWritable ? '/box' : '/tmp'),
+    f('cpu_ms', l.cpuMs),
+    f('wall_ms', l.wallMs),
+    f('mem_kb', l.memoryMb * 1024),
+    f('nproc', l.processes),
+    f('nofile', l.openFiles),
+    f('fsize', l.diskMb * MiB),
+    f('output', l.outputBytes),
+    f('tmp_kb', l.diskMb * 1024),
+  ];
+}
+
+function executionOf(reply: Message, prefix: string, stdout: Buffer | undefined, stderr: Buffer | undefined): Execution {
+  const num = (k: string) => reply.num(prefix + k);
+  const cpuUs = num('cpu_us');
+  const rssKb = num('rss_kb');
+  const exit = num('exit');
+  const limit = reply.text(prefix + 'limit');
+  return {
+    exitCode: exit >= 0 && num('signal') === 0 ? exit : null,
+    signal: signalName(num('signal')),
+    cpuMs: cpuUs >= 0 ? Math.round(cpuUs / 100) / 10 : 0,
+    wallMs: Math.round(num('wall_us') / 100) / 10,
+    memoryKb: rssKb >= 0 ? rssKb : 0,
+    limit: limit === 'cpu' || limit === 'wall' || limit === 'output' ? limit : 'none',
+    oomKilled: reply.num('oom') === 1,
+    stdout: stdout ?? Buffer.alloc(0),
+    stderr: stderr ?? Buffer.alloc(0),
+    stdoutTruncated: reply.num(prefix + 'stdout_truncated') === 1,
+    stderrTruncated: reply.num(prefix + 'stderr_truncated') === 1,
+  };
+}
+
+function expectOk(reply: Message, what: string): void {
+  if (reply.text('status') !== 'ok') throw new SandboxUnavailable(`The sandbox could not ${what}: ${reply.text('message') || 'no reason given'}.`);
+}
