@@ -2,7 +2,7 @@
 // same 50 tests run bare on the host and to one `docker run --rm` per test, all in this one process.
 //   npx tsx bench/judge-cost.ts [tests]
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Runner } from '../runner/runner';
@@ -12,6 +12,7 @@ import type { JudgeTest } from '../runner/judge/judge';
 const N = Number(process.argv[2] ?? 50);
 const SOURCE = '#include <iostream>\nint main() { long long a, b; std::cin >> a >> b; std::cout << a + b << "\\n"; }\n';
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-judge-bench-'));
+chmodSync(dir, 0o755); // the containers' unprivileged user reads the binary from it
 
 const tests: JudgeTest[] = Array.from({ length: N }, (_, i) => ({
   name: String(i + 1),

@@ -598,6 +598,23 @@ static int stdin_file(const struct field *in) {
   return fd;
 }
 
+/* A cloned sandbox init must hold no descriptor but its own: a stray copy of another sandbox's pipe
+ * end (interact creates both sandboxes' pipes up front) would keep that pipe from ever reaching EOF. */
+static void close_fds_except(int *keep, int n) {
+  for (int i = 1; i < n; i++)
+    for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+      int t = keep[j];
+      keep[j] = keep[j - 1];
+      keep[j - 1] = t;
+    }
+  unsigned lo = 3;
+  for (int i = 0; i < n; i++) {
+    if ((unsigned)keep[i] > lo) syscall(SYS_close_range, lo, (unsigned)keep[i] - 1, 0);
+    if ((unsigned)keep[i] + 1 > lo) lo = (unsigned)keep[i] + 1;
+  }
+  syscall(SYS_close_range, lo, ~0U, 0);
+}
+
 /* Starts a sandbox whose program reads stdin_fd and writes out_fd/err_fd (all closed here). */
 static int sandbox_spawn(struct exec_request *rq, int stdin_fd, int out_fd, int err_fd, struct sandbox *sb) {
   int repp[2];
@@ -614,7 +631,8 @@ static int sandbox_spawn(struct exec_request *rq, int stdin_fd, int out_fd, int 
                                              CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD,
                               NULL, NULL, NULL, NULL);
   if (init == 0) {
-    close(repp[0]);
+    int keep[] = {repp[1], stdin_fd, out_fd, err_fd};
+    close_fds_except(keep, 4);
     sandbox_init(rq, repp[1], out_fd, err_fd, uid, gid);
   }
   int saved = errno;

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RunResult } from '../../runner/spec';
@@ -88,4 +88,29 @@ test('cli: images build with nothing changed is a cache hit for every image', ()
   const r = verdict(['images', 'build']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /Images ready: \d+ \(0 built, \d+ cached\)/);
+});
+
+test('cli: judge finds the tests next to the source and prints a table, then the verdict', () => {
+  const r = verdict(['judge', path.resolve(__dirname, '../../examples/aplusb.cpp')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^✔ 1 +Accepted/m);
+  assert.match(r.stdout, /^✔ 10 +Accepted/m);
+  assert.ok(r.stdout.indexOf('✔ 2 ') < r.stdout.indexOf('✔ 10 '), 'natural order');
+  assert.match(r.stdout, /^✔ Accepted · 3\/3 passed/m);
+});
+
+test('cli: judge --json prints {status, compile, tests}; an unknown checker is a usage error', () => {
+  const tests = path.join(dir, 'judge-tests');
+  mkdirSync(tests, { recursive: true });
+  writeFileSync(path.join(tests, '1.in'), '2 2\n');
+  writeFileSync(path.join(tests, '1.ans'), '4\n');
+  const source = file('wrong.py', 'print(5)\n');
+  const r = verdict(['judge', source, '--tests', tests, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout);
+  assert.equal(result.status, 'Wrong Answer');
+  assert.equal(result.tests[0].diff.line, 1);
+  const bad = verdict(['judge', source, '--tests', tests, '--checker', 'nonsense']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /Unknown checker "nonsense": use one of exact, lines/);
 });

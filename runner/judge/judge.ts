@@ -1,0 +1,250 @@
+// The judge: compile once, run every test in the submission's warm container (each test in a fresh
+// inner sandbox, so a test costs what the program costs), check each output (built-in checker,
+// Kattis output validator or testlib checker, all sandboxed) or run it against an interactor, and
+// stream each test's result as it ends. The overall status is the first failing test's, in order.
+import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Runner } from '../runner';
+import { ExecutionSpec, type CompileResult, type Limits, type LimitsInput, type SourceFile, type Status } from '../spec';
+import type { Submission, ProgramStep } from '../submission';
+import { SandboxUnavailable, UsageError, RunCancelled } from '../errors';
+import { classify, type Execution } from '../verdicts';
+import { check } from './checkers';
+import type { BuiltinChecker, CheckerOptions, TestCase, TestData, TestResult } from './types';
+
+/** How outputs are checked. */
+export type CheckerSpec =
+  | { kind: 'builtin'; name: BuiltinChecker; options?: CheckerOptions }
+  /** A program: Kattis output validator (`v input answer feedback_dir [flags] < output`, 42/43) or testlib (`c input output answer`, 0/1/2/3). */
+  | { kind: 'program'; protocol: 'kattis' | 'testlib'; language: string; files: SourceFile[] };
+
+export interface JudgeTest extends TestCase {
+  /** Extra output-validator flags for this test (problem packages). */
+  validatorFlags?: string[];
+}
+
+export interface JudgeRequest {
+  language: string;
+  files: SourceFile[];
+  tests: JudgeTest[];
+  checker: CheckerSpec;
+  /** Interactive problems: the interactor (Kattis protocol), compiled to a static binary (C or C++). */
+  interactor?: { language: string; files: SourceFile[] };
+  limits?: LimitsInput;
+  stopOnFailure?: boolean;
+}
+
+export interface JudgeResult {
+  status: Status;
+  compile?: CompileResult;
+  tests: TestResult[];
+  message?: string;
+  /** Capped interaction of the first failing test of an interactive problem. */
+  transcript?: string;
+  runId: string;
+}
+
+export interface JudgeOptions {
+  /** Called as each test ends (in order). */
+  onTest?: (result: TestResult, index: number, total: number) => void;
+  /** Called once compilation is done. */
+  onCompiled?: (compile: CompileResult | undefined) => void;
+  signal?: AbortSignal;
+}
+
+/** Validators and interactors are trusted more than submissions, but still sandboxed and bounded. */
+const VALIDATOR_LIMITS: Limits = { cpuMs: 10_000, wallMs: 30_000, memoryMb: 1024, processes: 64, outputBytes: 1 << 20, diskMb: 256, openFiles: 64 };
+const FEEDBACK_BYTES = 4096;
+const KATTIS_ACCEPT = 42;
+const KATTIS_REJECT = 43;
+
+export async function judge(runner: Runner, request: JudgeRequest, options: JudgeOptions = {}): Promise<JudgeResult> {
+  if (request.tests.length === 0) throw new UsageError('There are no tests to judge against.');
+  const { spec, language } = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
+  const runId = randomUUID();
+  const leases: Submission[] = [];
+  try {
+    // Validators first: one that does not compile is the problem's fault, reported before anything runs.
+    const validator = request.checker.kind === 'program' ? await openCompiled(runner, request.checker, 'output validator', leases, options.signal) : undefined;
+    const interactorBinary = request.interactor ? await compileInteractor(runner, request.interactor, leases, options.signal) : undefined;
+
+    // An interactor runs in the submission's container: its cgroup must hold both.
+    const room = interactorBinary ? { memoryMb: VALIDATOR_LIMITS.memoryMb, processes: VALIDATOR_LIMITS.processes } : undefined;
+    const submission = await runner.open(spec, language, options.signal, room);
+    leases.push(submission);
+    const compile = await submission.prepare();
+    options.onCompiled?.(compile);
+    if (compile?.status === 'Compile Error') return { status: 'Compile Error', compile, tests: [], message: 'Compilation failed.', runId };
+    if (interactorBinary) await submission.put('vbox', [{ name: 'interactor', content: interactorBinary, mode: 0o755 }]);
+
+    const results: TestResult[] = [];
+    let firstFailure: { result: TestResult; transcript?: string } | undefined;
+    for (const [index, test] of request.tests.entries()) {
+      if (options.signal?.aborted) throw new RunCancelled();
+      const [input, answer] = await Promise.all([readData(test.input, test.name, 'input'), readData(test.answer, test.name, 'answer')]);
+      const outcome = interactorBinary
+        ? await judgeInteractive(submission, spec.limits, test, input, answer)
+        : await judgeBatch(submission, spec.limits, test, input, answer, request.checker, validator);
+      const result: TestResult = { name: test.name, ...outcome.result };
+      if (result.status !== 'Accepted' && !firstFailure) firstFailure = { result, ...(outcome.transcript !== undefined ? { transcript: outcome.transcript } : {}) };
+      else {
+        // Details are kept for the first failure only: the editor shows one diff.
+        delete result.diff;
+      }
+      results.push(result);
+      options.onTest?.(result, index, request.tests.length);
+      if (firstFailure && request.stopOnFailure) break;
+    }
+    return {
+      status: firstFailure?.result.status ?? 'Accepted',
+      ...(compile ? { compile } : {}),
+      tests: results,
+      ...(firstFailure ? { message: `${firstFailure.result.status} on test ${firstFailure.result.name}${firstFailure.result.message ? `: ${firstFailure.result.message}` : ''}` } : {}),
+      ...(firstFailure?.transcript !== undefined ? { transcript: firstFailure.transcript } : {}),
+      runId,
+    };
+  } catch (err) {
+    if (!(err instanceof SandboxUnavailable)) throw err;
+    return { status: 'Internal Error', tests: [], message: `${err.message} (run ${runId})`, runId };
+  } finally {
+    await Promise.all(leases.map((l) => l.release()));
+  }
+}
+
+async function readData(data: TestData, test: string, what: string): Promise<string> {
+  if ('text' in data) return data.text;
+  try {
+    return await readFile(data.path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`Test ${test}: cannot read its ${what} ${data.path} (${(err as NodeJS.ErrnoException).code}).`);
+  }
+}
+
+/** Opens and compiles a helper program (validator, interactor); a compile error is a UsageError naming it. */
+async function openCompiled(
+  runner: Runner,
+  program: { language: string; files: SourceFile[] },
+  what: string,
+  leases: Submission[],
+  signal?: AbortSignal,
+): Promise<Submission> {
+  const parsed = ExecutionSpec.safeParse({ language: program.language, files: program.files, limits: {} });
+  if (!parsed.success) throw new UsageError(`The ${what} is not valid: ${z.prettifyError(parsed.error)}`);
+  const { spec, language } = runner.parseSpec({ language: program.language, files: program.files, limits: { memoryMb: VALIDATOR_LIMITS.memoryMb } });
+  const lease = await runner.open(spec, language, signal);
+  leases.push(lease);
+  const compile = await lease.prepare();
+  if (compile?.status === 'Compile Error')
+    throw new UsageError(`The ${what} (${program.files.map((f) => f.name).join(', ')}) failed to compile:\n${compile.output}`);
+  return lease;
+}
+
+/** Interactors run beside the submission, in its container: they must be a static binary (C/C++). */
+async function compileInteractor(runner: Runner, interactor: { language: string; files: SourceFile[] }, leases: Submission[], signal?: AbortSignal): Promise<Buffer> {
+  if (interactor.language !== 'c' && interactor.language !== 'cpp')
+    throw new UsageError(`Interactors must be written in C or C++ for now (got ${interactor.language}: ${interactor.files[0]?.name}).`);
+  const lease = await openCompiled(runner, interactor, 'interactor', leases, signal);
+  const binary = await lease.get('box', 'main', 64 << 20);
+  if (!binary) throw new SandboxUnavailable('The compiled interactor could not be read back from its sandbox.');
+  return binary;
+}
+
+interface Outcome {
+  result: Omit<TestResult, 'name'>;
+  transcript?: string;
+}
+
+function runFailure(exec: Execution, limits: Limits): Outcome | undefined {
+  const verdict = classify(exec, limits);
+  if (verdict.status === 'Accepted') return undefined;
+  return { result: { status: verdict.status, timeMs: exec.cpuMs, memoryKb: exec.memoryKb, ...(verdict.message ? { message: verdict.message } : {}) } };
+}
+
+async function judgeBatch(
+  submission: Submission,
+  limits: Limits,
+  test: JudgeTest,
+  input: string,
+  answer: string,
+  checker: CheckerSpec,
+  validator: Submission | undefined,
+): Promise<Outcome> {
+  const exec = await submission.execute(submission.runStep(limits), input);
+  const failed = runFailure(exec, limits);
+  if (failed) return failed;
+  const measured = { timeMs: exec.cpuMs, memoryKb: exec.memoryKb };
+  const output = exec.stdout.toString('utf8');
+  if (checker.kind === 'builtin') {
+    const flags = [...(checker.options?.validatorFlags ?? []), ...(test.validatorFlags ?? [])];
+    const outcome = check(checker.name, output, answer, { ...checker.options, ...(flags.length ? { validatorFlags: flags } : {}) });
+    return outcome.ok
+      ? { result: { status: 'Accepted', ...measured } }
+      : { result: { status: 'Wrong Answer', ...measured, message: outcome.message, ...(outcome.diff ? { diff: outcome.diff } : {}) } };
+  }
+  // No diff against the answer here: for a custom validator it is one valid answer among many.
+  const verdict = await runChecker(validator!, checker.protocol, input, answer, output, test.validatorFlags ?? []);
+  return { result: { ...verdict, ...measured } };
+}
+
+/** Runs a validator program on one output. Anything but its documented exit codes is an Internal Error. */
+async function runChecker(
+  validator: Submission,
+  protocol: 'kattis' | 'testlib',
+  input: string,
+  answer: string,
+  output: string,
+  flags: string[],
+): Promise<{ status: Status; message?: string }> {
+  await validator.put('box', [
+    { name: 'test/input', content: input },
+    { name: 'test/answer', content: answer },
+    { name: 'test/output', content: output },
+    { name: 'feedback/judgemessage.txt', content: '' },
+  ]);
+  const run = validator.runStep(VALIDATOR_LIMITS);
+  const args =
+    protocol === 'kattis' ? ['/box/test/input', '/box/test/answer', '/box/feedback/', ...flags] : ['/box/test/input', '/box/test/output', '/box/test/answer'];
+  const step: ProgramStep = { ...run, argv: [...run.argv, ...args], limits: { ...VALIDATOR_LIMITS, boxWritable: true } };
+  const exec = await validator.execute(step, protocol === 'kattis' ? output : '');
+  const feedback = protocol === 'kattis' ? ((await validator.get('box', 'feedback/judgemessage.txt', FEEDBACK_BYTES))?.toString('utf8') ?? '') : '';
+  const said = (feedback || exec.stdout.toString('utf8') || exec.stderr.toString('utf8')).trim().slice(0, FEEDBACK_BYTES);
+  const code = exec.exitCode;
+  if (protocol === 'kattis') {
+    if (code === KATTIS_ACCEPT) return { status: 'Accepted' };
+    if (code === KATTIS_REJECT) return { status: 'Wrong Answer', message: said || 'rejected by the output validator' };
+  } else {
+    if (code === 0) return { status: 'Accepted' };
+    if (code === 1) return { status: 'Wrong Answer', message: said || 'rejected by the checker' };
+    if (code === 2) return { status: 'Wrong Answer', message: `presentation error: ${said}` };
+  }
+  const how = exec.signal ? `was killed by ${exec.signal}` : `exited with ${code}`;
+  return { status: 'Internal Error', message: `The ${protocol === 'kattis' ? 'output validator' : 'checker'} ${how}${said ? `: ${said}` : ''}` };
+}
+
+async function judgeInteractive(submission: Submission, limits: Limits, test: JudgeTest, input: string, answer: string): Promise<Outcome> {
+  await submission.put('vbox', [
+    { name: 'test/input', content: input },
+    { name: 'test/answer', content: answer },
+    { name: 'feedback/judgemessage.txt', content: '' },
+  ]);
+  const interactor: ProgramStep = {
+    argv: ['/box/interactor', '/box/test/input', '/box/test/answer', '/box/feedback/', ...(test.validatorFlags ?? [])],
+    env: { PATH: '/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8' },
+    limits: { ...VALIDATOR_LIMITS, wallMs: Math.max(VALIDATOR_LIMITS.wallMs, limits.wallMs + 2000), boxWritable: true },
+    box: 'vbox',
+  };
+  const { program, interactor: v, transcript } = await submission.interact(submission.runStep(limits), interactor);
+  const measured = { timeMs: program.cpuMs, memoryKb: program.memoryKb };
+  const verdict = classify(program, limits);
+  if (verdict.status === 'Time Limit Exceeded' || verdict.status === 'Memory Limit Exceeded')
+    return { result: { status: verdict.status, ...measured, ...(verdict.message ? { message: verdict.message } : {}) }, transcript };
+  const feedback = (await submission.get('vbox', 'feedback/judgemessage.txt', FEEDBACK_BYTES))?.toString('utf8').trim() ?? '';
+  if (v.exitCode === KATTIS_REJECT) return { result: { status: 'Wrong Answer', ...measured, message: feedback || 'rejected by the interactor' }, transcript };
+  if (verdict.status === 'Runtime Error') return { result: { status: 'Runtime Error', ...measured, ...(verdict.message ? { message: verdict.message } : {}) }, transcript };
+  if (v.exitCode === KATTIS_ACCEPT) return { result: { status: 'Accepted', ...measured } };
+  const how = v.signal ? `was killed by ${v.signal}` : v.limit !== 'none' ? `hit its ${v.limit} limit` : `exited with ${v.exitCode}`;
+  const said = (feedback || v.stderr.toString('utf8')).trim().slice(0, FEEDBACK_BYTES);
+  return { result: { status: 'Internal Error', ...measured, message: `The interactor ${how}${said ? `: ${said}` : ''}` }, transcript };
+}
+
