@@ -38,6 +38,8 @@ export interface Interaction {
   interactor: Execution;
   /** The conversation, capped: lines of "> " (program to interactor) and "< " (interactor to program). */
   transcript: string;
+  /** Whether the interactor ended before the program did. */
+  interactorFirst: boolean;
 }
 
 export function compileLimits(language: LanguageDefinition): StepLimits {
@@ -137,6 +139,7 @@ export class Submission {
       program: executionOf(reply, 'p.', undefined, reply.fields.get('p.stderr')),
       interactor: executionOf(reply, 'v.', undefined, reply.fields.get('v.stderr')),
       transcript: reply.text('transcript'),
+      interactorFirst: reply.text('first') === 'v',
     };
   }
 

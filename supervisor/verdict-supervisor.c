@@ -849,6 +849,7 @@ static void handle_interact(const struct message *m) {
   struct capture errs[2] = {{p_err[0], NULL, 0, 0, 0}, {v_err[0], NULL, 0, 0, 0}}, transcript = {-1, NULL, 0, 0, 0};
   size_t used[2] = {0, 0};
   int64_t validator_done_at = 0;
+  const char *first_done = NULL; /* who ended first: a rejection by an interactor that ended first wins */
   for (;;) {
     struct pollfd pfd[10];
     int n = 0, what[10];
@@ -886,6 +887,7 @@ static void handle_interact(const struct message *m) {
         sandbox_read_report(w == 6 ? &psb : &vsb);
       }
     }
+    if (!first_done && (psb.done || vsb.done)) first_done = vsb.done && !psb.done ? "v" : "p";
     /* When a side has exited, its input is closed so the other sees EOF rather than waiting on it. */
     if (psb.done) relay_close_to(&rel[0 + 1]);
     if (vsb.done && !validator_done_at) validator_done_at = now_us(), relay_close_to(&rel[0]);
@@ -914,6 +916,7 @@ static void handle_interact(const struct message *m) {
   out_num("oom", oom_before >= 0 && oom_after > oom_before);
   out_bytes("p.stderr", errs[0].buf, errs[0].len);
   out_bytes("v.stderr", errs[1].buf, errs[1].len);
+  out_str("first", first_done ? first_done : "p");
   out_bytes("transcript", transcript.buf, transcript.len);
   out_num("transcript_truncated", transcript.truncated);
   out_end();

@@ -11,6 +11,7 @@ import { BUILTIN_CHECKERS, type BuiltinChecker, type TestResult } from '../judge
 import { defaultTestsDir, discoverTests } from '../judge/testfolder';
 import { findCphFile, readCphFile } from '../judge/imports';
 import { allTests, loadProblemPackage } from '../judge/problem';
+import { scoreGroups, type ScoreGroup } from '../judge/scoring';
 import { readUserFile } from './files';
 
 export interface JudgeCliOptions {
@@ -66,8 +67,10 @@ export function judgeRequest(args: string[], opts: JudgeCliOptions, runner: Runn
   let tests: JudgeTest[];
   let checker: CheckerSpec = { kind: 'builtin', name: 'lines' };
   let interactor: JudgeRequest['interactor'];
+  let scoring: ScoreGroup[] = [];
   if (opts.problem) {
     const problem = loadProblemPackage(opts.problem);
+    scoring = scoreGroups(problem);
     tests = allTests(problem).map((t) => ({ ...t, validatorFlags: t.settings.outputValidatorFlags }));
     if (problem.timeLimitMs && !opts.timeLimit) Object.assign(limits, { cpuMs: problem.timeLimitMs });
     if (problem.memoryMb && !opts.memoryLimit) Object.assign(limits, { memoryMb: problem.memoryMb });
@@ -93,7 +96,16 @@ export function judgeRequest(args: string[], opts: JudgeCliOptions, runner: Runn
     }
   }
   if (opts.checker) checker = checkerFromOption(opts.checker, opts.checkerProtocol, runner.languages);
-  return { language: language.id, files, tests, checker, ...(interactor ? { interactor } : {}), limits, stopOnFailure: Boolean(opts.stopOnFailure) };
+  return {
+    language: language.id,
+    files,
+    tests,
+    checker,
+    ...(interactor ? { interactor } : {}),
+    ...(scoring.length ? { scoring } : {}),
+    limits,
+    stopOnFailure: Boolean(opts.stopOnFailure),
+  };
 }
 
 function checkerFromOption(value: string, protocol: 'testlib' | 'kattis', languages: Map<string, LanguageDefinition>): CheckerSpec {
@@ -124,6 +136,7 @@ export function summary(r: JudgeResult): string {
   const failed = r.tests.find((t) => t.status !== 'Accepted');
   if (failed?.diff) lines.push(`  first difference on test ${failed.name}, line ${failed.diff.line}, column ${failed.diff.column}:`, `    expected: ${failed.diff.expected}`, `    actual:   ${failed.diff.actual}`);
   else if (failed?.message) lines.push(`  ${failed.message}`);
+  if (r.score) lines.push(`  score ${r.score.score}/${r.score.maxScore}: ${r.score.groups.map((g) => `${g.name} ${g.score}/${g.maxScore}`).join(', ')}`);
   if (r.transcript) lines.push('  interaction (capped):', ...r.transcript.split('\n').slice(0, 20).map((l) => `    ${l}`));
   const mark = r.status === 'Accepted' ? '✔' : '✘';
   const maxTime = Math.max(0, ...r.tests.map((t) => t.timeMs));

@@ -11,6 +11,7 @@ import type { Submission, ProgramStep } from '../submission';
 import { SandboxUnavailable, UsageError, RunCancelled } from '../errors';
 import { classify, type Execution } from '../verdicts';
 import { check } from './checkers';
+import { computeScore, type ScoreGroup, type ScoreReport } from './scoring';
 import type { BuiltinChecker, CheckerOptions, TestCase, TestData, TestResult } from './types';
 
 /** How outputs are checked. */
@@ -33,6 +34,8 @@ export interface JudgeRequest {
   interactor?: { language: string; files: SourceFile[] };
   limits?: LimitsInput;
   stopOnFailure?: boolean;
+  /** Scoring problems: the scored groups; the result then carries the score. */
+  scoring?: ScoreGroup[];
 }
 
 export interface JudgeResult {
@@ -42,6 +45,8 @@ export interface JudgeResult {
   message?: string;
   /** Capped interaction of the first failing test of an interactive problem. */
   transcript?: string;
+  /** Scoring problems: total and per-group scores. */
+  score?: ScoreReport;
   runId: string;
 }
 
@@ -102,6 +107,7 @@ export async function judge(runner: Runner, request: JudgeRequest, options: Judg
       tests: results,
       ...(firstFailure ? { message: `${firstFailure.result.status} on test ${firstFailure.result.name}${firstFailure.result.message ? `: ${firstFailure.result.message}` : ''}` } : {}),
       ...(firstFailure?.transcript !== undefined ? { transcript: firstFailure.transcript } : {}),
+      ...(request.scoring?.length ? { score: computeScore(request.scoring, results) } : {}),
       runId,
     };
   } catch (err) {
@@ -234,14 +240,16 @@ async function judgeInteractive(submission: Submission, limits: Limits, test: Ju
     limits: { ...VALIDATOR_LIMITS, wallMs: Math.max(VALIDATOR_LIMITS.wallMs, limits.wallMs + 2000), boxWritable: true },
     box: 'vbox',
   };
-  const { program, interactor: v, transcript } = await submission.interact(submission.runStep(limits), interactor);
+  const { program, interactor: v, transcript, interactorFirst } = await submission.interact(submission.runStep(limits), interactor);
   const measured = { timeMs: program.cpuMs, memoryKb: program.memoryKb };
   const verdict = classify(program, limits);
-  if (verdict.status === 'Time Limit Exceeded' || verdict.status === 'Memory Limit Exceeded')
-    return { result: { status: verdict.status, ...measured, ...(verdict.message ? { message: verdict.message } : {}) }, transcript };
   const feedback = (await submission.get('vbox', 'feedback/judgemessage.txt', FEEDBACK_BYTES))?.toString('utf8').trim() ?? '';
-  if (v.exitCode === KATTIS_REJECT) return { result: { status: 'Wrong Answer', ...measured, message: feedback || 'rejected by the interactor' }, transcript };
-  if (verdict.status === 'Runtime Error') return { result: { status: 'Runtime Error', ...measured, ...(verdict.message ? { message: verdict.message } : {}) }, transcript };
+  const rejected: Outcome = { result: { status: 'Wrong Answer', ...measured, message: feedback || 'rejected by the interactor' }, transcript };
+  // As problemtools judges: an interactor that rejected before the program ended is believed (the
+  // program may only have died of the closed pipe); otherwise the program's own failure comes first.
+  if (v.exitCode === KATTIS_REJECT && interactorFirst) return rejected;
+  if (verdict.status !== 'Accepted') return { result: { status: verdict.status, ...measured, ...(verdict.message ? { message: verdict.message } : {}) }, transcript };
+  if (v.exitCode === KATTIS_REJECT) return rejected;
   if (v.exitCode === KATTIS_ACCEPT) return { result: { status: 'Accepted', ...measured } };
   const how = v.signal ? `was killed by ${v.signal}` : v.limit !== 'none' ? `hit its ${v.limit} limit` : `exited with ${v.exitCode}`;
   const said = (feedback || v.stderr.toString('utf8')).trim().slice(0, FEEDBACK_BYTES);

@@ -12,6 +12,8 @@ import { allTests, loadProblemPackage } from '../../runner/judge/problem';
 import { languageForFile } from '../../runner/languages';
 import { UsageError } from '../../runner/errors';
 import type { TestResult } from '../../runner/judge/types';
+import { scoreGroups } from '../../runner/judge/scoring';
+import { parse as parseYaml } from 'yaml';
 
 const runner = useRunner();
 
@@ -179,11 +181,26 @@ for (const name of problems) {
           checker: problem.validation === 'custom' && !problem.interactive && validator ? { kind: 'program', protocol: 'kattis', ...validator } : { kind: 'builtin', name: 'kattis-default' },
           ...(problem.interactive && validator ? { interactor: validator } : {}),
           limits: { cpuMs: problem.timeLimitMs ?? 1000 },
-          stopOnFailure: true,
+          ...(problem.scoring ? { scoring: scoreGroups(problem) } : { stopOnFailure: true }),
         });
+        const expectedScore = expectedScores(dir)[`${folderName}/${entry}`] ?? expectedScores(dir)[folderName];
+        if (expectedScore !== undefined) assert.equal(r.score?.score, expectedScore, JSON.stringify(r.score));
         assert.equal(r.status, status, JSON.stringify({ message: r.message, compile: r.compile, tests: r.tests.map((t: TestResult) => [t.name, t.status, t.message]) }, null, 1));
       });
   }
+}
+
+/** submissions/submissions.yaml: `folder` or `folder/file` → { score }. */
+function expectedScores(dir: string): Record<string, number> {
+  const file = path.join(dir, 'submissions', 'submissions.yaml');
+  const doc = (() => {
+    try {
+      return parseYaml(readFileSync(file, 'utf8')) as Record<string, { score?: number }>;
+    } catch {
+      return {};
+    }
+  })();
+  return Object.fromEntries(Object.entries(doc ?? {}).flatMap(([k, v]) => (typeof v?.score === 'number' ? [[k, v.score]] : [])));
 }
 
 function tryLang(file: string): boolean {
