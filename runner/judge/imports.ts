@@ -107,18 +107,7 @@ function defined<T extends object>(o: T): T {
 
 /** Parses a Competitive Companion payload; `source` names where it came from, for errors. */
 export function parseCompanionPayload(json: string, source = 'The Competitive Companion payload'): ImportedProblem {
-  const p = parseJson(json, CompanionPayload, source, 'a Competitive Companion problem');
-  return defined({
-    name: p.name,
-    url: p.url,
-    group: p.group,
-    timeLimitMs: limit(p.timeLimit),
-    memoryMb: limit(p.memoryLimit),
-    interactive: p.interactive ?? false,
-    inputFile: p.input?.type === 'file' ? p.input.fileName : undefined,
-    outputFile: p.output?.type === 'file' ? p.output.fileName : undefined,
-    tests: textTests(p.tests),
-  });
+  return imported(parseJson(json, CompanionPayload, source, 'a Competitive Companion problem'));
 }
 
 export function readCompanionFile(file: string): ImportedProblem {
@@ -129,10 +118,14 @@ export function readCompanionFile(file: string): ImportedProblem {
 
 /** Parses the text of a cph .prob file; `source` names the file, for errors. */
 export function parseCphProblem(json: string, source = 'The cph problem file'): ImportedProblem {
-  const p = parseJson(json, CphProblem, source, 'a cph problem file (.prob)');
+  return imported(parseJson(json, CphProblem, source, 'a cph problem file (.prob)'));
+}
+
+/** cph stores Competitive Companion's fields (and writes "" for what a hand-made problem lacks). */
+function imported(p: z.infer<typeof CompanionPayload> | z.infer<typeof CphProblem>): ImportedProblem {
   return defined({
     name: p.name,
-    url: p.url || undefined, // cph writes "" for problems made by hand
+    url: p.url || undefined,
     group: p.group || undefined,
     timeLimitMs: limit(p.timeLimit),
     memoryMb: limit(p.memoryLimit),

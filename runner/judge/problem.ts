@@ -6,7 +6,7 @@ import path from 'node:path';
 import { UsageError } from '../errors';
 import { parseMetadata } from './problem/metadata';
 import type { ProblemPackage, ProblemTest, TestGroup } from './problem/model';
-import { naturalCompare } from './problem/natural-sort';
+import { naturalCompare } from './natural-sort';
 import { findOutputValidator } from './problem/output-validator';
 import { PackageFs } from './problem/package-fs';
 import { loadTestData } from './problem/test-data';

@@ -18,33 +18,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors';
 import type { TestCase } from './types';
+import { naturalCompare } from './natural-sort';
 
 const INPUT = '.in';
 const ANSWERS = ['.ans', '.out'] as const;
 
-/** Orders names as people number tests: 1 < 2 < 10, a2 < a10; ties broken plainly for a stable order. */
-export function naturalCompare(a: string, b: string): number {
-  const as = a.match(/\d+|\D+/g) ?? [];
-  const bs = b.match(/\d+|\D+/g) ?? [];
-  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
-    const x = as[i]!;
-    const y = bs[i]!;
-    if (x === y) continue;
-    const xDigits = /^\d/.test(x);
-    const yDigits = /^\d/.test(y);
-    if (xDigits && yDigits) {
-      // Compared as digit strings, so numbers longer than 2^53 still sort right.
-      const xn = x.replace(/^0+(?=\d)/, '');
-      const yn = y.replace(/^0+(?=\d)/, '');
-      if (xn.length !== yn.length) return xn.length - yn.length;
-      if (xn !== yn) return xn < yn ? -1 : 1;
-      continue;
-    }
-    return x < y ? -1 : 1;
-  }
-  if (as.length !== bs.length) return as.length - bs.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function isDirectory(p: string): boolean {
   try {

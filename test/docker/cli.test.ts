@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RunResult } from '../../runner/spec';
@@ -113,4 +113,22 @@ test('cli: judge --json prints {status, compile, tests}; an unknown checker is a
   const bad = verdict(['judge', source, '--tests', tests, '--checker', 'nonsense']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Unknown checker "nonsense": use one of exact, lines/);
+});
+
+test('cli: judge takes a submission of several files (a folder), as contest systems do', () => {
+  const sub = path.join(dir, 'multi');
+  mkdirSync(sub, { recursive: true });
+  writeFileSync(path.join(sub, 'add.h'), 'inline long long add(long long a, long long b) { return a + b; }\n');
+  writeFileSync(path.join(sub, 'main.cpp'), '#include <iostream>\n#include "add.h"\nint main() { long long a, b; std::cin >> a >> b; std::cout << add(a, b) << "\\n"; }\n');
+  const r = verdict(['judge', sub, '--lang', 'cpp', '--tests', path.resolve(__dirname, '../../examples/aplusb.tests'), '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).status, 'Accepted', r.stdout);
+});
+
+test('cli: judge --problem judges against a Kattis package with its time limit and validator', () => {
+  const pkg = path.resolve(__dirname, '../fixtures/problems/custom');
+  const accepted = readdirSync(path.join(pkg, 'submissions', 'accepted')).find((f) => f.endsWith('.py'))!;
+  const r = verdict(['judge', path.join(pkg, 'submissions', 'accepted', accepted), '--problem', pkg]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^✔ Accepted · \d+\/\d+ passed/m);
 });

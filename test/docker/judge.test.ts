@@ -9,7 +9,7 @@ import { FIXTURES, useRunner } from './fixture';
 import { judge, type JudgeRequest } from '../../runner/judge/judge';
 import { discoverTests } from '../../runner/judge/testfolder';
 import { allTests, loadProblemPackage } from '../../runner/judge/problem';
-import { languageForFile } from '../../runner/languages';
+import { languageForFile, loadLanguages } from '../../runner/languages';
 import { UsageError } from '../../runner/errors';
 import type { TestResult } from '../../runner/judge/types';
 import { scoreGroups } from '../../runner/judge/scoring';
@@ -211,3 +211,24 @@ function tryLang(file: string): boolean {
     return false;
   }
 }
+
+// A Kattis package judged in every language: each language's A+B is accepted, its hello world is not.
+for (const lang of loadLanguages().values())
+  test(`package aplusb: ${lang.id} A+B is Accepted and hello world is Wrong Answer`, async () => {
+    const problem = loadProblemPackage(path.join(problemsDir, 'aplusb'));
+    const tests = allTests(problem).map((t) => ({ ...t, validatorFlags: t.settings.outputValidatorFlags }));
+    const own = readdirSync(path.join(FIXTURES, lang.id));
+    const pick = (prefix: string) => own.find((f) => f.startsWith(prefix) || (prefix === 'hello' && f === 'Different.java'))!;
+    const judgeFile = (file: string) =>
+      judge(runner(), {
+        language: lang.id,
+        files: [{ name: file, content: readFileSync(path.join(FIXTURES, lang.id, file), 'utf8') }],
+        tests,
+        checker: { kind: 'builtin', name: 'kattis-default' },
+      });
+    const accepted = await judgeFile(pick('aplusb'));
+    assert.equal(accepted.status, 'Accepted', JSON.stringify(accepted.tests));
+    assert.equal(accepted.tests.length, 4);
+    const wrong = await judgeFile(pick('hello'));
+    assert.equal(wrong.status, 'Wrong Answer', JSON.stringify(wrong.tests));
+  });

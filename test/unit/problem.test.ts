@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../runner/errors';
 import { allTests, loadProblemPackage, type ProblemPackage, type TestGroup } from '../../runner/judge/problem';
-import { naturalCompare } from '../../runner/judge/problem/natural-sort';
+import { naturalCompare } from '../../runner/judge/natural-sort';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'problems');
 const load = (name: string): ProblemPackage => loadProblemPackage(path.join(FIXTURES, name));

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../runner/errors';
-import { defaultTestsDir, discoverTests, naturalCompare, preferredTestsDir } from '../../runner/judge/testfolder';
+import { defaultTestsDir, discoverTests, preferredTestsDir } from '../../runner/judge/testfolder';
+import { naturalCompare } from '../../runner/judge/natural-sort';
 
 /** A temporary folder holding the given files (name → content; a trailing / makes a folder). */
 function tree(files: Record<string, string>): string {

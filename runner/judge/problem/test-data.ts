@@ -16,7 +16,7 @@ import {
 } from './group-config';
 import type { Metadata } from './metadata';
 import type { ProblemTest, TestGroup, TestGroupSettings } from './model';
-import { naturalCompare } from './natural-sort';
+import { naturalCompare } from '../natural-sort';
 import type { PackageFs } from './package-fs';
 import { parseYaml } from './yaml-config';
 
