@@ -42,8 +42,13 @@ function submissionFiles(args: string[], languages: Map<string, LanguageDefiniti
   }
   if (paths.length === 0) throw new UsageError('No source files to judge.');
   const language = langId ? languageById(languages, langId) : languageForFile(languages, paths.find((p) => tryLanguage(languages, p)) ?? paths[0]!);
-  const own = paths.filter((p) => args.includes(p) || language.extensions.includes(path.extname(p).toLowerCase()));
-  return { language, files: own.map((p) => ({ name: path.basename(p), content: readUserFile(p, 'Source file', MAX_SOURCE_BYTES) })) };
+  // Every file goes into the box (headers, other classes); the main one, the language's file that
+  // defines an entry point (or else the first), goes first and is compiled or run.
+  const sources = paths.filter((p) => language.extensions.includes(path.extname(p).toLowerCase()));
+  const read = (p: string) => readUserFile(p, 'Source file', MAX_SOURCE_BYTES);
+  const main = sources.find((p) => /\bmain\s*\(/.test(read(p))) ?? sources[0] ?? paths[0]!;
+  const ordered = [main, ...paths.filter((p) => p !== main)];
+  return { language, files: ordered.map((p) => ({ name: path.basename(p), content: read(p) })) };
 }
 
 function tryLanguage(languages: Map<string, LanguageDefinition>, file: string): boolean {
