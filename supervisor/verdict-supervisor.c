@@ -849,8 +849,11 @@ static void handle_interact(const struct message *m) {
   struct capture errs[2] = {{p_err[0], NULL, 0, 0, 0}, {v_err[0], NULL, 0, 0, 0}}, transcript = {-1, NULL, 0, 0, 0};
   size_t used[2] = {0, 0};
   int64_t validator_done_at = 0;
-  const char *first_done = NULL; /* who ended first: a rejection by an interactor that ended first wins */
+  /* Did the interactor end before the program's output ended? Only then was its verdict its own:
+   * it cannot have seen that end (EOF is passed on only once we read it), so a tie is the interactor's. */
+  long iteration = 0, program_eof_at = -1, interactor_done_at = -1;
   for (;;) {
+    iteration++;
     struct pollfd pfd[10];
     int n = 0, what[10];
     for (int i = 0; i < 2; i++) {
@@ -872,6 +875,7 @@ static void handle_interact(const struct message *m) {
         if (got <= 0) {
           close(r->from), r->from = -1;
           relay_close_to(r); /* EOF passes through */
+          if (w == 0) program_eof_at = iteration;
         } else {
           transcript_add(&transcript, transcript_cap, r->tag, r->buf, (size_t)got);
           r->len = r->to >= 0 ? (size_t)got : 0; /* nobody left to read it: drop */
@@ -887,7 +891,7 @@ static void handle_interact(const struct message *m) {
         sandbox_read_report(w == 6 ? &psb : &vsb);
       }
     }
-    if (!first_done && (psb.done || vsb.done)) first_done = vsb.done && !psb.done ? "v" : "p";
+    if (vsb.done && interactor_done_at < 0) interactor_done_at = iteration;
     /* When a side has exited, its input is closed so the other sees EOF rather than waiting on it. */
     if (psb.done) relay_close_to(&rel[0 + 1]);
     if (vsb.done && !validator_done_at) validator_done_at = now_us(), relay_close_to(&rel[0]);
@@ -916,7 +920,7 @@ static void handle_interact(const struct message *m) {
   out_num("oom", oom_before >= 0 && oom_after > oom_before);
   out_bytes("p.stderr", errs[0].buf, errs[0].len);
   out_bytes("v.stderr", errs[1].buf, errs[1].len);
-  out_str("first", first_done ? first_done : "p");
+  out_str("first", interactor_done_at >= 0 && (program_eof_at < 0 || interactor_done_at <= program_eof_at) ? "v" : "p");
   out_bytes("transcript", transcript.buf, transcript.len);
   out_num("transcript_truncated", transcript.truncated);
   out_end();
