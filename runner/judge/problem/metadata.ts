@@ -42,9 +42,8 @@ const Validation = z.string({ error: "must be 'default' or 'custom' followed by 
 const Scoring = z.strictObject({ objective: z.enum(['min', 'max']).optional(), show_test_data_groups: z.boolean().optional() });
 const Source = z.union([text, z.strictObject({ name: text, url: z.string().optional() })]);
 
-const LegacyLimits = z.strictObject({
-  time_multiplier: factor.optional(),
-  time_safety_margin: factor.optional(),
+/** Limits every format version has (only the time limit's keys differ). */
+const sharedLimits = {
   memory: mib.optional(),
   output: mib.optional(),
   code: kib.optional(),
@@ -53,6 +52,12 @@ const LegacyLimits = z.strictObject({
   validation_time: seconds.optional(),
   validation_memory: mib.optional(),
   validation_output: mib.optional(),
+};
+
+const LegacyLimits = z.strictObject({
+  time_multiplier: factor.optional(),
+  time_safety_margin: factor.optional(),
+  ...sharedLimits,
 });
 
 const Legacy = z.strictObject({
@@ -76,14 +81,7 @@ const ModernLimits = z.strictObject({
   time_multipliers: z.strictObject({ ac_to_time_limit: factor.optional(), time_limit_to_tle: factor.optional() }).optional(),
   time_limit: seconds.optional(),
   time_resolution: seconds.optional(),
-  memory: mib.optional(),
-  output: mib.optional(),
-  code: kib.optional(),
-  compilation_time: seconds.optional(),
-  compilation_memory: mib.optional(),
-  validation_time: seconds.optional(),
-  validation_memory: mib.optional(),
-  validation_output: mib.optional(),
+  ...sharedLimits,
   validation_passes: z.number().int().min(2).optional(),
 });
 
