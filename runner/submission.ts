@@ -33,6 +33,12 @@ export interface ProgramStep {
   box: Box;
 }
 
+export interface BoxFile {
+  name: string;
+  mode: number;
+  content: Buffer;
+}
+
 export interface Interaction {
   program: Execution;
   interactor: Execution;
@@ -104,7 +110,7 @@ export class Submission {
     return command.map((a) => expand(a, this.placeholders));
   }
 
-  async put(box: Box, files: Array<{ name: string; content: string | Buffer; mode?: number }>): Promise<void> {
+  async put(box: Box, files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>): Promise<void> {
     const fields: Field[] = [['op', 'put'], ['boxdir', box]];
     for (const f of files) {
       if (f.mode !== undefined) fields.push(['mode', f.mode.toString(8)]);
@@ -117,6 +123,20 @@ export class Submission {
   async get(box: Box, path: string, maxBytes = 16 * MiB): Promise<Buffer | undefined> {
     const reply = await this.request([['op', 'get'], ['boxdir', box], ['path', path], ['max', maxBytes]], 30_000);
     return reply.text('status') === 'ok' ? (reply.fields.get('data') ?? Buffer.alloc(0)) : undefined;
+  }
+
+  /** Every regular file of a box (e.g. a compile's artifacts), with its mode. */
+  async snapshot(box: Box = 'box', maxBytes = 256 * MiB): Promise<BoxFile[]> {
+    const reply = await this.request([['op', 'snapshot'], ['boxdir', box], ['max', maxBytes]], 60_000);
+    if (reply.text('status') !== 'ok') throw new SandboxUnavailable(`The sandbox could not list its files: ${reply.text('message')}`);
+    const files: BoxFile[] = [];
+    let current: Partial<BoxFile> = {};
+    for (const [key, value] of reply.all) {
+      if (key === 'path') current = { name: value.toString('utf8') };
+      if (key === 'mode') current.mode = parseInt(value.toString(), 8);
+      if (key === 'data' && current.name) files.push({ name: current.name, mode: current.mode ?? 0o644, content: value });
+    }
+    return files;
   }
 
   async execute(step: ProgramStep, stdin: string | Buffer): Promise<Execution> {

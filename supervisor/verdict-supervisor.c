@@ -321,6 +321,27 @@ static char *box_get(const char *box, const char *rel, size_t max, size_t *len) 
   return buf;
 }
 
+/* Sends every regular file of a box as path/mode/data fields (a compile's artifacts, for the cache).
+ * Symlinks and special files are skipped: what a cache restores is plain files only. */
+static size_t snapshot_budget;
+static const char *snapshot_root;
+static int snapshot_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+  (void)ftw;
+  if (type != FTW_F || !S_ISREG(st->st_mode)) return 0;
+  if ((size_t)st->st_size > snapshot_budget) return 1;
+  size_t len = 0;
+  char *data = box_get(snapshot_root, path + strlen(snapshot_root) + 1, (size_t)st->st_size, &len);
+  if (!data) return 1;
+  char mode[16];
+  snprintf(mode, sizeof mode, "%o", (unsigned)(st->st_mode & 0777));
+  out_str("path", path + strlen(snapshot_root) + 1);
+  out_str("mode", mode);
+  out_bytes("data", data, len);
+  free(data);
+  snapshot_budget -= len;
+  return 0;
+}
+
 /* ---------- the inner sandbox ---------- */
 
 struct exec_request {
@@ -988,6 +1009,13 @@ int main(void) {
         free(data);
       } else
         reply_error("cannot read %s from the box: %s", path ? path->data : "(no path)", strerror(errno));
+    } else if (strcmp(op->data, "snapshot") == 0) {
+      /* The reply's status comes last: a snapshot too large for its budget ends with an error. */
+      snapshot_budget = (size_t)message_num(&m, "max", 256 << 20);
+      snapshot_root = box;
+      int rc = box ? nftw(box, snapshot_entry, 32, FTW_PHYS) : -1;
+      if (rc == 0) reply_ok();
+      else reply_error("cannot snapshot the box (too large, or unreadable)");
     } else if (strcmp(op->data, "exec") == 0) {
       handle_exec(&m);
     } else if (strcmp(op->data, "interact") == 0) {

@@ -14,9 +14,12 @@ export function encodeMessage(fields: Field[]): Buffer {
   return Buffer.concat(parts);
 }
 
-/** A decoded message: the last value of each key, as raw bytes. */
+/** A decoded message: the last value of each key, as raw bytes, and every field in order (repeated keys). */
 export class Message {
-  constructor(readonly fields: Map<string, Buffer>) {}
+  constructor(
+    readonly fields: Map<string, Buffer>,
+    readonly all: ReadonlyArray<readonly [string, Buffer]> = [...fields],
+  ) {}
   text(key: string): string {
     return this.fields.get(key)?.toString('utf8') ?? '';
   }
@@ -35,6 +38,7 @@ export class MessageDecoder {
   private length = 0;
   private pending: { key: string; len: number } | null = null;
   private fields = new Map<string, Buffer>();
+  private ordered: Array<[string, Buffer]> = [];
 
   constructor(private readonly maxField = 1024 * 1024 * 1024) {}
 
@@ -64,10 +68,12 @@ export class MessageDecoder {
       this.consume(len);
       this.pending = null;
       if (key === 'end') {
-        out.push(new Message(this.fields));
+        out.push(new Message(this.fields, this.ordered));
         this.fields = new Map();
+        this.ordered = [];
       } else {
         this.fields.set(key, value);
+        this.ordered.push([key, value]);
       }
     }
   }
