@@ -14,6 +14,10 @@ import { Submission, compileLimits } from './submission';
 import { imageName } from './images/names';
 import { settingsFromEnv } from './settings';
 import { log } from './log';
+import path from 'node:path';
+import { CompileCache, defaultCacheDir } from './cache/compile-cache';
+import { LruCache } from './cache/lru';
+import { cacheKey } from './cache/key';
 
 export interface RunnerOptions {
   docker?: Docker;
@@ -25,7 +29,11 @@ export interface RunnerOptions {
   cpus?: number;
   /** Replaces Verdict's container seccomp profile (JSON text). For hardened deployments and tests. */
   seccompProfile?: string;
+  /** The compile cache to use; false disables it (default: memory + ~/.cache/verdict/compile). */
+  compileCache?: CompileCache | false;
 }
+
+const IMAGE_ID_TTL_MS = 5000;
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -41,12 +49,19 @@ export class Runner {
   private readonly runtime?: string;
   private readonly nanoCpus: number;
   private readonly seccompProfile?: string;
+  private readonly imageIds = new Map<string, { id: string; at: number }>();
+  /** Compiled artifacts by content (memory and disk). */
+  readonly compileCache: CompileCache | undefined;
+  /** Results of runs and judges that asked to be cached, by content. */
+  readonly results = new LruCache<object>(64 * MiB, (v) => JSON.stringify(v).length);
 
   private constructor(readonly docker: Docker, options: RunnerOptions) {
     const settings = settingsFromEnv();
     this.languages = options.languages ?? loadLanguages();
     this.runtime = options.runtime ?? settings.runtime;
     this.seccompProfile = options.seccompProfile;
+    this.compileCache =
+      options.compileCache === false ? undefined : (options.compileCache ?? new CompileCache({ dir: path.join(defaultCacheDir(), 'compile') }));
     this.nanoCpus = Math.round((options.cpus ?? settings.cpus) * 1e9);
     this.pool = new ContainerPool(docker, `runner-${process.pid}-${randomUUID().slice(0, 8)}`, {
       ...DEFAULT_POOL_SETTINGS,
@@ -83,13 +98,30 @@ export class Runner {
 
   async run(input: ExecutionSpecInput, options: RunOptions = {}): Promise<RunResult> {
     const { spec, language } = this.parseSpec(input);
-    return this.withSubmission(language, spec, options.signal, async (submission) => {
-      const compile = await submission.prepare();
+    const key = spec.cache ? cacheKey('run', await this.imageId(imageName(language.image)), language.id, { ...spec, cache: true }) : undefined;
+    const hit = key ? this.results.get(key) : undefined;
+    if (hit) return { ...(hit as RunResult), cached: true, runId: randomUUID() };
+    const result = await this.withSubmission(language, spec, options.signal, async (submission) => {
+      const compile = await submission.prepare(this.compileCache);
       if (compile?.status === 'Compile Error')
         return { ...emptyResult(submission.runId), status: 'Compile Error', compile, message: 'Compilation failed.' };
       const exec = await submission.execute(submission.runStep(spec.limits, spec.args), spec.stdin);
       return { ...resultOf(submission.runId, exec, classify(exec, spec.limits)), ...(compile ? { compile } : {}) };
     });
+    if (key && result.status !== 'Internal Error') this.results.set(key, result);
+    return result;
+  }
+
+  /**
+   * The id of a language image, for cache keys. Looked up at most every few seconds, so a cache hit
+   * costs no Docker call; a rebuilt image gets new keys within that time.
+   */
+  async imageId(image: string): Promise<string> {
+    const known = this.imageIds.get(image);
+    if (known && Date.now() - known.at < IMAGE_ID_TTL_MS) return known.id;
+    const id = (await this.docker.getImage(image).inspect().catch(() => ({ Id: 'missing' }))).Id;
+    this.imageIds.set(image, { id, at: Date.now() });
+    return id;
   }
 
   /** Runs one command (e.g. a version probe) in a fresh sandbox of the language's image, without sources. */

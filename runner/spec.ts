@@ -64,6 +64,11 @@ export const ExecutionSpec = z
       .refine((s) => Buffer.byteLength(s) <= MAX_STDIN_BYTES, `stdin at most ${MAX_STDIN_BYTES / MiB} MiB`),
     args: z.array(z.string().max(4096)).max(64).default([]),
     limits: Limits.default(Limits.parse({})),
+    /**
+     * Answer an identical earlier run (same language, image, sources, stdin, args, limits) from the
+     * result cache. Opt-in: whether a program is deterministic cannot be known.
+     */
+    cache: z.boolean().default(false),
   })
   .strict();
 export type ExecutionSpec = z.output<typeof ExecutionSpec>;
@@ -86,6 +91,8 @@ export const CompileResult = z.object({
   status: z.enum(['OK', 'Compile Error', 'Internal Error']),
   output: z.string(),
   timeMs: z.number(),
+  /** The artifacts came from the compile cache (timeMs is the original compile's). */
+  cached: z.boolean().optional(),
 });
 export type CompileResult = z.infer<typeof CompileResult>;
 
@@ -106,6 +113,8 @@ export const RunResult = z.object({
   compile: CompileResult.optional(),
   /** Why, in words, for everything but a plain Accepted. */
   message: z.string().optional(),
+  /** Answered from the result cache (the spec asked for it). */
+  cached: z.boolean().optional(),
   runId: z.string(),
 });
 export type RunResult = z.infer<typeof RunResult>;

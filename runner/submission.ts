@@ -6,6 +6,8 @@ import { expand, resolveVariables, type LanguageDefinition } from './languages';
 import type { SandboxContainer } from './sandbox/container';
 import type { Field, Message } from './sandbox/protocol';
 import { SandboxUnavailable } from './errors';
+import type { CompileCache } from './cache/compile-cache';
+import { cacheKey } from './cache/key';
 import { classify, signalName, type Execution } from './verdicts';
 
 export const BASE_ENV = {
@@ -83,17 +85,36 @@ export class Submission {
     this.placeholders = { ...values, source: this.sourceName };
   }
 
-  /** Writes the sources into the box and compiles them; undefined for interpreted languages. */
-  async prepare(): Promise<CompileResult | undefined> {
-    await this.put('box', this.files.map((f, i) => ({ name: i === 0 ? this.sourceName : f.name, content: f.content })));
-    if (!this.language.compile) return undefined;
+  /**
+   * Writes the sources into the box and compiles them; undefined for interpreted languages. With a
+   * cache, an identical earlier compile (same image, command, environment and sources) is restored
+   * instead of run.
+   */
+  async prepare(cache?: CompileCache): Promise<CompileResult | undefined> {
+    const sources = this.files.map((f, i) => ({ name: i === 0 ? this.sourceName : f.name, content: f.content }));
+    if (!this.language.compile) {
+      await this.put('box', sources);
+      return undefined;
+    }
     const limits = compileLimits(this.language);
-    const exec = await this.execute(this.step(this.language.compile.command, limits), '');
+    const step = this.step(this.language.compile.command, limits);
+    const key = cache && cacheKey('compile', this.container.imageId, this.language.id, step.argv, step.env, limits, sources);
+    const hit = key ? cache!.get(key) : undefined;
+    if (hit) {
+      await this.put('box', hit.files);
+      return { ...hit.compile, cached: true };
+    }
+    await this.put('box', sources);
+    const exec = await this.execute(step, '');
     const output = Buffer.concat([exec.stdout, exec.stderr]).toString('utf8');
     const verdict = classify(exec, limits);
-    if (verdict.status === 'Accepted') return { status: 'OK', output, timeMs: exec.cpuMs };
-    const why = verdict.status === 'Runtime Error' ? '' : `\n(the compiler: ${verdict.status}: ${verdict.message})`;
-    return { status: 'Compile Error', output: output + why, timeMs: exec.cpuMs };
+    let result: CompileResult;
+    if (verdict.status === 'Accepted') result = { status: 'OK', output, timeMs: exec.cpuMs };
+    else if (verdict.status === 'Runtime Error') result = { status: 'Compile Error', output, timeMs: exec.cpuMs };
+    // A compiler stopped by a limit may pass next time (a busy machine): such a result is not cached.
+    else return { status: 'Compile Error', output: `${output}\n(the compiler: ${verdict.status}: ${verdict.message})`, timeMs: exec.cpuMs };
+    if (key) cache!.set(key, { compile: result, files: result.status === 'OK' ? await this.snapshot('box') : [] });
+    return result;
   }
 
   /** The run step of this language with these limits (box read-only, a fresh /tmp as working directory). */

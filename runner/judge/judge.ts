@@ -11,6 +11,8 @@ import type { Submission, ProgramStep } from '../submission';
 import { SandboxUnavailable, UsageError, RunCancelled } from '../errors';
 import { classify, type Execution } from '../verdicts';
 import { check } from './checkers';
+import { cacheKey } from '../cache/key';
+import { imageName } from '../images/names';
 import { computeScore, type ScoreGroup, type ScoreReport } from './scoring';
 import type { BuiltinChecker, CheckerOptions, TestCase, TestData, TestResult } from './types';
 
@@ -36,6 +38,8 @@ export interface JudgeRequest {
   stopOnFailure?: boolean;
   /** Scoring problems: the scored groups; the result then carries the score. */
   scoring?: ScoreGroup[];
+  /** Answer an identical earlier judge (same code, tests, checker, limits, image) from the result cache. */
+  cacheResults?: boolean;
 }
 
 export interface JudgeResult {
@@ -47,6 +51,8 @@ export interface JudgeResult {
   transcript?: string;
   /** Scoring problems: total and per-group scores. */
   score?: ScoreReport;
+  /** Answered from the result cache (the request asked for it). */
+  cached?: boolean;
   runId: string;
 }
 
@@ -66,6 +72,22 @@ const KATTIS_REJECT = 43;
 
 export async function judge(runner: Runner, request: JudgeRequest, options: JudgeOptions = {}): Promise<JudgeResult> {
   if (request.tests.length === 0) throw new UsageError('There are no tests to judge against.');
+  const { language } = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
+  if (!request.cacheResults) return judgeUncached(runner, request, options);
+  const tests = await Promise.all(request.tests.map(async (t) => [t.name, await readData(t.input, t.name, 'input'), await readData(t.answer, t.name, 'answer'), t.validatorFlags ?? []]));
+  const { tests: _paths, cacheResults: _flag, ...rest } = request;
+  const key = cacheKey('judge', await runner.imageId(imageName(language.image)), rest, tests);
+  const hit = runner.results.get(key) as JudgeResult | undefined;
+  if (hit) {
+    hit.tests.forEach((t, i) => options.onTest?.(t, i, request.tests.length));
+    return { ...hit, cached: true, runId: randomUUID() };
+  }
+  const result = await judgeUncached(runner, request, options);
+  if (result.status !== 'Internal Error') runner.results.set(key, result);
+  return result;
+}
+
+async function judgeUncached(runner: Runner, request: JudgeRequest, options: JudgeOptions): Promise<JudgeResult> {
   const { spec, language } = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
   const runId = randomUUID();
   const leases: Submission[] = [];
@@ -78,7 +100,7 @@ export async function judge(runner: Runner, request: JudgeRequest, options: Judg
     const room = interactorBinary ? { memoryMb: VALIDATOR_LIMITS.memoryMb, processes: VALIDATOR_LIMITS.processes } : undefined;
     const submission = await runner.open(spec, language, options.signal, room);
     leases.push(submission);
-    const compile = await submission.prepare();
+    const compile = await submission.prepare(runner.compileCache);
     options.onCompiled?.(compile);
     if (compile?.status === 'Compile Error') return { status: 'Compile Error', compile, tests: [], message: 'Compilation failed.', runId };
     if (interactorBinary) await submission.put('vbox', [{ name: 'interactor', content: interactorBinary, mode: 0o755 }]);
@@ -140,7 +162,7 @@ async function openCompiled(
   const { spec, language } = runner.parseSpec({ language: program.language, files: program.files, limits: { memoryMb: VALIDATOR_LIMITS.memoryMb } });
   const lease = await runner.open(spec, language, signal);
   leases.push(lease);
-  const compile = await lease.prepare();
+  const compile = await lease.prepare(runner.compileCache);
   if (compile?.status === 'Compile Error')
     throw new UsageError(`The ${what} (${program.files.map((f) => f.name).join(', ')}) failed to compile:\n${compile.output}`);
   return lease;

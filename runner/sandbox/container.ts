@@ -42,6 +42,8 @@ const STDERR_TAIL = 4096;
 export class SandboxContainer {
   readonly id = randomUUID().slice(0, 8);
   uses = 0;
+  /** The id of the image the container runs: part of every cache key, so caches never cross images. */
+  imageId = '';
   private dead = false;
   private decoder = new MessageDecoder();
   private waiting: { resolve: (m: Message) => void; reject: (e: Error) => void } | null = null;
@@ -84,6 +86,7 @@ export class SandboxContainer {
       });
       const ready = await sandbox.next(READY_TIMEOUT_MS);
       if (ready.text('status') !== 'ready') throw new SandboxUnavailable(`The sandbox supervisor for ${shape.language} did not start: ${ready.text('message')}`);
+      sandbox.imageId = (await container.inspect()).Image;
       return sandbox;
     } catch (err) {
       if (sandbox) await sandbox.destroy();
