@@ -9,17 +9,21 @@ import { Runner } from '../runner/runner';
 import { judge } from '../runner/judge/judge';
 import type { JudgeTest } from '../runner/judge/judge';
 
-const N = Number(process.argv[2] ?? 50);
+import type { TargetRow } from './lib';
+
+let N = 50;
 const SOURCE = '#include <iostream>\nint main() { long long a, b; std::cin >> a >> b; std::cout << a + b << "\\n"; }\n';
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-judge-bench-'));
 chmodSync(dir, 0o755); // the containers' unprivileged user reads the binary from it
 
-const tests: JudgeTest[] = Array.from({ length: N }, (_, i) => ({
+const makeTests = (): JudgeTest[] => Array.from({ length: N }, (_, i) => ({
   name: String(i + 1),
   input: { text: `${i} ${i * 7}\n` },
   answer: { text: `${i * 8}\n` },
   group: [],
 }));
+
+let tests: JudgeTest[] = [];
 
 function runBare(binary: string): number {
   const t = performance.now();
@@ -44,7 +48,9 @@ function runDockerPerTest(): number {
   return performance.now() - t;
 }
 
-async function main(): Promise<void> {
+export async function judgeCost(n: number): Promise<TargetRow[]> {
+  N = n;
+  tests = makeTests();
   writeFileSync(path.join(dir, 'aplusb.cpp'), SOURCE);
   execFileSync('g++', ['-O2', '-std=gnu++17', '-static', '-o', path.join(dir, 'aplusb'), path.join(dir, 'aplusb.cpp')]);
   runBare(path.join(dir, 'aplusb')); // warm the page cache
@@ -74,9 +80,13 @@ async function main(): Promise<void> {
     const width = Math.max(...rows.map((r) => r[0].length));
     for (const [name, ms] of rows) console.log(`${name.padEnd(width)}  ${ms.toFixed(1).padStart(9)} ms  (${(ms / N).toFixed(2)} ms/test)`);
     console.log(`\nper test: verdict ${(judged / N).toFixed(2)} ms vs bare ${(bare / N).toFixed(2)} ms (+${((judged - bare) / N).toFixed(2)} ms); docker run per test / verdict = ${(docker / judged).toFixed(1)}x`);
+    return [
+      { target: `Judge ${N} tests: per test ≤ bare + 3 ms`, measured: `${(judged / N).toFixed(2)} ms vs ${(bare / N).toFixed(2)} ms (+${((judged - bare) / N).toFixed(2)})`, met: judged / N <= bare / N + 3 },
+      { target: `Judge ${N} tests ≥ 20× faster than docker run per test`, measured: `${(docker / judged).toFixed(1)}×`, met: docker / judged >= 20 },
+    ];
   } finally {
     await runner.close();
   }
 }
 
-void main();
+if (require.main === module) void judgeCost(Number(process.argv[2] ?? 50));

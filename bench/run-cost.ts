@@ -6,33 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Runner } from '../runner/runner';
+import { stats, time, type Stats, type TargetRow } from './lib';
 
-const N = Number(process.argv[2] ?? 20);
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-bench-'));
 const PY = 'print("Hello, World!")\n';
 const C = '#include <stdio.h>\nint main(void) { puts("Hello, World!"); return 0; }\n';
-
-interface Stats {
-  min: number;
-  median: number;
-  max: number;
-}
-
-function stats(samples: number[]): Stats {
-  const s = [...samples].sort((a, b) => a - b);
-  return { min: s[0]!, median: s[Math.floor(s.length / 2)]!, max: s.at(-1)! };
-}
-
-async function time(n: number, fn: () => unknown): Promise<Stats> {
-  await fn(); // warm-up, not counted
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  return stats(samples);
-}
 
 function sh(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -45,7 +23,7 @@ const DOCKER_LIMITS = [
   '--cpus', '1', '--init',
 ];
 
-async function main(): Promise<void> {
+export async function runCost(N: number): Promise<TargetRow[]> {
   writeFileSync(path.join(dir, 'hello.py'), PY);
   writeFileSync(path.join(dir, 'hello.c'), C);
   execFileSync('gcc', ['-O2', '-static', '-o', path.join(dir, 'hello'), path.join(dir, 'hello.c')]);
@@ -92,9 +70,14 @@ async function main(): Promise<void> {
     const warm = rows[3]![1].median;
     console.log(`\ncold start (first run, no warm container): ${coldMs.toFixed(0)} ms`);
     console.log(`python hello: verdict warm − bare = ${(warm - bare).toFixed(1)} ms; verdict / docker run --rm = ${(warm / docker).toFixed(3)}`);
+    return [
+      { target: 'Run Python hello warm ≤ bare + 30 ms', measured: `${warm.toFixed(1)} ms vs bare ${bare.toFixed(1)} (+${(warm - bare).toFixed(1)})`, met: warm <= bare + 30 },
+      { target: 'Run Python hello warm ≤ 0.25× docker run --rm', measured: `${(warm / docker).toFixed(3)}× (${docker.toFixed(0)} ms)`, met: warm <= 0.25 * docker },
+      { target: 'cold start (first Run, no warm container) ≤ 1.5 s', measured: `${coldMs.toFixed(0)} ms`, met: coldMs <= 1500 },
+    ];
   } finally {
     await runner.close();
   }
 }
 
-void main();
+if (require.main === module) void runCost(Number(process.argv[2] ?? 20));

@@ -1,10 +1,42 @@
-// Bundles the runner CLI (and, as they arrive, the server and the extension) with esbuild.
+// Bundles the runner CLI and library (and, as they arrive, the server and the extension) with esbuild.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+/**
+ * Keeps the runner's footprint small: dockerode's BuildKit session support (gRPC + protobuf, ~14 MB
+ * resident) is never used — images are built with the classic builder — and docker-modem's SSH
+ * transport (ssh2) is loaded only if a DOCKER_HOST ssh:// URL asks for it.
+ */
+const lean = {
+  name: 'lean-docker',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/session$/ }, (args) =>
+      args.importer.includes('dockerode') ? { path: 'dockerode-session', namespace: 'lean' } : undefined,
+    );
+    b.onResolve({ filter: /^\.\/ssh$/ }, (args) => (args.importer.includes('docker-modem') ? { path: 'docker-modem-ssh', namespace: 'lean' } : undefined));
+    b.onLoad({ filter: /^dockerode-session$/, namespace: 'lean' }, () => ({
+      contents: "module.exports = function () { throw new Error('BuildKit sessions are not available in Verdict\\'s bundle'); };",
+    }));
+    b.onLoad({ filter: /^docker-modem-ssh$/, namespace: 'lean' }, () => ({
+      contents: "module.exports = function (opt) { return require('docker-modem/lib/ssh.js')(opt); };",
+    }));
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: true,
+  keepNames: true,
+  logLevel: 'warning',
+  external: ['ssh2', 'cpu-features', 'docker-modem/lib/ssh.js'],
+  plugins: [lean],
+};
 const entries = [
-  { entryPoints: ['runner/cli/entry.ts'], outfile: 'dist/runner/cli.js', external: ['ssh2', 'cpu-features'] },
-  { entryPoints: ['runner/index.ts'], outfile: 'dist/runner/index.js', external: ['ssh2', 'cpu-features'] },
+  { entryPoints: ['runner/cli/entry.ts'], outfile: 'dist/runner/cli.js' },
+  { entryPoints: ['runner/index.ts'], outfile: 'dist/runner/index.js' },
 ].filter((e) => e.entryPoints.every((p) => existsSync(p)));
 await Promise.all(entries.map((e) => build({ ...common, ...e })));

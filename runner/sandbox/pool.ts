@@ -14,7 +14,7 @@ export interface PoolSettings {
   maxUses: number;
   /** Containers running submissions at once (the rest wait). */
   maxBusy: number;
-  /** Idle containers kept per shape once a shape has been used. */
+  /** Idle containers kept per shape at least, once a shape has been used; recent demand may keep more (up to maxBusy). */
   idlePerShape: number;
   /** Idle containers are removed after this long unused (0 = never). */
   idleTimeoutMs: number;
@@ -33,6 +33,11 @@ export class ContainerPool {
   private readonly idle = new Map<string, Idle[]>();
   private readonly all = new Set<SandboxContainer>();
   private readonly warming = new Map<string, Promise<void>>();
+  /** Per shape: containers in use now and the peak in the current window (sizes the warm pool). */
+  private readonly demand = new Map<string, { busy: number; peak: number; since: number }>();
+  /** Per shape: containers being reset after use, and acquirers waiting for one of them. */
+  private readonly returning = new Map<string, number>();
+  private readonly arrivalWaiters = new Map<string, Array<() => void>>();
   private busy = 0;
   private readonly waiters: Array<() => void> = [];
   private sweeper: NodeJS.Timeout | undefined;
@@ -49,22 +54,35 @@ export class ContainerPool {
     }
   }
 
-  /** Takes a clean container of this shape, waiting for a free slot; creates one only if none is warm. */
+  /**
+   * Takes a clean container of this shape, waiting for a free slot. A container being reset is waited
+   * for rather than a new one created; only when none is idle or coming back is one created here.
+   */
   async acquire(shape: ShapeRequest): Promise<SandboxContainer> {
     await this.slot();
     try {
       const key = shapeKey(shape);
-      const list = this.idle.get(key) ?? [];
-      let entry: Idle | undefined;
-      while ((entry = list.pop())) {
-        if (entry.container.alive) break;
-        this.forget(entry.container);
+      const demand = this.demandOf(key);
+      demand.busy++;
+      demand.peak = Math.max(demand.peak, demand.busy);
+      for (;;) {
+        const list = this.idle.get(key) ?? [];
+        let entry: Idle | undefined;
+        while ((entry = list.pop())) {
+          if (entry.container.alive) break;
+          this.forget(entry.container);
+        }
+        if (entry) {
+          // Keep as many warm as recent demand asks for, refilled off this request's path.
+          if (list.length + this.returningCount(key) < this.target(key) - demand.busy) this.warm(shape);
+          return entry.container;
+        }
+        if (this.returningCount(key) === 0) break;
+        await new Promise<void>((resolve) => this.arrivals(key).push(resolve));
       }
-      const container = entry?.container ?? (await this.create(shape));
-      // Keep a spare warm for the next request, off this request's path.
-      if (list.length < this.settings.idlePerShape) this.warm(shape);
-      return container;
+      return await this.create(shape);
     } catch (err) {
+      this.demandOf(shapeKey(shape)).busy--;
       this.freeSlot();
       throw err;
     }
@@ -72,6 +90,8 @@ export class ContainerPool {
 
   /** Gives a container back: reset and reused when healthy and not worn out, destroyed otherwise. */
   release(container: SandboxContainer, healthy: boolean): Promise<void> {
+    const key = shapeKey(container.shape);
+    this.demandOf(key).busy--;
     this.freeSlot();
     container.uses++;
     if (!healthy || !container.alive || container.uses >= this.settings.maxUses || this.closed) {
@@ -79,17 +99,52 @@ export class ContainerPool {
       log.info({ container: container.id, language: container.shape.language, uses: container.uses, reason }, 'container retired');
       return this.discard(container);
     }
+    this.returning.set(key, this.returningCount(key) + 1);
     return container
       .request([['op', 'reset']], 30_000)
       .then((m) => {
         if (m.text('status') !== 'ok' || this.closed) return this.discard(container);
-        const key = shapeKey(container.shape);
         const list = this.idle.get(key) ?? [];
-        if (list.length >= Math.max(1, this.settings.idlePerShape)) return this.discard(container);
+        if (list.length >= this.target(key)) return this.discard(container);
         list.push({ container, since: Date.now() });
         this.idle.set(key, list);
       })
-      .catch(() => this.discard(container));
+      .catch(() => this.discard(container))
+      .finally(() => {
+        this.returning.set(key, this.returningCount(key) - 1);
+        // Wake one waiter per container that came back; when none is coming any more, all of them.
+        const waiting = this.arrivals(key);
+        if (this.returningCount(key) === 0) waiting.splice(0).forEach((wake) => wake());
+        else waiting.shift()?.();
+      });
+  }
+
+  /** Idle containers wanted for a shape: the configured floor, or the recent peak of concurrent use. */
+  private target(key: string): number {
+    const demand = this.demand.get(key);
+    if (!demand) return this.settings.idlePerShape;
+    if (Date.now() - demand.since > Math.max(this.settings.idleTimeoutMs, 60_000)) {
+      // A new window: demand is measured again from what is busy now.
+      demand.peak = demand.busy;
+      demand.since = Date.now();
+    }
+    return Math.min(this.settings.maxBusy, Math.max(this.settings.idlePerShape, demand.peak));
+  }
+
+  private demandOf(key: string): { busy: number; peak: number; since: number } {
+    let d = this.demand.get(key);
+    if (!d) this.demand.set(key, (d = { busy: 0, peak: 0, since: Date.now() }));
+    return d;
+  }
+
+  private returningCount(key: string): number {
+    return this.returning.get(key) ?? 0;
+  }
+
+  private arrivals(key: string): Array<() => void> {
+    let list = this.arrivalWaiters.get(key);
+    if (!list) this.arrivalWaiters.set(key, (list = []));
+    return list;
   }
 
   /** Starts a container of this shape in the background, unless one is already warming. */

@@ -1,0 +1,22 @@
+// `npm run bench`: every benchmark, each against its baseline measured in the same run, then one
+// table of target, measured, met.
+import { runCost } from './run-cost';
+import { judgeCost } from './judge-cost';
+import { throughput } from './throughput';
+import { caches } from './caches';
+import { printTargets, type TargetRow } from './lib';
+
+async function main(): Promise<void> {
+  const rows: TargetRow[] = [];
+  console.log('== run cost');
+  rows.push(...(await runCost(30)));
+  console.log('\n== judge cost');
+  rows.push(...(await judgeCost(50)));
+  console.log('\n== throughput');
+  rows.push(...(await throughput(100)));
+  console.log('\n== caches and footprint');
+  rows.push(...(await caches(20)));
+  printTargets(rows);
+}
+
+void main();

@@ -1,0 +1,40 @@
+// Shared by the benchmarks: repeated timing with min/median/max, and the table of targets.
+export interface Stats {
+  min: number;
+  median: number;
+  max: number;
+}
+
+export interface TargetRow {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+export function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  return { min: s[0]!, median: s[Math.floor(s.length / 2)]!, max: s.at(-1)! };
+}
+
+/** Runs fn once to warm up, then n times; returns the spread of wall times in ms. */
+export async function time(n: number, fn: () => unknown): Promise<Stats> {
+  await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  return stats(samples);
+}
+
+export function fmt(s: Stats): string {
+  return `${s.median.toFixed(1)} ms (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
+}
+
+export function printTargets(rows: TargetRow[]): void {
+  const w0 = Math.max(6, ...rows.map((r) => r.target.length));
+  const w1 = Math.max(8, ...rows.map((r) => r.measured.length));
+  console.log(`\n${'target'.padEnd(w0)}  ${'measured'.padEnd(w1)}  met`);
+  for (const r of rows) console.log(`${r.target.padEnd(w0)}  ${r.measured.padEnd(w1)}  ${r.met ? 'yes' : 'NO'}`);
+}

@@ -1,0 +1,62 @@
+// Throughput: distinct trivial C submissions (compile + run, each in its own fresh sandbox) through
+// the runner library with its default pool, against a container-per-submission runner (one
+// `docker run --rm` that compiles and runs), both with the same concurrency, in this one process.
+//   npx tsx bench/throughput.ts [submissions]
+import { spawn } from 'node:child_process';
+import { Runner } from '../runner/runner';
+import type { TargetRow } from './lib';
+
+const source = (i: number) => `#include <stdio.h>\nint main(void) { printf("%d\\n", ${i}); return 0; }\n`;
+
+async function inParallel(count: number, concurrency: number, job: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i; (i = next++) < count; ) await job(i);
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+function dockerRun(i: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', [
+      'run', '--rm', '-i', '--network', 'none', '--read-only', '--tmpfs', '/tmp:rw,exec,size=65536k', '--user', '10001:10001',
+      '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--pids-limit', '136', '--memory', '768m', '--memory-swap', '768m',
+      '--cpus', '1', '--init', '-w', '/tmp', 'verdict/gcc:latest', 'sh', '-c', 'cat > m.c && gcc -O2 -std=gnu17 -static -o m m.c -lm && ./m',
+    ]);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => (code === 0 && out.trim() === String(i) ? resolve() : reject(new Error(`docker run ${i}: ${code} ${out}`))));
+    child.stdin.end(source(i));
+  });
+}
+
+export async function throughput(count: number): Promise<TargetRow[]> {
+  const runner = await Runner.create({ compileCache: false });
+  const concurrency = 4; // more than the pool's busy slots, as a burst would be
+  const salt = Date.now();
+  let verdictSeconds: number;
+  try {
+    await runner.run({ language: 'c', files: [{ name: 'w.c', content: source(-1) }] }); // the first container
+    verdictSeconds = await inParallel(count, concurrency, async (i) => {
+      const r = await runner.run({ language: 'c', files: [{ name: 'm.c', content: source(i) + `// ${salt}\n` }] });
+      if (r.status !== 'Accepted' || r.stdout.trim() !== String(i)) throw new Error(`submission ${i}: ${r.status} ${r.message}`);
+    });
+  } finally {
+    await runner.close();
+  }
+  const baselineCount = Math.min(count, 40);
+  const dockerSeconds = await inParallel(baselineCount, concurrency, dockerRun);
+  const rate = count / verdictSeconds;
+  const baseline = baselineCount / dockerSeconds;
+  console.log(`verdict: ${count} distinct C submissions in ${verdictSeconds.toFixed(2)} s = ${rate.toFixed(1)}/s (pool: ${2} busy slots, concurrency ${concurrency})`);
+  console.log(`container per submission: ${baselineCount} in ${dockerSeconds.toFixed(2)} s = ${baseline.toFixed(1)}/s`);
+  return [
+    { target: 'throughput ≥ 40 distinct C submissions/s', measured: `${rate.toFixed(1)}/s`, met: rate >= 40 },
+    { target: 'throughput ≥ 5× container per submission', measured: `${(rate / baseline).toFixed(1)}× (${baseline.toFixed(1)}/s)`, met: rate >= 5 * baseline },
+  ];
+}
+
+if (require.main === module) void throughput(Number(process.argv[2] ?? 100));
