@@ -61,12 +61,16 @@ export class Runner {
     this.runtime = options.runtime ?? settings.runtime;
     this.seccompProfile = options.seccompProfile;
     this.compileCache =
-      options.compileCache === false ? undefined : (options.compileCache ?? new CompileCache({ dir: path.join(defaultCacheDir(), 'compile') }));
+      options.compileCache === false || (options.compileCache === undefined && !settings.compileCache)
+        ? undefined
+        : (options.compileCache ?? new CompileCache({ dir: path.join(defaultCacheDir(), 'compile') }));
     this.nanoCpus = Math.round((options.cpus ?? settings.cpus) * 1e9);
     this.pool = new ContainerPool(docker, `runner-${process.pid}-${randomUUID().slice(0, 8)}`, {
       ...DEFAULT_POOL_SETTINGS,
       maxBusy: settings.maxBusy,
       maxUses: settings.maxUses,
+      idleTimeoutMs: settings.idleTimeoutMs,
+      idlePerShape: settings.warm,
       ...options.pool,
     });
   }

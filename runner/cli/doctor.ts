@@ -99,9 +99,21 @@ export async function collectChecks(): Promise<Check[]> {
       await runner.close();
     }
   }
-  // Other runners' warm pools (a language server, a classroom service) on this engine.
+  // Other runners' warm pools (a language server, a classroom service) on this engine, and what they hold.
   const containers = await docker.listContainers({ filters: { label: [LABEL_OWNER] } });
-  checks.push({ name: 'warm containers', state: 'ok', detail: `${containers.length} running for other Verdict runners on this engine` });
+  let bytes = 0;
+  for (const c of containers) {
+    const stats = (await docker
+      .getContainer(c.Id)
+      .stats({ stream: false, 'one-shot': true } as { stream: false })
+      .catch(() => undefined)) as { memory_stats?: { usage?: number } } | undefined;
+    bytes += stats?.memory_stats?.usage ?? 0;
+  }
+  checks.push({
+    name: 'warm containers',
+    state: 'ok',
+    detail: `${containers.length} kept warm for Verdict runners on this engine, using ${(bytes / 1024 / 1024).toFixed(1)} MiB`,
+  });
   return checks;
 }
 
