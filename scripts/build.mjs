@@ -38,5 +38,9 @@ const common = {
 const entries = [
   { entryPoints: ['runner/cli/entry.ts'], outfile: 'dist/runner/cli.js' },
   { entryPoints: ['runner/index.ts'], outfile: 'dist/runner/index.js' },
+  // The language server: in-process runner, stdio or IPC transport.
+  { entryPoints: ['server/main.ts'], outfile: 'dist/server/server.js' },
+  // The VS Code extension: `vscode` is provided by the editor.
+  { entryPoints: ['client/extension.ts'], outfile: 'dist/client/extension.js', external: [...common.external, 'vscode'] },
 ].filter((e) => e.entryPoints.every((p) => existsSync(p)));
 await Promise.all(entries.map((e) => build({ ...common, ...e })));
