@@ -118,6 +118,9 @@ async function judgeUncached(runner: Runner, request: JudgeRequest, options: Jud
       else {
         // Details are kept for the first failure only: the editor shows one diff.
         delete result.diff;
+        delete result.expected;
+        delete result.actual;
+        delete result.stderr;
       }
       results.push(result);
       options.onTest?.(result, index, request.tests.length);
@@ -183,10 +186,23 @@ interface Outcome {
   transcript?: string;
 }
 
+/** Outputs kept on a failing test, for an editor's diff view and its diagnostics. */
+const DETAIL_BYTES = 64 * 1024;
+const cap = (text: string, bytes = DETAIL_BYTES) => (text.length > bytes ? `${text.slice(0, bytes)}\n[truncated]` : text);
+
 function runFailure(exec: Execution, limits: Limits): Outcome | undefined {
   const verdict = classify(exec, limits);
   if (verdict.status === 'Accepted') return undefined;
-  return { result: { status: verdict.status, timeMs: exec.cpuMs, memoryKb: exec.memoryKb, ...(verdict.message ? { message: verdict.message } : {}) } };
+  const stderr = exec.stderr.toString('utf8');
+  return {
+    result: {
+      status: verdict.status,
+      timeMs: exec.cpuMs,
+      memoryKb: exec.memoryKb,
+      ...(verdict.message ? { message: verdict.message } : {}),
+      ...(stderr ? { stderr: cap(stderr, 8192) } : {}),
+    },
+  };
 }
 
 async function judgeBatch(
@@ -208,7 +224,16 @@ async function judgeBatch(
     const outcome = check(checker.name, output, answer, { ...checker.options, ...(flags.length ? { validatorFlags: flags } : {}) });
     return outcome.ok
       ? { result: { status: 'Accepted', ...measured } }
-      : { result: { status: 'Wrong Answer', ...measured, message: outcome.message, ...(outcome.diff ? { diff: outcome.diff } : {}) } };
+      : {
+          result: {
+            status: 'Wrong Answer',
+            ...measured,
+            message: outcome.message,
+            ...(outcome.diff ? { diff: outcome.diff } : {}),
+            expected: cap(answer),
+            actual: cap(output),
+          },
+        };
   }
   // No diff against the answer here: for a custom validator it is one valid answer among many.
   const verdict = await runChecker(validator!, checker.protocol, input, answer, output, test.validatorFlags ?? []);

@@ -46,4 +46,8 @@ export interface TestResult {
   message?: string;
   /** Scoring problems: the test's score. */
   score?: number;
+  /** First failure only, capped: the expected answer and the program's output (an editor's diff view), its stderr. */
+  expected?: string;
+  actual?: string;
+  stderr?: string;
 }

@@ -1,0 +1,118 @@
+// What the palette commands do on the client side. verdict.run/judge/stop/addTest are the server's
+// commands: vscode-languageclient registers them from the server's executeCommandProvider, and
+// this middleware fills in what a palette, keybinding or menu invocation lacks (the active file,
+// the test's input and answer), shows the output and reports errors in words. verdict.showOutput
+// is the client's own.
+import * as vscode from 'vscode';
+import { LSPErrorCodes, ResponseError, type Middleware } from 'vscode-languageclient/node';
+import { Commands } from '../server/protocol';
+import { errorText } from './format';
+import type { VerdictServer } from './languageClient';
+import { isSupported } from './languages';
+import type { VerdictOutput } from './outputChannel';
+
+const SERVER_COMMANDS = new Set<string>(Object.values(Commands));
+
+/** The file a command is about: its argument (a URI string from a CodeLens, a Uri from a menu) or the active editor's. */
+export function targetUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg !== '') return vscode.Uri.parse(arg);
+  const editor = vscode.window.activeTextEditor;
+  return editor && isSupported(editor.document.uri) ? editor.document.uri : undefined;
+}
+
+/** An input box's text as test data: `\n` and `\t` escapes (an input box has one line), and a final newline. */
+export function unescapeTestData(text: string): string {
+  const data = text.replace(/\\(n|t|\\)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
+  return data === '' || data.endsWith('\n') ? data : `${data}\n`;
+}
+
+function escapeTestData(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/\t/g, '\\t');
+}
+
+export class VerdictCommands {
+  private server?: VerdictServer;
+  private readonly testsChanged = new vscode.EventEmitter<vscode.Uri>();
+  /** A test was added to this file's tests. */
+  readonly onTestsChanged = this.testsChanged.event;
+
+  readonly middleware: Middleware = {
+    executeCommand: (command, args, next) => (SERVER_COMMANDS.has(command) ? this.serverCommand(command, args) : next(command, args)),
+  };
+
+  constructor(private readonly output: VerdictOutput) {}
+
+  attach(server: VerdictServer): void {
+    this.server = server;
+  }
+
+  register(): vscode.Disposable[] {
+    return [vscode.commands.registerCommand('verdict.showOutput', () => this.output.show(false)), this.testsChanged];
+  }
+
+  private async serverCommand(command: string, args: unknown[]): Promise<unknown> {
+    const server = this.server;
+    if (!server) return undefined;
+    try {
+      switch (command) {
+        case Commands.run:
+        case Commands.judge: {
+          const uri = targetUri(args[0]);
+          if (!uri) return void vscode.window.showWarningMessage('Verdict: open a source file (C, C++, Python, Java, …) to run or judge it.');
+          this.output.begin(command === Commands.run ? 'run' : 'judge', uri);
+          this.output.show();
+          return await server.execute(command, [uri.toString(), ...args.slice(1)]);
+        }
+        case Commands.stop: {
+          const uri = args[0] === undefined ? undefined : targetUri(args[0]);
+          return await server.execute(command, uri ? [uri.toString()] : []);
+        }
+        case Commands.addTest:
+          return await this.addTest(server, args);
+        default:
+          return await server.execute(command, args);
+      }
+    } catch (e) {
+      if (e instanceof vscode.CancellationError || (e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled)) {
+        this.output.line('■ Stopped.');
+        return undefined;
+      }
+      this.output.line(`✘ ${errorText(e)}`);
+      // The server shows its own errors; those of the connection are ours to show.
+      if (!(e instanceof ResponseError)) void vscode.window.showErrorMessage(`Verdict: ${errorText(e)}`);
+      return undefined;
+    }
+  }
+
+  private async addTest(server: VerdictServer, args: unknown[]): Promise<unknown> {
+    const uri = targetUri(args[0]);
+    if (!uri) return void vscode.window.showWarningMessage('Verdict: open the source file to add a test case to.');
+    let [input, answer] = [args[1], args[2]];
+    if (typeof input !== 'string') {
+      const editor = vscode.window.activeTextEditor;
+      const selection = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+      const typed = await vscode.window.showInputBox({
+        title: 'Verdict: Add Test Case (1/2)',
+        prompt: 'The input the program reads. Write \\n for a new line.',
+        value: escapeTestData(selection),
+        ignoreFocusOut: true,
+      });
+      if (typed === undefined) return undefined;
+      input = unescapeTestData(typed);
+    }
+    if (typeof answer !== 'string') {
+      const typed = await vscode.window.showInputBox({
+        title: 'Verdict: Add Test Case (2/2)',
+        prompt: 'The expected output. Write \\n for a new line.',
+        ignoreFocusOut: true,
+      });
+      if (typed === undefined) return undefined;
+      answer = unescapeTestData(typed);
+    }
+    const added = await server.execute<{ name: string; dir: string }>(Commands.addTest, [uri.toString(), input, answer]);
+    this.testsChanged.fire(uri);
+    if (added?.name) void vscode.window.showInformationMessage(`Verdict: added test ${added.name} in ${vscode.workspace.asRelativePath(added.dir)}.`);
+    return added;
+  }
+}

@@ -1,0 +1,74 @@
+// Verdict's VS Code extension: starts the language server and wires its notifications to the
+// output channel, status bar, tasks and Test Explorer; receives Competitive Companion problems.
+// Every resource goes onto context.subscriptions, so deactivation disposes of all of it.
+import * as vscode from 'vscode';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { VerdictCommands } from './commands';
+import { CompanionReceiver } from './companion';
+import { errorText, shortVerdict } from './format';
+import { VerdictEvents, VerdictServer, createLanguageClient } from './languageClient';
+import { VerdictOutput } from './outputChannel';
+import { affectsSettings, readSettings, type Settings } from './settings';
+import { VerdictStatusBar } from './statusBar';
+import { TASK_TYPE, VerdictTaskProvider } from './tasks';
+import { VerdictTests } from './testController';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = new VerdictOutput();
+  const report = (message: string) => output.line(`✘ ${message}`);
+  let settings: Settings = readSettings(report);
+
+  const events = new VerdictEvents();
+  const statusBar = new VerdictStatusBar(() => settings.server.runner.mode);
+  const commands = new VerdictCommands(output);
+  let server: VerdictServer | undefined;
+  const currentServer = () => server;
+  const tests = new VerdictTests(currentServer, events);
+  const companion = new CompanionReceiver(context.asAbsolutePath('languages'), () => settings, output, (uri) => void tests.discover(uri));
+  context.subscriptions.push(output, events, statusBar, tests, companion, ...commands.register());
+
+  context.subscriptions.push(
+    events.onOutput((p) => output.output(p)),
+    events.onResult((p) => {
+      output.result(p);
+      statusBar.setVerdict(shortVerdict(p.kind, p.result));
+    }),
+    events.onStatus((p) => statusBar.setStatus(p)),
+    commands.onTestsChanged((uri) => void tests.discover(uri)),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, new VerdictTaskProvider(currentServer, events)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!affectsSettings(e)) return;
+      settings = readSettings(report);
+      if (affectsSettings(e, 'companion')) companion.apply();
+      if (affectsSettings(e, 'tests')) void tests.discoverOpen();
+    }),
+  );
+  companion.apply();
+
+  client = createLanguageClient(context, commands.middleware);
+  context.subscriptions.push(
+    ...events.listen(client),
+    client.onDidChangeState((e) => statusBar.setServerState(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped')),
+  );
+  server = new VerdictServer(client);
+  commands.attach(server);
+  try {
+    // Awaited, so the server's commands are registered before a palette command that activated us runs.
+    await client.start();
+    statusBar.setServerState('running');
+    await tests.discoverOpen();
+  } catch (e) {
+    statusBar.setServerState('stopped');
+    report(`The Verdict language server did not start: ${errorText(e)}`);
+    void vscode.window.showErrorMessage(`Verdict: the language server did not start: ${errorText(e)}`);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  // The client is not on context.subscriptions: stopping it is asynchronous and must be awaited here.
+  if (c?.isRunning()) await c.stop();
+}

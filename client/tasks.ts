@@ -1,0 +1,132 @@
+// Tasks of type "verdict": "verdict: run" and "verdict: judge" for the active file. Each is a
+// pseudoterminal that asks the server to run or judge, shows the program's output as it arrives and
+// then the verdict; the task fails (exit 1) unless the verdict is Accepted. Closing the terminal
+// stops the run.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { JudgeResult } from '../runner/judge/judge';
+import type { RunResult } from '../runner/spec';
+import { Commands } from '../server/protocol';
+import { errorText, judgeTable, runVerdict } from './format';
+import { sameUri, type VerdictEvents, type VerdictServer } from './languageClient';
+import { isSupported } from './languages';
+
+export const TASK_TYPE = 'verdict';
+
+interface VerdictTaskDefinition extends vscode.TaskDefinition {
+  command: 'run' | 'judge';
+  /** The source file; the active editor's when omitted. */
+  file?: string;
+}
+
+function isDefinition(d: vscode.TaskDefinition): d is VerdictTaskDefinition {
+  return d.type === TASK_TYPE && (d.command === 'run' || d.command === 'judge') && (d.file === undefined || typeof d.file === 'string');
+}
+
+/** Terminals want CRLF. */
+function crlf(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
+}
+
+const RED = '\x1b[31m';
+const DIM = '\x1b[2m';
+const RESET = '\x1b[0m';
+
+class VerdictTaskTerminal implements vscode.Pseudoterminal {
+  private readonly write = new vscode.EventEmitter<string>();
+  private readonly done = new vscode.EventEmitter<number>();
+  readonly onDidWrite = this.write.event;
+  readonly onDidClose = this.done.event;
+  private uri?: vscode.Uri;
+  private finished = false;
+  private subscription?: vscode.Disposable;
+
+  constructor(
+    private readonly definition: VerdictTaskDefinition,
+    private readonly folder: vscode.WorkspaceFolder | undefined,
+    private readonly server: () => VerdictServer | undefined,
+    private readonly events: VerdictEvents,
+  ) {}
+
+  open(): void {
+    void this.start();
+  }
+
+  close(): void {
+    if (!this.finished && this.uri) void this.server()?.execute(Commands.stop, [this.uri.toString()]).catch(() => undefined);
+    this.cleanup();
+  }
+
+  private async start(): Promise<void> {
+    const server = this.server();
+    const file = this.definition.file;
+    const uri = file ? vscode.Uri.file(path.resolve((this.folder ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath ?? '', file)) : vscode.window.activeTextEditor?.document.uri;
+    if (!server?.running) return this.end(`${RED}The Verdict language server is not running.${RESET}`, 2);
+    if (!uri || !isSupported(uri)) return this.end(`${RED}No source file to ${this.definition.command}: open one, or set "file" in the task.${RESET}`, 2);
+    this.uri = uri;
+    this.write.fire(`${DIM}verdict ${this.definition.command} ${vscode.workspace.asRelativePath(uri)}${RESET}\r\n`);
+    this.subscription = this.events.onOutput((p) => {
+      if (!sameUri(p.uri, uri)) return;
+      if (p.stream === 'stderr') this.write.fire(`${RED}${crlf(p.text)}${RESET}`);
+      else if (p.stream === 'info') this.write.fire(`${DIM}${crlf(p.text.replace(/\n?$/, '\n'))}${RESET}`);
+      else this.write.fire(crlf(p.text));
+    });
+    try {
+      if (this.definition.command === 'run') {
+        const result = await server.execute<RunResult>(Commands.run, [uri.toString()]);
+        this.end(runVerdict(result), result.status === 'Accepted' ? 0 : 1);
+      } else {
+        const result = await server.execute<JudgeResult>(Commands.judge, [uri.toString()]);
+        this.end(judgeTable(result), result.status === 'Accepted' ? 0 : 1);
+      }
+    } catch (e) {
+      this.end(`${RED}${errorText(e)}${RESET}`, 2);
+    }
+  }
+
+  private end(text: string, code: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.cleanup();
+    this.write.fire(`\r\n${crlf(text)}\r\n`);
+    this.done.fire(code);
+  }
+
+  private cleanup(): void {
+    this.subscription?.dispose();
+    this.subscription = undefined;
+  }
+}
+
+export class VerdictTaskProvider implements vscode.TaskProvider {
+  constructor(
+    private readonly server: () => VerdictServer | undefined,
+    private readonly events: VerdictEvents,
+  ) {}
+
+  provideTasks(): vscode.Task[] {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || !isSupported(doc.uri)) return [];
+    return (['run', 'judge'] as const).map((command) => this.task({ type: TASK_TYPE, command }, vscode.workspace.getWorkspaceFolder(doc.uri)));
+  }
+
+  resolveTask(task: vscode.Task): vscode.Task | undefined {
+    if (!isDefinition(task.definition)) return undefined;
+    const scope = task.scope && typeof task.scope === 'object' ? task.scope : undefined;
+    return this.task(task.definition, scope);
+  }
+
+  private task(definition: VerdictTaskDefinition, folder: vscode.WorkspaceFolder | undefined): vscode.Task {
+    const task = new vscode.Task(
+      definition,
+      folder ?? vscode.TaskScope.Workspace,
+      definition.command,
+      TASK_TYPE,
+      new vscode.CustomExecution(async (resolved) => new VerdictTaskTerminal(isDefinition(resolved) ? resolved : definition, folder, this.server, this.events)),
+    );
+    if (definition.command === 'judge') task.group = vscode.TaskGroup.Test;
+    task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true };
+    task.detail = definition.command === 'run' ? 'Run the active file in the sandbox' : 'Judge the active file against its tests';
+    return task;
+  }
+}

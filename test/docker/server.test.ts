@@ -1,0 +1,216 @@
+// The language server as an editor drives it: a real process, real JSON-RPC over stdio, a real
+// runner and real sandboxes behind it.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  InitializeRequest,
+  InitializedNotification,
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  ExecuteCommandRequest,
+  CodeLensRequest,
+  PublishDiagnosticsNotification,
+  ConfigurationRequest,
+  WorkDoneProgressCreateRequest,
+  ShutdownRequest,
+  ExitNotification,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type CodeLens,
+} from 'vscode-languageserver-protocol/node';
+import { Commands, ResultNotification, TestResultNotification, TestsRequest, type TestResultParams, type TestsResult } from '../../server/protocol';
+
+const SERVER = path.resolve(__dirname, '../../bin/verdict-language-server.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'verdict-lsp-'));
+let server: ChildProcess;
+let connection: ProtocolConnection;
+const diagnostics = new Map<string, PublishDiagnosticsParams[]>();
+const progressTokens: string[] = [];
+const settings = { limits: { timeMs: 1000, memoryMb: 256 } };
+
+function file(name: string, content: string): string {
+  const p = path.join(dir, name);
+  mkdirSync(path.dirname(p), { recursive: true });
+  writeFileSync(p, content);
+  return pathToFileURL(p).href;
+}
+
+function open(uri: string, languageId: string, text: string): void {
+  void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+}
+
+/** The next diagnostics published for a file after `since` (a count of earlier publications). */
+async function nextDiagnostics(uri: string, since: number, ms = 30_000): Promise<PublishDiagnosticsParams> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const list = diagnostics.get(uri) ?? [];
+    const fresh = list.slice(since).find((d) => d.diagnostics.length > 0);
+    if (fresh) return fresh;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no diagnostics for ${uri}`);
+}
+
+before(async () => {
+  server = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  connection.onNotification(PublishDiagnosticsNotification.method, (p: PublishDiagnosticsParams) => {
+    diagnostics.set(p.uri, [...(diagnostics.get(p.uri) ?? []), p]);
+  });
+  connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'verdict' ? settings : null)));
+  connection.onRequest(WorkDoneProgressCreateRequest.method, (p: { token: string | number }) => {
+    progressTokens.push(String(p.token));
+    return null;
+  });
+  connection.onRequest('workspace/codeLens/refresh', () => null);
+  connection.listen();
+  const init = await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: pathToFileURL(dir).href,
+    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, codeLens: { refreshSupport: true } } },
+    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'w' }],
+  });
+  assert.ok(init.capabilities.codeLensProvider);
+  assert.deepEqual(init.capabilities.executeCommandProvider?.commands.sort(), Object.values(Commands).sort());
+  await connection.sendNotification(InitializedNotification.type, {});
+});
+
+after(async () => {
+  await connection.sendRequest(ShutdownRequest.type).catch(() => undefined);
+  await connection.sendNotification(ExitNotification.type).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 500));
+  server.kill();
+});
+
+test('lsp: a C++ syntax error becomes a diagnostic at its line and column', async () => {
+  const text = '#include <cstdio>\nint main() {\n    int x = 1\n    return x;\n}\n';
+  const uri = file('broken.cpp', text);
+  open(uri, 'cpp', text);
+  const since = diagnostics.get(uri)?.length ?? 0;
+  const result = await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] });
+  assert.equal((result as { status: string }).status, 'Compile Error');
+  const published = await nextDiagnostics(uri, since);
+  const error = published.diagnostics.find((d) => d.severity === 1)!;
+  assert.ok(error, JSON.stringify(published));
+  // g++ 12: "main.cpp:4:5: error: expected ',' or ';' before 'return'" — line 4 (0-based 3), column 5.
+  assert.equal(error.range.start.line, 3, JSON.stringify(error));
+  assert.equal(error.range.start.character, 4, JSON.stringify(error));
+  assert.match(String(error.message), /expected/);
+});
+
+test('lsp: CodeLens offers Run and Judge (N tests), and shows the verdict after a judge', async () => {
+  const text = 'a, b = map(int, input().split())\nprint(a + b)\n';
+  const uri = file('sum.py', text);
+  file('sum.tests/1.in', '1 2\n');
+  file('sum.tests/1.ans', '3\n');
+  file('sum.tests/2.in', '5 5\n');
+  file('sum.tests/2.ans', '10\n');
+  open(uri, 'python', text);
+  const before = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  assert.deepEqual(before.map((l) => l.command?.title), ['▶ Run', '⚖ Judge (2 tests)']);
+  const streamed: TestResultParams[] = [];
+  const off = connection.onNotification(TestResultNotification, (p: TestResultParams) => {
+    streamed.push(p);
+  });
+  const results: unknown[] = [];
+  const offResult = connection.onNotification(ResultNotification, (p: unknown) => {
+    results.push(p);
+  });
+  const tokensBefore = progressTokens.length;
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as { status: string };
+  off.dispose();
+  offResult.dispose();
+  assert.equal(result.status, 'Accepted');
+  assert.deepEqual(streamed.map((s) => [s.index, s.test.name, s.test.status]), [[0, '1', 'Accepted'], [1, '2', 'Accepted']]);
+  assert.equal(results.length, 1);
+  assert.ok(progressTokens.length > tokensBefore, 'the judge reported work-done progress');
+  const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  assert.match(lenses[2]!.command!.title, /^✔ Accepted 2\/2 · [\d.]+ ms · [\d.]+ [KM]B$/);
+  const tests = (await connection.sendRequest(TestsRequest, { uri })) as TestsResult;
+  assert.deepEqual(tests.tests.map((t) => [t.name, t.input, t.answer]), [['1', '1 2\n', '3\n'], ['2', '5 5\n', '10\n']]);
+});
+
+test('lsp: a failed judge is a diagnostic naming the test with a short diff, and the lens says so', async () => {
+  const text = 'a, b = map(int, input().split())\nprint(a * b)\n';
+  const uri = file('mul.py', text);
+  file('mul.tests/1.in', '2 2\n');
+  file('mul.tests/1.ans', '4\n');
+  file('mul.tests/2.in', '1 2\n');
+  file('mul.tests/2.ans', '3\n');
+  open(uri, 'python', text);
+  const since = diagnostics.get(uri)?.length ?? 0;
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as { status: string };
+  assert.equal(result.status, 'Wrong Answer');
+  const published = await nextDiagnostics(uri, since);
+  assert.match(String(published.diagnostics[0]!.message), /^Wrong Answer on test 2: line 1, column 1: expected .*3.*, got .*2/);
+  const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  assert.equal(lenses.at(-1)!.command!.title, '✘ Wrong Answer on test 2');
+  // Editing the file clears the stale verdict and its diagnostics.
+  void connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: text + '\n' }] });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(diagnostics.get(uri)!.at(-1)!.diagnostics, []);
+});
+
+test('lsp: a Python runtime error is put on the line of the user code', async () => {
+  const text = 'def f(x):\n    return 10 // x\n\nprint(f(0))\n';
+  const uri = file('div.py', text);
+  open(uri, 'python', text);
+  const since = diagnostics.get(uri)?.length ?? 0;
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as { status: string };
+  assert.equal(result.status, 'Runtime Error');
+  const published = await nextDiagnostics(uri, since);
+  assert.ok(published.diagnostics.some((d) => d.range.start.line === 1 && /ZeroDivisionError/.test(String(d.message))), JSON.stringify(published));
+});
+
+function sandboxProcesses(): string[] {
+  try {
+    return execFileSync('ps', ['-o', 'args=', '-u', '10001'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('python3'));
+  } catch {
+    return [];
+  }
+}
+
+test('lsp: cancelling a run of an infinite loop removes its sandbox and every process in it within a second', async () => {
+  const text = 'while True:\n    pass\n';
+  const uri = file('spin.py', text);
+  open(uri, 'python', text);
+  settings.limits.timeMs = 20_000; // the limit must not be what stops it
+  await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  await new Promise((r) => setTimeout(r, 300));
+  const pending = connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] });
+  const until = Date.now() + 15_000;
+  while (sandboxProcesses().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(sandboxProcesses().length > 0, 'the loop is running in its sandbox');
+  const stoppedAt = Date.now();
+  await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.stop, arguments: [uri] });
+  await assert.rejects(pending, (e: { code?: number }) => e.code === -32800);
+  while (sandboxProcesses().length > 0 && Date.now() - stoppedAt < 5000) await new Promise((r) => setTimeout(r, 20));
+  const gone = Date.now() - stoppedAt;
+  assert.deepEqual(sandboxProcesses(), []);
+  assert.ok(gone < 1000, `processes gone after ${gone} ms`);
+  settings.limits.timeMs = 1000;
+});
+
+test('lsp: Add Test Case writes the next test where Judge finds it', async () => {
+  const uri = file('add.py', 'print(input())\n');
+  const added = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.addTest, arguments: [uri, 'hi', 'hi'] })) as { name: string; dir: string };
+  assert.equal(added.name, '1');
+  assert.equal(readFileSync(path.join(added.dir, '1.in'), 'utf8'), 'hi\n');
+  const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  assert.equal(lenses[1]!.command!.title, '⚖ Judge (1 test)');
+});
+
+test('lsp: an unknown file type is a clear error, not a crash', async () => {
+  const uri = file('notes.txt', 'hello');
+  await assert.rejects(connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] }), /not in a language Verdict knows/);
+});
