@@ -13,6 +13,8 @@ log() { printf '[setup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 need_apt=()
 command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || need_apt+=(debootstrap)
+# Tests drive the language server from another editor's own LSP client.
+command -v nvim >/dev/null 2>&1 || need_apt+=(neovim)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]} with apt-get"
   $SUDO apt-get update -qq
