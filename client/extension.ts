@@ -31,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     events.onOutput((p) => output.output(p)),
+    events.onTestResult((p) => output.testResult(p)),
     events.onResult((p) => {
       output.result(p);
       statusBar.setVerdict(shortVerdict(p.kind, p.result));

@@ -33,13 +33,18 @@ export function runVerdict(r: RunResult): string {
 
 const COLUMNS = { name: 24, status: 22, time: 10, memory: 9 };
 
+export function tableHeader(): string {
+  return `  ${'test'.padEnd(COLUMNS.name)} ${'status'.padEnd(COLUMNS.status)} ${'time'.padStart(COLUMNS.time)} ${'memory'.padStart(COLUMNS.memory)}`;
+}
+
 export function testRow(t: TestResult): string {
   return `${mark(t.status)} ${t.name.padEnd(COLUMNS.name)} ${t.status.padEnd(COLUMNS.status)} ${`${t.timeMs} ms`.padStart(COLUMNS.time)} ${formatMemory(t.memoryKb).padStart(COLUMNS.memory)}`;
 }
 
-/** The verdict line of a judge (with the first difference or message of the first failing test before it). */
+/** The verdict line of a judge (with the first difference or message of the first failing test before it, and a compile error's output). */
 export function judgeSummary(r: JudgeResult): string {
   const lines: string[] = [];
+  if (r.compile && r.compile.status !== 'OK' && r.compile.output) lines.push(r.compile.output.replace(/\n$/, ''));
   const failed = r.tests.find((t) => t.status !== 'Accepted');
   if (failed?.diff)
     lines.push(
@@ -61,12 +66,11 @@ export function judgeSummary(r: JudgeResult): string {
   return lines.join('\n');
 }
 
-/** The table of tests, then the verdict; a compile error's output comes first. */
+/** The table of tests, then the verdict. */
 export function judgeTable(r: JudgeResult): string {
   const lines: string[] = [];
-  if (r.compile && r.compile.status !== 'OK' && r.compile.output) lines.push(r.compile.output.replace(/\n$/, ''));
   if (r.tests.length > 0) {
-    lines.push(`  ${'test'.padEnd(COLUMNS.name)} ${'status'.padEnd(COLUMNS.status)} ${'time'.padStart(COLUMNS.time)} ${'memory'.padStart(COLUMNS.memory)}`);
+    lines.push(tableHeader());
     lines.push(...r.tests.map(testRow));
   }
   lines.push(judgeSummary(r));

@@ -1,13 +1,15 @@
-// The "Verdict" output channel: each run's output as it arrives (verdict/output), then the verdict
-// line or, for a judge, the table of tests (verdict/result). A header separates runs.
+// The "Verdict" output channel: each run's stdout/stderr as it arrives (verdict/output), then its
+// verdict line (verdict/result); for a judge, a table of tests growing as they end
+// (verdict/testResult), then the verdict line. A header separates runs. The server's `info` lines
+// are not shown: they repeat, as text for editors without a Verdict client, what these show.
 import * as vscode from 'vscode';
-import type { OutputParams, ResultParams } from '../server/protocol';
-import { judgeTable, runVerdict } from './format';
+import type { OutputParams, ResultParams, TestResultParams } from '../server/protocol';
+import { judgeSummary, judgeTable, runVerdict, tableHeader, testRow } from './format';
 
 export class VerdictOutput implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Verdict');
   /** The run whose output the channel is showing (its id once a notification names it); none after its result. */
-  private open?: { uri: string; runId?: string };
+  private open?: { uri: string; runId?: string; rows: number };
   /** Whether the channel's text ends at the start of a line (program output may not end with \n). */
   private atLineStart = true;
 
@@ -24,18 +26,25 @@ export class VerdictOutput implements vscode.Disposable {
   /** A run or judge was asked for: its header, before the server's first notification about it. */
   begin(kind: 'run' | 'judge', uri: vscode.Uri): void {
     this.header(`${kind === 'run' ? 'Run' : 'Judge'} ${vscode.workspace.asRelativePath(uri)}`);
-    this.open = { uri: uri.toString() };
+    this.open = { uri: uri.toString(), rows: 0 };
   }
 
   output(p: OutputParams): void {
+    if (p.stream === 'info') return;
     this.enter(p.runId, p.uri);
-    if (p.stream === 'info') this.line(`» ${p.text.replace(/\n$/, '')}`);
-    else this.write(p.text);
+    this.write(p.text);
+  }
+
+  testResult(p: TestResultParams): void {
+    const open = this.enter(p.runId, p.uri);
+    if (open.rows++ === 0) this.line(tableHeader());
+    this.line(testRow(p.test));
   }
 
   result(p: ResultParams): void {
-    this.enter(p.result.runId, p.uri);
-    this.line(p.kind === 'run' ? runVerdict(p.result) : judgeTable(p.result));
+    const open = this.enter(p.result.runId, p.uri);
+    if (p.kind === 'run') this.line(runVerdict(p.result));
+    else this.line(open.rows > 0 ? judgeSummary(p.result) : judgeTable(p.result));
     this.open = undefined;
   }
 
@@ -44,14 +53,15 @@ export class VerdictOutput implements vscode.Disposable {
   }
 
   /** A notification of a run the channel is not showing (started from a task or the Test Explorer) starts with a header. */
-  private enter(runId: string, uri: string): void {
+  private enter(runId: string, uri: string): { rows: number } {
     const open = this.open;
     if (open && open.uri === uri && (!runId || !open.runId || open.runId === runId)) {
       if (runId) open.runId = runId;
-      return;
+      return open;
     }
     this.header(vscode.workspace.asRelativePath(vscode.Uri.parse(uri)));
-    this.open = { uri, ...(runId ? { runId } : {}) };
+    this.open = { uri, rows: 0, ...(runId ? { runId } : {}) };
+    return this.open;
   }
 
   private header(title: string): void {

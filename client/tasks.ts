@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { JudgeResult } from '../runner/judge/judge';
 import type { RunResult } from '../runner/spec';
 import { Commands } from '../server/protocol';
-import { errorText, judgeTable, runVerdict } from './format';
+import { errorText, judgeSummary, judgeTable, runVerdict, tableHeader, testRow } from './format';
 import { sameUri, type VerdictEvents, type VerdictServer } from './languageClient';
 import { isSupported } from './languages';
 
@@ -39,7 +39,7 @@ class VerdictTaskTerminal implements vscode.Pseudoterminal {
   readonly onDidClose = this.done.event;
   private uri?: vscode.Uri;
   private finished = false;
-  private subscription?: vscode.Disposable;
+  private subscriptions: vscode.Disposable[] = [];
 
   constructor(
     private readonly definition: VerdictTaskDefinition,
@@ -65,19 +65,26 @@ class VerdictTaskTerminal implements vscode.Pseudoterminal {
     if (!uri || !isSupported(uri)) return this.end(`${RED}No source file to ${this.definition.command}: open one, or set "file" in the task.${RESET}`, 2);
     this.uri = uri;
     this.write.fire(`${DIM}verdict ${this.definition.command} ${vscode.workspace.asRelativePath(uri)}${RESET}\r\n`);
-    this.subscription = this.events.onOutput((p) => {
-      if (!sameUri(p.uri, uri)) return;
-      if (p.stream === 'stderr') this.write.fire(`${RED}${crlf(p.text)}${RESET}`);
-      else if (p.stream === 'info') this.write.fire(`${DIM}${crlf(p.text.replace(/\n?$/, '\n'))}${RESET}`);
-      else this.write.fire(crlf(p.text));
-    });
+    // As in the output channel: stdout/stderr as they come, test rows as tests end; `info` repeats those.
+    let rows = 0;
+    this.subscriptions = [
+      this.events.onOutput((p) => {
+        if (!sameUri(p.uri, uri) || p.stream === 'info') return;
+        this.write.fire(p.stream === 'stderr' ? `${RED}${crlf(p.text)}${RESET}` : crlf(p.text));
+      }),
+      this.events.onTestResult((p) => {
+        if (!sameUri(p.uri, uri)) return;
+        if (rows++ === 0) this.write.fire(`${DIM}${tableHeader()}${RESET}\r\n`);
+        this.write.fire(`${crlf(testRow(p.test))}\r\n`);
+      }),
+    ];
     try {
       if (this.definition.command === 'run') {
         const result = await server.execute<RunResult>(Commands.run, [uri.toString()]);
         this.end(runVerdict(result), result.status === 'Accepted' ? 0 : 1);
       } else {
         const result = await server.execute<JudgeResult>(Commands.judge, [uri.toString()]);
-        this.end(judgeTable(result), result.status === 'Accepted' ? 0 : 1);
+        this.end(rows > 0 ? judgeSummary(result) : judgeTable(result), result.status === 'Accepted' ? 0 : 1);
       }
     } catch (e) {
       this.end(`${RED}${errorText(e)}${RESET}`, 2);
@@ -93,8 +100,8 @@ class VerdictTaskTerminal implements vscode.Pseudoterminal {
   }
 
   private cleanup(): void {
-    this.subscription?.dispose();
-    this.subscription = undefined;
+    for (const d of this.subscriptions) d.dispose();
+    this.subscriptions = [];
   }
 }
 

@@ -235,11 +235,12 @@ export class VerdictServer {
       this.output(uri, result.runId, 'stdout', result.stdout);
       this.output(uri, result.runId, 'stderr', (result.compile?.status === 'Compile Error' ? result.compile.output : '') + result.stderr);
       this.output(uri, result.runId, 'info', `${verdictTitle({ kind: 'run', result })}${result.message && result.status !== 'Accepted' ? ` — ${result.message}` : ''}\n`);
+      const sources = { [boxNameOf(language, content)]: content };
       const diagnostics =
         result.status === 'Compile Error'
-          ? compileDiagnostics(language.id, result.compile?.output ?? '')
+          ? compileDiagnostics(language.id, result.compile?.output ?? '', sources)
           : result.status === 'Runtime Error'
-            ? runtimeDiagnostics(language.id, result.stderr)
+            ? runtimeDiagnostics(language.id, result.stderr, sources)
             : [];
       this.publish(uri, language, content, diagnostics, []);
       this.finish(uri, { kind: 'run', result });
@@ -285,11 +286,12 @@ export class VerdictServer {
       );
       this.output(uri, result.runId, 'info', `${verdictTitle({ kind: 'judge', result })}${result.message ? ` — ${result.message}` : ''}\n`);
       const failed = result.tests.find((t) => t.status !== 'Accepted');
+      const sources = { [boxNameOf(language, content)]: content };
       const diagnostics =
         result.status === 'Compile Error'
-          ? compileDiagnostics(language.id, result.compile?.output ?? '')
+          ? compileDiagnostics(language.id, result.compile?.output ?? '', sources)
           : failed?.status === 'Runtime Error' && failed.stderr
-            ? runtimeDiagnostics(language.id, failed.stderr)
+            ? runtimeDiagnostics(language.id, failed.stderr, sources)
             : [];
       const verdictDiagnostic: Diagnostic[] = failed
         ? [
@@ -343,7 +345,7 @@ export class VerdictServer {
    */
   private publish(uri: string, language: LanguageDefinition, content: string, found: SourceDiagnostic[], extra: Diagnostic[]): void {
     const file = fileURLToPath(uri);
-    const boxName = expand(language.sourceFile, { ...resolveVariables(language, content), memoryMb: '0' });
+    const boxName = boxNameOf(language, content);
     const byUri = new Map<string, Diagnostic[]>([[uri, [...extra]]]);
     for (const d of found) {
       const target = d.file === boxName || d.file === path.basename(file) ? uri : pathToFileURL(path.join(path.dirname(file), d.file)).href;
@@ -374,6 +376,11 @@ export class VerdictServer {
       throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
     }
   }
+}
+
+/** The name the sandbox gives the source (main.cpp, Main.java): compilers report that name. */
+function boxNameOf(language: LanguageDefinition, content: string): string {
+  return expand(language.sourceFile, { ...resolveVariables(language, content), memoryMb: '0' });
 }
 
 function formatMemory(kb: number): string {

@@ -35,8 +35,9 @@ const SEVERITY: Record<string, SourceDiagnostic['severity']> = {
 export function genericParse(text: string, _ctx: ParseContext): SourceDiagnostic[] {
   const out: SourceDiagnostic[] = [];
   for (const raw of text.split('\n')) {
-    const m = /^\s*([^\s:][^:]*?):(\d+)(?::(\d+))?:\s*(?:(error|fatal error|fatal|warning|note|info)\s*:\s*)?(.*\S.*)$/i.exec(raw);
-    if (!m || !/\.[A-Za-z0-9]+$/.test(m[1]!) || /^[a-z]+$/i.test(m[1]!)) continue;
+    // The location may follow a tool's name (`lua: main.lua:3: attempt to …`).
+    const m = /(?:^|\s)([^\s:]+\.[A-Za-z0-9]+):(\d+)(?::(\d+))?:\s*(?:(error|fatal error|fatal|warning|note|info)\s*:\s*)?(.*\S.*)$/i.exec(raw);
+    if (!m) continue;
     out.push({
       file: baseName(m[1]!),
       line: Number(m[2]),
