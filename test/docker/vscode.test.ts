@@ -1,0 +1,132 @@
+// The extension in a real VS Code: code-server (VS Code in the browser) with the packaged .vsix,
+// driven by playwright-core in Debian's chromium. Open a file, click "▶ Run", read the output
+// channel; click "⚖ Judge", see the verdict in the lens and in the Test Explorer.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CODE_SERVER = path.join(process.env.VERDICT_CODE_SERVER_DIR ?? path.join(homedir(), '.cache/verdict/code-server'), 'node_modules/code-server/out/node/entry.js');
+const CHROMIUM = '/usr/bin/chromium';
+const RESULTS = path.join(ROOT, 'test-results');
+const available = existsSync(CODE_SERVER) && existsSync(CHROMIUM);
+const skip = !available && !process.env.CI ? 'code-server or chromium not installed (scripts/install-code-server.sh)' : false;
+
+let codeServer: ChildProcess | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let workspace: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+before(async () => {
+  if (skip) return;
+  mkdirSync(RESULTS, { recursive: true });
+  const pack = spawnSync('npm', ['run', 'package', '--silent'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(pack.status, 0, pack.stderr + pack.stdout);
+  const vsix = readdirSync(ROOT).find((f) => f.endsWith('.vsix'));
+  assert.ok(vsix, 'npm run package made a .vsix');
+
+  const home = mkdtempSync(path.join(tmpdir(), 'verdict-code-server-'));
+  const userData = path.join(home, 'user');
+  const extensions = path.join(home, 'extensions');
+  mkdirSync(path.join(userData, 'User'), { recursive: true });
+  writeFileSync(
+    path.join(userData, 'User', 'settings.json'),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'workbench.tips.enabled': false }),
+  );
+  const install = spawnSync(process.execPath, [CODE_SERVER, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', path.join(ROOT, vsix)], {
+    encoding: 'utf8',
+  });
+  assert.equal(install.status, 0, install.stderr + install.stdout);
+
+  workspace = path.join(home, 'work');
+  mkdirSync(path.join(workspace, 'sum.tests'), { recursive: true });
+  writeFileSync(path.join(workspace, 'hello.py'), 'print("Hello from Verdict!")\n');
+  writeFileSync(path.join(workspace, 'sum.py'), 'a, b = map(int, input().split())\nprint(a + b)\n');
+  writeFileSync(path.join(workspace, 'sum.tests', '1.in'), '1 2\n');
+  writeFileSync(path.join(workspace, 'sum.tests', '1.ans'), '3\n');
+  writeFileSync(path.join(workspace, 'sum.tests', '2.in'), '20 22\n');
+  writeFileSync(path.join(workspace, 'sum.tests', '2.ans'), '42\n');
+
+  const port = await freePort();
+  codeServer = spawn(
+    process.execPath,
+    [CODE_SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extensions, workspace],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('code-server did not start')), 60_000);
+    codeServer!.stdout!.on('data', (d: Buffer) => {
+      if (/HTTP server listening/.test(d.toString())) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+});
+
+after(async () => {
+  await browser?.close();
+  codeServer?.kill();
+});
+
+async function openFile(name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.keyboard.type(name);
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.tab.active[aria-label*="${name}"]`, { timeout: 30_000 });
+}
+
+test('vscode: Run from the CodeLens shows the program output in the Verdict output channel', { skip, timeout: 300_000 }, async () => {
+  await openFile('hello.py');
+  const run = page.locator('.codelens-decoration a', { hasText: '▶ Run' }).first();
+  await run.waitFor({ timeout: 120_000 });
+  const clicked = Date.now();
+  await run.click();
+  await page.locator('.part.panel', { hasText: 'Hello from Verdict!' }).first().waitFor({ timeout: 120_000 });
+  const ms = Date.now() - clicked;
+  console.log(`click-to-output for Run (Python hello): ${ms} ms`);
+  writeFileSync(path.join(RESULTS, 'vscode-run-ms.txt'), `${ms}\n`);
+  await page.screenshot({ path: path.join(RESULTS, 'vscode-run.png') });
+});
+
+test('vscode: Judge shows the verdict in the lens and each test in the Test Explorer', { skip, timeout: 300_000 }, async () => {
+  await openFile('sum.py');
+  const judge = page.locator('.codelens-decoration a', { hasText: '⚖ Judge (2 tests)' }).first();
+  await judge.waitFor({ timeout: 60_000 });
+  await judge.click();
+  await page.locator('.codelens-decoration', { hasText: '✔ Accepted 2/2' }).first().waitFor({ timeout: 120_000 });
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type('Testing: Focus on Test Explorer View');
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Enter');
+  const explorer = page.locator('.test-explorer');
+  await explorer.waitFor({ timeout: 30_000 });
+  // Expand the file's node if needed and look for passed test items.
+  await page.waitForTimeout(1000);
+  const passed = explorer.locator('.codicon-testing-passed-icon');
+  await passed.first().waitFor({ timeout: 30_000 });
+  assert.ok((await passed.count()) >= 1);
+  await page.screenshot({ path: path.join(RESULTS, 'vscode-judge.png') });
+});
