@@ -59,12 +59,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Awaited, so the server's commands are registered before a palette command that activated us runs.
     await client.start();
     statusBar.setServerState('running');
-    await tests.discoverOpen();
   } catch (e) {
     statusBar.setServerState('stopped');
     report(`The Verdict language server did not start: ${errorText(e)}`);
     void vscode.window.showErrorMessage(`Verdict: the language server did not start: ${errorText(e)}`);
+    return;
   }
+  await tests.discoverOpen().catch((e) => report(`Verdict could not list the tests of the open files: ${errorText(e)}`));
 }
 
 export async function deactivate(): Promise<void> {

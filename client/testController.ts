@@ -20,7 +20,8 @@ interface Selection {
 }
 
 function testId(file: vscode.Uri, name: string): string {
-  return `${file.toString()}\u0000${name}`;
+  // VS Code reserves \0 (and \u0001) in test ids; file URIs encode '#', so it cannot clash.
+  return `${file.toString()}#${name}`;
 }
 
 function crlf(text: string): string {
@@ -31,6 +32,10 @@ export class VerdictTests implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController('verdict', 'Verdict');
   private readonly disposables: vscode.Disposable[] = [this.controller];
   private rediscoverTimer?: NodeJS.Timeout;
+  /** Files being judged from the Test Explorer itself (their runs report their own results). */
+  private readonly judging = new Set<string>();
+  /** Judges started elsewhere (CodeLens, palette, task), mirrored into Test Explorer runs. */
+  private readonly mirrored = new Map<string, vscode.TestRun>();
 
   constructor(
     private readonly server: () => VerdictServer | undefined,
@@ -46,7 +51,32 @@ export class VerdictTests implements vscode.Disposable {
       watcher.onDidDelete(() => this.rediscoverSoon()),
       vscode.workspace.onDidOpenTextDocument((doc) => void this.discover(doc.uri)),
       vscode.workspace.onDidCloseTextDocument((doc) => this.controller.items.delete(doc.uri.toString())),
+      events.onTestResult((p) => this.mirror(p)),
+      events.onResult((p) => {
+        if (p.kind !== 'judge') return;
+        this.mirrored.get(p.uri)?.end();
+        this.mirrored.delete(p.uri);
+      }),
     );
+  }
+
+  /** A judge from the CodeLens or the palette shows in the Test Explorer too, test by test. */
+  private mirror(p: TestResultParams): void {
+    if (this.judging.has(p.uri)) return;
+    const uri = vscode.Uri.parse(p.uri);
+    const file = this.controller.items.get(uri.toString());
+    if (!file) return;
+    let run = this.mirrored.get(p.uri);
+    if (!run) {
+      run = this.controller.createTestRun(new vscode.TestRunRequest([file]), `Judge ${path.basename(uri.fsPath)}`, false);
+      this.mirrored.set(p.uri, run);
+    }
+    let item = file.children.get(testId(uri, p.test.name));
+    if (!item) {
+      item = this.controller.createTestItem(testId(uri, p.test.name), p.test.name, uri);
+      file.children.add(item);
+    }
+    this.report(run, item, uri, p);
   }
 
   /** Finds the tests of every open source file (after the server starts, and on refresh). */
@@ -127,6 +157,7 @@ export class VerdictTests implements vscode.Disposable {
     const uri = file.uri!;
     const server = this.server();
     const reported = new Set<vscode.TestItem>();
+    this.judging.add(uri.toString());
     for (const t of tests) run.started(t);
     const subscription = this.events.onTestResult((p) => {
       if (!sameUri(p.uri, uri)) return;
@@ -163,6 +194,7 @@ export class VerdictTests implements vscode.Disposable {
         else run.errored(t, new vscode.TestMessage(errorText(e)));
       }
     } finally {
+      this.judging.delete(uri.toString());
       subscription.dispose();
       cancel.dispose();
     }

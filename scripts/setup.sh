@@ -43,6 +43,8 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   touch "$stamp"
 fi
 node scripts/build.mjs
+# The extension's end-to-end test runs it in code-server with Debian's chromium (cached after the first time).
+bash scripts/install-code-server.sh
 
 log "building sandbox images (cached by content)"
 # Air-gapped machines and this CI have no registry: make the Debian base with debootstrap.
