@@ -748,6 +748,15 @@ static void enforce_limits(struct sandbox *sb, const struct exec_request *rq, in
   }
 }
 
+/* Streaming: what a program writes goes out at once as "chunk" messages, before the final reply. */
+static void out_chunk(const char *stream, const char *data, size_t len) {
+  if (!len) return;
+  out_str("status", "chunk");
+  out_str("stream", stream);
+  out_bytes("data", data, len);
+  out_end();
+}
+
 static void handle_exec(const struct message *m) {
   struct exec_request rq;
   if (parse_exec(m, "", &rq) != 0) return reply_error("exec without arg, or an unknown boxdir");
@@ -769,6 +778,7 @@ static void handle_exec(const struct message *m) {
   sb.cpu_start = cpu_before;
   struct capture cap[2] = {{outp[0], NULL, 0, 0, 0}, {errp[0], NULL, 0, 0, 0}};
   size_t budget = (size_t)rq.output, used = 0;
+  int streaming = message_num(m, "stream", 0) == 1;
   while (cap[0].fd >= 0 || cap[1].fd >= 0 || !sb.done) {
     struct pollfd pfd[3];
     int n = 0, idx[3];
@@ -787,7 +797,10 @@ static void handle_exec(const struct message *m) {
         continue;
       }
       struct capture *c = &cap[idx[k]];
-      if (capture_read(c, budget, &used)) {
+      size_t before = c->len;
+      int over = capture_read(c, budget, &used);
+      if (streaming) out_chunk(idx[k] == 0 ? "stdout" : "stderr", c->buf + before, c->len - before);
+      if (over) {
         sandbox_kill(&sb, "output");
         close(c->fd); /* stop reading: the flood is over for us */
         c->fd = -1;
