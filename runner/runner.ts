@@ -10,7 +10,7 @@ import { ContainerPool, DEFAULT_POOL_SETTINGS, type PoolSettings } from './sandb
 import { connectDocker, assertDockerReachable } from './sandbox/docker';
 import { SandboxUnavailable, SpecInvalid } from './errors';
 import { classify, type Execution } from './verdicts';
-import { Submission, compileLimits } from './submission';
+import { Submission, compileLimits, type OutputListener } from './submission';
 import { imageName } from './images/names';
 import { settingsFromEnv } from './settings';
 import { log } from './log';
@@ -37,6 +37,8 @@ const IMAGE_ID_TTL_MS = 5000;
 
 export interface RunOptions {
   signal?: AbortSignal;
+  /** The program's stdout and stderr as they are written (the result still holds all of it). */
+  onOutput?: OutputListener;
 }
 
 /** Room for the supervisor, init and the inner sandbox's own mounts inside the container's cgroup. */
@@ -109,7 +111,7 @@ export class Runner {
       const compile = await submission.prepare(this.compileCache);
       if (compile?.status === 'Compile Error')
         return { ...emptyResult(submission.runId), status: 'Compile Error', compile, message: 'Compilation failed.' };
-      const exec = await submission.execute(submission.runStep(spec.limits, spec.args), spec.stdin);
+      const exec = await submission.execute(submission.runStep(spec.limits, spec.args), spec.stdin, options.onOutput);
       return { ...resultOf(submission.runId, exec, classify(exec, spec.limits)), ...(compile ? { compile } : {}) };
     });
     if (key && result.status !== 'Internal Error') this.results.set(key, result);

@@ -35,6 +35,9 @@ export interface ProgramStep {
   box: Box;
 }
 
+/** Receives a program's output while it runs. */
+export type OutputListener = (stream: 'stdout' | 'stderr', data: Buffer) => void;
+
 export interface BoxFile {
   name: string;
   mode: number;
@@ -160,10 +163,17 @@ export class Submission {
     return files;
   }
 
-  async execute(step: ProgramStep, stdin: string | Buffer): Promise<Execution> {
+  /** Runs a step in a fresh sandbox; with onOutput, what the program writes is passed on as it arrives. */
+  async execute(step: ProgramStep, stdin: string | Buffer, onOutput?: OutputListener): Promise<Execution> {
     const reply = await this.request(
-      [['op', 'exec'], ...stepFields('', step), ['stdin', Buffer.isBuffer(stdin) ? stdin : Buffer.from(stdin)]],
+      [
+        ['op', 'exec'],
+        ...stepFields('', step),
+        ['stdin', Buffer.isBuffer(stdin) ? stdin : Buffer.from(stdin)],
+        ...(onOutput ? ([['stream', 1]] as Field[]) : []),
+      ],
       step.limits.wallMs + SUPERVISOR_GRACE_MS,
+      onOutput && ((m) => onOutput(m.text('stream') === 'stderr' ? 'stderr' : 'stdout', m.fields.get('data') ?? Buffer.alloc(0))),
     );
     expectOk(reply, 'run the program');
     return executionOf(reply, '', reply.fields.get('stdout'), reply.fields.get('stderr'));
@@ -191,9 +201,9 @@ export class Submission {
     await this.giveBack(this.container, this.healthy);
   }
 
-  private async request(fields: Field[], timeoutMs: number): Promise<Message> {
+  private async request(fields: Field[], timeoutMs: number, onChunk?: (m: Message) => void): Promise<Message> {
     try {
-      return await this.container.request(fields, timeoutMs, this.signal);
+      return await this.container.request(fields, timeoutMs, this.signal, onChunk);
     } catch (err) {
       this.healthy = false;
       throw err;

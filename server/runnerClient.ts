@@ -2,14 +2,16 @@
 // AbortSignal), languages, health. The local implementation is the runner library in-process, so its
 // warm pool serves every Run after the first; a remote one (the classroom service) comes later and
 // the rest of the server never knows which it talks to.
-import { Runner } from '../runner/runner';
+import type { Runner } from '../runner/runner';
+import { request } from 'node:http';
 import type { ExecutionSpecInput, RunResult } from '../runner/spec';
 import { judge, type JudgeRequest, type JudgeResult } from '../runner/judge/judge';
 import type { TestResult } from '../runner/judge/types';
-import { probeLanguages, type LanguageProbe } from '../runner/probe';
+import type { LanguageProbe } from '../runner/probe';
 import type { CompileResult } from '../runner/spec';
 import type { LanguageDefinition } from '../runner/languages';
 import { loadLanguages } from '../runner/languages';
+import type { OutputListener } from '../runner/submission';
 
 export interface JudgeCallbacks {
   onCompiled?: (compile: CompileResult | undefined) => void;
@@ -24,7 +26,8 @@ export interface Health {
 export interface RunnerClient {
   readonly mode: 'local' | 'remote';
   readonly languages: Map<string, LanguageDefinition>;
-  run(spec: ExecutionSpecInput, signal: AbortSignal): Promise<RunResult>;
+  /** onOutput receives the program's output as it is written. */
+  run(spec: ExecutionSpecInput, signal: AbortSignal, onOutput?: OutputListener): Promise<RunResult>;
   judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult>;
   /** Starts a container for a language in the background (a file of it was opened). */
   warm(languageId: string): void;
@@ -33,22 +36,27 @@ export interface RunnerClient {
   dispose(): Promise<void>;
 }
 
-/** The runner library in this process. Docker is reached lazily, on the first need. */
+/**
+ * The runner library in this process, loaded on the first run (an idle editor does not pay for the
+ * Docker client); its warm pool then serves every later run.
+ */
 export class LocalRunnerClient implements RunnerClient {
   readonly mode = 'local' as const;
   readonly languages = loadLanguages();
   private runner: Promise<Runner> | undefined;
 
   private get(): Promise<Runner> {
-    this.runner ??= Runner.create({ languages: this.languages }).catch((err) => {
-      this.runner = undefined; // try again next time: Docker may have been started meanwhile
-      throw err;
-    });
+    this.runner ??= import('../runner/runner')
+      .then(({ Runner }) => Runner.create({ languages: this.languages }))
+      .catch((err) => {
+        this.runner = undefined; // try again next time: Docker may have been started meanwhile
+        throw err;
+      });
     return this.runner;
   }
 
-  async run(spec: ExecutionSpecInput, signal: AbortSignal): Promise<RunResult> {
-    return (await this.get()).run(spec, { signal });
+  async run(spec: ExecutionSpecInput, signal: AbortSignal, onOutput?: OutputListener): Promise<RunResult> {
+    return (await this.get()).run(spec, { signal, ...(onOutput ? { onOutput } : {}) });
   }
 
   async judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult> {
@@ -62,10 +70,17 @@ export class LocalRunnerClient implements RunnerClient {
   }
 
   async probeLanguages(): Promise<LanguageProbe[]> {
+    const { probeLanguages } = await import('../runner/probe');
     return probeLanguages(await this.get(), [...this.languages.values()]);
   }
 
   async health(): Promise<Health> {
+    if (!this.runner) {
+      const reachable = await dockerPing();
+      return reachable === true
+        ? { healthy: true, message: 'local runner: Docker reachable (the runner starts on the first run)' }
+        : { healthy: false, message: `local runner: Docker is not reachable (${reachable}); start it, or run \`verdict doctor\`` };
+    }
     try {
       const runner = await this.get();
       await runner.docker.ping();
@@ -80,6 +95,21 @@ export class LocalRunnerClient implements RunnerClient {
     const runner = await this.runner?.catch(() => undefined);
     await runner?.close();
   }
+}
+
+/** GET /_ping on the Docker socket without loading a Docker client: true, or why not. */
+function dockerPing(): Promise<true | string> {
+  const host = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  if (!host.startsWith('unix://')) return Promise.resolve(true); // tcp/ssh: checked on the first run
+  return new Promise((resolve) => {
+    const req = request({ socketPath: host.slice('unix://'.length), path: '/_ping', timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200 ? true : `HTTP ${res.statusCode}`);
+    });
+    req.on('error', (err) => resolve(err.message));
+    req.on('timeout', () => (req.destroy(), resolve('no answer')));
+    req.end();
+  });
 }
 
 /** Placeholder until the classroom service exists: says so instead of failing obscurely. */

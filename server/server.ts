@@ -231,9 +231,21 @@ export class VerdictServer {
       // Input for Run: NAME.stdin next to the source, when there is one.
       const stdinFile = path.join(path.dirname(file), `${path.basename(file, path.extname(file))}.stdin`);
       const stdin = existsSync(stdinFile) ? readFileSync(stdinFile, 'utf8') : '';
-      const result = await this.runner.run({ language: language.id, files: [{ name, content }], stdin, limits: this.limitsFor(language) }, controller.signal);
-      this.output(uri, result.runId, 'stdout', result.stdout);
-      this.output(uri, result.runId, 'stderr', (result.compile?.status === 'Compile Error' ? result.compile.output : '') + result.stderr);
+      let streamed = false;
+      const result = await this.runner.run(
+        { language: language.id, files: [{ name, content }], stdin, limits: this.limitsFor(language) },
+        controller.signal,
+        (stream, data) => {
+          streamed = true;
+          this.output(uri, '', stream, data.toString('utf8'));
+        },
+      );
+      if (result.compile?.status === 'Compile Error') this.output(uri, result.runId, 'stderr', result.compile.output);
+      if (!streamed) {
+        // Nothing came while it ran (a cached result, or no output until the end).
+        this.output(uri, result.runId, 'stdout', result.stdout);
+        this.output(uri, result.runId, 'stderr', result.stderr);
+      }
       this.output(uri, result.runId, 'info', `${verdictTitle({ kind: 'run', result })}${result.message && result.status !== 'Accepted' ? ` — ${result.message}` : ''}\n`);
       const sources = { [boxNameOf(language, content)]: content };
       const diagnostics =

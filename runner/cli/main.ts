@@ -69,15 +69,23 @@ export function buildProgram(): Command {
       const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
       const stdin = opts.stdin ? readUserFile(opts.stdin, 'Input file', MAX_STDIN_BYTES) : '';
       const limits = { ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}), ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}) };
+      // Human output streams: the program's stdout and stderr appear as it writes them.
+      let streamed = false;
+      const onOutput = (stream: 'stdout' | 'stderr', data: Buffer) => {
+        streamed = true;
+        (stream === 'stdout' ? process.stdout : process.stderr).write(data);
+      };
       const result = await withRunner((runner) =>
-        runner.run({ language: language.id, files: [{ name: path.basename(file), content }], stdin, args, limits }),
+        runner.run({ language: language.id, files: [{ name: path.basename(file), content }], stdin, args, limits }, opts.json ? {} : { onOutput }),
       );
       if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else {
         if (result.compile && result.compile.output.trim()) process.stderr.write(result.compile.output.replace(/\n?$/, '\n'));
-        process.stdout.write(result.stdout);
+        if (!streamed) {
+          process.stdout.write(result.stdout);
+          process.stderr.write(result.stderr);
+        }
         if (result.stdoutTruncated) process.stdout.write('\n[stdout truncated]\n');
-        process.stderr.write(result.stderr);
         if (result.stderrTruncated) process.stderr.write('\n[stderr truncated]\n');
         process.stderr.write(verdictLine(result) + '\n');
       }

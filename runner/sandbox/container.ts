@@ -46,7 +46,7 @@ export class SandboxContainer {
   imageId = '';
   private dead = false;
   private decoder = new MessageDecoder();
-  private waiting: { resolve: (m: Message) => void; reject: (e: Error) => void } | null = null;
+  private waiting: { resolve: (m: Message) => void; reject: (e: Error) => void; onChunk?: (m: Message) => void } | null = null;
   private queue: Message[] = [];
   private stderrTail = '';
   private busy = false;
@@ -106,6 +106,11 @@ export class SandboxContainer {
         return;
       }
       for (const m of messages) {
+        // Streamed output of the request in flight: passed on, the request goes on waiting.
+        if (m.text('status') === 'chunk') {
+          this.waiting?.onChunk?.(m);
+          continue;
+        }
         if (this.waiting) {
           const w = this.waiting;
           this.waiting = null;
@@ -133,7 +138,7 @@ export class SandboxContainer {
     w?.reject(err);
   }
 
-  private next(timeoutMs: number, signal?: AbortSignal): Promise<Message> {
+  private next(timeoutMs: number, signal?: AbortSignal, onChunk?: (m: Message) => void): Promise<Message> {
     const queued = this.queue.shift();
     if (queued) return Promise.resolve(queued);
     if (this.dead) return Promise.reject(new SandboxUnavailable(`The sandbox container for ${this.shape.language} is gone. ${this.stderrTail.trim()}`));
@@ -159,6 +164,7 @@ export class SandboxContainer {
       this.waiting = {
         resolve: (m) => (cleanup(), resolve(m)),
         reject: (e) => (cleanup(), reject(e)),
+        ...(onChunk ? { onChunk } : {}),
       };
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
@@ -166,12 +172,12 @@ export class SandboxContainer {
   }
 
   /** Sends one request and waits for its answer. A missing answer condemns the container. */
-  async request(fields: Field[], timeoutMs: number, signal?: AbortSignal): Promise<Message> {
+  async request(fields: Field[], timeoutMs: number, signal?: AbortSignal, onChunk?: (m: Message) => void): Promise<Message> {
     if (this.busy) throw new Error('SandboxContainer.request: one request at a time');
     this.busy = true;
     try {
       this.stream.write(encodeMessage(fields));
-      return await this.next(timeoutMs, signal);
+      return await this.next(timeoutMs, signal, onChunk);
     } finally {
       this.busy = false;
     }

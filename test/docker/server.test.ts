@@ -26,7 +26,7 @@ import {
   type PublishDiagnosticsParams,
   type CodeLens,
 } from 'vscode-languageserver-protocol/node';
-import { Commands, ResultNotification, TestResultNotification, TestsRequest, type TestResultParams, type TestsResult } from '../../server/protocol';
+import { Commands, OutputNotification, ResultNotification, TestResultNotification, TestsRequest, type OutputParams, type TestResultParams, type TestsResult } from '../../server/protocol';
 
 const SERVER = path.resolve(__dirname, '../../bin/verdict-language-server.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-lsp-'));
@@ -213,4 +213,20 @@ test('lsp: Add Test Case writes the next test where Judge finds it', async () =>
 test('lsp: an unknown file type is a clear error, not a crash', async () => {
   const uri = file('notes.txt', 'hello');
   await assert.rejects(connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] }), /not in a language Verdict knows/);
+});
+
+test('lsp: program output is streamed as it is produced, before the run ends', async () => {
+  const text = 'import time\nprint("first", flush=True)\ntime.sleep(1.5)\nprint("second", flush=True)\n';
+  const uri = file('slow.py', text);
+  open(uri, 'python', text);
+  const seen: Array<{ text: string; at: number }> = [];
+  const off = connection.onNotification(OutputNotification, (p: OutputParams) => {
+    if (p.uri === uri && p.stream === 'stdout') seen.push({ text: p.text, at: Date.now() });
+  });
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as { stdout: string };
+  const endedAt = Date.now();
+  off.dispose();
+  assert.equal(result.stdout, 'first\nsecond\n');
+  assert.equal(seen.map((s) => s.text).join(''), 'first\nsecond\n', 'streamed once, not repeated at the end');
+  assert.ok(endedAt - seen[0]!.at >= 1000, `"first" arrived ${endedAt - seen[0]!.at} ms before the end`);
 });
