@@ -3,4 +3,11 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { VerdictServer } from './server';
 
-new VerdictServer(createConnection(ProposedFeatures.all)).listen();
+const connection = createConnection(ProposedFeatures.all);
+// One failed promise (a client that rejects a request, a runner error) must never end the server.
+process.on('unhandledRejection', (reason) => {
+  const text = `verdict: unhandled rejection: ${(reason as Error)?.stack ?? reason}`;
+  process.stderr.write(text + '\n');
+  connection.console.error(text);
+});
+new VerdictServer(connection).listen();

@@ -17,6 +17,8 @@ import {
   type InitializeResult,
   type WorkDoneProgressServerReporter,
   CodeLensRefreshRequest,
+  MessageType,
+  ShowMessageNotification,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { expand, languageForFile, resolveVariables, type LanguageDefinition } from '../runner/languages';
@@ -100,13 +102,22 @@ export class VerdictServer {
     if (!this.hasConfiguration) return;
     const raw = await this.connection.workspace.getConfiguration('verdict').catch(() => ({}));
     const parsed = VerdictSettings.safeParse(raw ?? {});
-    if (!parsed.success) this.connection.window.showWarningMessage(`Verdict: invalid settings, using defaults: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      this.showMessage(MessageType.Warning, `Verdict: invalid settings, using defaults: ${parsed.error.issues[0]?.message}`);
     const next = parsed.success ? parsed.data : VerdictSettings.parse({});
     if (next.runner.mode !== this.settings.runner.mode || next.runner.url !== this.settings.runner.url) {
       await this.runner.dispose();
       this.runner = next.runner.mode === 'remote' ? new UnavailableRemoteRunner(next.runner.url) : new LocalRunnerClient();
     }
     this.settings = next;
+  }
+
+  /**
+   * window/showMessage, a notification: this library's showErrorMessage sends a request, which a
+   * client without window/showMessageRequest answers with an error.
+   */
+  private showMessage(type: MessageType, message: string): void {
+    void this.connection.sendNotification(ShowMessageNotification.type, { type, message });
   }
 
   private async sendStatus(lastVerdict?: string): Promise<void> {
@@ -175,7 +186,7 @@ export class VerdictServer {
       if (err instanceof RunCancelled) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The run was cancelled and its sandbox removed.');
       const message = (err as Error).message;
       if (!(err instanceof UsageError)) this.connection.console.error(`verdict: ${(err as Error).stack ?? message}`);
-      void this.connection.window.showErrorMessage(`Verdict: ${message}`);
+      this.showMessage(MessageType.Error, `Verdict: ${message}`);
       throw new ResponseError(LSPErrorCodes.RequestFailed, message);
     }
   }
