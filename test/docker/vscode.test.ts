@@ -4,7 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ const available = existsSync(CODE_SERVER) && existsSync(CHROMIUM);
 const skip = !available && !process.env.CI ? 'code-server or chromium not installed (scripts/install-code-server.sh)' : false;
 
 let codeServer: ChildProcess | undefined;
+let companionPort = 0;
 let browser: Browser | undefined;
 let page: Page;
 let workspace: string;
@@ -43,9 +45,18 @@ before(async () => {
   const userData = path.join(home, 'user');
   const extensions = path.join(home, 'extensions');
   mkdirSync(path.join(userData, 'User'), { recursive: true });
+  companionPort = await freePort();
   writeFileSync(
     path.join(userData, 'User', 'settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off', 'workbench.tips.enabled': false }),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'security.workspace.trust.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'workbench.tips.enabled': false,
+      'verdict.companion.enabled': true,
+      'verdict.companion.port': companionPort,
+      'verdict.companion.language': 'cpp',
+    }),
   );
   const install = spawnSync(process.execPath, [CODE_SERVER, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', path.join(ROOT, vsix)], {
     encoding: 'utf8',
@@ -133,4 +144,32 @@ test('vscode: Judge shows the verdict in the lens and each test in the Test Expl
   const passed = explorer.locator('.codicon-testing-passed-icon');
   await passed.first().waitFor({ timeout: 30_000 });
   assert.ok((await passed.count()) >= 1);
+});
+
+test('vscode: a Competitive Companion problem becomes a source file from the template and its tests', { skip, timeout: 120_000 }, async () => {
+  const payload = readFileSync(path.join(ROOT, 'test/fixtures/imports/companion-codeforces.json'));
+  const until = Date.now() + 30_000;
+  let status = 0;
+  while (Date.now() < until) {
+    status = await new Promise<number>((resolve) => {
+      const req = httpRequest({ host: '127.0.0.1', port: companionPort, method: 'POST', path: '/', headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', () => resolve(0)); // the receiver starts with the extension
+      req.end(payload);
+    });
+    if (status) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.equal(status, 200);
+  const source = path.join(workspace, 'GCastleDefense.cpp');
+  const tests = path.join(workspace, 'GCastleDefense.tests');
+  const deadline = Date.now() + 30_000;
+  while (!(existsSync(source) && existsSync(path.join(tests, '3.ans'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  assert.ok(existsSync(source), 'the source file is created from the C++ template');
+  assert.match(readFileSync(source, 'utf8'), /int main/);
+  assert.deepEqual(readdirSync(tests).sort(), ['1.ans', '1.in', '2.ans', '2.in', '3.ans', '3.in']);
+  await page.locator('.tabs-container .tab', { hasText: 'GCastleDefense.cpp' }).first().waitFor({ timeout: 30_000 });
+  await page.locator('.codelens-decoration a', { hasText: '⚖ Judge (3 tests)' }).first().waitFor({ timeout: 60_000 });
 });
