@@ -39,6 +39,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The program's stdout and stderr as they are written (the result still holds all of it). */
   onOutput?: OutputListener;
+  /** The run id to use (so a caller can label what it streams before the result arrives). */
+  runId?: string;
 }
 
 /** Room for the supervisor, init and the inner sandbox's own mounts inside the container's cgroup. */
@@ -106,8 +108,8 @@ export class Runner {
     const { spec, language } = this.parseSpec(input);
     const key = spec.cache ? cacheKey('run', await this.imageId(imageName(language.image)), language.id, { ...spec, cache: true }) : undefined;
     const hit = key ? this.results.get(key) : undefined;
-    if (hit) return { ...(hit as RunResult), cached: true, runId: randomUUID() };
-    const result = await this.withSubmission(language, spec, options.signal, async (submission) => {
+    if (hit) return { ...(hit as RunResult), cached: true, runId: options.runId ?? randomUUID() };
+    const result = await this.withSubmission(language, spec, options.signal, options.runId, async (submission) => {
       const compile = await submission.prepare(this.compileCache);
       if (compile?.status === 'Compile Error')
         return { ...emptyResult(submission.runId), status: 'Compile Error', compile, message: 'Compilation failed.' };
@@ -133,7 +135,7 @@ export class Runner {
   /** Runs one command (e.g. a version probe) in a fresh sandbox of the language's image, without sources. */
   async runCommand(language: LanguageDefinition, argv: string[], limits: ExecutionSpecInput['limits'] = {}): Promise<RunResult> {
     const { spec } = this.parseSpec({ language: language.id, files: [{ name: 'none', content: '' }], limits });
-    return this.withSubmission(language, spec, undefined, async (submission) => {
+    return this.withSubmission(language, spec, undefined, undefined, async (submission) => {
       const exec = await submission.execute(submission.step(argv, { ...spec.limits, boxWritable: false }), '');
       return resultOf(submission.runId, exec, classify(exec, spec.limits));
     });
@@ -143,9 +145,15 @@ export class Runner {
    * Leases a warm container for one submission. Throws SandboxUnavailable (fail closed) when none can
    * be had; the caller must release() the submission on every path.
    */
-  async open(spec: ExecutionSpec, language: LanguageDefinition, signal?: AbortSignal, room?: { memoryMb: number; processes: number }): Promise<Submission> {
+  async open(
+    spec: ExecutionSpec,
+    language: LanguageDefinition,
+    signal?: AbortSignal,
+    room?: { memoryMb: number; processes: number },
+    runId: string = randomUUID(),
+  ): Promise<Submission> {
     const container = await this.pool.acquire(this.shapeFor(language, spec, room));
-    return new Submission(randomUUID(), language, container, spec.files, spec.limits, (c, healthy) => this.pool.release(c, healthy), signal);
+    return new Submission(runId, language, container, spec.files, spec.limits, (c, healthy) => this.pool.release(c, healthy), signal);
   }
 
   /** Runs body with a leased submission; sandbox failures become an Internal Error result carrying the run id. */
@@ -153,17 +161,18 @@ export class Runner {
     language: LanguageDefinition,
     spec: ExecutionSpec,
     signal: AbortSignal | undefined,
+    runId: string | undefined,
     body: (submission: Submission) => Promise<RunResult>,
   ): Promise<RunResult> {
     let submission: Submission | undefined;
     try {
-      submission = await this.open(spec, language, signal);
+      submission = await this.open(spec, language, signal, undefined, runId);
       return await body(submission);
     } catch (err) {
       if (!(err instanceof SandboxUnavailable)) throw err;
-      const runId = submission?.runId ?? randomUUID();
-      log.error({ runId, language: language.id, err: err.message }, 'internal error');
-      return internalError(runId, err.message);
+      const id = submission?.runId ?? runId ?? randomUUID();
+      log.error({ runId: id, language: language.id, err: err.message }, 'internal error');
+      return internalError(id, err.message);
     } finally {
       void submission?.release();
     }

@@ -14,6 +14,8 @@ import { loadLanguages } from '../runner/languages';
 import type { OutputListener } from '../runner/submission';
 
 export interface JudgeCallbacks {
+  /** Labels the judge and everything streamed about it. */
+  runId?: string;
   onCompiled?: (compile: CompileResult | undefined) => void;
   onTest?: (test: TestResult, index: number, total: number) => void;
 }
@@ -27,7 +29,7 @@ export interface RunnerClient {
   readonly mode: 'local' | 'remote';
   readonly languages: Map<string, LanguageDefinition>;
   /** onOutput receives the program's output as it is written. */
-  run(spec: ExecutionSpecInput, signal: AbortSignal, onOutput?: OutputListener): Promise<RunResult>;
+  run(spec: ExecutionSpecInput, signal: AbortSignal, onOutput?: OutputListener, runId?: string): Promise<RunResult>;
   judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult>;
   /** Starts a container for a language in the background (a file of it was opened). */
   warm(languageId: string): void;
@@ -55,8 +57,8 @@ export class LocalRunnerClient implements RunnerClient {
     return this.runner;
   }
 
-  async run(spec: ExecutionSpecInput, signal: AbortSignal, onOutput?: OutputListener): Promise<RunResult> {
-    return (await this.get()).run(spec, { signal, ...(onOutput ? { onOutput } : {}) });
+  async run(spec: ExecutionSpecInput, signal: AbortSignal, onOutput?: OutputListener, runId?: string): Promise<RunResult> {
+    return (await this.get()).run(spec, { signal, ...(onOutput ? { onOutput } : {}), ...(runId ? { runId } : {}) });
   }
 
   async judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult> {

@@ -1,6 +1,7 @@
 // The Verdict language server: CodeLens (Run, Judge, the last verdict), run/judge/stop/add-test
 // commands with progress and cancellation, diagnostics for compile and runtime errors and failed
 // judges, and configuration. It reaches the runner only through RunnerClient.
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -243,13 +244,15 @@ export class VerdictServer {
       const stdinFile = path.join(path.dirname(file), `${path.basename(file, path.extname(file))}.stdin`);
       const stdin = existsSync(stdinFile) ? readFileSync(stdinFile, 'utf8') : '';
       let streamed = false;
+      const runId = randomUUID();
       const result = await this.runner.run(
         { language: language.id, files: [{ name, content }], stdin, limits: this.limitsFor(language) },
         controller.signal,
         (stream, data) => {
           streamed = true;
-          this.output(uri, '', stream, data.toString('utf8'));
+          this.output(uri, runId, stream, data.toString('utf8'));
         },
+        runId,
       );
       if (result.compile?.status === 'Compile Error') this.output(uri, result.runId, 'stderr', result.compile.output);
       if (!streamed) {
@@ -285,17 +288,19 @@ export class VerdictServer {
     progress.begin(`Verdict: judging ${name}`, 0, language.compile ? 'compiling' : `test 1 of ${found.tests.length}`, true);
     progress.token.onCancellationRequested(() => controller.abort());
     const limits = { ...this.limitsFor(language), ...(found.timeLimitMs ? { cpuMs: found.timeLimitMs } : {}) };
+    const runId = randomUUID();
     try {
       const result = await this.runner.judge(
         { language: language.id, files: [{ name, content }], tests: found.tests, checker: { kind: 'builtin', name: this.settings.tests.checker }, limits },
         controller.signal,
         {
+          runId,
           onCompiled: () => progress.report(0, `test 1 of ${found.tests.length}`),
           onTest: (test, index, total) => {
             progress.report(Math.round(((index + 1) / total) * 100), `test ${Math.min(index + 2, total)} of ${total}`);
             const params: TestResultParams = {
               uri,
-              runId: '',
+              runId,
               index,
               total,
               test,
@@ -303,7 +308,7 @@ export class VerdictServer {
               ...(test.actual !== undefined ? { actual: test.actual } : {}),
             };
             void this.connection.sendNotification(TestResultNotification, params);
-            this.output(uri, '', 'info', `${test.status === 'Accepted' ? '✔' : '✘'} ${test.name.padEnd(16)} ${test.status.padEnd(22)} ${test.timeMs} ms ${formatMemory(test.memoryKb)}\n`);
+            this.output(uri, runId, 'info', `${test.status === 'Accepted' ? '✔' : '✘'} ${test.name.padEnd(16)} ${test.status.padEnd(22)} ${test.timeMs} ms ${formatMemory(test.memoryKb)}\n`);
           },
         },
       );

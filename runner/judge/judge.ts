@@ -57,6 +57,8 @@ export interface JudgeResult {
 }
 
 export interface JudgeOptions {
+  /** The run id to use (so a caller can label what it streams before the result arrives). */
+  runId?: string;
   /** Called as each test ends (in order). */
   onTest?: (result: TestResult, index: number, total: number) => void;
   /** Called once compilation is done. */
@@ -80,7 +82,7 @@ export async function judge(runner: Runner, request: JudgeRequest, options: Judg
   const hit = runner.results.get(key) as JudgeResult | undefined;
   if (hit) {
     hit.tests.forEach((t, i) => options.onTest?.(t, i, request.tests.length));
-    return { ...hit, cached: true, runId: randomUUID() };
+    return { ...hit, cached: true, runId: options.runId ?? randomUUID() };
   }
   const result = await judgeUncached(runner, request, options);
   if (result.status !== 'Internal Error') runner.results.set(key, result);
@@ -89,7 +91,7 @@ export async function judge(runner: Runner, request: JudgeRequest, options: Judg
 
 async function judgeUncached(runner: Runner, request: JudgeRequest, options: JudgeOptions): Promise<JudgeResult> {
   const { spec, language } = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
-  const runId = randomUUID();
+  const runId = options.runId ?? randomUUID();
   const leases: Submission[] = [];
   try {
     // Validators first: one that does not compile is the problem's fault, reported before anything runs.

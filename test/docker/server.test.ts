@@ -125,10 +125,11 @@ test('lsp: CodeLens offers Run and Judge (N tests), and shows the verdict after 
     results.push(p);
   });
   const tokensBefore = progressTokens.length;
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as { status: string };
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as { status: string; runId: string };
   off.dispose();
   offResult.dispose();
   assert.equal(result.status, 'Accepted');
+  assert.ok(streamed.every((s) => s.runId === result.runId), 'streamed results carry the judge\'s run id');
   assert.deepEqual(streamed.map((s) => [s.index, s.test.name, s.test.status]), [[0, '1', 'Accepted'], [1, '2', 'Accepted']]);
   assert.equal(results.length, 1);
   assert.ok(progressTokens.length > tokensBefore, 'the judge reported work-done progress');
