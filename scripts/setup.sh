@@ -13,8 +13,6 @@ log() { printf '[setup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 need_apt=()
 command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || need_apt+=(debootstrap)
-# Tests drive the language server from another editor's own LSP client.
-command -v nvim >/dev/null 2>&1 || need_apt+=(neovim)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]} with apt-get"
   $SUDO apt-get update -qq
@@ -43,8 +41,12 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   touch "$stamp"
 fi
 node scripts/build.mjs
-# The extension's end-to-end test runs it in code-server with Debian's chromium (cached after the first time).
-bash scripts/install-code-server.sh
+# The tests (`--tests`) also drive the extension in code-server with Debian's chromium, and the
+# language server from Neovim (both cached after the first time).
+if [ "${1:-}" = "--tests" ]; then
+  command -v nvim >/dev/null 2>&1 || $SUDO apt-get install -y -qq --no-install-recommends neovim >/dev/null
+  bash scripts/install-code-server.sh
+fi
 
 log "building sandbox images (cached by content)"
 # Air-gapped machines and this CI have no registry: make the Debian base with debootstrap.

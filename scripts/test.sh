@@ -3,6 +3,6 @@
 # the tests against real Docker, real images and real sandboxes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 npx tsc --noEmit -p .
 node --import tsx --test --test-concurrency=1 --test-timeout=600000 test/unit/*.test.ts test/docker/*.test.ts
