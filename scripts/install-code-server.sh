@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs code-server (VS Code in the browser, from npm) and Debian's chromium for the extension's
-# end-to-end test, once, into ~/.cache/verdict/code-server. VS Code desktop builds cannot be
+# Installs the editors the tests drive, once: code-server (VS Code in the browser, from npm, into
+# ~/.cache/verdict/code-server) with Debian's chromium for the extension's end-to-end test, and
+# Debian's neovim for the language server's test from another editor's own LSP client. VS Code desktop builds cannot be
 # downloaded here; code-server 4.100.3 runs on Node 20. Work-arounds (../shared/RECIPES.md): its
 # native modules need Debian's dev headers; @vscode/ripgrep's install downloads rg, so it gets
 # Debian's rg from its own cache; node-pty's install runs `npx node-gyp`, which must not prompt.
@@ -11,7 +12,7 @@ version=4.100.3
 log() { printf '[code-server %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 need=()
-for pkg in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium; do
+for pkg in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium neovim; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

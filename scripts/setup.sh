@@ -44,7 +44,6 @@ node scripts/build.mjs
 # The tests (`--tests`) also drive the extension in code-server with Debian's chromium, and the
 # language server from Neovim (both cached after the first time).
 if [ "${1:-}" = "--tests" ]; then
-  command -v nvim >/dev/null 2>&1 || $SUDO apt-get install -y -qq --no-install-recommends neovim >/dev/null
   bash scripts/install-code-server.sh
 fi
 
