@@ -60,16 +60,17 @@ export class CompileCache {
   set(key: string, artifacts: CompiledArtifacts): void {
     this.memory.set(key, artifacts);
     if (!this.dir) return;
+    const file = path.join(this.dir, `${key}.bin`);
+    const partial = `${file}.${process.pid}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
       const data = encode(artifacts);
-      const file = path.join(this.dir, `${key}.bin`);
-      const partial = `${file}.${process.pid}.tmp`;
       writeFileSync(partial, data);
       renameSync(partial, file); // atomic: concurrent runners never read half a file
       this.diskBytes = (this.diskBytes ?? this.measureDisk()) + data.length;
       if (this.diskBytes > this.maxDiskBytes) this.evictDisk();
     } catch (err) {
+      rmSync(partial, { force: true }); // a full disk leaves no half-written file behind
       log.warn({ err: (err as Error).message, dir: this.dir }, 'compile cache: cannot write to disk');
     }
   }

@@ -44,11 +44,11 @@ function submissionFiles(args: string[], languages: Map<string, LanguageDefiniti
   const language = langId ? languageById(languages, langId) : languageForFile(languages, paths.find((p) => tryLanguage(languages, p)) ?? paths[0]!);
   // Every file goes into the box (headers, other classes); the main one, the language's file that
   // defines an entry point (or else the first), goes first and is compiled or run.
-  const sources = paths.filter((p) => language.extensions.includes(path.extname(p).toLowerCase()));
-  const read = (p: string) => readUserFile(p, 'Source file', MAX_SOURCE_BYTES);
-  const main = sources.find((p) => /\bmain\s*\(/.test(read(p))) ?? sources[0] ?? paths[0]!;
-  const ordered = [main, ...paths.filter((p) => p !== main)];
-  return { language, files: ordered.map((p) => ({ name: path.basename(p), content: read(p) })) };
+  const files = paths.map((p) => ({ path: p, name: path.basename(p), content: readUserFile(p, 'Source file', MAX_SOURCE_BYTES) }));
+  const sources = files.filter((f) => language.extensions.includes(path.extname(f.path).toLowerCase()));
+  const main = sources.find((f) => /\bmain\s*\(/.test(f.content)) ?? sources[0] ?? files[0]!;
+  const ordered = [main, ...files.filter((f) => f !== main)];
+  return { language, files: ordered.map(({ name, content }) => ({ name, content })) };
 }
 
 function tryLanguage(languages: Map<string, LanguageDefinition>, file: string): boolean {

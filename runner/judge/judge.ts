@@ -74,8 +74,8 @@ const KATTIS_REJECT = 43;
 
 export async function judge(runner: Runner, request: JudgeRequest, options: JudgeOptions = {}): Promise<JudgeResult> {
   if (request.tests.length === 0) throw new UsageError('There are no tests to judge against.');
-  const { language } = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
   if (!request.cacheResults) return judgeUncached(runner, request, options);
+  const { language } = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
   const tests = await Promise.all(request.tests.map(async (t) => [t.name, await readData(t.input, t.name, 'input'), await readData(t.answer, t.name, 'answer'), t.validatorFlags ?? []]));
   const { tests: _paths, cacheResults: _flag, ...rest } = request;
   const key = cacheKey('judge', await runner.imageId(imageName(language.image)), rest, tests);

@@ -9,10 +9,10 @@ import { FIXTURES, useRunner } from './fixture';
 import { judge, type JudgeRequest } from '../../runner/judge/judge';
 import { discoverTests } from '../../runner/judge/testfolder';
 import { allTests, loadProblemPackage } from '../../runner/judge/problem';
-import { languageForFile, loadLanguages } from '../../runner/languages';
+import { loadLanguages } from '../../runner/languages';
+import { judgeRequest } from '../../runner/cli/judge';
 import { UsageError } from '../../runner/errors';
 import type { TestResult } from '../../runner/judge/types';
-import { scoreGroups } from '../../runner/judge/scoring';
 import { parse as parseYaml } from 'yaml';
 
 const runner = useRunner();
@@ -165,24 +165,16 @@ for (const name of problems) {
     }
     for (const entry of entries)
       test(`package ${name}: submissions/${folderName}/${entry} is judged ${status}`, async () => {
+        // The request the CLI's `verdict judge FILE --problem DIR` builds: validator, interactor, limits, scoring.
         const problem = loadProblemPackage(dir);
-        const file = path.join(subDir, entry);
-        const language = languageForFile(runner().languages, file).id;
-        const validator = problem.outputValidator
-          ? {
-              language: languageForFile(runner().languages, problem.outputValidator.files.find((f) => tryLang(f)) ?? problem.outputValidator.files[0]!).id,
-              files: problem.outputValidator.files.map((f) => ({ name: path.basename(f), content: readFileSync(path.join(problem.outputValidator!.dir, path.basename(f)), 'utf8') })),
-            }
-          : undefined;
-        const r = await judge(runner(), {
-          language,
-          files: [{ name: entry, content: readFileSync(file, 'utf8') }],
-          tests: allTests(problem).map((t) => ({ ...t, validatorFlags: t.settings.outputValidatorFlags })),
-          checker: problem.validation === 'custom' && !problem.interactive && validator ? { kind: 'program', protocol: 'kattis', ...validator } : { kind: 'builtin', name: 'kattis-default' },
-          ...(problem.interactive && validator ? { interactor: validator } : {}),
-          limits: { cpuMs: problem.timeLimitMs ?? 1000 },
-          ...(problem.scoring ? { scoring: scoreGroups(problem) } : { stopOnFailure: true }),
-        });
+        const r = await judge(
+          runner(),
+          judgeRequest(
+            [path.join(subDir, entry)],
+            { problem: dir, checkerProtocol: 'kattis', stopOnFailure: !problem.scoring, ...(problem.timeLimitMs ? {} : { timeLimit: 1000 }) },
+            runner(),
+          ),
+        );
         const expectedScore = expectedScores(dir)[`${folderName}/${entry}`] ?? expectedScores(dir)[folderName];
         if (expectedScore !== undefined) assert.equal(r.score?.score, expectedScore, JSON.stringify(r.score));
         assert.equal(r.status, status, JSON.stringify({ message: r.message, compile: r.compile, tests: r.tests.map((t: TestResult) => [t.name, t.status, t.message]) }, null, 1));
@@ -203,14 +195,6 @@ function expectedScores(dir: string): Record<string, number> {
   return Object.fromEntries(Object.entries(doc ?? {}).flatMap(([k, v]) => (typeof v?.score === 'number' ? [[k, v.score]] : [])));
 }
 
-function tryLang(file: string): boolean {
-  try {
-    languageForFile(runner().languages, file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // A Kattis package judged in every language: each language's A+B is accepted, its hello world is not.
 for (const lang of loadLanguages().values())
