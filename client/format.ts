@@ -1,7 +1,7 @@
 // The text of results, as the output channel and task terminals show it: one verdict line for a
 // run; for a judge a table of tests (name, status, time, memory) and then the verdict line. Mirrors
 // the CLI's wording (runner/cli), without importing the runner into the extension bundle.
-import type { RunResult } from '../runner/spec';
+import { formatMemory, type RunResult } from '../runner/spec';
 import type { JudgeResult } from '../runner/judge/judge';
 import type { TestResult } from '../runner/judge/types';
 
@@ -10,9 +10,6 @@ export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export function formatMemory(kb: number): string {
-  return kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`;
-}
 
 function mark(status: string): string {
   return status === 'Accepted' ? '✔' : '✘';

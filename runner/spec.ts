@@ -118,3 +118,8 @@ export const RunResult = z.object({
   runId: z.string(),
 });
 export type RunResult = z.infer<typeof RunResult>;
+
+/** How a result's memoryKb is shown everywhere (CLI, language server, extension): "548 KB", "3.1 MB". */
+export function formatMemory(kb: number): string {
+  return kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`;
+}

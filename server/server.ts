@@ -24,7 +24,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { expand, languageForFile, resolveVariables, type LanguageDefinition } from '../runner/languages';
 import { RunCancelled, UsageError } from '../runner/errors';
-import type { RunResult } from '../runner/spec';
+import { formatMemory, type RunResult } from '../runner/spec';
 import type { JudgeResult } from '../runner/judge/judge';
 import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from './diagnostics';
 import {
@@ -411,9 +411,6 @@ function boxNameOf(language: LanguageDefinition, content: string): string {
   return expand(language.sourceFile, { ...resolveVariables(language, content), memoryMb: '0' });
 }
 
-function formatMemory(kb: number): string {
-  return kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`;
-}
 
 /** The lens and status-bar text of a verdict: "✔ Accepted 5/5 · 42 ms · 3.1 MB", "✘ Wrong Answer on test 3". */
 export function verdictTitle(last: NonNullable<FileState['last']>): string {

@@ -4,7 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Runner } from '../runner';
 import { languageById, languageForFile, type LanguageDefinition } from '../languages';
-import { MAX_SOURCE_BYTES, type SourceFile } from '../spec';
+import { MAX_SOURCE_BYTES, formatMemory, type SourceFile } from '../spec';
 import { UsageError } from '../errors';
 import { judge, type CheckerSpec, type JudgeRequest, type JudgeResult, type JudgeTest } from '../judge/judge';
 import { BUILTIN_CHECKERS, type BuiltinChecker, type TestResult } from '../judge/types';
@@ -126,9 +126,6 @@ function checkerFromOption(value: string, protocol: 'testlib' | 'kattis', langua
   return { kind: 'program', protocol, language: language.id, files: [{ name: path.basename(value), content: readUserFile(value, 'Checker', MAX_SOURCE_BYTES) }] };
 }
 
-function formatMemory(kb: number): string {
-  return kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`;
-}
 
 export function testLine(t: TestResult): string {
   const mark = t.status === 'Accepted' ? '✔' : '✘';

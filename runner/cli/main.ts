@@ -5,7 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import path from 'node:path';
 import { Runner } from '../runner';
 import { languageById, languageForFile, loadLanguages } from '../languages';
-import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, type RunResult } from '../spec';
+import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, formatMemory, type RunResult } from '../spec';
 import { readUserFile } from './files';
 import { runJudgeCommand, type JudgeCliOptions } from './judge';
 import { SandboxUnavailable, UsageError } from '../errors';
@@ -24,9 +24,6 @@ function positiveInt(value: string): number {
   return n;
 }
 
-function formatMemory(kb: number): string {
-  return kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`;
-}
 
 export function verdictLine(r: RunResult): string {
   const mark = r.status === 'Accepted' ? '✔' : '✘';
