@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { OutputParams, ResultParams, TestResultParams } from '../server/protocol';
 import { judgeSummary, judgeTable, runVerdict, tableHeader, testRow } from './format';
+import { displayText } from '../runner/display';
 
 export class VerdictOutput implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Verdict');
@@ -68,7 +69,9 @@ export class VerdictOutput implements vscode.Disposable {
     this.line(`── ${title} · ${new Date().toLocaleTimeString()} ${'─'.repeat(Math.max(4, 60 - title.length))}`);
   }
 
-  private write(text: string): void {
+  /** Everything the channel shows goes through displayText: program output is shown, never obeyed (the server escapes it too). */
+  private write(raw: string): void {
+    const text = displayText(raw);
     if (text === '') return;
     this.channel.append(text);
     this.atLineStart = text.endsWith('\n');

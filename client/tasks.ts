@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { JudgeResult } from '../runner/judge/judge';
 import type { RunResult } from '../runner/spec';
 import { Commands } from '../server/protocol';
+import { displayText } from '../runner/display';
 import { errorText, judgeSummary, judgeTable, runVerdict, tableHeader, testRow } from './format';
 import { sameUri, type VerdictEvents, type VerdictServer } from './languageClient';
 import { isSupported } from './languages';
@@ -23,9 +24,13 @@ function isDefinition(d: vscode.TaskDefinition): d is VerdictTaskDefinition {
   return d.type === TASK_TYPE && (d.command === 'run' || d.command === 'judge') && (d.file === undefined || typeof d.file === 'string');
 }
 
-/** Terminals want CRLF. */
+/**
+ * Text for the task's terminal, which obeys escape sequences: shown with displayText (a program's
+ * output cannot clear it or forge a verdict line), with CRLF line ends as terminals want. Our own
+ * colours are added around it, never inside.
+ */
 function crlf(text: string): string {
-  return text.replace(/\r?\n/g, '\r\n');
+  return displayText(text).replace(/\r?\n/g, '\r\n');
 }
 
 const RED = '\x1b[31m';
@@ -61,10 +66,10 @@ class VerdictTaskTerminal implements vscode.Pseudoterminal {
     const server = this.server();
     const file = this.definition.file;
     const uri = file ? vscode.Uri.file(path.resolve((this.folder ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath ?? '', file)) : vscode.window.activeTextEditor?.document.uri;
-    if (!server?.running) return this.end(`${RED}The Verdict language server is not running.${RESET}`, 2);
-    if (!uri || !isSupported(uri)) return this.end(`${RED}No source file to ${this.definition.command}: open one, or set "file" in the task.${RESET}`, 2);
+    if (!server?.running) return this.end('The Verdict language server is not running.', 2, RED);
+    if (!uri || !isSupported(uri)) return this.end(`No source file to ${this.definition.command}: open one, or set "file" in the task.`, 2, RED);
     this.uri = uri;
-    this.write.fire(`${DIM}verdict ${this.definition.command} ${vscode.workspace.asRelativePath(uri)}${RESET}\r\n`);
+    this.write.fire(`${DIM}verdict ${this.definition.command} ${crlf(vscode.workspace.asRelativePath(uri))}${RESET}\r\n`);
     // As in the output channel: stdout/stderr as they come, test rows as tests end; `info` repeats those.
     let rows = 0;
     this.subscriptions = [
@@ -87,15 +92,15 @@ class VerdictTaskTerminal implements vscode.Pseudoterminal {
         this.end(rows > 0 ? judgeSummary(result) : judgeTable(result), result.status === 'Accepted' ? 0 : 1);
       }
     } catch (e) {
-      this.end(`${RED}${errorText(e)}${RESET}`, 2);
+      this.end(errorText(e), 2, RED);
     }
   }
 
-  private end(text: string, code: number): void {
+  private end(text: string, code: number, style = ''): void {
     if (this.finished) return;
     this.finished = true;
     this.cleanup();
-    this.write.fire(`\r\n${crlf(text)}\r\n`);
+    this.write.fire(`\r\n${style}${crlf(text)}${style ? RESET : ''}\r\n`);
     this.done.fire(code);
   }
 

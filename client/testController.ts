@@ -8,6 +8,7 @@ import type { JudgeResult } from '../runner/judge/judge';
 import type { TestResult } from '../runner/judge/types';
 import { Commands, type TestResultParams, type TestsResult } from '../server/protocol';
 import { errorText, judgeSummary, testRow } from './format';
+import { displayText } from '../runner/display';
 import { sameUri, type VerdictEvents, type VerdictServer } from './languageClient';
 import { isSupported } from './languages';
 
@@ -24,8 +25,9 @@ function testId(file: vscode.Uri, name: string): string {
   return `${file.toString()}#${name}`;
 }
 
+/** Text for the test run's output, a terminal: shown with displayText (never obeyed), with CRLF line ends. */
 function crlf(text: string): string {
-  return text.replace(/\r?\n/g, '\r\n');
+  return displayText(text).replace(/\r?\n/g, '\r\n');
 }
 
 export class VerdictTests implements vscode.Disposable {
@@ -182,7 +184,7 @@ export class VerdictTests implements vscode.Disposable {
         if (reported.has(t)) continue;
         if (token.isCancellationRequested) run.skipped(t);
         else if (result.status === 'Compile Error' || result.status === 'Internal Error') {
-          const message = new vscode.TestMessage(`${result.status}${result.message ? `: ${result.message}` : ''}${result.compile?.output ? `\n\n${result.compile.output}` : ''}`);
+          const message = new vscode.TestMessage(displayText(`${result.status}${result.message ? `: ${result.message}` : ''}${result.compile?.output ? `\n\n${result.compile.output}` : ''}`));
           message.location = new vscode.Location(uri, new vscode.Position(0, 0));
           run.errored(t, message);
         } else run.skipped(t);
@@ -203,7 +205,7 @@ export class VerdictTests implements vscode.Disposable {
   private report(run: vscode.TestRun, item: vscode.TestItem, uri: vscode.Uri, p: TestResultParams): void {
     const t: TestResult = p.test;
     if (t.status === 'Accepted') return run.passed(item, t.timeMs);
-    const text = [
+    const lines = [
       `${t.status} on test ${t.name} (${t.timeMs} ms)`,
       t.message,
       t.diff ? `First difference at line ${t.diff.line}, column ${t.diff.column}: expected ${t.diff.expected}, got ${t.diff.actual}` : undefined,
@@ -211,6 +213,7 @@ export class VerdictTests implements vscode.Disposable {
     ]
       .filter((l) => l)
       .join('\n');
+    const text = displayText(lines);
     const expected = p.expected ?? t.expected;
     const actual = p.actual ?? t.actual;
     const message = expected !== undefined && actual !== undefined ? vscode.TestMessage.diff(text, expected, actual) : new vscode.TestMessage(text);

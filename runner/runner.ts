@@ -3,6 +3,7 @@
 // result with one of the statuses; failures of the sandbox itself are "Internal Error" (fail closed).
 import type Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import { ExecutionSpec, MiB, type ExecutionSpecInput, type RunResult } from './spec';
 import { languageById, loadLanguages, type LanguageDefinition } from './languages';
@@ -186,7 +187,7 @@ export class Runner {
       Math.max(spec.limits.diskMb, compile?.diskMb ?? 0) +
       CONTAINER_OVERHEAD_MB +
       // stdin lives in the container's tmpfs, which its memory cgroup pays for: round up to 64 MiB steps.
-      Math.ceil(Buffer.byteLength(spec.stdin) / (64 * MiB)) * 64;
+      Math.ceil(spec.stdin.length / (64 * MiB)) * 64;
     return {
       image: imageName(language.image),
       language: language.id,
@@ -205,8 +206,7 @@ function resultOf(runId: string, exec: Execution, verdict: ReturnType<typeof cla
     status: verdict.status,
     exitCode: exec.exitCode,
     signal: exec.signal,
-    stdout: exec.stdout.toString('utf8'),
-    stderr: exec.stderr.toString('utf8'),
+    ...outputFields(exec.stdout, exec.stderr),
     stdoutTruncated: exec.stdoutTruncated,
     stderrTruncated: exec.stderrTruncated,
     timeMs: exec.cpuMs,
@@ -214,6 +214,16 @@ function resultOf(runId: string, exec: Execution, verdict: ReturnType<typeof cla
     memoryKb: exec.memoryKb,
     ...(verdict.message ? { message: verdict.message } : {}),
     runId,
+  };
+}
+
+/** Output as text, plus its exact bytes (base64) when the text cannot hold them: not valid UTF-8. */
+function outputFields(stdout: Buffer, stderr: Buffer): Pick<RunResult, 'stdout' | 'stderr' | 'stdoutBase64' | 'stderrBase64'> {
+  return {
+    stdout: stdout.toString('utf8'),
+    stderr: stderr.toString('utf8'),
+    ...(isUtf8(stdout) ? {} : { stdoutBase64: stdout.toString('base64') }),
+    ...(isUtf8(stderr) ? {} : { stderrBase64: stderr.toString('base64') }),
   };
 }
 

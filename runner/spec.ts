@@ -40,6 +40,15 @@ export const Limits = z
 export type Limits = z.output<typeof Limits>;
 export type LimitsInput = z.input<typeof Limits>;
 
+/** Bytes given in process (a Buffer or any Uint8Array). */
+const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes (a Uint8Array) or a string');
+
+/** Text as its UTF-8 bytes, bytes as a Buffer (without copying). */
+export function asBuffer(data: string | Uint8Array): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
 export const SourceFile = z
   .object({
     name: z
@@ -58,10 +67,12 @@ export const ExecutionSpec = z
     language: z.string().min(1),
     /** The first file is the main one. */
     files: z.array(SourceFile).min(1).max(64),
-    stdin: z
-      .string()
-      .default('')
-      .refine((s) => Buffer.byteLength(s) <= MAX_STDIN_BYTES, `stdin at most ${MAX_STDIN_BYTES / MiB} MiB`),
+    /**
+     * The program's standard input, as bytes. In process: a string (sent as UTF-8) or bytes; in
+     * JSON: a string, or any bytes as `stdinBase64` (one of the two). Parsed, it is always a Buffer.
+     */
+    stdin: z.union([z.string(), Bytes]).optional(),
+    stdinBase64: z.base64().optional(),
     args: z.array(z.string().max(4096)).max(64).default([]),
     limits: Limits.default(Limits.parse({})),
     /**
@@ -70,7 +81,19 @@ export const ExecutionSpec = z
      */
     cache: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .transform(({ stdin, stdinBase64, ...spec }, ctx) => {
+    if (stdin !== undefined && stdinBase64 !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['stdinBase64'], message: 'give stdin or stdinBase64, not both' });
+      return z.NEVER;
+    }
+    const bytes = stdinBase64 !== undefined ? Buffer.from(stdinBase64, 'base64') : asBuffer(stdin ?? '');
+    if (bytes.length > MAX_STDIN_BYTES) {
+      ctx.addIssue({ code: 'custom', path: ['stdin'], message: `stdin at most ${MAX_STDIN_BYTES / MiB} MiB (got ${(bytes.length / MiB).toFixed(1)} MiB)` });
+      return z.NEVER;
+    }
+    return { ...spec, stdin: bytes };
+  });
 export type ExecutionSpec = z.output<typeof ExecutionSpec>;
 export type ExecutionSpecInput = z.input<typeof ExecutionSpec>;
 
@@ -101,8 +124,14 @@ export const RunResult = z.object({
   exitCode: z.number().int().nullable(),
   /** Name of the signal that ended the program, e.g. "SIGSEGV". */
   signal: z.string().nullable(),
+  /**
+   * The program's output as text (UTF-8; a byte that is not UTF-8 reads as U+FFFD). When the output
+   * is not valid UTF-8, its exact bytes are in stdoutBase64 / stderrBase64 too (only then).
+   */
   stdout: z.string(),
   stderr: z.string(),
+  stdoutBase64: z.string().optional(),
+  stderrBase64: z.string().optional(),
   stdoutTruncated: z.boolean(),
   stderrTruncated: z.boolean(),
   /** CPU time (user + sys) of the program. */
@@ -118,6 +147,12 @@ export const RunResult = z.object({
   runId: z.string(),
 });
 export type RunResult = z.infer<typeof RunResult>;
+
+/** The exact bytes of a result's stdout or stderr (from the base64 field when the text is not exact). */
+export function outputBytes(result: Pick<RunResult, 'stdout' | 'stderr' | 'stdoutBase64' | 'stderrBase64'>, stream: 'stdout' | 'stderr'): Buffer {
+  const base64 = stream === 'stdout' ? result.stdoutBase64 : result.stderrBase64;
+  return base64 !== undefined ? Buffer.from(base64, 'base64') : Buffer.from(result[stream], 'utf8');
+}
 
 /** How a result's memoryKb is shown everywhere (CLI, language server, extension): "548 KB", "3.1 MB". */
 export function formatMemory(kb: number): string {

@@ -24,6 +24,7 @@ export interface OutputParams {
   uri: string;
   runId: string;
   stream: 'stdout' | 'stderr' | 'info';
+  /** Display text (runner/display.ts): the program's control sequences and non-UTF-8 bytes are escaped. */
   text: string;
 }
 
@@ -61,6 +62,7 @@ export interface TestsParams {
 export interface TestsResult {
   /** Where the tests come from (a folder, a problem package, a cph file), or undefined when none. */
   source?: string;
+  /** Input and answer are for display: their first 64 KiB, controls and non-UTF-8 bytes escaped. */
   tests: Array<{ name: string; input: string; answer: string }>;
 }
 

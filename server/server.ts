@@ -24,7 +24,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { expand, languageForFile, resolveVariables, type LanguageDefinition } from '../runner/languages';
 import { RunCancelled, UsageError } from '../runner/errors';
-import { formatMemory, type RunResult } from '../runner/spec';
+import { formatMemory, outputBytes, type RunResult } from '../runner/spec';
+import { DisplayStream, displayText } from '../runner/display';
 import type { JudgeResult } from '../runner/judge/judge';
 import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from './diagnostics';
 import {
@@ -154,7 +155,7 @@ export class VerdictServer {
     } catch (err) {
       tests = (err as Error).message;
     }
-    if (typeof tests === 'string') lenses.push({ range: top, command: { title: `⚠ Tests: ${tests.slice(0, 80)}`, command: '' } });
+    if (typeof tests === 'string') lenses.push({ range: top, command: { title: `⚠ Tests: ${displayText(tests.slice(0, 80), { oneLine: true })}`, command: '' } });
     else if (tests > 0) lenses.push({ range: top, command: { title: `⚖ Judge (${tests} test${tests === 1 ? '' : 's'})`, command: Commands.judge, arguments: [uri] } });
     const last = this.files.get(uri)?.last;
     if (last) lenses.push({ range: top, command: { title: verdictTitle(last), command: 'verdict.showOutput', arguments: [uri] } });
@@ -242,23 +243,29 @@ export class VerdictServer {
     try {
       // Input for Run: NAME.stdin next to the source, when there is one.
       const stdinFile = path.join(path.dirname(file), `${path.basename(file, path.extname(file))}.stdin`);
-      const stdin = existsSync(stdinFile) ? readFileSync(stdinFile, 'utf8') : '';
+      // Its bytes, as they are: input is never decoded.
+      const stdin = existsSync(stdinFile) ? readFileSync(stdinFile) : Buffer.alloc(0);
       let streamed = false;
       const runId = randomUUID();
+      // Chunks may split a UTF-8 character or a \r\n: each stream is shown through its own DisplayStream.
+      const shown = { stdout: new DisplayStream(), stderr: new DisplayStream() };
       const result = await this.runner.run(
         { language: language.id, files: [{ name, content }], stdin, limits: this.limitsFor(language) },
         controller.signal,
         (stream, data) => {
           streamed = true;
-          this.output(uri, runId, stream, data.toString('utf8'));
+          this.output(uri, runId, stream, shown[stream].write(data));
         },
         runId,
       );
       if (result.compile?.status === 'Compile Error') this.output(uri, result.runId, 'stderr', result.compile.output);
-      if (!streamed) {
+      if (streamed) {
+        this.output(uri, result.runId, 'stdout', shown.stdout.end());
+        this.output(uri, result.runId, 'stderr', shown.stderr.end());
+      } else {
         // Nothing came while it ran (a cached result, or no output until the end).
-        this.output(uri, result.runId, 'stdout', result.stdout);
-        this.output(uri, result.runId, 'stderr', result.stderr);
+        this.output(uri, result.runId, 'stdout', displayText(outputBytes(result, 'stdout')));
+        this.output(uri, result.runId, 'stderr', displayText(outputBytes(result, 'stderr')));
       }
       this.output(uri, result.runId, 'info', `${verdictTitle({ kind: 'run', result })}${result.message && result.status !== 'Accepted' ? ` — ${result.message}` : ''}\n`);
       const sources = { [boxNameOf(language, content)]: content };
@@ -308,7 +315,7 @@ export class VerdictServer {
               ...(test.actual !== undefined ? { actual: test.actual } : {}),
             };
             void this.connection.sendNotification(TestResultNotification, params);
-            this.output(uri, runId, 'info', `${test.status === 'Accepted' ? '✔' : '✘'} ${test.name.padEnd(16)} ${test.status.padEnd(22)} ${test.timeMs} ms ${formatMemory(test.memoryKb)}\n`);
+            this.output(uri, runId, 'info', `${test.status === 'Accepted' ? '✔' : '✘'} ${displayText(test.name, { oneLine: true }).padEnd(16)} ${test.status.padEnd(22)} ${test.timeMs} ms ${formatMemory(test.memoryKb)}\n`);
           },
         },
       );
@@ -327,7 +334,7 @@ export class VerdictServer {
               range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
               severity: DiagnosticSeverity.Warning,
               source: 'verdict',
-              message: `${failed.status} on test ${failed.name}${failed.diff ? `: line ${failed.diff.line}, column ${failed.diff.column}: expected ${failed.diff.expected}, got ${failed.diff.actual}` : failed.message ? `: ${failed.message}` : ''}`,
+              message: displayText(`${failed.status} on test ${failed.name}${failed.diff ? `: line ${failed.diff.line}, column ${failed.diff.column}: expected ${failed.diff.expected}, got ${failed.diff.actual}` : failed.message ? `: ${failed.message}` : ''}`),
             },
           ]
         : [];
@@ -353,8 +360,13 @@ export class VerdictServer {
     void this.sendStatus(verdictTitle(last));
   }
 
-  /** Output for the VS Code client (a notification) and for any other editor (window/logMessage). */
-  private output(uri: string, runId: string, stream: OutputParams['stream'], text: string): void {
+  /**
+   * Output for the VS Code client (a notification) and for any other editor (window/logMessage),
+   * shown with displayText: it quotes the program, whose escape sequences must not reach a terminal
+   * (Neovim's, a task's) or a UI. Escaping twice changes nothing, so callers may pass shown text.
+   */
+  private output(uri: string, runId: string, stream: OutputParams['stream'], raw: string): void {
+    const text = displayText(raw);
     if (!text) return;
     const params: OutputParams = { uri, runId, stream, text };
     void this.connection.sendNotification(OutputNotification, params);
@@ -385,8 +397,9 @@ export class VerdictServer {
         range: { start: { line, character }, end: { line, character: d.endColumn ? d.endColumn - 1 : character + 1 } },
         severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
         source: 'verdict',
-        message: d.message,
-        ...(d.code ? { code: d.code } : {}),
+        // Parsed from compiler or program output: shown, not obeyed.
+        message: displayText(d.message),
+        ...(d.code ? { code: displayText(d.code, { oneLine: true }) } : {}),
       });
       byUri.set(target, list);
     }
@@ -414,6 +427,10 @@ function boxNameOf(language: LanguageDefinition, content: string): string {
 
 /** The lens and status-bar text of a verdict: "✔ Accepted 5/5 · 42 ms · 3.1 MB", "✘ Wrong Answer on test 3". */
 export function verdictTitle(last: NonNullable<FileState['last']>): string {
+  return displayText(verdictText(last), { oneLine: true });
+}
+
+function verdictText(last: NonNullable<FileState['last']>): string {
   if (last.kind === 'run') {
     const r = last.result;
     if (r.status === 'Accepted') return `✔ Accepted · ${r.timeMs} ms · ${formatMemory(r.memoryKb)}`;

@@ -1,11 +1,12 @@
 // Which tests "Judge" uses for a source file: the folder named by the settings, else the default
 // convention (docs/judging.md), else cph's file; and where "Add test case" writes.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultTestsDir, discoverTests, preferredTestsDir } from '../runner/judge/testfolder';
 import { findCphFile, readCphFile } from '../runner/judge/imports';
 import type { TestCase } from '../runner/judge/types';
 import type { VerdictSettings } from './protocol';
+import { displayText, utf8Boundary } from '../runner/display';
 
 export interface FoundTests {
   /** The folder or file the tests come from. */
@@ -36,8 +37,24 @@ export function findTests(file: string, settings: VerdictSettings): FoundTests |
   return undefined;
 }
 
+/** What the Test Explorer shows of a test file: its first bytes, as display text. */
+const SHOWN_BYTES = 64 * 1024;
+
+/**
+ * A test's input or answer for display (displayText: controls and non-UTF-8 bytes escaped),
+ * capped at 64 KiB; the judge reads the exact bytes itself.
+ */
 export function readTestData(data: TestCase['input']): string {
-  return 'text' in data ? data.text : readFileSync(data.path, 'utf8');
+  if ('text' in data) return displayText(data.text);
+  const fd = openSync(data.path, 'r');
+  try {
+    const buffer = Buffer.alloc(SHOWN_BYTES + 1);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    const bytes = buffer.subarray(0, Math.min(n, SHOWN_BYTES));
+    return n > SHOWN_BYTES ? `${displayText(bytes.subarray(0, utf8Boundary(bytes, SHOWN_BYTES)))}\n[truncated]` : displayText(bytes);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Writes a new test (the next free number) where Judge will find it. */

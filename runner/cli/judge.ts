@@ -13,6 +13,7 @@ import { findCphFile, readCphFile } from '../judge/imports';
 import { allTests, loadProblemPackage } from '../judge/problem';
 import { scoreGroups, type ScoreGroup } from '../judge/scoring';
 import { readUserFile } from './files';
+import { displayText } from '../display';
 
 export interface JudgeCliOptions {
   tests?: string;
@@ -127,12 +128,18 @@ function checkerFromOption(value: string, protocol: 'testlib' | 'kattis', langua
 }
 
 
+// Human output: test names come from file names and messages may quote the program, so both are
+// shown with displayText (the --json output is the exact result).
 export function testLine(t: TestResult): string {
   const mark = t.status === 'Accepted' ? '✔' : '✘';
-  return `${mark} ${t.name.padEnd(24)} ${t.status.padEnd(22)} ${`${t.timeMs} ms`.padStart(10)} ${formatMemory(t.memoryKb).padStart(9)}`;
+  return `${mark} ${displayText(t.name, { oneLine: true }).padEnd(24)} ${t.status.padEnd(22)} ${`${t.timeMs} ms`.padStart(10)} ${formatMemory(t.memoryKb).padStart(9)}`;
 }
 
 export function summary(r: JudgeResult): string {
+  return displayText(summaryText(r));
+}
+
+function summaryText(r: JudgeResult): string {
   const passed = r.tests.filter((t) => t.status === 'Accepted').length;
   const lines: string[] = [];
   const failed = r.tests.find((t) => t.status !== 'Accepted');
@@ -160,7 +167,7 @@ export async function runJudgeCommand(runner: Runner, args: string[], opts: Judg
   });
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else {
-    if (result.compile?.status === 'Compile Error') process.stderr.write(result.compile.output.replace(/\n?$/, '\n'));
+    if (result.compile?.status === 'Compile Error') process.stderr.write(displayText(result.compile.output.replace(/\n?$/, '\n')));
     process.stdout.write(summary(result) + '\n');
   }
   return result;

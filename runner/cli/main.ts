@@ -5,8 +5,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import path from 'node:path';
 import { Runner } from '../runner';
 import { languageById, languageForFile, loadLanguages } from '../languages';
-import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, formatMemory, type RunResult } from '../spec';
-import { readUserFile } from './files';
+import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, formatMemory, outputBytes, type RunResult } from '../spec';
+import { readUserBytes, readUserFile } from './files';
+import { DisplayStream, displayText } from '../display';
 import { runJudgeCommand, type JudgeCliOptions } from './judge';
 import { SandboxUnavailable, UsageError } from '../errors';
 import { probeLanguages } from '../probe';
@@ -25,7 +26,12 @@ function positiveInt(value: string): number {
 }
 
 
+/** The verdict line of a run; its message may quote what the program did, so it is shown with displayText. */
 export function verdictLine(r: RunResult): string {
+  return displayText(verdictText(r));
+}
+
+function verdictText(r: RunResult): string {
   const mark = r.status === 'Accepted' ? '✔' : '✘';
   const parts = [`${mark} ${r.status}`, `${r.timeMs} ms CPU`, `${r.wallMs} ms wall`, formatMemory(r.memoryKb)];
   if (r.status === 'Compile Error') return `${mark} ${r.status}${r.compile ? ` · ${r.compile.timeMs} ms` : ''}`;
@@ -64,27 +70,39 @@ export function buildProgram(): Command {
       const languages = loadLanguages();
       const language = opts.lang ? languageById(languages, opts.lang) : languageForFile(languages, file);
       const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
-      const stdin = opts.stdin ? readUserFile(opts.stdin, 'Input file', MAX_STDIN_BYTES) : '';
+      const stdin = opts.stdin ? readUserBytes(opts.stdin, 'Input file', MAX_STDIN_BYTES) : Buffer.alloc(0);
       const limits = { ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}), ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}) };
-      // Human output streams: the program's stdout and stderr appear as it writes them.
+      // Human output streams: the program's stdout and stderr appear as it writes them, shown with
+      // displayText (its escape sequences are printed visibly, never obeyed by the terminal).
       let streamed = false;
+      const shown = { stdout: new DisplayStream(), stderr: new DisplayStream() };
+      const atLineStart = { stdout: true, stderr: true };
+      const write = (stream: 'stdout' | 'stderr', text: string) => {
+        if (!text) return;
+        (stream === 'stdout' ? process.stdout : process.stderr).write(text);
+        atLineStart[stream] = text.endsWith('\n');
+      };
       const onOutput = (stream: 'stdout' | 'stderr', data: Buffer) => {
         streamed = true;
-        (stream === 'stdout' ? process.stdout : process.stderr).write(data);
+        write(stream, shown[stream].write(data));
       };
       const result = await withRunner((runner) =>
         runner.run({ language: language.id, files: [{ name: path.basename(file), content }], stdin, args, limits }, opts.json ? {} : { onOutput }),
       );
       if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       else {
-        if (result.compile && result.compile.output.trim()) process.stderr.write(result.compile.output.replace(/\n?$/, '\n'));
-        if (!streamed) {
-          process.stdout.write(result.stdout);
-          process.stderr.write(result.stderr);
+        if (result.compile && result.compile.output.trim()) write('stderr', displayText(result.compile.output.replace(/\n?$/, '\n')));
+        if (streamed) {
+          write('stdout', shown.stdout.end());
+          write('stderr', shown.stderr.end());
+        } else {
+          write('stdout', displayText(outputBytes(result, 'stdout')));
+          write('stderr', displayText(outputBytes(result, 'stderr')));
         }
-        if (result.stdoutTruncated) process.stdout.write('\n[stdout truncated]\n');
-        if (result.stderrTruncated) process.stderr.write('\n[stderr truncated]\n');
-        process.stderr.write(verdictLine(result) + '\n');
+        if (result.stdoutTruncated) write('stdout', '\n[stdout truncated]\n');
+        if (result.stderrTruncated) write('stderr', '\n[stderr truncated]\n');
+        // The verdict starts a line of its own, whatever the program left on the line before.
+        write('stderr', `${atLineStart.stderr ? '' : '\n'}${verdictLine(result)}\n`);
       }
       if (result.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
     });
@@ -175,7 +193,8 @@ export async function main(argv = process.argv): Promise<void> {
       // Commander has printed the problem already; help and --version are not errors.
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
     } else if (err instanceof UsageError) {
-      process.stderr.write(`verdict: ${err.message}\n`);
+      // Usage errors may quote files and validators' compiler output.
+      process.stderr.write(`verdict: ${displayText(err.message)}\n`);
       process.exitCode = EXIT_USAGE;
     } else if (err instanceof SandboxUnavailable) {
       process.stderr.write(`verdict: ${err.message}\n`);

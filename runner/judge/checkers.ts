@@ -11,6 +11,13 @@
 //   Values beyond double range parse to ±Infinity and then only match an identical token.
 // - Identical tokens always match, before any parsing.
 //
+// Bytes, not text: the output and the answer are compared as bytes, as judges do. Each side is
+// turned once into a "byte string", a JS string with one char per byte (latin1 decoding, a
+// bijection between bytes and the chars U+0000–U+00FF), so every comparison, offset, line and
+// column below is of bytes; \xfe never equals \xff, NUL is an ordinary byte, and nothing is decoded
+// as UTF-8 to decide a verdict. Whitespace and numbers are ASCII, so tokens and floats parse from
+// the bytes directly. Only messages and diffs show text, through displayText (display.ts).
+//
 // kattis-default follows the 2025-09 spec's "Default output validator specification" (checked
 // against problemtools' default_validator.cc): tokens are compared case-insensitively (ASCII A-Z
 // only) unless case_sensitive; with no tolerance flag every token, numeric or not, is compared as
@@ -20,6 +27,7 @@
 // every whitespace run (leading and trailing too) to be identical. Giving a tolerance flag twice,
 // or float_tolerance alongside another tolerance flag, is an error, as the spec says.
 import { UsageError } from '../errors';
+import { asBuffer } from '../spec';
 import { diffAt, excerpt, firstDifferentLine, lineDiff, positionOf } from './diff';
 import type { BuiltinChecker, CheckerOptions, CheckOutcome } from './types';
 
@@ -34,9 +42,14 @@ function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
 }
 
-/** Quotes text for a message, cut around a (1-based) column when long. */
+/** Quotes a byte string for a message, shown on one line, cut around a (1-based) column when long. */
 function quote(s: string, column = 1): string {
-  return JSON.stringify(excerpt(s, column, QUOTE_LIMIT));
+  return `"${excerpt(s, column, QUOTE_LIMIT)}"`;
+}
+
+/** Bytes (or text, as UTF-8) as a byte string: one char per byte. */
+function byteString(data: Uint8Array | string): string {
+  return asBuffer(data).toString('latin1');
 }
 
 /** Parses a token as a number per the float grammar above, or undefined. */
@@ -277,8 +290,13 @@ function kattisMatcher(flags: ValidatorFlags): TokenMatcher {
 
 // ---- entry point -------------------------------------------------------------------------------
 
-/** Judges one output against its answer with a built-in checker. Throws UsageError on bad options. */
-export function check(checker: BuiltinChecker, output: string, answer: string, options: CheckerOptions = {}): CheckOutcome {
+/**
+ * Judges one output against its answer with a built-in checker, on bytes (a string is taken as
+ * its UTF-8 bytes). Throws UsageError on bad options.
+ */
+export function check(checker: BuiltinChecker, outputData: Uint8Array | string, answerData: Uint8Array | string, options: CheckerOptions = {}): CheckOutcome {
+  const output = byteString(outputData);
+  const answer = byteString(answerData);
   switch (checker) {
     case 'exact':
       return checkExact(output, answer);

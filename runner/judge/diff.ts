@@ -1,5 +1,10 @@
 // Where a program's output first differs from the answer: a 1-based position in the output plus
 // short excerpts of the two lines there, so a UI can say "line 3, column 5: expected X, got Y".
+//
+// Texts here are byte strings (see checkers.ts: one char per byte), so lines, columns and
+// comparisons are of bytes: column 3 is the third byte of the line. Only the excerpts are text, made
+// for display with displayText (UTF-8 where it is, "\xNN" for other bytes, controls escaped).
+import { displayText, utf8Boundary } from '../display';
 import type { Diff } from './types';
 
 /** Stands in for a line that does not exist because the text ended before it. */
@@ -54,12 +59,19 @@ export function firstDifferentLine(expected: string, actual: string, compare: Li
   }
 }
 
-/** At most `width` characters of a line, centred on the (1-based) column, with ellipses where cut. */
+/** A byte string (one char per byte) as the bytes it stands for. */
+export const bytesOf = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+/**
+ * At most `width` bytes of a line (a byte string), centred on the (1-based) byte column, cut
+ * between UTF-8 characters, with ellipses where cut; shown on one line with displayText.
+ */
 export function excerpt(line: string, column: number, width = EXCERPT_WIDTH): string {
-  if (line.length <= width) return line;
-  const start = Math.max(0, Math.min(column - 1 - Math.floor(width / 2), line.length - width));
-  const end = start + width;
-  return (start > 0 ? ELLIPSIS : '') + line.slice(start, end) + (end < line.length ? ELLIPSIS : '');
+  const bytes = bytesOf(line);
+  if (bytes.length <= width) return displayText(bytes, { oneLine: true });
+  const start = utf8Boundary(bytes, Math.max(0, Math.min(column - 1 - Math.floor(width / 2), bytes.length - width)));
+  const end = utf8Boundary(bytes, start + width);
+  return (start > 0 ? ELLIPSIS : '') + displayText(bytes.subarray(start, end), { oneLine: true }) + (end < bytes.length ? ELLIPSIS : '');
 }
 
 /** A Diff from the first different pair of lines. */
@@ -78,7 +90,7 @@ export function firstDifference(expected: string, actual: string, compare?: Line
   return d && lineDiff(d);
 }
 
-/** 1-based line and column of a character offset; the offset may be text.length (end of text). */
+/** 1-based line and (byte) column of a byte offset; the offset may be text.length (end of text). */
 export function positionOf(text: string, offset: number): { line: number; column: number; lineStart: number } {
   let line = 1;
   let lineStart = 0;
@@ -97,7 +109,7 @@ function excerptAt(text: string, offset: number): { line: number; column: number
 }
 
 /**
- * A Diff when the checker already knows where the texts part: character offsets into each
+ * A Diff when the checker already knows where the texts part: byte offsets into each
  * (e.g. the starts of the first differing tokens). The position is the output's; each excerpt is
  * centred on its own offset, since token checkers let the two sides be laid out differently.
  */

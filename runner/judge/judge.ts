@@ -2,15 +2,16 @@
 // inner sandbox, so a test costs what the program costs), check each output (built-in checker,
 // Kattis output validator or testlib checker, all sandboxed) or run it against an interactor, and
 // stream each test's result as it ends. The overall status is the first failing test's, in order.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Runner } from '../runner';
-import { ExecutionSpec, type CompileResult, type Limits, type LimitsInput, type SourceFile, type Status } from '../spec';
+import { ExecutionSpec, MAX_STDIN_BYTES, MiB, type CompileResult, type Limits, type LimitsInput, type SourceFile, type Status } from '../spec';
 import type { Submission, ProgramStep } from '../submission';
 import { SandboxUnavailable, UsageError, RunCancelled } from '../errors';
 import { classify, type Execution } from '../verdicts';
 import { check } from './checkers';
+import { displayText, utf8Boundary } from '../display';
 import { cacheKey } from '../cache/key';
 import { imageName } from '../images/names';
 import { computeScore, type ScoreGroup, type ScoreReport } from './scoring';
@@ -145,12 +146,27 @@ async function judgeUncached(runner: Runner, request: JudgeRequest, options: Jud
   }
 }
 
-async function readData(data: TestData, test: string, what: string): Promise<string> {
-  if ('text' in data) return data.text;
+/** Test data files larger than this are refused: an input is the program's stdin, which has the same limit. */
+export const MAX_TEST_DATA_BYTES = MAX_STDIN_BYTES;
+
+/** A test's input or answer, as bytes: test data is never decoded. */
+export async function readData(data: TestData, test: string, what: string): Promise<Buffer> {
+  if ('text' in data) return Buffer.from(data.text, 'utf8');
+  const problem = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  let size: number;
   try {
-    return await readFile(data.path, 'utf8');
+    size = (await stat(data.path)).size;
   } catch (err) {
-    throw new UsageError(`Test ${test}: cannot read its ${what} ${data.path} (${(err as NodeJS.ErrnoException).code}).`);
+    throw new UsageError(`Test ${test}: cannot read its ${what} ${data.path} (${problem(err)}).`);
+  }
+  if (size > MAX_TEST_DATA_BYTES)
+    throw new UsageError(
+      `Test ${test}: its ${what} ${data.path} is ${(size / MiB).toFixed(1)} MiB; test data files may be at most ${MAX_TEST_DATA_BYTES / MiB} MiB each.`,
+    );
+  try {
+    return await readFile(data.path);
+  } catch (err) {
+    throw new UsageError(`Test ${test}: cannot read its ${what} ${data.path} (${problem(err)}).`);
   }
 }
 
@@ -190,19 +206,22 @@ interface Outcome {
 
 /** Outputs kept on a failing test, for an editor's diff view and its diagnostics. */
 const DETAIL_BYTES = 64 * 1024;
-const cap = (text: string, bytes = DETAIL_BYTES) => (text.length > bytes ? `${text.slice(0, bytes)}\n[truncated]` : text);
+/** The first bytes of an output or answer, shown (displayText): for people, not for checking. */
+function shown(bytes: Buffer, max = DETAIL_BYTES): string {
+  if (bytes.length <= max) return displayText(bytes);
+  return `${displayText(bytes.subarray(0, utf8Boundary(bytes, max)))}\n[truncated]`;
+}
 
-function runFailure(exec: Execution, limits: Limits): Outcome | undefined {
+function runFailure(submission: Submission, exec: Execution, limits: Limits): Outcome | undefined {
   const verdict = classify(exec, limits);
   if (verdict.status === 'Accepted') return undefined;
-  const stderr = exec.stderr.toString('utf8');
   return {
     result: {
       status: verdict.status,
       timeMs: exec.cpuMs,
       memoryKb: exec.memoryKb,
       ...(verdict.message ? { message: verdict.message } : {}),
-      ...(stderr ? { stderr: cap(stderr, 8192) } : {}),
+      ...(exec.stderr.length ? { stderr: shown(exec.stderr, 8192) } : {}),
     },
   };
 }
@@ -211,16 +230,16 @@ async function judgeBatch(
   submission: Submission,
   limits: Limits,
   test: JudgeTest,
-  input: string,
-  answer: string,
+  input: Buffer,
+  answer: Buffer,
   checker: CheckerSpec,
   validator: Submission | undefined,
 ): Promise<Outcome> {
   const exec = await submission.execute(submission.runStep(limits), input);
-  const failed = runFailure(exec, limits);
+  const failed = runFailure(submission, exec, limits);
   if (failed) return failed;
   const measured = { timeMs: exec.cpuMs, memoryKb: exec.memoryKb };
-  const output = exec.stdout.toString('utf8');
+  const output = exec.stdout;
   if (checker.kind === 'builtin') {
     const flags = [...(checker.options?.validatorFlags ?? []), ...(test.validatorFlags ?? [])];
     const outcome = check(checker.name, output, answer, { ...checker.options, ...(flags.length ? { validatorFlags: flags } : {}) });
@@ -232,8 +251,8 @@ async function judgeBatch(
             ...measured,
             message: outcome.message,
             ...(outcome.diff ? { diff: outcome.diff } : {}),
-            expected: cap(answer),
-            actual: cap(output),
+            expected: shown(answer),
+            actual: shown(output),
           },
         };
   }
@@ -246,9 +265,9 @@ async function judgeBatch(
 async function runChecker(
   validator: Submission,
   protocol: 'kattis' | 'testlib',
-  input: string,
-  answer: string,
-  output: string,
+  input: Buffer,
+  answer: Buffer,
+  output: Buffer,
   flags: string[],
 ): Promise<{ status: Status; message?: string }> {
   await validator.put('box', [
@@ -262,8 +281,9 @@ async function runChecker(
     protocol === 'kattis' ? ['/box/test/input', '/box/test/answer', '/box/feedback/', ...flags] : ['/box/test/input', '/box/test/output', '/box/test/answer'];
   const step: ProgramStep = { ...run, argv: [...run.argv, ...args], limits: { ...VALIDATOR_LIMITS, boxWritable: true } };
   const exec = await validator.execute(step, protocol === 'kattis' ? output : '');
-  const feedback = protocol === 'kattis' ? ((await validator.get('box', 'feedback/judgemessage.txt', FEEDBACK_BYTES))?.toString('utf8') ?? '') : '';
-  const said = (feedback || exec.stdout.toString('utf8') || exec.stderr.toString('utf8')).trim().slice(0, FEEDBACK_BYTES);
+  const feedback = protocol === 'kattis' ? ((await validator.get('box', 'feedback/judgemessage.txt', FEEDBACK_BYTES)) ?? Buffer.alloc(0)) : Buffer.alloc(0);
+  // Feedback is shown to people: a validator's bytes are displayed, never obeyed by a terminal.
+  const said = displayText([feedback, exec.stdout, exec.stderr].find((b) => b.length > 0)?.subarray(0, FEEDBACK_BYTES) ?? '').trim();
   const code = exec.exitCode;
   if (protocol === 'kattis') {
     if (code === KATTIS_ACCEPT) return { status: 'Accepted' };
@@ -277,7 +297,7 @@ async function runChecker(
   return { status: 'Internal Error', message: `The ${protocol === 'kattis' ? 'output validator' : 'checker'} ${how}${said ? `: ${said}` : ''}` };
 }
 
-async function judgeInteractive(submission: Submission, limits: Limits, test: JudgeTest, input: string, answer: string): Promise<Outcome> {
+async function judgeInteractive(submission: Submission, limits: Limits, test: JudgeTest, input: Buffer, answer: Buffer): Promise<Outcome> {
   await submission.put('vbox', [
     { name: 'test/input', content: input },
     { name: 'test/answer', content: answer },
@@ -289,10 +309,12 @@ async function judgeInteractive(submission: Submission, limits: Limits, test: Ju
     limits: { ...VALIDATOR_LIMITS, wallMs: Math.max(VALIDATOR_LIMITS.wallMs, limits.wallMs + 2000), boxWritable: true },
     box: 'vbox',
   };
-  const { program, interactor: v, transcript, interactorFirst } = await submission.interact(submission.runStep(limits), interactor);
+  const interaction = await submission.interact(submission.runStep(limits), interactor);
+  const { program, interactor: v, interactorFirst } = interaction;
+  const transcript = displayText(interaction.transcript);
   const measured = { timeMs: program.cpuMs, memoryKb: program.memoryKb };
   const verdict = classify(program, limits);
-  const feedback = (await submission.get('vbox', 'feedback/judgemessage.txt', FEEDBACK_BYTES))?.toString('utf8').trim() ?? '';
+  const feedback = displayText((await submission.get('vbox', 'feedback/judgemessage.txt', FEEDBACK_BYTES)) ?? '').trim();
   const rejected: Outcome = { result: { status: 'Wrong Answer', ...measured, message: feedback || 'rejected by the interactor' }, transcript };
   // As problemtools judges: an interactor that rejected before the program ended is believed (the
   // program may only have died of the closed pipe); otherwise the program's own failure comes first.
@@ -301,7 +323,7 @@ async function judgeInteractive(submission: Submission, limits: Limits, test: Ju
   if (v.exitCode === KATTIS_REJECT) return rejected;
   if (v.exitCode === KATTIS_ACCEPT) return { result: { status: 'Accepted', ...measured } };
   const how = v.signal ? `was killed by ${v.signal}` : v.limit !== 'none' ? `hit its ${v.limit} limit` : `exited with ${v.exitCode}`;
-  const said = (feedback || v.stderr.toString('utf8')).trim().slice(0, FEEDBACK_BYTES);
+  const said = (feedback || displayText(v.stderr.subarray(0, FEEDBACK_BYTES))).trim();
   return { result: { status: 'Internal Error', ...measured, message: `The interactor ${how}${said ? `: ${said}` : ''}` }, transcript };
 }
 

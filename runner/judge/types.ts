@@ -15,9 +15,10 @@ export interface TestCase {
 
 /** Where checking a test's output went wrong, for the first failing test. */
 export interface Diff {
-  /** 1-based line and column of the first difference in the program's output. */
+  /** 1-based line and column of the first difference in the program's output; the column counts bytes. */
   line: number;
   column: number;
+  /** Excerpts of the two lines there, for display (display.ts: controls and non-UTF-8 bytes escaped). */
   expected: string;
   actual: string;
 }
@@ -46,7 +47,11 @@ export interface TestResult {
   message?: string;
   /** Scoring problems: the test's score. */
   score?: number;
-  /** First failure only, capped: the expected answer and the program's output (an editor's diff view), its stderr. */
+  /**
+   * First failure only, capped, for display (an editor's diff view): the expected answer, the
+   * program's output, its stderr, as displayText shows them (non-UTF-8 bytes as "\xNN", so
+   * outputs that differ in bytes look different). Not exact data: checkers compare the bytes.
+   */
   expected?: string;
   actual?: string;
   stderr?: string;

@@ -216,3 +216,69 @@ test('check: messages quote long lines and tokens around the difference', () => 
     assert.ok(!r.ok && /expected "…x+2", got "…x+1"$/.test(r.message) && r.message.length < 200, `${checker}: ${!r.ok && r.message}`);
   }
 });
+
+// ---- bytes are bytes -----------------------------------------------------------------------------
+
+const b = (...bytes: number[]) => Buffer.from(bytes);
+
+test('check: \\xfe is not \\xff for any checker (bytes are compared, not decoded text)', () => {
+  for (const checker of ['exact', 'lines', 'tokens', 'float', 'kattis-default'] as const) {
+    const r = check(checker, b(0xfe, 0x0a), b(0xff, 0x0a));
+    assert.equal(r.ok, false, checker);
+    assert.ok(!r.ok && r.message.includes('\\xff') && r.message.includes('\\xfe'), `${checker}: ${!r.ok && r.message}`);
+    assert.ok(check(checker, b(0xff, 0x0a), b(0xff, 0x0a)).ok, checker);
+  }
+  // Invalid UTF-8 next to valid: the first differing byte is found, its column counted in bytes.
+  const r = check('exact', Buffer.from([0xc3, 0xa9, 0x41, 0xfe]), Buffer.from([0xc3, 0xa9, 0x41, 0xff]));
+  assert.ok(!r.ok && r.diff);
+  assert.deepEqual(!r.ok && r.diff && [r.diff.line, r.diff.column, r.diff.expected, r.diff.actual], [1, 4, 'éA\\xff', 'éA\\xfe']);
+});
+
+test('check: NUL bytes are ordinary bytes', () => {
+  assert.ok(check('exact', b(0x61, 0x00, 0x62), b(0x61, 0x00, 0x62)).ok);
+  const r = check('exact', b(0x61, 0x00, 0x62), b(0x61, 0x01, 0x62));
+  assert.ok(!r.ok && r.diff?.column === 2 && /\\x01/.test(r.message) && /\\x00/.test(r.message), !r.ok ? r.message : '');
+  assert.equal(check('exact', b(0x61), b(0x61, 0x00)).ok, false, 'a trailing NUL counts');
+  // NUL is not whitespace: it is part of a token.
+  assert.equal(check('tokens', b(0x31, 0x00, 0x32), Buffer.from('1 2')).ok, false);
+  assert.ok(check('tokens', b(0x31, 0x00, 0x32, 0x0a), b(0x31, 0x00, 0x32)).ok);
+});
+
+test('check: Latin-1 bytes are compared as they are, never as U+FFFD', () => {
+  const latin1 = Buffer.from('caf\xe9\n', 'latin1'); // "café" in ISO-8859-1: one byte, not UTF-8
+  assert.ok(check('exact', latin1, Buffer.from(latin1)).ok);
+  assert.equal(check('exact', latin1, Buffer.from('caf\xe8\n', 'latin1')).ok, false);
+  assert.equal(check('lines', latin1, Buffer.from('café\n')).ok, false, 'Latin-1 é is not UTF-8 é');
+  assert.equal(check('tokens', latin1, Buffer.from('caf\ufffd\n')).ok, false, 'nor the replacement character');
+  // Case folds only ASCII letters: Latin-1 \xc9 (É) and \xe9 (é) differ.
+  assert.equal(check('kattis-default', Buffer.from('\xc9', 'latin1'), Buffer.from('\xe9', 'latin1')).ok, false);
+  assert.ok(check('kattis-default', Buffer.from('CAF\xe9', 'latin1'), Buffer.from('caf\xe9', 'latin1')).ok);
+});
+
+test('check: whitespace is ASCII whitespace only; numbers parse from the bytes', () => {
+  assert.equal(check('tokens', Buffer.from('1\u00a02'), Buffer.from('1 2')).ok, false, 'UTF-8 no-break space');
+  assert.equal(check('tokens', b(0x31, 0xa0, 0x32), Buffer.from('1 2')).ok, false, 'Latin-1 no-break space');
+  assert.equal(check('tokens', b(0x31, 0x85, 0x32), Buffer.from('1 2')).ok, false, 'NEL is not whitespace');
+  assert.ok(check('float', Buffer.from('1.0000001\r\n'), Buffer.from('1\n')).ok);
+  assert.equal(check('float', b(0x31, 0xb2), Buffer.from('12')).ok, false, 'a Latin-1 superscript two is not a digit');
+});
+
+test('check: CRLF stays as documented (exact and space_change_sensitive see the \\r; lines, tokens ignore it)', () => {
+  const crlf = Buffer.from('1 2\r\n3\r\n');
+  const lf = Buffer.from('1 2\n3\n');
+  assert.match((check('exact', crlf, lf) as { message: string }).message, /expected a line break, got a carriage return/);
+  assert.ok(check('lines', crlf, lf).ok);
+  assert.ok(check('tokens', crlf, lf).ok);
+  assert.ok(check('float', crlf, lf).ok);
+  assert.ok(check('kattis-default', crlf, lf).ok);
+  assert.equal(check('kattis-default', crlf, lf, { validatorFlags: ['space_change_sensitive'] }).ok, false);
+});
+
+test('check: messages and diffs show control bytes escaped, never raw', () => {
+  const r = check('lines', Buffer.from('\x1b[2J\x1b]52;c;ZXZpbA==\x07\n'), Buffer.from('ok\n'));
+  assert.ok(!r.ok && r.diff);
+  for (const text of [r.message, r.diff.actual]) {
+    assert.doesNotMatch(text, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, text);
+    assert.match(text, /\\x1b\[2J\\x1b\]52;c;ZXZpbA==\\x07/);
+  }
+});

@@ -300,7 +300,9 @@ describe('broken packages are refused with the file and the problem', () => {
     refuses(pkg({ 'problem.yaml': 'name: T\n', 'data/sample/1.in': '', 'data/sample/1.ans': '' }), "data/secret/: missing; every package needs secret tests");
     refuses(pkg({ 'problem.yaml': 'name: T\n', 'data/secret/README': '' }), /^data\/secret\/: holds no tests/);
     refuses(legacy('', { 'data/extra/1.in': '', 'data/extra/1.ans': '' }), 'data/extra/: unknown test data folder; tests go in data/sample/ or data/secret/');
-    refuses(legacy('', { 'data/secret/a b.in': '', 'data/secret/a b.ans': '' }), /data\/secret\/a b\.in: test names may only use/);
+    refuses(legacy('', { 'data/secret/a b.in': '', 'data/secret/a b.ans': '' }), /data\/secret\/a b\.in: a test's file name must start with a letter, a digit or '_', then use only letters, digits, '_', '\.' and '-'/);
+    // '-' is allowed, but not first: the message says so, rather than "'-' is allowed".
+    refuses(legacy('', { 'data/secret/-rf.in': '', 'data/secret/-rf.ans': '' }), /data\/secret\/-rf\.in: a test's file name must start with a letter, a digit or '_'/);
     refuses(pkg({ 'problem.yaml': 'name: T\n' }), /^data\/: missing/);
     refuses(pkg({ 'data/secret/1.in': '' }), /not a problem package \(it has no problem\.yaml\)/);
   });

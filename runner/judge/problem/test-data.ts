@@ -95,7 +95,10 @@ abstract class Walker {
       if (name.endsWith('.ans') && !files.has(`${name.slice(0, -4)}.in`)) throw new UsageError(`${shown}: has no input file ${name.slice(0, -4)}.in beside it`);
       if (!name.endsWith('.in')) continue;
       const base = name.slice(0, -3);
-      if (!VALID_NAME.test(name)) throw new UsageError(`${shown}: test names may only use letters, digits, '_', '.' and '-'`);
+      if (!VALID_NAME.test(name))
+        throw new UsageError(
+          `${shown}: a test's file name must start with a letter, a digit or '_', then use only letters, digits, '_', '.' and '-' (at most 255 characters)`,
+        );
       if (!files.has(`${base}.ans`)) throw new UsageError(`${shown}: has no answer file ${base}.ans beside it`);
       tests.push({ base, input: this.fs.resolve(path.join(rel, name))!, answer: this.fs.resolve(path.join(rel, `${base}.ans`))! });
     }
