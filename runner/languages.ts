@@ -41,6 +41,20 @@ export const LanguageDefinition = z
     compile: z.object({ command: z.array(z.string()).min(1), limits: StepLimits.default({}) }).strict().optional(),
     /** Runs with /box read-only and a fresh /tmp as its working directory. */
     run: z.object({ command: z.array(z.string()).min(1) }).strict(),
+    /** How the language's runtime meets the memory limit (see docs/design.md, "What counts as memory"). */
+    memory: z
+      .object({
+        /**
+         * Memory the runtime itself holds (a JVM's code, metaspace, JIT and GC structures), granted on
+         * top of the limit, so that the program's own data (its heap, sized by {memoryMb}) can reach
+         * the limit as a C program's can. Counted and shown in every result.
+         */
+        runtimeMb: z.number().int().min(0).max(512).default(0),
+        /** The runtime's own words for running out of memory, on stderr of a failed run: such a run is MLE. */
+        outOfMemory: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ runtimeMb: 0, outOfMemory: [] }),
     /** Prints the toolchain's version; `pattern`'s first group (or the first line) is shown. */
     version: z.object({ command: z.array(z.string()).min(1), pattern: z.string().optional() }).strict(),
     /** A starting file for new solutions (used by the editor). */

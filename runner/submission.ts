@@ -8,7 +8,7 @@ import type { Field, Message } from './sandbox/protocol';
 import { SandboxUnavailable } from './errors';
 import type { CompileCache } from './cache/compile-cache';
 import { cacheKey } from './cache/key';
-import { classify, signalName, type Execution } from './verdicts';
+import { classify, signalName, type Execution, type MemoryRules } from './verdicts';
 
 export const BASE_ENV = {
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
@@ -120,9 +120,23 @@ export class Submission {
     return result;
   }
 
-  /** The run step of this language with these limits (box read-only, a fresh /tmp as working directory). */
+  /**
+   * The run step of this language with these limits (box read-only, a fresh /tmp as working
+   * directory). The sandbox's memory budget includes the runtime's allowance; {memoryMb} does not.
+   */
   runStep(limits: Limits = this.limits, args: string[] = []): ProgramStep {
-    return { ...this.step(this.language.run.command, { ...limits, boxWritable: false }), argv: [...this.command(this.language.run.command), ...args] };
+    const budget = { ...limits, memoryMb: limits.memoryMb + this.language.memory.runtimeMb, boxWritable: false };
+    return { ...this.step(this.language.run.command, budget), argv: [...this.command(this.language.run.command), ...args] };
+  }
+
+  /** The verdict on a run of this submission's program under the caller's limits. */
+  verdict(exec: Execution, limits: Limits): ReturnType<typeof classify> {
+    return classify(exec, limits, this.memoryRules);
+  }
+
+  private get memoryRules(): MemoryRules {
+    const m = this.language.memory;
+    return { runtimeMb: m.runtimeMb, runtimeName: this.language.name, outOfMemory: m.outOfMemory.map((p) => new RegExp(p)) };
   }
 
   /** A step with this language's environment and the given command (placeholders expanded). */
@@ -186,9 +200,12 @@ export class Submission {
       Math.max(program.limits.wallMs, interactor.limits.wallMs) + SUPERVISOR_GRACE_MS,
     );
     expectOk(reply, 'run the interaction');
+    const interactorExec = executionOf(reply, 'v.', undefined, reply.fields.get('v.stderr'), -1);
+    // The memory meter sees both sandboxes (one container): the program's share is what the interactor did not hold.
+    const programExec = executionOf(reply, 'p.', undefined, reply.fields.get('p.stderr'), reply.num('mem_peak_kb') - interactorExec.memoryKb);
     return {
-      program: executionOf(reply, 'p.', undefined, reply.fields.get('p.stderr')),
-      interactor: executionOf(reply, 'v.', undefined, reply.fields.get('v.stderr')),
+      program: programExec,
+      interactor: interactorExec,
       transcript: reply.text('transcript'),
       interactorFirst: reply.text('first') === 'v',
     };
@@ -231,10 +248,15 @@ function stepFields(prefix: string, step: ProgramStep): Field[] {
   ];
 }
 
-function executionOf(reply: Message, prefix: string, stdout: Buffer | undefined, stderr: Buffer | undefined): Execution {
+/**
+ * An execution from the supervisor's reply. Memory is the larger of the biggest process's peak RSS
+ * and the submission's peak on the container's meter (all processes, shared memory, tmpfs files);
+ * meterKb overrides the reply's meter (interactive runs share it).
+ */
+function executionOf(reply: Message, prefix: string, stdout: Buffer | undefined, stderr: Buffer | undefined, meterKb = reply.num('mem_peak_kb')): Execution {
   const num = (k: string) => reply.num(prefix + k);
   const cpuUs = num('cpu_us');
-  const rssKb = num('rss_kb');
+  const rssKb = Math.max(num('rss_kb'), Number.isFinite(meterKb) ? meterKb : -1);
   const exit = num('exit');
   const limit = reply.text(prefix + 'limit');
   return {
@@ -243,7 +265,7 @@ function executionOf(reply: Message, prefix: string, stdout: Buffer | undefined,
     cpuMs: cpuUs >= 0 ? Math.round(cpuUs / 100) / 10 : 0,
     wallMs: Math.round(num('wall_us') / 100) / 10,
     memoryKb: rssKb >= 0 ? rssKb : 0,
-    limit: limit === 'cpu' || limit === 'wall' || limit === 'output' ? limit : 'none',
+    limit: limit === 'cpu' || limit === 'wall' || limit === 'output' || limit === 'memory' ? limit : 'none',
     oomKilled: reply.num('oom') === 1,
     stdout: stdout ?? Buffer.alloc(0),
     stderr: stderr ?? Buffer.alloc(0),

@@ -14,6 +14,7 @@
  * make raw namespace/mount/seccomp calls. It is built statically in the base image.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -30,6 +31,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -38,9 +40,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SUPERVISOR_VERSION "2"
+#define SUPERVISOR_VERSION "3"
 #define STATE_DIR "/tmp/verdict"
 #define ROOT_DIR STATE_DIR "/root"
+#define EMPTY_DIR STATE_DIR "/empty"
+#define TICK_MS 10
 #define MAX_FIELD (512u << 20)
 #define MAX_ARGS 256
 
@@ -121,6 +125,17 @@ static void out_num(const char *key, long long v) {
   snprintf(b, sizeof b, "%lld", v);
   out_str(key, b);
 }
+static void write_all_fd(int fd, const void *buf, size_t len) {
+  const char *p = buf;
+  while (len) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    p += n;
+    len -= (size_t)n;
+  }
+}
+
 static void out_end(void) {
   fputs("end 0\n", stdout);
   fflush(stdout);
@@ -138,8 +153,8 @@ static void reply_error(const char *fmt, ...) {
 
 /* ---------- the container's cgroup: CPU backstop and OOM-kill detection, v1 and v2 ---------- */
 
-static char cg_cpu_file[256], cg_oom_file[256];
-static int cg_cpu_is_v2, cg_oom_is_v2;
+static char cg_cpu_file[256], cg_oom_file[256], cg_mem_file[256];
+static int cg_cpu_is_v2, cg_oom_is_v2, cg_mem_is_v2;
 
 static void cgroup_detect(void) {
   const char *cpu_v1[] = {"/sys/fs/cgroup/cpuacct/cpuacct.usage", "/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage",
@@ -159,6 +174,11 @@ static void cgroup_detect(void) {
     cg_oom_is_v2 = 1;
   } else if (access(oom_v1[0], R_OK) == 0)
     snprintf(cg_oom_file, sizeof cg_oom_file, "%s", oom_v1[0]);
+  if (access("/sys/fs/cgroup/memory.stat", R_OK) == 0) {
+    snprintf(cg_mem_file, sizeof cg_mem_file, "/sys/fs/cgroup/memory.stat");
+    cg_mem_is_v2 = 1;
+  } else if (access("/sys/fs/cgroup/memory/memory.stat", R_OK) == 0)
+    snprintf(cg_mem_file, sizeof cg_mem_file, "/sys/fs/cgroup/memory/memory.stat");
 }
 
 static long long read_keyed(const char *path, const char *key) {
@@ -182,6 +202,25 @@ static long long cgroup_cpu_us(void) {
   if (fscanf(f, "%lld", &ns) != 1) ns = -1;
   fclose(f);
   return ns < 0 ? -1 : ns / 1000;
+}
+
+/* Memory the container holds that a program can own: anonymous memory of every process (heaps,
+ * stacks, unreaped children) and shared memory (tmpfs files, SysV segments, memfds, /dev/shm), in KiB.
+ * File-backed page cache (the image's binaries and libraries) is left out: it is shared and reclaimable. */
+static long long cgroup_mem_kb(void) {
+  if (!cg_mem_file[0]) return -1;
+  FILE *f = fopen(cg_mem_file, "re");
+  if (!f) return -1;
+  char k[64];
+  long long v, anon = -1, shmem = -1;
+  const char *anon_key = cg_mem_is_v2 ? "anon" : "rss";
+  while (fscanf(f, "%63s %lld", k, &v) == 2) {
+    if (strcmp(k, anon_key) == 0) anon = v;
+    else if (strcmp(k, "shmem") == 0) shmem = v;
+    if (anon >= 0 && shmem >= 0) break;
+  }
+  fclose(f);
+  return anon < 0 || shmem < 0 ? -1 : (anon + shmem) / 1024;
 }
 
 static long long cgroup_oom_kills(void) {
@@ -228,6 +267,15 @@ static void build_user_filter(void) {
     if (seccomp_rule_add(user_filter, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
                          SCMP_A0(SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i])) != 0)
       fail_hard("seccomp clone rule");
+  /* Address families: AF_UNIX, AF_INET and AF_INET6 only (the last two reach nothing but the sandbox's
+   * own loopback). Everything else (AF_VSOCK, AF_NETLINK, AF_PACKET, ...) is refused, whatever the
+   * upper 32 bits of the argument: any value above AF_INET6 is denied as a 64-bit number. */
+  int ok = seccomp_rule_add(user_filter, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, 0)) == 0 &&
+           seccomp_rule_add(user_filter, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_GT, 10)) == 0 &&
+           seccomp_rule_add(user_filter, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socketpair), 1, SCMP_A0(SCMP_CMP_NE, 1)) == 0;
+  for (int family = 3; ok && family < 10; family++)
+    ok = seccomp_rule_add(user_filter, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, family)) == 0;
+  if (!ok) fail_hard("seccomp socket rules");
 }
 
 /* ---------- the box: the submission's files, reset between submissions ---------- */
@@ -342,54 +390,18 @@ static int snapshot_entry(const char *path, const struct stat *st, int type, str
   return 0;
 }
 
-/* ---------- the inner sandbox ---------- */
+/* ---------- the sandbox root: prepared once per container ---------- */
 
-struct exec_request {
-  char *argv[MAX_ARGS + 1];
-  char *envp[MAX_ARGS + 1];
-  const char *box;
-  int box_writable;
-  const char *cwd;
-  long long cpu_ms, wall_ms, mem_kb, address_space_kb, stack_kb, nproc, nofile, fsize, output, tmp_kb;
-  int stdin_fd;
-};
-
-/* What the sandbox's init writes back: the program's own rusage, not the sandbox's. */
-struct report {
-  int32_t setup_failed;
-  int32_t exit_code;
-  int32_t signal;
-  int32_t pad;
-  int64_t cpu_us;
-  int64_t rss_kb;
-  int64_t wall_us;
-  char message[200];
-};
-
-static int64_t now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static void write_all(int fd, const void *buf, size_t len) {
-  const char *p = buf;
-  while (len) {
-    ssize_t n = write(fd, p, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    p += n;
-    len -= (size_t)n;
-  }
-}
-
-static __attribute__((noreturn)) void setup_fail(int report_fd, const char *what) {
-  struct report r = {0};
-  r.setup_failed = 1;
-  snprintf(r.message, sizeof r.message, "%s: %s", what, strerror(errno));
-  write_all(report_fd, &r, sizeof r);
-  _exit(1);
-}
+/* What every sandbox sees as "/": a read-only tmpfs holding the image's top-level symlinks, a fresh
+ * read-only overlay of each of its directories (/usr, /opt, /var, ...), a copy of /etc, and mount
+ * points for what each sandbox mounts itself (/box, /tmp, /dev, /proc). Built in the supervisor's own
+ * user and mount namespace, so no Docker mount is in the sandbox's view: /proc/self/mountinfo shows
+ * no host path and no container id (an overlay's options name only its container-side lower
+ * directory), and none of Docker's /etc/hosts, /etc/hostname, /etc/resolv.conf bind mounts. /sys is
+ * an empty tmpfs but for /sys/devices/system/cpu (libc and runtimes count CPUs there): no cgroup
+ * counters, no firmware tables. Where a kernel refuses an overlay in a user namespace (before 5.11),
+ * that directory is bound read-only instead and root_mode says "bind" (paths then show). */
+static const char *root_mode = "overlay";
 
 static int write_file(const char *path, const char *text) {
   int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -397,6 +409,24 @@ static int write_file(const char *path, const char *text) {
   ssize_t n = write(fd, text, strlen(text));
   close(fd);
   return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static int create_file(const char *path, const char *text, mode_t mode) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0) return -1;
+  ssize_t n = write(fd, text, strlen(text));
+  close(fd);
+  return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* Maps our own uid and gid into a user namespace we just entered (the only mapping allowed unprivileged). */
+static int map_self(uid_t uid, gid_t gid) {
+  char buf[64];
+  if (write_file("/proc/self/setgroups", "deny") != 0) return -1;
+  snprintf(buf, sizeof buf, "%u %u 1\n", uid, uid);
+  if (write_file("/proc/self/uid_map", buf) != 0) return -1;
+  snprintf(buf, sizeof buf, "%u %u 1\n", gid, gid);
+  return write_file("/proc/self/gid_map", buf);
 }
 
 /* Remount flags must repeat the locked ones of the original mount, or the kernel refuses. */
@@ -417,23 +447,140 @@ static int remount_readonly(const char *path) {
   return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | locked_flags(path), NULL);
 }
 
-/* Every mount the recursive bind of / brought along is made read-only too (e.g. /etc/hosts). */
-static int remount_all_readonly(const char *root) {
+/* Fallback view of a directory: a recursive read-only bind (every sub-mount made read-only too). */
+static int bind_readonly(const char *src, const char *dst) {
+  if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) != 0) return -1;
   FILE *f = fopen("/proc/self/mountinfo", "re");
   if (!f) return -1;
-  char line[4096];
-  size_t rootlen = strlen(root);
+  char line[4096], mnt[PATH_MAX];
+  size_t len = strlen(dst);
   int rc = 0;
-  while (fgets(line, sizeof line, f)) {
-    char mnt[PATH_MAX];
-    if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1) continue;
-    if (strncmp(mnt, root, rootlen) != 0 || (mnt[rootlen] != '/' && mnt[rootlen] != 0)) continue;
-    const char *rel = mnt + rootlen;
-    if (strncmp(rel, "/proc", 5) == 0 || strncmp(rel, "/dev", 4) == 0 || strncmp(rel, "/tmp", 4) == 0) continue;
-    if (remount_readonly(mnt) != 0 && errno != EINVAL && errno != ENOENT) rc = -1;
-  }
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && strncmp(mnt, dst, len) == 0 && (mnt[len] == '/' || mnt[len] == 0) &&
+        remount_readonly(mnt) != 0 && errno != EINVAL && errno != ENOENT)
+      rc = -1;
   fclose(f);
   return rc;
+}
+
+/* /etc is copied, not mounted: Docker's bind mounts inside it pin it to Docker's view. Files the
+ * unprivileged user cannot read (shadow, private keys) stay out; Docker's three network files are
+ * replaced by our own. */
+static char copy_dst[PATH_MAX];
+static int copy_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+  char dst[PATH_MAX];
+  if (snprintf(dst, sizeof dst, "%s%s", copy_dst, path + strlen("/etc")) >= (int)sizeof dst) return 0;
+  if (ftw->level == 1 && (!strcmp(path, "/etc/hosts") || !strcmp(path, "/etc/hostname") || !strcmp(path, "/etc/resolv.conf")))
+    return 0;
+  if (type == FTW_D || type == FTW_DNR) {
+    if (ftw->level > 0) mkdir(dst, (st->st_mode & 07777) | S_IRWXU);
+  } else if (type == FTW_SL) {
+    char target[PATH_MAX];
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n > 0) target[n] = 0, symlink(target, dst);
+  } else if (type == FTW_F && S_ISREG(st->st_mode)) {
+    int in = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in < 0) return 0;
+    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st->st_mode & 0755);
+    char buf[65536];
+    ssize_t n;
+    while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0) write_all_fd(out, buf, (size_t)n);
+    if (out >= 0) close(out);
+    close(in);
+  }
+  return 0;
+}
+
+static void prepare_root(void) {
+  uid_t uid = getuid();
+  gid_t gid = getgid();
+  char path[PATH_MAX], opts[PATH_MAX + 64];
+  if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0 || map_self(uid, gid) != 0) fail_hard("a user namespace for the sandbox root");
+  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) fail_hard("make / private");
+  if (mkdir(EMPTY_DIR, 0755) != 0 && errno != EEXIST) fail_hard("mkdir " EMPTY_DIR);
+  if (mount("tmpfs", ROOT_DIR, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755,nr_inodes=8192") != 0) fail_hard("tmpfs root");
+  DIR *top = opendir("/");
+  if (!top) fail_hard("opendir /");
+  struct dirent *e;
+  while ((e = readdir(top))) {
+    const char *n = e->d_name;
+    struct stat st;
+    snprintf(path, sizeof path, ROOT_DIR "/%s", n);
+    if (!strcmp(n, ".") || !strcmp(n, "..") || n[0] == '.' || fstatat(dirfd(top), n, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (S_ISLNK(st.st_mode)) {
+      char target[PATH_MAX];
+      ssize_t len = readlinkat(dirfd(top), n, target, sizeof target - 1);
+      if (len > 0) target[len] = 0, symlink(target, path);
+      continue;
+    }
+    if (!S_ISDIR(st.st_mode)) continue;
+    if (mkdir(path, st.st_mode & 07777) != 0) fail_hard("mkdir in the sandbox root");
+    /* Mounted by each sandbox (box, tmp, dev, proc), made below (sys, etc) or left empty (run). */
+    if (!strcmp(n, "box") || !strcmp(n, "tmp") || !strcmp(n, "dev") || !strcmp(n, "proc") || !strcmp(n, "sys") ||
+        !strcmp(n, "run") || !strcmp(n, "etc"))
+      continue;
+    snprintf(opts, sizeof opts, "lowerdir=/%s:" EMPTY_DIR, n);
+    if (mount("overlay", path, "overlay", MS_RDONLY | MS_NOSUID | MS_NODEV, opts) == 0) continue;
+    root_mode = "bind";
+    fprintf(stderr, "verdict-supervisor: /%s is bound, not overlaid: %s\n", n, strerror(errno));
+    snprintf(opts, sizeof opts, "/%s", n);
+    if (bind_readonly(opts, path) != 0) fail_hard("bind a directory into the sandbox root");
+  }
+  closedir(top);
+
+  snprintf(copy_dst, sizeof copy_dst, ROOT_DIR "/etc");
+  nftw("/etc", copy_entry, 32, FTW_PHYS);
+  if (create_file(ROOT_DIR "/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", 0644) != 0 ||
+      create_file(ROOT_DIR "/etc/hostname", "verdict\n", 0644) != 0 || create_file(ROOT_DIR "/etc/resolv.conf", "", 0644) != 0)
+    fail_hard("write /etc files of the sandbox root");
+
+  if (mount("tmpfs", ROOT_DIR "/sys", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=16k,mode=0555,nr_inodes=16") != 0 ||
+      mkdir(ROOT_DIR "/sys/devices", 0555) != 0 || mkdir(ROOT_DIR "/sys/devices/system", 0555) != 0 ||
+      mkdir(ROOT_DIR "/sys/devices/system/cpu", 0555) != 0)
+    fail_hard("the sandbox's /sys");
+  if (mount("/sys/devices/system/cpu", ROOT_DIR "/sys/devices/system/cpu", NULL, MS_BIND, NULL) != 0 ||
+      remount_readonly(ROOT_DIR "/sys/devices/system/cpu") != 0)
+    fail_hard("bind /sys/devices/system/cpu");
+  if (mount(NULL, ROOT_DIR "/sys", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) fail_hard("/sys read-only");
+  if (mount(NULL, ROOT_DIR, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0) fail_hard("root read-only");
+}
+
+/* ---------- the inner sandbox ---------- */
+
+struct exec_request {
+  char *argv[MAX_ARGS + 1];
+  char *envp[MAX_ARGS + 1];
+  const char *box;
+  int box_writable;
+  const char *cwd;
+  long long cpu_ms, wall_ms, mem_kb, address_space_kb, stack_kb, nproc, nofile, fsize, output, tmp_kb;
+  int stdin_fd;
+};
+
+/* What the sandbox's init writes back: the program's, and every process of the submission's, usage. */
+struct report {
+  int32_t setup_failed;
+  int32_t exit_code;
+  int32_t signal;
+  int32_t cpu_killed; /* the init stopped the submission at its CPU limit */
+  int64_t cpu_us;     /* every process of the submission, reaped or not */
+  int64_t rss_kb;     /* the largest peak RSS of any one process */
+  int64_t wall_us;
+  char message[200];
+};
+
+static int64_t now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static __attribute__((noreturn)) void setup_fail(int report_fd, const char *what) {
+  struct report r = {0};
+  r.setup_failed = 1;
+  snprintf(r.message, sizeof r.message, "%s: %s", what, strerror(errno));
+  write_all_fd(report_fd, &r, sizeof r);
+  _exit(1);
 }
 
 static int bind_dev(const char *root, const char *name) {
@@ -446,23 +593,91 @@ static int bind_dev(const char *root, const char *name) {
   return mount(src, dst, NULL, MS_BIND, NULL);
 }
 
-/* Runs as pid 1 of the new namespaces: builds the file system view, then forks the program. */
-static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int report_fd, int out_fd, int err_fd,
+/* What a fresh /proc would tell about the host, hidden as Docker hides it: files become /dev/null,
+ * directories an empty read-only tmpfs. The kernel command line is among them. */
+static void mask_proc(const char *proc) {
+  static const char *files[] = {"cmdline", "kcore", "keys", "timer_list", "sched_debug", "latency_stats", "sysrq-trigger", "config.gz", "kallsyms"};
+  static const char *dirs[] = {"acpi", "asound", "scsi", "driver", "irq", "bus", "fs", "tty"};
+  char path[PATH_MAX + 64];
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    snprintf(path, sizeof path, "%s/%s", proc, files[i]);
+    if (access(path, F_OK) == 0) mount("/dev/null", path, NULL, MS_BIND, NULL);
+  }
+  for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+    snprintf(path, sizeof path, "%s/%s", proc, dirs[i]);
+    if (access(path, F_OK) == 0) mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555");
+  }
+}
+
+static int64_t timeval_us(struct timeval tv) { return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec; }
+
+/* CPU time of the processes this init has reaped, and through them everything they reaped. */
+static int64_t reaped_cpu_us(long *maxrss) {
+  struct rusage ru;
+  getrusage(RUSAGE_CHILDREN, &ru);
+  if (maxrss) *maxrss = ru.ru_maxrss;
+  return timeval_us(ru.ru_utime) + timeval_us(ru.ru_stime);
+}
+
+/* CPU time of the live processes of this pid namespace (what /proc shows us is exactly them), each with
+ * what it has reaped itself. In clock ticks: precise enough to stop a submission at its limit; the
+ * reported figure comes from rusage once all are reaped. */
+static int64_t live_cpu_us(void) {
+  static long ticks_per_s;
+  if (!ticks_per_s) ticks_per_s = sysconf(_SC_CLK_TCK);
+  DIR *d = opendir("/proc");
+  if (!d) return 0;
+  int64_t ticks = 0;
+  struct dirent *e;
+  char path[300], buf[1024];
+  while ((e = readdir(d))) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9' || !strcmp(e->d_name, "1")) continue;
+    snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) continue;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')'); /* the command name may hold anything, even ')' */
+    unsigned long long ut, st;
+    long long cut, cst;
+    if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %lld %lld", &ut, &st, &cut, &cst) == 4)
+      ticks += (int64_t)(ut + st) + cut + cst;
+  }
+  closedir(d);
+  return ticks * 1000000 / ticks_per_s;
+}
+
+/* Frees what a submission holds beyond its processes, now rather than later: the kernel frees a dead
+ * IPC namespace's SysV segments and a dead mount namespace's tmpfs from a work queue, and memory still
+ * held then would be measured as the next submission's starting point. */
+static void release_memory(void) {
+  struct shm_info info;
+  int max = shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
+  for (int i = 0; i <= max; i++) {
+    struct shmid_ds ds;
+    int id = shmctl(i, SHM_STAT_ANY, &ds);
+    if (id >= 0) shmctl(id, IPC_RMID, NULL);
+  }
+  if (umount2("/tmp", 0) != 0) umount2("/tmp", MNT_DETACH);
+}
+
+/* Runs as pid 1 of the new namespaces: builds the file system view, forks the program, then watches
+ * the whole submission: its CPU time (every process, reaped or not) against the limit, and a stop
+ * request from the supervisor on ctl_fd (or the supervisor's end). When the program ends, or the
+ * submission is stopped, everything left is killed and reaped, so the report counts all of it. */
+static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int report_fd, int ctl_fd, int out_fd, int err_fd,
                                                    uid_t uid, gid_t gid) {
   char buf[128], path[PATH_MAX];
   prctl(PR_SET_PDEATHSIG, SIGKILL);
 
-  if (write_file("/proc/self/setgroups", "deny") != 0) setup_fail(report_fd, "setgroups");
-  snprintf(buf, sizeof buf, "%u %u 1\n", uid, uid);
-  if (write_file("/proc/self/uid_map", buf) != 0) setup_fail(report_fd, "uid_map");
-  snprintf(buf, sizeof buf, "%u %u 1\n", gid, gid);
-  if (write_file("/proc/self/gid_map", buf) != 0) setup_fail(report_fd, "gid_map");
+  if (map_self(uid, gid) != 0) setup_fail(report_fd, "map the user");
   prctl(PR_SET_DUMPABLE, 0); /* from here on the program may not open our /proc entries (report_fd) */
 
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) setup_fail(report_fd, "make / private");
-  if (mount("/", ROOT_DIR, NULL, MS_BIND | MS_REC, NULL) != 0) setup_fail(report_fd, "bind /");
-  if (remount_readonly(ROOT_DIR) != 0) setup_fail(report_fd, "remount / read-only");
-  if (remount_all_readonly(ROOT_DIR) != 0) setup_fail(report_fd, "remount submounts read-only");
+  /* The prepared root came from the supervisor's namespace, so it is locked here: pivot into a bind of it. */
+  if (mount(ROOT_DIR, ROOT_DIR, NULL, MS_BIND | MS_REC, NULL) != 0) setup_fail(report_fd, "bind the root");
 
   snprintf(path, sizeof path, "%s/box", ROOT_DIR);
   if (mount(rq->box, path, NULL, MS_BIND, NULL) != 0) setup_fail(report_fd, "bind /box");
@@ -490,6 +705,7 @@ static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int 
 
   snprintf(path, sizeof path, "%s/proc", ROOT_DIR);
   if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) setup_fail(report_fd, "mount /proc");
+  mask_proc(path);
 
   if (chdir(ROOT_DIR) != 0) setup_fail(report_fd, "chdir new root");
   if (syscall(SYS_pivot_root, ".", ".") != 0) setup_fail(report_fd, "pivot_root");
@@ -497,15 +713,22 @@ static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int 
   if (chdir(rq->cwd) != 0) setup_fail(report_fd, "chdir to the working directory");
   sethostname("verdict", 7);
 
+  sigset_t chld, none;
+  sigemptyset(&chld);
+  sigemptyset(&none);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL); /* SIGCHLD is waited for with sigtimedwait */
+
   int64_t started = now_us();
   pid_t prog = fork();
   if (prog < 0) setup_fail(report_fd, "fork program");
   if (prog == 0) {
+    sigprocmask(SIG_SETMASK, &none, NULL);
     setsid();
     if (dup2(rq->stdin_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) _exit(126);
     syscall(SYS_close_range, 3, ~0U, 0);
     struct rlimit rl;
-    long long cpu_s = (rq->cpu_ms + 999) / 1000 + 1; /* the supervisor enforces the exact limit */
+    long long cpu_s = (rq->cpu_ms + 999) / 1000 + 1; /* a backstop: the init enforces the exact limit */
     rl.rlim_cur = cpu_s, rl.rlim_max = cpu_s + 1;
     setrlimit(RLIMIT_CPU, &rl);
     rl.rlim_cur = rl.rlim_max = rq->nproc;
@@ -535,23 +758,40 @@ static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int 
   close(rq->stdin_fd);
 
   struct report r = {0};
+  int status = 0, ended = 0;
+  int64_t limit_us = rq->cpu_ms * 1000;
   for (;;) {
     int st;
-    struct rusage ru;
-    pid_t p = wait4(-1, &st, 0, &ru);
+    pid_t p;
+    while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+      if (p == prog) status = st, ended = 1;
+    if (ended || (p < 0 && errno == ECHILD)) break;
+    if (reaped_cpu_us(NULL) + live_cpu_us() > limit_us) {
+      r.cpu_killed = 1;
+      break;
+    }
+    char c;
+    if (read(ctl_fd, &c, 1) >= 0) break; /* a stop request, or the supervisor is gone (EOF) */
+    struct timespec tick = {0, TICK_MS * 1000000L};
+    sigtimedwait(&chld, NULL, &tick);
+  }
+  r.wall_us = now_us() - started;
+  kill(-1, SIGKILL); /* every process of the submission but us: daemons, orphans, the program if still there */
+  for (;;) {
+    int st;
+    pid_t p = waitpid(-1, &st, 0);
     if (p < 0 && errno == EINTR) continue;
     if (p < 0) break;
-    if (p != prog) continue; /* an orphan of the program: reaped, not reported */
-    r.wall_us = now_us() - started;
-    r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-    r.cpu_us = (int64_t)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec + (int64_t)ru.ru_stime.tv_sec * 1000000 +
-               ru.ru_stime.tv_usec;
-    r.rss_kb = ru.ru_maxrss;
-    break;
+    if (p == prog && !ended) status = st, ended = 1;
   }
-  write_all(report_fd, &r, sizeof r);
-  _exit(0); /* pid 1 exits: the kernel kills whatever the program left behind */
+  release_memory();
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  long maxrss = 0;
+  r.cpu_us = reaped_cpu_us(&maxrss);
+  r.rss_kb = maxrss;
+  write_all_fd(report_fd, &r, sizeof r);
+  _exit(0);
 }
 
 /* ---------- running sandboxes: spawn, watch, collect ---------- */
@@ -563,14 +803,16 @@ struct capture {
   int truncated;
 };
 
-/* One sandbox in flight: its init's pid, its report pipe and what it has reported. */
+/* One sandbox in flight: its init's pid, its report and control pipes and what it has reported. */
 struct sandbox {
   pid_t init;
   int rep_fd;
+  int ctl_fd; /* a byte (or our end closing) asks the init to stop the submission and report */
   struct report r;
   size_t rlen;
-  int done; /* report pipe closed */
-  int killed;
+  int done;        /* report pipe closed */
+  int killed;      /* asked to stop, or killed */
+  int64_t stop_at; /* when we asked */
   const char *limit;
   int64_t started;
   long long cpu_start;
@@ -614,7 +856,7 @@ static int parse_exec(const struct message *m, const char *prefix, struct exec_r
 static int stdin_file(const struct field *in) {
   int fd = open(STATE_DIR, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) return -1;
-  if (in) write_all(fd, in->data, in->len);
+  if (in) write_all_fd(fd, in->data, in->len);
   lseek(fd, 0, SEEK_SET);
   return fd;
 }
@@ -638,10 +880,15 @@ static void close_fds_except(int *keep, int n) {
 
 /* Starts a sandbox whose program reads stdin_fd and writes out_fd/err_fd (all closed here). */
 static int sandbox_spawn(struct exec_request *rq, int stdin_fd, int out_fd, int err_fd, struct sandbox *sb) {
-  int repp[2];
+  int repp[2], ctlp[2];
   memset(sb, 0, sizeof *sb);
   sb->limit = "none";
   if (pipe2(repp, O_CLOEXEC) != 0) return -1;
+  if (pipe2(ctlp, O_CLOEXEC | O_NONBLOCK) != 0) {
+    close(repp[0]);
+    close(repp[1]);
+    return -1;
+  }
   uid_t uid = getuid();
   gid_t gid = getgid();
   rq->stdin_fd = stdin_fd;
@@ -652,29 +899,36 @@ static int sandbox_spawn(struct exec_request *rq, int stdin_fd, int out_fd, int 
                                              CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD,
                               NULL, NULL, NULL, NULL);
   if (init == 0) {
-    int keep[] = {repp[1], stdin_fd, out_fd, err_fd};
-    close_fds_except(keep, 4);
-    sandbox_init(rq, repp[1], out_fd, err_fd, uid, gid);
+    int keep[] = {repp[1], ctlp[0], stdin_fd, out_fd, err_fd};
+    close_fds_except(keep, 5);
+    sandbox_init(rq, repp[1], ctlp[0], out_fd, err_fd, uid, gid);
   }
   int saved = errno;
   close(repp[1]);
+  close(ctlp[0]);
   close(stdin_fd);
   close(out_fd);
   close(err_fd);
   if (init < 0) {
     close(repp[0]);
+    close(ctlp[1]);
     errno = saved;
     return -1;
   }
   sb->init = init;
   sb->rep_fd = repp[0];
+  sb->ctl_fd = ctlp[1];
   return 0;
 }
 
-static void sandbox_kill(struct sandbox *sb, const char *limit) {
+/* Asks the sandbox's init to stop the submission: it kills and reaps every process and still reports
+ * what they used. An init that has not reported STOP_GRACE_MS later is killed outright. */
+#define STOP_GRACE_MS 2000
+static void sandbox_stop(struct sandbox *sb, const char *limit) {
   if (sb->killed) return;
-  kill(sb->init, SIGKILL);
+  if (write(sb->ctl_fd, "x", 1) != 1) kill(sb->init, SIGKILL);
   sb->killed = 1;
+  sb->stop_at = now_us();
   sb->limit = limit;
 }
 
@@ -691,6 +945,8 @@ static void sandbox_read_report(struct sandbox *sb) {
 /* Reaps the sandbox; returns its setup error message, or NULL when it ran. */
 static const char *sandbox_finish(struct sandbox *sb) {
   if (sb->rep_fd >= 0) close(sb->rep_fd), sb->rep_fd = -1;
+  if (sb->ctl_fd >= 0) close(sb->ctl_fd), sb->ctl_fd = -1;
+  if (!sb->done) kill(sb->init, SIGKILL);
   int st;
   while (waitpid(sb->init, &st, 0) < 0 && errno == EINTR) {
   }
@@ -711,7 +967,7 @@ static void out_sandbox(const char *prefix, struct sandbox *sb, long long cpu_fa
   out_num(K("cpu_us"), have ? sb->r.cpu_us : cpu_fallback_us);
   out_num(K("wall_us"), have ? sb->r.wall_us : now_us() - sb->started);
   out_num(K("rss_kb"), have ? sb->r.rss_kb : -1);
-  out_str(K("limit"), sb->limit);
+  out_str(K("limit"), have && sb->r.cpu_killed && !strcmp(sb->limit, "none") ? "cpu" : sb->limit);
 #undef K
 }
 
@@ -738,14 +994,40 @@ static int capture_read(struct capture *c, size_t budget, size_t *used) {
 
 static long long elapsed_ms(const struct sandbox *sb) { return (now_us() - sb->started) / 1000; }
 
-/* Wall limit, and the exact CPU limit from the container's cgroup counter (this sandbox is alone in it). */
+/* Wall limit; with cpu_exact, the container's cgroup CPU counter as a second wall behind the init's own
+ * accounting (this sandbox is alone in the container); an init that ignores a stop is killed. */
 static void enforce_limits(struct sandbox *sb, const struct exec_request *rq, int cpu_exact) {
-  if (sb->killed || sb->done) return;
-  if (elapsed_ms(sb) >= rq->wall_ms) return sandbox_kill(sb, "wall");
+  if (sb->done) return;
+  if (sb->killed) {
+    if (now_us() - sb->stop_at > STOP_GRACE_MS * 1000LL) kill(sb->init, SIGKILL);
+    return;
+  }
+  if (elapsed_ms(sb) >= rq->wall_ms) return sandbox_stop(sb, "wall");
   if (cpu_exact && sb->cpu_start >= 0) {
     long long now = cgroup_cpu_us();
-    if (now >= 0 && now - sb->cpu_start > rq->cpu_ms * 1000 + 50000) sandbox_kill(sb, "cpu");
+    if (now >= 0 && now - sb->cpu_start > rq->cpu_ms * 1000 + 50000) sandbox_stop(sb, "cpu");
   }
+}
+
+/* The submission's memory, measured on the container's cgroup (anonymous + shared, see cgroup_mem_kb)
+ * above what was there before it started, less what we hold ourselves for its output. */
+struct meter {
+  long long base_kb, peak_kb;
+};
+
+static void meter_start(struct meter *m) {
+  m->base_kb = cgroup_mem_kb();
+  m->peak_kb = m->base_kb < 0 ? -1 : 0;
+}
+
+/* Samples the meter; returns 1 when the peak is over limit_kb. */
+static int meter_sample(struct meter *m, size_t ours_bytes, long long limit_kb) {
+  if (m->base_kb < 0) return 0;
+  long long now = cgroup_mem_kb();
+  if (now < 0) return 0;
+  long long used = now - m->base_kb - (long long)(ours_bytes / 1024);
+  if (used > m->peak_kb) m->peak_kb = used;
+  return m->peak_kb > limit_kb;
 }
 
 /* Streaming: what a program writes goes out at once as "chunk" messages, before the final reply. */
@@ -769,6 +1051,8 @@ static void handle_exec(const struct message *m) {
   }
   long long oom_before = cgroup_oom_kills();
   long long cpu_before = cgroup_cpu_us();
+  struct meter mem;
+  meter_start(&mem);
   struct sandbox sb;
   if (sandbox_spawn(&rq, in, outp[1], errp[1], &sb) != 0) {
     close(outp[0]);
@@ -785,8 +1069,8 @@ static void handle_exec(const struct message *m) {
     for (int i = 0; i < 2; i++)
       if (cap[i].fd >= 0) pfd[n] = (struct pollfd){cap[i].fd, POLLIN, 0}, idx[n++] = i;
     if (!sb.done) pfd[n] = (struct pollfd){sb.rep_fd, POLLIN, 0}, idx[n++] = 2;
-    int timeout = sb.killed ? 1000 : (int)(rq.wall_ms - elapsed_ms(&sb));
-    if (timeout > 20) timeout = 20; /* tick for the CPU backstop */
+    int timeout = sb.killed ? TICK_MS : (int)(rq.wall_ms - elapsed_ms(&sb));
+    if (timeout > TICK_MS) timeout = TICK_MS; /* tick for the memory meter and the CPU backstop */
     if (timeout < 0) timeout = 0;
     int ready = poll(pfd, (nfds_t)n, timeout);
     if (ready < 0 && errno != EINTR) break;
@@ -801,14 +1085,16 @@ static void handle_exec(const struct message *m) {
       int over = capture_read(c, budget, &used);
       if (streaming) out_chunk(idx[k] == 0 ? "stdout" : "stderr", c->buf + before, c->len - before);
       if (over) {
-        sandbox_kill(&sb, "output");
+        sandbox_stop(&sb, "output");
         close(c->fd); /* stop reading: the flood is over for us */
         c->fd = -1;
       }
     }
-    if (sb.killed && elapsed_ms(&sb) > rq.wall_ms + 5000) break; /* never hang on a wedged pipe */
+    if (!sb.done && meter_sample(&mem, cap[0].len + cap[1].len, rq.mem_kb)) sandbox_stop(&sb, "memory");
+    if (sb.killed && now_us() - sb.stop_at > (STOP_GRACE_MS + 5000) * 1000LL) break; /* never hang on a wedged pipe */
     enforce_limits(&sb, &rq, 1);
   }
+  meter_sample(&mem, cap[0].len + cap[1].len, rq.mem_kb);
   for (int i = 0; i < 2; i++)
     if (cap[i].fd >= 0) close(cap[i].fd);
   const char *setup_error = sandbox_finish(&sb);
@@ -820,6 +1106,7 @@ static void handle_exec(const struct message *m) {
   }
   out_str("status", "ok");
   out_sandbox("", &sb, cpu_before >= 0 && cpu_after >= 0 ? cpu_after - cpu_before : -1);
+  out_num("mem_peak_kb", mem.peak_kb);
   out_num("oom", oom_before >= 0 && oom_after > oom_before);
   out_bytes("stdout", cap[0].buf, cap[0].len);
   out_bytes("stderr", cap[1].buf, cap[1].len);
@@ -870,11 +1157,13 @@ static void handle_interact(const struct message *m) {
       pipe2(v_out, O_CLOEXEC) || pipe2(v_err, O_CLOEXEC))
     return reply_error("pipe: %s", strerror(errno));
   long long oom_before = cgroup_oom_kills();
+  struct meter mem; /* both sandboxes share the container: the budget is both limits together */
+  meter_start(&mem);
   struct sandbox psb, vsb;
   /* The interactor first: it may speak first, and its input file is in its own box. */
   if (sandbox_spawn(&vrq, v_in[0], v_out[1], v_err[1], &vsb) != 0) return reply_error("cannot create the sandbox: %s", strerror(errno));
   if (sandbox_spawn(&prq, p_in[0], p_out[1], p_err[1], &psb) != 0) {
-    sandbox_kill(&vsb, "none");
+    sandbox_stop(&vsb, "none");
     sandbox_finish(&vsb);
     return reply_error("cannot create the sandbox: %s", strerror(errno));
   }
@@ -898,7 +1187,7 @@ static void handle_interact(const struct message *m) {
     if (!psb.done) pfd[n] = (struct pollfd){psb.rep_fd, POLLIN, 0}, what[n++] = 6;
     if (!vsb.done) pfd[n] = (struct pollfd){vsb.rep_fd, POLLIN, 0}, what[n++] = 7;
     if (n == 0) break;
-    int ready = poll(pfd, (nfds_t)n, 20);
+    int ready = poll(pfd, (nfds_t)n, TICK_MS);
     if (ready < 0 && errno != EINTR) break;
     for (int k = 0; k < n && ready > 0; k++) {
       if (!pfd[k].revents) continue;
@@ -929,10 +1218,12 @@ static void handle_interact(const struct message *m) {
     /* When a side has exited, its input is closed so the other sees EOF rather than waiting on it. */
     if (psb.done) relay_close_to(&rel[0 + 1]);
     if (vsb.done && !validator_done_at) validator_done_at = now_us(), relay_close_to(&rel[0]);
+    if (!psb.done && meter_sample(&mem, transcript.len + errs[0].len + errs[1].len, prq.mem_kb + vrq.mem_kb))
+      sandbox_stop(&psb, "memory");
     enforce_limits(&psb, &prq, 0);
     enforce_limits(&vsb, &vrq, 0);
     /* A finished interactor ends the run: the program gets a moment to exit on its own. */
-    if (validator_done_at && !psb.done && now_us() - validator_done_at > 1000000) sandbox_kill(&psb, "none");
+    if (validator_done_at && !psb.done && now_us() - validator_done_at > 1000000) sandbox_stop(&psb, "none");
     if (psb.done && vsb.done && errs[0].fd < 0 && errs[1].fd < 0) break;
     if ((psb.killed || psb.done) && (vsb.killed || vsb.done) && elapsed_ms(&psb) > prq.wall_ms + vrq.wall_ms + 5000) break;
   }
@@ -951,6 +1242,8 @@ static void handle_interact(const struct message *m) {
   out_str("status", "ok");
   out_sandbox("p.", &psb, -1);
   out_sandbox("v.", &vsb, -1);
+  meter_sample(&mem, transcript.len + errs[0].len + errs[1].len, prq.mem_kb + vrq.mem_kb);
+  out_num("mem_peak_kb", mem.peak_kb);
   out_num("oom", oom_before >= 0 && oom_after > oom_before);
   out_bytes("p.stderr", errs[0].buf, errs[0].len);
   out_bytes("v.stderr", errs[1].buf, errs[1].len);
@@ -975,11 +1268,14 @@ int main(void) {
   if (mkdir(STATE_DIR, 0700) != 0 && errno != EEXIST) fail_hard("mkdir " STATE_DIR);
   if (mkdir(ROOT_DIR, 0755) != 0 && errno != EEXIST) fail_hard("mkdir " ROOT_DIR);
   if (box_reset() != 0) fail_hard("reset box");
+  prepare_root();
 
   out_str("status", "ready");
   out_str("version", SUPERVISOR_VERSION);
   out_str("cgroup_cpu", cg_cpu_file);
   out_str("cgroup_oom", cg_oom_file);
+  out_str("cgroup_mem", cg_mem_file);
+  out_str("root", root_mode);
   out_end();
 
   struct message m;

@@ -226,7 +226,9 @@ function containerConfig(shape: ContainerShape): Docker.ContainerCreateOptions {
       ReadonlyPaths: [],
       SecurityOpt: ['no-new-privileges', `seccomp=${shape.seccompProfile ?? DEFAULT_PROFILE}`],
       Privileged: false,
-      Init: true,
+      // No docker-init: it is bind-mounted into /usr, which would keep the sandbox root from overlaying /usr.
+      // The supervisor is pid 1 and reaps every sandbox init it starts; nothing else is ever its child.
+      Init: false,
       PidsLimit: shape.pids,
       Memory: shape.memoryBytes,
       MemorySwap: shape.memoryBytes,
