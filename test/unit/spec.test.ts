@@ -40,10 +40,26 @@ test('verdicts: each measurement maps to exactly one status, in priority order',
     [{ cpuMs: 1001 }, 'Time Limit Exceeded'],
     [{ limit: 'cpu', exitCode: null, signal: 'SIGKILL' }, 'Time Limit Exceeded'],
     [{ limit: 'wall', exitCode: null, signal: 'SIGKILL' }, 'Time Limit Exceeded'],
-    [{ exitCode: null, signal: 'SIGXCPU' }, 'Time Limit Exceeded'],
+    // A signal is TLE only when the limit was reached: a program may raise SIGXCPU itself.
+    [{ exitCode: null, signal: 'SIGXCPU' }, 'Runtime Error'],
+    [{ exitCode: null, signal: 'SIGXCPU', cpuMs: 1500 }, 'Time Limit Exceeded'],
+    [{ limit: 'memory', exitCode: null, signal: 'SIGKILL' }, 'Memory Limit Exceeded'],
+    [{ limit: 'memory', cpuMs: 5000, exitCode: null, signal: 'SIGKILL' }, 'Memory Limit Exceeded'],
     [{ oomKilled: true, exitCode: null, signal: 'SIGKILL' }, 'Memory Limit Exceeded'],
     [{ memoryKb: 64 * 1024 + 1 }, 'Memory Limit Exceeded'],
     [{ limit: 'output', oomKilled: true, exitCode: null, signal: 'SIGKILL' }, 'Output Limit Exceeded'],
   ];
   for (const [change, status] of cases) assert.equal(classify({ ...base, ...change }, limits).status, status, JSON.stringify(change));
+});
+
+test("verdicts: a runtime's out-of-memory words on stderr of a failed run are MLE; the runtime's allowance is on top of the limit", () => {
+  const java = { runtimeMb: 64, runtimeName: 'Java', outOfMemory: [/java\.lang\.OutOfMemoryError/] };
+  const oom = Buffer.from('Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n');
+  assert.equal(classify({ ...base, exitCode: 1, stderr: oom }, limits, java).status, 'Memory Limit Exceeded');
+  assert.equal(classify({ ...base, exitCode: 0, stderr: oom }, limits, java).status, 'Accepted', 'only a failed run');
+  assert.equal(classify({ ...base, exitCode: 1, stderr: oom }, limits).status, 'Runtime Error', 'only where the language says so');
+  assert.equal(classify({ ...base, memoryKb: 100 * 1024 }, limits, java).status, 'Accepted', '64 + 64 MiB allowed');
+  const over = classify({ ...base, memoryKb: 129 * 1024 }, limits, java);
+  assert.equal(over.status, 'Memory Limit Exceeded');
+  assert.match(over.message ?? '', /64 MiB .*\+64 MiB for the Java runtime/);
 });
