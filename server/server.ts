@@ -119,7 +119,8 @@ export class VerdictServer {
    * client without window/showMessageRequest answers with an error.
    */
   private showMessage(type: MessageType, message: string): void {
-    void this.connection.sendNotification(ShowMessageNotification.type, { type, message });
+    // Messages may quote file names and tools' output: shown, not obeyed (see runner/display.ts).
+    void this.connection.sendNotification(ShowMessageNotification.type, { type, message: displayText(message) });
   }
 
   private async sendStatus(lastVerdict?: string): Promise<void> {

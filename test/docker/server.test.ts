@@ -36,7 +36,7 @@ const diagnostics = new Map<string, PublishDiagnosticsParams[]>();
 const progressTokens: string[] = [];
 const settings = { limits: { timeMs: 1000, memoryMb: 256 } };
 
-function file(name: string, content: string): string {
+function file(name: string, content: string | Buffer): string {
   const p = path.join(dir, name);
   mkdirSync(path.dirname(p), { recursive: true });
   writeFileSync(p, content);
@@ -230,4 +230,38 @@ test('lsp: program output is streamed as it is produced, before the run ends', a
   assert.equal(result.stdout, 'first\nsecond\n');
   assert.equal(seen.map((s) => s.text).join(''), 'first\nsecond\n', 'streamed once, not repeated at the end');
   assert.ok(endedAt - seen[0]!.at >= 1000, `"first" arrived ${endedAt - seen[0]!.at} ms before the end`);
+});
+
+test('lsp: NAME.stdin reaches the program as bytes; output, log messages and diagnostics show its escape sequences, never obey them', async () => {
+  const input = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x00, 0xff, 0xfe, 0x0a]); // Latin-1 é, NUL, 0xff, 0xfe: not UTF-8
+  const text =
+    'import sys\n' +
+    'sys.stdout.buffer.write(sys.stdin.buffer.read() + b"\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07")\n' +
+    'sys.stdout.flush()\n' +
+    'raise ValueError("\\x1b[1A\\x1b[2K\\u2714 Accepted")\n';
+  const uri = file('echo.py', text);
+  file('echo.stdin', input);
+  open(uri, 'python', text);
+  const shown: string[] = [];
+  const logged: string[] = [];
+  const offOutput = connection.onNotification(OutputNotification, (p: OutputParams) => {
+    if (p.uri === uri) shown.push(`${p.stream}:${p.text}`);
+  });
+  const offLog = connection.onNotification('window/logMessage', (p: { message: string }) => {
+    logged.push(p.message);
+  });
+  const since = diagnostics.get(uri)?.length ?? 0;
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as { status: string; stdoutBase64?: string };
+  const published = await nextDiagnostics(uri, since);
+  offOutput.dispose();
+  offLog.dispose();
+  assert.equal(result.status, 'Runtime Error');
+  // The result is exact data: the bytes in, then the escape sequence, byte for byte.
+  assert.deepEqual(Buffer.from(result.stdoutBase64 ?? '', 'base64'), Buffer.concat([input, Buffer.from('\x1b[2J\x1b]52;c;ZXZpbA==\x07')]));
+  // What people see is escaped.
+  const stdout = shown.filter((s) => s.startsWith('stdout:')).map((s) => s.slice(7)).join('');
+  assert.equal(stdout, 'caf\\xe9\\x00\\xff\\xfe\n\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07');
+  for (const t of [...shown, ...logged, ...published.diagnostics.map((d) => String(d.message))]) assert.ok(!/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(t), JSON.stringify(t));
+  // (The diagnostics parsers drop ANSI sequences, as compilers colour their output; nothing raw is left.)
+  assert.ok(published.diagnostics.some((d) => /^ValueError: .*✔ Accepted$/.test(String(d.message))), JSON.stringify(published));
 });
