@@ -42,40 +42,56 @@ const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 function sequenceAt(b: Uint8Array, i: number): number {
   const x = b[i]!;
   if (x < 0x80) return 1;
-  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < b.length && b[i + k]! >= lo && b[i + k]! <= hi;
-  if (x >= 0xc2 && x <= 0xdf) return cont(1) ? 2 : 0;
+  const y = i + 1 < b.length ? b[i + 1]! : -1;
+  if (x >= 0xc2 && x <= 0xdf) return (y & 0xc0) === 0x80 ? 2 : 0;
+  const z = i + 2 < b.length ? b[i + 2]! : -1;
   if (x >= 0xe0 && x <= 0xef) {
-    const [lo, hi] = x === 0xe0 ? [0xa0, 0xbf] : x === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
-    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+    const lo = x === 0xe0 ? 0xa0 : 0x80;
+    const hi = x === 0xed ? 0x9f : 0xbf;
+    return y >= lo && y <= hi && (z & 0xc0) === 0x80 ? 3 : 0;
   }
   if (x >= 0xf0 && x <= 0xf4) {
-    const [lo, hi] = x === 0xf0 ? [0x90, 0xbf] : x === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
-    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+    const lo = x === 0xf0 ? 0x90 : 0x80;
+    const hi = x === 0xf4 ? 0x8f : 0xbf;
+    const w = i + 3 < b.length ? b[i + 3]! : -1;
+    return y >= lo && y <= hi && (z & 0xc0) === 0x80 && (w & 0xc0) === 0x80 ? 4 : 0;
   }
   return 0;
 }
+
+const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
 
 /** Decodes UTF-8, showing each byte that is not part of a valid sequence as "\xNN". */
 function decodeShowingBadBytes(bytes: Uint8Array): string {
   try {
     return strict.decode(bytes);
   } catch {
-    // Slow path, only for output that is not UTF-8.
+    // Slow path, only for output that is not UTF-8: decoded by hand into UTF-16 code units.
   }
-  let out = '';
-  let runStart = 0;
-  let i = 0;
-  while (i < bytes.length) {
+  const out = new Uint16Array(bytes.length * 4); // at most four units ("\xNN") per byte
+  let o = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const x = bytes[i]!;
     const n = sequenceAt(bytes, i);
-    if (n > 0) {
-      i += n;
+    if (n === 1) out[o++] = x;
+    else if (n === 2) out[o++] = ((x & 0x1f) << 6) | (bytes[i + 1]! & 0x3f);
+    else if (n === 3) out[o++] = ((x & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
+    else if (n === 4) {
+      const cp = (((x & 0x07) << 18) | ((bytes[i + 1]! & 0x3f) << 12) | ((bytes[i + 2]! & 0x3f) << 6) | (bytes[i + 3]! & 0x3f)) - 0x10000;
+      out[o++] = 0xd800 + (cp >> 10);
+      out[o++] = 0xdc00 + (cp & 0x3ff);
+    } else {
+      out[o++] = 0x5c; // \
+      out[o++] = 0x78; // x
+      out[o++] = HEX[x >> 4]!;
+      out[o++] = HEX[x & 15]!;
+      i++;
       continue;
     }
-    out += strict.decode(bytes.subarray(runStart, i)) + `\\x${hex2(bytes[i]!)}`;
-    i++;
-    runStart = i;
+    i += n;
   }
-  return out + strict.decode(bytes.subarray(runStart));
+  return utf16.decode(out.subarray(0, o));
 }
 
 /**
