@@ -95,6 +95,17 @@ export async function collectChecks(): Promise<Check[]> {
             ? { name: `language ${p.id}`, state: 'ok', detail: `${p.name}: ${p.version}` }
             : { name: `language ${p.id}`, state: 'fail', detail: p.problem ?? 'unusable', fix: `Rebuild with \`verdict images build ${p.id}\`; if it persists, see the message above.` },
         );
+      const features = runner.pool.features;
+      if (features) {
+        checks.push(
+          features.root === 'overlay'
+            ? { name: 'sandbox root', state: 'ok', detail: 'built from overlays: no host path or container id is visible to a program' }
+            : { name: 'sandbox root', state: 'warn', detail: 'bound, not overlaid: host paths show in a program\'s /proc/self/mountinfo', fix: 'Use a kernel of 5.11 or later (overlays in user namespaces).' },
+          features.memoryMeter
+            ? { name: 'memory meter', state: 'ok', detail: "a submission's whole memory is metered (all processes, tmpfs, shared memory)" }
+            : { name: 'memory meter', state: 'warn', detail: 'the container has no readable memory cgroup: memory is judged by peak RSS and the hard limit only', fix: 'Enable the memory cgroup controller.' },
+        );
+      }
     } finally {
       await runner.close();
     }

@@ -35,6 +35,16 @@ export interface ContainerShape {
   owner: string;
 }
 
+/**
+ * root: "overlay" when the sandbox root hides every Docker mount (no host path in mountinfo), "bind"
+ * on kernels that refuse overlays in a user namespace. memoryMeter: the container's memory cgroup is
+ * readable, so a submission's whole memory is metered (else only peak RSS and the cgroup's wall).
+ */
+export interface SandboxFeatures {
+  root: string;
+  memoryMeter: boolean;
+}
+
 const READY_TIMEOUT_MS = 30_000;
 const DEFAULT_PROFILE = JSON.stringify(seccompProfile);
 const STDERR_TAIL = 4096;
@@ -44,6 +54,8 @@ export class SandboxContainer {
   uses = 0;
   /** The id of the image the container runs: part of every cache key, so caches never cross images. */
   imageId = '';
+  /** What the supervisor could build here (from its ready message), for `verdict doctor`. */
+  features: SandboxFeatures = { root: '', memoryMeter: false };
   private dead = false;
   private decoder = new MessageDecoder();
   private waiting: { resolve: (m: Message) => void; reject: (e: Error) => void; onChunk?: (m: Message) => void } | null = null;
@@ -86,6 +98,7 @@ export class SandboxContainer {
       });
       const ready = await sandbox.next(READY_TIMEOUT_MS);
       if (ready.text('status') !== 'ready') throw new SandboxUnavailable(`The sandbox supervisor for ${shape.language} did not start: ${ready.text('message')}`);
+      sandbox.features = { root: ready.text('root'), memoryMeter: ready.text('cgroup_mem') !== '' };
       sandbox.imageId = (await container.inspect()).Image;
       return sandbox;
     } catch (err) {

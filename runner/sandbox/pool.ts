@@ -4,7 +4,7 @@
 // The pool owns every container it made and removes them all on close(); at start it reaps
 // containers left behind by runners that died.
 import type Docker from 'dockerode';
-import { SandboxContainer, LABEL_HOST, LABEL_OWNER, LABEL_PID, type ContainerShape } from './container';
+import { SandboxContainer, LABEL_HOST, LABEL_OWNER, LABEL_PID, type ContainerShape, type SandboxFeatures } from './container';
 import { hostname } from 'node:os';
 import { isNotFound } from './docker';
 import { log } from '../log';
@@ -39,6 +39,8 @@ export class ContainerPool {
   private readonly returning = new Map<string, number>();
   private readonly arrivalWaiters = new Map<string, Array<() => void>>();
   private busy = 0;
+  /** What the last container started could build (see SandboxFeatures). */
+  features: SandboxFeatures | undefined;
   private readonly waiters: Array<() => void> = [];
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
@@ -209,6 +211,7 @@ export class ContainerPool {
       throw new Error('pool closed');
     }
     this.all.add(container);
+    this.features = container.features;
     return container;
   }
 
