@@ -115,7 +115,7 @@ export class Runner {
       if (compile?.status === 'Compile Error')
         return { ...emptyResult(submission.runId), status: 'Compile Error', compile, message: 'Compilation failed.' };
       const exec = await submission.execute(submission.runStep(spec.limits, spec.args), spec.stdin, options.onOutput);
-      return { ...resultOf(submission.runId, exec, classify(exec, spec.limits)), ...(compile ? { compile } : {}) };
+      return { ...resultOf(submission.runId, exec, submission.verdict(exec, spec.limits)), ...(compile ? { compile } : {}) };
     });
     if (key && result.status !== 'Internal Error') this.results.set(key, result);
     return result;

@@ -9,7 +9,7 @@ import type { Runner } from '../runner';
 import { ExecutionSpec, MAX_STDIN_BYTES, MiB, type CompileResult, type Limits, type LimitsInput, type SourceFile, type Status } from '../spec';
 import type { Submission, ProgramStep } from '../submission';
 import { SandboxUnavailable, UsageError, RunCancelled } from '../errors';
-import { classify, type Execution } from '../verdicts';
+import type { Execution } from '../verdicts';
 import { check } from './checkers';
 import { displayText, utf8Boundary } from '../display';
 import { cacheKey } from '../cache/key';
@@ -213,7 +213,7 @@ function shown(bytes: Buffer, max = DETAIL_BYTES): string {
 }
 
 function runFailure(submission: Submission, exec: Execution, limits: Limits): Outcome | undefined {
-  const verdict = classify(exec, limits);
+  const verdict = submission.verdict(exec, limits);
   if (verdict.status === 'Accepted') return undefined;
   return {
     result: {
@@ -313,7 +313,7 @@ async function judgeInteractive(submission: Submission, limits: Limits, test: Ju
   const { program, interactor: v, interactorFirst } = interaction;
   const transcript = displayText(interaction.transcript);
   const measured = { timeMs: program.cpuMs, memoryKb: program.memoryKb };
-  const verdict = classify(program, limits);
+  const verdict = submission.verdict(program, limits);
   const feedback = displayText((await submission.get('vbox', 'feedback/judgemessage.txt', FEEDBACK_BYTES)) ?? '').trim();
   const rejected: Outcome = { result: { status: 'Wrong Answer', ...measured, message: feedback || 'rejected by the interactor' }, transcript };
   // As problemtools judges: an interactor that rejected before the program ended is believed (the
