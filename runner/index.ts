@@ -2,6 +2,7 @@
 export { Runner, type RunnerOptions, type RunOptions } from './runner';
 export * from './spec';
 export * from './errors';
+export { displayText, DisplayStream, type DisplayOptions } from './display';
 export { loadLanguages, languageForFile, languageById, type LanguageDefinition } from './languages';
 export { probeLanguages, type LanguageProbe } from './probe';
 export { buildImages, type BuildEvent, type BuiltImage } from './images/build';
