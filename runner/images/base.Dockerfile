@@ -4,8 +4,8 @@
 ARG ROOTFS=verdict/rootfs:bookworm
 FROM ${ROOTFS} AS build
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev libseccomp-dev && rm -rf /var/lib/apt/lists/*
-COPY supervisor/verdict-supervisor.c /src/
-RUN gcc -O2 -Wall -Wextra -static -o /verdict-supervisor /src/verdict-supervisor.c -lseccomp
+COPY supervisor/ /src/
+RUN gcc -O2 -Wall -Wextra -Werror -static -o /verdict-supervisor /src/*.c -lseccomp
 
 FROM ${ROOTFS}
 COPY --from=build /verdict-supervisor /usr/lib/verdict/verdict-supervisor

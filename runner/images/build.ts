@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LanguageDefinition } from '../languages';
@@ -16,7 +16,11 @@ import { describeDockerError, isNotFound } from '../sandbox/docker';
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 const RECIPES_DIR = path.join(REPO_ROOT, 'languages', 'images');
 const BASE_RECIPE = 'runner/images/base.Dockerfile';
-const SUPERVISOR_SOURCE = 'supervisor/verdict-supervisor.c';
+/** The supervisor's sources (C files and their header), part of the base image's content hash. */
+const SUPERVISOR_SOURCES = readdirSync(path.join(REPO_ROOT, 'supervisor'))
+  .filter((f) => /\.[ch]$/.test(f))
+  .sort()
+  .map((f) => `supervisor/${f}`);
 const PULLED_BASE = 'debian:bookworm-slim';
 
 export type RootfsSource = 'auto' | 'pull' | 'debootstrap';
@@ -57,7 +61,7 @@ export async function buildImages(docker: Docker, languages: LanguageDefinition[
       image: BASE_IMAGE,
       context: REPO_ROOT,
       dockerfile: BASE_RECIPE,
-      files: [BASE_RECIPE, SUPERVISOR_SOURCE],
+      files: [BASE_RECIPE, ...SUPERVISOR_SOURCES],
       buildargs: { ROOTFS: ROOTFS_IMAGE },
       parentId: rootfsId,
       emit,

@@ -1,0 +1,157 @@
+/* The sandbox root, prepared once per container in our own user and mount namespace: what every
+ * sandbox sees as "/" (see docs/design.md, "The sandbox root"). */
+#include "supervisor.h"
+
+/* What every sandbox sees as "/": a read-only tmpfs holding the image's top-level symlinks, a fresh
+ * read-only overlay of each of its directories (/usr, /opt, /var, ...), a copy of /etc, and mount
+ * points for what each sandbox mounts itself (/box, /tmp, /dev, /proc). Built in the supervisor's own
+ * user and mount namespace, so no Docker mount is in the sandbox's view: /proc/self/mountinfo shows
+ * no host path and no container id (an overlay's options name only its container-side lower
+ * directory), and none of Docker's /etc/hosts, /etc/hostname, /etc/resolv.conf bind mounts. /sys is
+ * an empty tmpfs but for /sys/devices/system/cpu (libc and runtimes count CPUs there): no cgroup
+ * counters, no firmware tables. Where a kernel refuses an overlay in a user namespace (before 5.11),
+ * that directory is bound read-only instead and root_mode says "bind" (paths then show). */
+const char *root_mode = "overlay";
+
+static int write_file(const char *path, const char *text) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t n = write(fd, text, strlen(text));
+  close(fd);
+  return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static int create_file(const char *path, const char *text, mode_t mode) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd < 0) return -1;
+  ssize_t n = write(fd, text, strlen(text));
+  close(fd);
+  return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* Maps our own uid and gid into a user namespace we just entered (the only mapping allowed unprivileged). */
+int map_self(uid_t uid, gid_t gid) {
+  char buf[64];
+  if (write_file("/proc/self/setgroups", "deny") != 0) return -1;
+  snprintf(buf, sizeof buf, "%u %u 1\n", uid, uid);
+  if (write_file("/proc/self/uid_map", buf) != 0) return -1;
+  snprintf(buf, sizeof buf, "%u %u 1\n", gid, gid);
+  return write_file("/proc/self/gid_map", buf);
+}
+
+/* Remount flags must repeat the locked ones of the original mount, or the kernel refuses. */
+static unsigned long locked_flags(const char *path) {
+  struct statvfs sv;
+  if (statvfs(path, &sv) != 0) return 0;
+  unsigned long f = 0;
+  if (sv.f_flag & ST_NOSUID) f |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV) f |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC) f |= MS_NOEXEC;
+  if (sv.f_flag & ST_NOATIME) f |= MS_NOATIME;
+  if (sv.f_flag & ST_NODIRATIME) f |= MS_NODIRATIME;
+  if (sv.f_flag & ST_RELATIME) f |= MS_RELATIME;
+  return f;
+}
+
+int remount_readonly(const char *path) {
+  return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | locked_flags(path), NULL);
+}
+
+/* Fallback view of a directory: a recursive read-only bind (every sub-mount made read-only too). */
+static int bind_readonly(const char *src, const char *dst) {
+  if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) != 0) return -1;
+  FILE *f = fopen("/proc/self/mountinfo", "re");
+  if (!f) return -1;
+  char line[4096], mnt[PATH_MAX];
+  size_t len = strlen(dst);
+  int rc = 0;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && strncmp(mnt, dst, len) == 0 && (mnt[len] == '/' || mnt[len] == 0) &&
+        remount_readonly(mnt) != 0 && errno != EINVAL && errno != ENOENT)
+      rc = -1;
+  fclose(f);
+  return rc;
+}
+
+/* /etc is copied, not mounted: Docker's bind mounts inside it pin it to Docker's view. Files the
+ * unprivileged user cannot read (shadow, private keys) stay out; Docker's three network files are
+ * replaced by our own. */
+static char copy_dst[PATH_MAX];
+
+static int copy_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+  char dst[PATH_MAX];
+  if (snprintf(dst, sizeof dst, "%s%s", copy_dst, path + strlen("/etc")) >= (int)sizeof dst) return 0;
+  if (ftw->level == 1 && (!strcmp(path, "/etc/hosts") || !strcmp(path, "/etc/hostname") || !strcmp(path, "/etc/resolv.conf")))
+    return 0;
+  if (type == FTW_D || type == FTW_DNR) {
+    if (ftw->level > 0) mkdir(dst, (st->st_mode & 07777) | S_IRWXU);
+  } else if (type == FTW_SL) {
+    char target[PATH_MAX];
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n > 0) target[n] = 0, symlink(target, dst);
+  } else if (type == FTW_F && S_ISREG(st->st_mode)) {
+    int in = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in < 0) return 0;
+    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st->st_mode & 0755);
+    char buf[65536];
+    ssize_t n;
+    while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0) write_all_fd(out, buf, (size_t)n);
+    if (out >= 0) close(out);
+    close(in);
+  }
+  return 0;
+}
+
+void prepare_root(void) {
+  uid_t uid = getuid();
+  gid_t gid = getgid();
+  char path[PATH_MAX], opts[PATH_MAX + 64];
+  if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0 || map_self(uid, gid) != 0) fail_hard("a user namespace for the sandbox root");
+  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) fail_hard("make / private");
+  if (mkdir(EMPTY_DIR, 0755) != 0 && errno != EEXIST) fail_hard("mkdir " EMPTY_DIR);
+  if (mount("tmpfs", ROOT_DIR, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755,nr_inodes=8192") != 0) fail_hard("tmpfs root");
+  DIR *top = opendir("/");
+  if (!top) fail_hard("opendir /");
+  struct dirent *e;
+  while ((e = readdir(top))) {
+    const char *n = e->d_name;
+    struct stat st;
+    snprintf(path, sizeof path, ROOT_DIR "/%s", n);
+    if (!strcmp(n, ".") || !strcmp(n, "..") || n[0] == '.' || fstatat(dirfd(top), n, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (S_ISLNK(st.st_mode)) {
+      char target[PATH_MAX];
+      ssize_t len = readlinkat(dirfd(top), n, target, sizeof target - 1);
+      if (len > 0) target[len] = 0, symlink(target, path);
+      continue;
+    }
+    if (!S_ISDIR(st.st_mode)) continue;
+    if (mkdir(path, st.st_mode & 07777) != 0) fail_hard("mkdir in the sandbox root");
+    /* Mounted by each sandbox (box, tmp, dev, proc), made below (sys, etc) or left empty (run). */
+    if (!strcmp(n, "box") || !strcmp(n, "tmp") || !strcmp(n, "dev") || !strcmp(n, "proc") || !strcmp(n, "sys") ||
+        !strcmp(n, "run") || !strcmp(n, "etc"))
+      continue;
+    snprintf(opts, sizeof opts, "lowerdir=/%s:" EMPTY_DIR, n);
+    if (mount("overlay", path, "overlay", MS_RDONLY | MS_NOSUID | MS_NODEV, opts) == 0) continue;
+    root_mode = "bind";
+    fprintf(stderr, "verdict-supervisor: /%s is bound, not overlaid: %s\n", n, strerror(errno));
+    snprintf(opts, sizeof opts, "/%s", n);
+    if (bind_readonly(opts, path) != 0) fail_hard("bind a directory into the sandbox root");
+  }
+  closedir(top);
+
+  snprintf(copy_dst, sizeof copy_dst, ROOT_DIR "/etc");
+  nftw("/etc", copy_entry, 32, FTW_PHYS);
+  if (create_file(ROOT_DIR "/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", 0644) != 0 ||
+      create_file(ROOT_DIR "/etc/hostname", "verdict\n", 0644) != 0 || create_file(ROOT_DIR "/etc/resolv.conf", "", 0644) != 0)
+    fail_hard("write /etc files of the sandbox root");
+
+  if (mount("tmpfs", ROOT_DIR "/sys", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=16k,mode=0555,nr_inodes=16") != 0 ||
+      mkdir(ROOT_DIR "/sys/devices", 0555) != 0 || mkdir(ROOT_DIR "/sys/devices/system", 0555) != 0 ||
+      mkdir(ROOT_DIR "/sys/devices/system/cpu", 0555) != 0)
+    fail_hard("the sandbox's /sys");
+  if (mount("/sys/devices/system/cpu", ROOT_DIR "/sys/devices/system/cpu", NULL, MS_BIND, NULL) != 0 ||
+      remount_readonly(ROOT_DIR "/sys/devices/system/cpu") != 0)
+    fail_hard("bind /sys/devices/system/cpu");
+  if (mount(NULL, ROOT_DIR "/sys", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) fail_hard("/sys read-only");
+  if (mount(NULL, ROOT_DIR, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0) fail_hard("root read-only");
+}
