@@ -134,10 +134,14 @@ export const RunResult = z.object({
   stderrBase64: z.string().optional(),
   stdoutTruncated: z.boolean(),
   stderrTruncated: z.boolean(),
-  /** CPU time (user + sys) of the program. */
+  /** CPU time (user + sys) of every process of the submission: the program, its threads and its children, reaped or not. */
   timeMs: z.number(),
   wallMs: z.number(),
-  /** Peak resident memory. */
+  /**
+   * Peak memory of the submission: the larger of its metered peak (anonymous + shared memory of all
+   * its processes, tmpfs files, SysV segments, memfds) and the largest single-process peak RSS.
+   * Measured for killed runs too. See docs/design.md, "What counts as memory".
+   */
   memoryKb: z.number(),
   compile: CompileResult.optional(),
   /** Why, in words, for everything but a plain Accepted. */

@@ -125,7 +125,7 @@ test('memory: a killed run reports what it used (a TLE is not "0 KB")', async ()
   assert.ok(r.memoryKb > 50 * MiB, `${r.memoryKb} KB`);
 });
 
-test("memory: the runtimes' own out-of-memory errors are MLE (Java OutOfMemoryError, Python MemoryError)", async () => {
+test("memory: the runtimes' own out-of-memory errors are MLE (Java OutOfMemoryError, Python MemoryError, Go, .NET)", async () => {
   const java = await runSource(runner(), 'java', 'public class Main { public static void main(String[] a) { java.util.List<long[]> l = new java.util.ArrayList<>(); while (true) l.add(new long[1 << 20]); } }', {
     name: 'Main.java',
   });
@@ -133,6 +133,11 @@ test("memory: the runtimes' own out-of-memory errors are MLE (Java OutOfMemoryEr
   const python = await runSource(runner(), 'python3', 'x = [0] * (10 ** 12)');
   assert.equal(python.status, 'Memory Limit Exceeded', show(python));
   assert.match(python.message ?? '', /ran out of memory/);
+  // Go and Mono grow until they are stopped at the limit, or fail to allocate first: MLE either way.
+  const go = await runSource(runner(), 'go', 'package main\nfunc main() { var s [][]byte; for { b := make([]byte, 1<<20); for i := range b { b[i] = 1 }; s = append(s, b) } }', { name: 'a.go' });
+  assert.equal(go.status, 'Memory Limit Exceeded', show(go));
+  const cs = await runSource(runner(), 'csharp', 'class P { static void Main() { var l = new System.Collections.Generic.List<byte[]>(); while (true) { var b = new byte[1 << 20]; for (int i = 0; i < b.Length; i += 4096) b[i] = 1; l.Add(b); } } }', { name: 'a.cs' });
+  assert.equal(cs.status, 'Memory Limit Exceeded', show(cs));
 });
 
 test('memory: a Java program can use nearly its whole limit in one array (230 MiB of 256)', async () => {
