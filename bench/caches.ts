@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Runner } from '../runner/runner';
+import { Runner } from '../runner/engine';
 import { CompileCache } from '../runner/cache/compile-cache';
 import { fmt, stats, time, type TargetRow } from './lib';
 

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Runner } from '../runner/runner';
+import { Runner } from '../runner/engine';
 import { judge } from '../runner/judge/judge';
 import type { JudgeTest } from '../runner/judge/judge';
 

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Runner } from '../runner/runner';
+import { Runner } from '../runner/engine';
 import { stats, time, type Stats, type TargetRow } from './lib';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-bench-'));

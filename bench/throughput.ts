@@ -3,7 +3,7 @@
 // `docker run --rm` that compiles and runs), both with the same concurrency, in this one process.
 //   npx tsx bench/throughput.ts [submissions]
 import { spawn } from 'node:child_process';
-import { Runner } from '../runner/runner';
+import { Runner } from '../runner/engine';
 import type { TargetRow } from './lib';
 
 const source = (i: number) => `#include <stdio.h>\nint main(void) { printf("%d\\n", ${i}); return 0; }\n`;

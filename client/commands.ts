@@ -7,9 +7,9 @@ import * as vscode from 'vscode';
 import { LSPErrorCodes, ResponseError, type Middleware } from 'vscode-languageclient/node';
 import { Commands } from '../server/protocol';
 import { errorText } from './format';
-import type { VerdictServer } from './languageClient';
+import type { VerdictServer } from './language-client';
 import { isSupported } from './languages';
-import type { VerdictOutput } from './outputChannel';
+import type { VerdictOutput } from './output-channel';
 
 const SERVER_COMMANDS = new Set<string>(Object.values(Commands));
 

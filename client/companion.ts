@@ -7,9 +7,9 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseCompanionPayload, writeTestsFolder, type ImportedProblem } from '../runner/judge/imports';
+import { parseCompanionPayload, writeTestsFolder, type ImportedProblem } from '../runner/judge/importers';
 import { errorText } from './format';
-import type { VerdictOutput } from './outputChannel';
+import type { VerdictOutput } from './output-channel';
 import type { Settings } from './settings';
 
 const HOST = '127.0.0.1';

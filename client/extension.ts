@@ -6,12 +6,12 @@ import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { VerdictCommands } from './commands';
 import { CompanionReceiver } from './companion';
 import { errorText, shortVerdict } from './format';
-import { VerdictEvents, VerdictServer, createLanguageClient } from './languageClient';
-import { VerdictOutput } from './outputChannel';
+import { VerdictEvents, VerdictServer, createLanguageClient } from './language-client';
+import { VerdictOutput } from './output-channel';
 import { affectsSettings, readSettings, type Settings } from './settings';
-import { VerdictStatusBar } from './statusBar';
+import { VerdictStatusBar } from './status-bar';
 import { TASK_TYPE, VerdictTaskProvider } from './tasks';
-import { VerdictTests } from './testController';
+import { VerdictTests } from './test-controller';
 
 let client: LanguageClient | undefined;
 

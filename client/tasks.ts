@@ -9,7 +9,7 @@ import type { RunResult } from '../runner/spec';
 import { Commands } from '../server/protocol';
 import { displayText } from '../runner/display';
 import { errorText, judgeSummary, judgeTable, runVerdict, tableHeader, testRow } from './format';
-import { sameUri, type VerdictEvents, type VerdictServer } from './languageClient';
+import { sameUri, type VerdictEvents, type VerdictServer } from './language-client';
 import { isSupported } from './languages';
 
 export const TASK_TYPE = 'verdict';

@@ -1,5 +1,5 @@
 // The runner library: what the CLI, the language server and the classroom service build on.
-export { Runner, type RunnerOptions, type RunOptions } from './runner';
+export { Runner, type RunnerOptions, type RunOptions } from './engine';
 export * from './spec';
 export * from './errors';
 export { displayText, DisplayStream, type DisplayOptions } from './display';

@@ -30,6 +30,8 @@ export const LanguageDefinition = z
     id: z.string().regex(/^[a-z][a-z0-9+-]*$/),
     name: z.string(),
     extensions: z.array(z.string().regex(/^\.[A-Za-z0-9+]+$/)).min(1),
+    /** How editors know such files: VS Code's language id (python3 files are VS Code's "python"). */
+    editor: z.object({ vscodeLanguage: z.string().regex(/^[a-z][a-z0-9+-]*$/) }).strict().optional(),
     /** Image recipe: languages/images/<image>.Dockerfile, built as verdict/<image>. */
     image: z.string().regex(/^[a-z0-9-]+$/),
     /** Name the main source file gets in /box; may use {variables}. */

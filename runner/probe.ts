@@ -1,6 +1,6 @@
 // Capability detection: which languages are usable here, found by running each one's version probe
 // in its real image and sandbox (not by trusting what should be installed).
-import type { Runner } from './runner';
+import type { Runner } from './engine';
 import type { LanguageDefinition } from './languages';
 import { imageName } from './images/names';
 

@@ -4,7 +4,7 @@
 import { COMPILE_LIMITS, MiB, type CompileResult, type Limits, type SourceFile } from './spec';
 import { expand, resolveVariables, type LanguageDefinition } from './languages';
 import type { SandboxContainer } from './sandbox/container';
-import type { Field, Message } from './sandbox/protocol';
+import type { Field, Message } from './sandbox/wire';
 import { SandboxUnavailable } from './errors';
 import type { CompileCache } from './cache/compile-cache';
 import { cacheKey } from './cache/key';

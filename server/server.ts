@@ -43,8 +43,8 @@ import {
   type TestsParams,
   type TestsResult,
 } from './protocol';
-import { LocalRunnerClient, UnavailableRemoteRunner, type RunnerClient } from './runnerClient';
-import { addTest, findTests, readTestData } from './testSources';
+import { LocalRunnerClient, UnavailableRemoteRunner, type RunnerClient } from './runner-client';
+import { addTest, findTests, readTestData } from './test-sources';
 
 interface FileState {
   /** The run or judge in flight, cancelled by Stop, a new run, or the request's cancellation. */

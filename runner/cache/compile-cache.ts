@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { encodeMessage, MessageDecoder, type Field } from '../sandbox/protocol';
+import { encodeMessage, MessageDecoder, type Field } from '../sandbox/wire';
 import type { CompileResult } from '../spec';
 import type { BoxFile } from '../submission';
 import { LruCache } from './lru';

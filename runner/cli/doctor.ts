@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { connectDocker, dockerSocketDescription, describeDockerError } from '../sandbox/docker';
 import { loadLanguages } from '../languages';
 import { BASE_IMAGE, ROOTFS_IMAGE, imageName } from '../images/names';
-import { Runner } from '../runner';
+import { Runner } from '../engine';
 import { probeLanguages } from '../probe';
 import { LABEL_OWNER } from '../sandbox/container';
 

@@ -2,14 +2,14 @@
 // then the judge, with each test printed as it ends.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Runner } from '../runner';
+import type { Runner } from '../engine';
 import { languageById, languageForFile, type LanguageDefinition } from '../languages';
 import { MAX_SOURCE_BYTES, formatMemory, type SourceFile } from '../spec';
 import { UsageError } from '../errors';
 import { judge, type CheckerSpec, type JudgeRequest, type JudgeResult, type JudgeTest } from '../judge/judge';
 import { BUILTIN_CHECKERS, type BuiltinChecker, type TestResult } from '../judge/types';
 import { defaultTestsDir, discoverTests } from '../judge/testfolder';
-import { findCphFile, readCphFile } from '../judge/imports';
+import { findCphFile, readCphFile } from '../judge/importers';
 import { allTests, loadProblemPackage } from '../judge/problem';
 import { scoreGroups, type ScoreGroup } from '../judge/scoring';
 import { readUserFile } from './files';

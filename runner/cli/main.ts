@@ -3,7 +3,7 @@
 // (unknown language, missing or oversized file), 3 when no sandbox could be made (Internal Error).
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
-import { Runner } from '../runner';
+import { Runner } from '../engine';
 import { languageById, languageForFile, loadLanguages } from '../languages';
 import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, formatMemory, outputBytes, type RunResult } from '../spec';
 import { readUserBytes, readUserFile } from './files';

@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import seccompProfile from './seccomp/container-profile.json';
-import { MessageDecoder, encodeMessage, type Field, type Message } from './protocol';
+import { MessageDecoder, encodeMessage, type Field, type Message } from './wire';
 import { ImageMissing, RunCancelled, SandboxUnavailable } from '../errors';
 import { describeDockerError, isNotFound } from './docker';
 

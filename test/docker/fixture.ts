@@ -2,7 +2,7 @@
 import { after, before } from 'node:test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Runner, type RunnerOptions } from '../../runner/runner';
+import { Runner, type RunnerOptions } from '../../runner/engine';
 import type { ExecutionSpecInput, LimitsInput, RunResult } from '../../runner/spec';
 
 export const FIXTURES = path.resolve(__dirname, '../fixtures');

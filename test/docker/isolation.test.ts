@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import { runSource, show, useRunner, withRunner } from './fixture';
 
 const PRINT_RAN = { language: 'python3', files: [{ name: 'a.py', content: 'print("RAN")' }] };
-import { Runner } from '../../runner/runner';
+import { Runner } from '../../runner/engine';
 import { ContainerPool } from '../../runner/sandbox/pool';
 import { LABEL_HOST, LABEL_OWNER, LABEL_PID } from '../../runner/sandbox/container';
 import { SandboxUnavailable } from '../../runner/errors';

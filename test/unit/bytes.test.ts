@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ExecutionSpec, outputBytes } from '../../runner/spec';
 import { cacheKey } from '../../runner/cache/key';
 import { MAX_TEST_DATA_BYTES, readData } from '../../runner/judge/judge';
-import { readTestData } from '../../server/testSources';
+import { readTestData } from '../../server/test-sources';
 import { readUserBytes } from '../../runner/cli/files';
 import { UsageError } from '../../runner/errors';
 

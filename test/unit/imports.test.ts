@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFil
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../runner/errors';
-import { findCphFile, parseCompanionPayload, parseCphProblem, readCompanionFile, readCphFile, writeTestsFolder } from '../../runner/judge/imports';
+import { findCphFile, parseCompanionPayload, parseCphProblem, readCompanionFile, readCphFile, writeTestsFolder } from '../../runner/judge/importers';
 import { discoverTests } from '../../runner/judge/testfolder';
 import type { TestCase } from '../../runner/judge/types';
 

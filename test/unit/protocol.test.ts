@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MessageDecoder, encodeMessage } from '../../runner/sandbox/protocol';
+import { MessageDecoder, encodeMessage } from '../../runner/sandbox/wire';
 
 test('protocol: a message survives being split at every byte', () => {
   const wire = encodeMessage([

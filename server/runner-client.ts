@@ -2,7 +2,7 @@
 // AbortSignal), languages, health. The local implementation is the runner library in-process, so its
 // warm pool serves every Run after the first; a remote one (the classroom service) comes later and
 // the rest of the server never knows which it talks to.
-import type { Runner } from '../runner/runner';
+import type { Runner } from '../runner/engine';
 import { request } from 'node:http';
 import type { ExecutionSpecInput, RunResult } from '../runner/spec';
 import { judge, type JudgeRequest, type JudgeResult } from '../runner/judge/judge';
@@ -48,7 +48,7 @@ export class LocalRunnerClient implements RunnerClient {
   private runner: Promise<Runner> | undefined;
 
   private get(): Promise<Runner> {
-    this.runner ??= import('../runner/runner')
+    this.runner ??= import('../runner/engine')
       .then(({ Runner }) => Runner.create({ languages: this.languages }))
       .catch((err) => {
         this.runner = undefined; // try again next time: Docker may have been started meanwhile

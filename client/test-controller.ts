@@ -9,7 +9,7 @@ import type { TestResult } from '../runner/judge/types';
 import { Commands, type TestResultParams, type TestsResult } from '../server/protocol';
 import { errorText, judgeSummary, testRow } from './format';
 import { displayText } from '../runner/display';
-import { sameUri, type VerdictEvents, type VerdictServer } from './languageClient';
+import { sameUri, type VerdictEvents, type VerdictServer } from './language-client';
 import { isSupported } from './languages';
 
 const REDISCOVER_DELAY_MS = 300;

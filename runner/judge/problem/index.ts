@@ -1,18 +1,18 @@
 // Loads an ICPC/Kattis problem package folder (problem_format_version legacy, 2023-07-draft or
 // 2025-09) into one typed model for the judge: limits, validation, and the test group tree.
 // A broken package, or one using a feature the judge cannot honour yet, is a UsageError that names
-// the file and the problem, never a silently different judgement. The parts live in ./problem/.
+// the file and the problem, never a silently different judgement. The parts live beside this file.
 import path from 'node:path';
-import { UsageError } from '../errors';
-import { parseMetadata } from './problem/metadata';
-import type { ProblemPackage, ProblemTest, TestGroup } from './problem/model';
-import { naturalCompare } from './natural-sort';
-import { findOutputValidator } from './problem/output-validator';
-import { PackageFs } from './problem/package-fs';
-import { loadTestData } from './problem/test-data';
-import { parseYaml, show } from './problem/yaml-config';
+import { UsageError } from '../../errors';
+import { parseMetadata } from './metadata';
+import type { ProblemPackage, ProblemTest, TestGroup } from './model';
+import { naturalCompare } from '../natural-sort';
+import { findOutputValidator } from './output-validator';
+import { PackageFs } from './package-fs';
+import { loadTestData } from './test-data';
+import { parseYaml, show } from './yaml-config';
 
-export type { FormatVersion, OutputValidatorSource, ProblemPackage, ProblemTest, TestGroup, TestGroupSettings } from './problem/model';
+export type { FormatVersion, OutputValidatorSource, ProblemPackage, ProblemTest, TestGroup, TestGroupSettings } from './model';
 
 export function loadProblemPackage(dir: string): ProblemPackage {
   const fs = new PackageFs(dir);

@@ -3,7 +3,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { defaultTestsDir, discoverTests, preferredTestsDir } from '../runner/judge/testfolder';
-import { findCphFile, readCphFile } from '../runner/judge/imports';
+import { findCphFile, readCphFile } from '../runner/judge/importers';
 import type { TestCase } from '../runner/judge/types';
 import type { VerdictSettings } from './protocol';
 import { displayText, utf8Boundary } from '../runner/display';
