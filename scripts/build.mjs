@@ -1,6 +1,10 @@
 // Bundles the runner CLI and library (and, as they arrive, the server and the extension) with esbuild.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { generateLanguages } from './gen-languages.mjs';
+
+// First, what is derived from languages/*.json: protocol/languages.generated.ts and package.json's language fields.
+generateLanguages();
 
 /**
  * Keeps the runner's footprint small: dockerode's BuildKit session support (gRPC + protobuf, ~14 MB
