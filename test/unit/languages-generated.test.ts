@@ -1,0 +1,46 @@
+// protocol/languages.generated.ts and package.json's language fields cannot drift from languages/*.json:
+// the generator finds nothing to change, and what it wrote covers every definition.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { EXTENSION_TO_LANGUAGE, LANGUAGES, VSCODE_LANGUAGES } from '../../protocol/languages.generated';
+
+const root = path.resolve(__dirname, '../..');
+const definitions = readdirSync(path.join(root, 'languages'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(path.join(root, 'languages', f), 'utf8')) as { id: string; extensions: string[]; sourceFile: string });
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  activationEvents: string[];
+  contributes: { languages?: { id: string; extensions: string[] }[] };
+};
+
+test('languages generated: the generator has nothing to change (run node scripts/gen-languages.mjs after editing languages/*.json)', () => {
+  const check = spawnSync(process.execPath, ['scripts/gen-languages.mjs', '--check'], { cwd: root, encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr || check.stdout);
+});
+
+test('languages generated: every definition is there, by id, with its main file name', () => {
+  assert.deepEqual(LANGUAGES.map((l) => l.id), definitions.map((d) => d.id).sort());
+  for (const d of definitions) assert.equal(LANGUAGES.find((l) => l.id === d.id)?.sourceFile, d.sourceFile, d.id);
+  assert.equal(LANGUAGES.find((l) => l.id === 'java')?.sourceFile, '{publicClass}.java');
+});
+
+test('languages generated: every extension a definition accepts maps to it, and to its VS Code language', () => {
+  for (const d of definitions) {
+    const vscodeLanguage = LANGUAGES.find((l) => l.id === d.id)!.vscodeLanguage;
+    for (const ext of d.extensions) {
+      assert.equal(EXTENSION_TO_LANGUAGE[ext.toLowerCase()], d.id, ext);
+      assert.ok(VSCODE_LANGUAGES[vscodeLanguage]?.includes(ext.toLowerCase()), `${ext} in VSCODE_LANGUAGES.${vscodeLanguage}`);
+    }
+  }
+  assert.equal(VSCODE_LANGUAGES.python?.[0], '.py');
+});
+
+test('languages generated: package.json activates on every VS Code language and declares the ones VS Code lacks', () => {
+  for (const id of Object.keys(VSCODE_LANGUAGES)) assert.ok(pkg.activationEvents.includes(`onLanguage:${id}`), `onLanguage:${id}`);
+  assert.ok(pkg.activationEvents.includes('onLanguage:pascal'));
+  assert.deepEqual(pkg.activationEvents.slice(-2), ['workspaceContains:**/*.tests/*.in', 'onStartupFinished']);
+  assert.deepEqual(pkg.contributes.languages?.find((l) => l.id === 'pascal')?.extensions, VSCODE_LANGUAGES.pascal);
+});
