@@ -25,13 +25,6 @@ const VSCODE_BUILTIN = new Set([
   'typescriptreact', 'vb',
 ]);
 
-/**
- * VS Code ids of definitions that do not yet say `editor.vscodeLanguage` (runner/languages.ts must
- * accept the field before the JSON files may carry it). Without either, VS Code's id is ours.
- * Remove once every definition says it.
- */
-const VSCODE_ID_FALLBACK = { python3: 'python' };
-
 class LanguageFactsError extends Error {}
 
 function readDefinitions() {
@@ -53,8 +46,9 @@ function readDefinitions() {
       if (!Array.isArray(def.extensions) || def.extensions.length === 0 || !def.extensions.every((e) => typeof e === 'string' && /^\.[A-Za-z0-9+]+$/.test(e)))
         throw bad('"extensions" must be a non-empty list like [".cpp", ".cc"]');
       if (typeof def.sourceFile !== 'string') throw bad('"sourceFile" must be a string');
-      const vscodeLanguage = def.editor?.vscodeLanguage ?? VSCODE_ID_FALLBACK[def.id] ?? def.id;
-      if (typeof vscodeLanguage !== 'string' || !/^[a-z][a-z0-9_+-]*$/.test(vscodeLanguage)) throw bad('"editor.vscodeLanguage" must be a VS Code language id');
+      // Without `editor.vscodeLanguage`, VS Code's id is ours.
+      const vscodeLanguage = def.editor?.vscodeLanguage ?? def.id;
+      if (typeof vscodeLanguage !== 'string' || !/^[a-z][a-z0-9+-]*$/.test(vscodeLanguage)) throw bad('"editor.vscodeLanguage" must be a VS Code language id');
       return {
         id: def.id,
         name: def.name,

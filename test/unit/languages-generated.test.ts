@@ -10,7 +10,7 @@ import { EXTENSION_TO_LANGUAGE, LANGUAGES, VSCODE_LANGUAGES } from '../../protoc
 const root = path.resolve(__dirname, '../..');
 const definitions = readdirSync(path.join(root, 'languages'))
   .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(path.join(root, 'languages', f), 'utf8')) as { id: string; extensions: string[]; sourceFile: string });
+  .map((f) => JSON.parse(readFileSync(path.join(root, 'languages', f), 'utf8')) as { id: string; extensions: string[]; sourceFile: string; editor?: { vscodeLanguage: string } });
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
   activationEvents: string[];
   contributes: { languages?: { id: string; extensions: string[] }[] };
@@ -25,6 +25,11 @@ test('languages generated: every definition is there, by id, with its main file 
   assert.deepEqual(LANGUAGES.map((l) => l.id), definitions.map((d) => d.id).sort());
   for (const d of definitions) assert.equal(LANGUAGES.find((l) => l.id === d.id)?.sourceFile, d.sourceFile, d.id);
   assert.equal(LANGUAGES.find((l) => l.id === 'java')?.sourceFile, '{publicClass}.java');
+});
+
+test('languages generated: each language has the VS Code language its definition names (else its own id)', () => {
+  for (const d of definitions) assert.equal(LANGUAGES.find((l) => l.id === d.id)?.vscodeLanguage, d.editor?.vscodeLanguage ?? d.id, d.id);
+  assert.equal(LANGUAGES.find((l) => l.id === 'python3')?.vscodeLanguage, 'python');
 });
 
 test('languages generated: every extension a definition accepts maps to it, and to its VS Code language', () => {
