@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { VerdictCommands } from './commands';
 import { CompanionReceiver } from './companion';
-import { errorText, shortVerdict } from './format';
+import { errorText } from './format';
+import { verdictTitle } from '../protocol/report';
 import { VerdictEvents, VerdictServer, createLanguageClient } from './language-client';
 import { VerdictOutput } from './output-channel';
 import { affectsSettings, readSettings, type Settings } from './settings';
@@ -34,7 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     events.onTestResult((p) => output.testResult(p)),
     events.onResult((p) => {
       output.result(p);
-      statusBar.setVerdict(shortVerdict(p.kind, p.result));
+      statusBar.setVerdict(verdictTitle(p));
     }),
     events.onStatus((p) => statusBar.setStatus(p)),
     commands.onTestsChanged((uri) => void tests.discover(uri)),

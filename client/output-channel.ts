@@ -4,8 +4,8 @@
 // are not shown: they repeat, as text for editors without a Verdict client, what these show.
 import * as vscode from 'vscode';
 import type { OutputParams, ResultParams, TestResultParams } from '../server/protocol';
-import { judgeSummary, judgeTable, runVerdict, tableHeader, testRow } from './format';
-import { displayText } from '../runner/display';
+import { judgeReport, judgeSummary, runVerdictLine, testRow, testTableHeader } from '../protocol/report';
+import { displayText } from '../protocol/display';
 
 export class VerdictOutput implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Verdict');
@@ -38,14 +38,14 @@ export class VerdictOutput implements vscode.Disposable {
 
   testResult(p: TestResultParams): void {
     const open = this.enter(p.runId, p.uri);
-    if (open.rows++ === 0) this.line(tableHeader());
+    if (open.rows++ === 0) this.line(testTableHeader());
     this.line(testRow(p.test));
   }
 
   result(p: ResultParams): void {
     const open = this.enter(p.result.runId, p.uri);
-    if (p.kind === 'run') this.line(runVerdict(p.result));
-    else this.line(open.rows > 0 ? judgeSummary(p.result) : judgeTable(p.result));
+    if (p.kind === 'run') this.line(runVerdictLine(p.result));
+    else this.line(open.rows > 0 ? judgeSummary(p.result) : judgeReport(p.result));
     this.open = undefined;
   }
 

@@ -7,8 +7,9 @@ import * as vscode from 'vscode';
 import type { JudgeResult } from '../runner/judge/judge';
 import type { RunResult } from '../runner/spec';
 import { Commands } from '../server/protocol';
-import { displayText } from '../runner/display';
-import { errorText, judgeSummary, judgeTable, runVerdict, tableHeader, testRow } from './format';
+import { displayText } from '../protocol/display';
+import { errorText } from './format';
+import { judgeReport, judgeSummary, runVerdictLine, testRow, testTableHeader } from '../protocol/report';
 import { sameUri, type VerdictEvents, type VerdictServer } from './language-client';
 import { isSupported } from './languages';
 
@@ -79,17 +80,17 @@ class VerdictTaskTerminal implements vscode.Pseudoterminal {
       }),
       this.events.onTestResult((p) => {
         if (!sameUri(p.uri, uri)) return;
-        if (rows++ === 0) this.write.fire(`${DIM}${tableHeader()}${RESET}\r\n`);
+        if (rows++ === 0) this.write.fire(`${DIM}${testTableHeader()}${RESET}\r\n`);
         this.write.fire(`${crlf(testRow(p.test))}\r\n`);
       }),
     ];
     try {
       if (this.definition.command === 'run') {
         const result = await server.execute<RunResult>(Commands.run, [uri.toString()]);
-        this.end(runVerdict(result), result.status === 'Accepted' ? 0 : 1);
+        this.end(runVerdictLine(result), result.status === 'Accepted' ? 0 : 1);
       } else {
         const result = await server.execute<JudgeResult>(Commands.judge, [uri.toString()]);
-        this.end(rows > 0 ? judgeSummary(result) : judgeTable(result), result.status === 'Accepted' ? 0 : 1);
+        this.end(rows > 0 ? judgeSummary(result) : judgeReport(result), result.status === 'Accepted' ? 0 : 1);
       }
     } catch (e) {
       this.end(errorText(e), 2, RED);

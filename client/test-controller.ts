@@ -7,8 +7,9 @@ import * as vscode from 'vscode';
 import type { JudgeResult } from '../runner/judge/judge';
 import type { TestResult } from '../runner/judge/types';
 import { Commands, type TestResultParams, type TestsResult } from '../server/protocol';
-import { errorText, judgeSummary, testRow } from './format';
-import { displayText } from '../runner/display';
+import { errorText } from './format';
+import { judgeSummary, testRow } from '../protocol/report';
+import { displayText } from '../protocol/display';
 import { sameUri, type VerdictEvents, type VerdictServer } from './language-client';
 import { isSupported } from './languages';
 

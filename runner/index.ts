@@ -2,7 +2,7 @@
 export { Runner, type RunnerOptions, type RunOptions } from './engine';
 export * from './spec';
 export * from './errors';
-export { displayText, DisplayStream, type DisplayOptions } from './display';
+export { displayText, DisplayStream, type DisplayOptions } from '../protocol/display';
 export { loadLanguages, languageForFile, languageById, type LanguageDefinition } from './languages';
 export { probeLanguages, type LanguageProbe } from './probe';
 export { buildImages, type BuildEvent, type BuiltImage } from './images/build';

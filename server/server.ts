@@ -25,7 +25,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { expand, languageForFile, resolveVariables, type LanguageDefinition } from '../runner/languages';
 import { RunCancelled, UsageError } from '../runner/errors';
 import { formatMemory, outputBytes, type RunResult } from '../runner/spec';
-import { DisplayStream, displayText } from '../runner/display';
+import { DisplayStream, displayText } from '../protocol/display';
 import type { JudgeResult } from '../runner/judge/judge';
 import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from './diagnostics';
 import {

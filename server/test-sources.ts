@@ -6,7 +6,7 @@ import { defaultTestsDir, discoverTests, preferredTestsDir } from '../runner/jud
 import { findCphFile, readCphFile } from '../runner/judge/importers';
 import type { TestCase } from '../runner/judge/types';
 import type { VerdictSettings } from './protocol';
-import { displayText, utf8Boundary } from '../runner/display';
+import { displayText, utf8Boundary } from '../protocol/display';
 
 export interface FoundTests {
   /** The folder or file the tests come from. */

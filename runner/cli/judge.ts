@@ -13,7 +13,7 @@ import { findCphFile, readCphFile } from '../judge/importers';
 import { allTests, loadProblemPackage } from '../judge/problem';
 import { scoreGroups, type ScoreGroup } from '../judge/scoring';
 import { readUserFile } from './files';
-import { displayText } from '../display';
+import { displayText } from '../../protocol/display';
 
 export interface JudgeCliOptions {
   tests?: string;

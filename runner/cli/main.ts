@@ -7,7 +7,7 @@ import { Runner } from '../engine';
 import { languageById, languageForFile, loadLanguages } from '../languages';
 import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, formatMemory, outputBytes, type RunResult } from '../spec';
 import { readUserBytes, readUserFile } from './files';
-import { DisplayStream, displayText } from '../display';
+import { DisplayStream, displayText } from '../../protocol/display';
 import { runJudgeCommand, type JudgeCliOptions } from './judge';
 import { SandboxUnavailable, UsageError } from '../errors';
 import { probeLanguages } from '../probe';

@@ -4,7 +4,7 @@
 // Texts here are byte strings (see checkers.ts: one char per byte), so lines, columns and
 // comparisons are of bytes: column 3 is the third byte of the line. Only the excerpts are text, made
 // for display with displayText (UTF-8 where it is, "\xNN" for other bytes, controls escaped).
-import { displayText, utf8Boundary } from '../display';
+import { displayText, utf8Boundary } from '../../protocol/display';
 import type { Diff } from './types';
 
 /** Stands in for a line that does not exist because the text ended before it. */

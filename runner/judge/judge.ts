@@ -11,51 +11,16 @@ import type { Submission, ProgramStep } from '../submission';
 import { SandboxUnavailable, UsageError, RunCancelled } from '../errors';
 import type { Execution } from '../verdicts';
 import { check } from './checkers';
-import { displayText, utf8Boundary } from '../display';
+import { displayText, utf8Boundary } from '../../protocol/display';
 import { cacheKey } from '../cache/key';
 import { imageName } from '../images/names';
-import { computeScore, type ScoreGroup, type ScoreReport } from './scoring';
-import type { BuiltinChecker, CheckerOptions, TestCase, TestData, TestResult } from './types';
+import { computeScore } from './scoring';
+import type { TestData, TestResult } from './types';
+import type { CheckerSpec, JudgeRequest, JudgeTest } from '../../protocol/judge';
+import type { JudgeResult } from '../../protocol/results';
 
-/** How outputs are checked. */
-export type CheckerSpec =
-  | { kind: 'builtin'; name: BuiltinChecker; options?: CheckerOptions }
-  /** A program: Kattis output validator (`v input answer feedback_dir [flags] < output`, 42/43) or testlib (`c input output answer`, 0/1/2/3). */
-  | { kind: 'program'; protocol: 'kattis' | 'testlib'; language: string; files: SourceFile[] };
-
-export interface JudgeTest extends TestCase {
-  /** Extra output-validator flags for this test (problem packages). */
-  validatorFlags?: string[];
-}
-
-export interface JudgeRequest {
-  language: string;
-  files: SourceFile[];
-  tests: JudgeTest[];
-  checker: CheckerSpec;
-  /** Interactive problems: the interactor (Kattis protocol), compiled to a static binary (C or C++). */
-  interactor?: { language: string; files: SourceFile[] };
-  limits?: LimitsInput;
-  stopOnFailure?: boolean;
-  /** Scoring problems: the scored groups; the result then carries the score. */
-  scoring?: ScoreGroup[];
-  /** Answer an identical earlier judge (same code, tests, checker, limits, image) from the result cache. */
-  cacheResults?: boolean;
-}
-
-export interface JudgeResult {
-  status: Status;
-  compile?: CompileResult;
-  tests: TestResult[];
-  message?: string;
-  /** Capped interaction of the first failing test of an interactive problem. */
-  transcript?: string;
-  /** Scoring problems: total and per-group scores. */
-  score?: ScoreReport;
-  /** Answered from the result cache (the request asked for it). */
-  cached?: boolean;
-  runId: string;
-}
+export type { CheckerSpec, JudgeRequest, JudgeTest } from '../../protocol/judge';
+export type { JudgeResult } from '../../protocol/results';
 
 export interface JudgeOptions {
   /** The run id to use (so a caller can label what it streams before the result arrives). */

@@ -4,28 +4,11 @@
 // its share per accepted test when it is sum.
 import type { ProblemPackage, TestGroup } from './problem';
 import type { TestResult } from './types';
+import type { GroupScore, ScoreReport } from '../../protocol/results';
+import type { ScoreGroup } from '../../protocol/judge';
 
-export interface ScoreGroup {
-  name: string;
-  maxScore: number;
-  aggregation: 'sum' | 'min' | 'pass-fail';
-  /** Names of the tests directly in the group. */
-  tests: string[];
-  groups: ScoreGroup[];
-}
-
-export interface GroupScore {
-  name: string;
-  score: number;
-  maxScore: number;
-}
-
-export interface ScoreReport {
-  score: number;
-  maxScore: number;
-  /** Every scored group, outermost first. */
-  groups: GroupScore[];
-}
+export type { GroupScore, ScoreReport } from '../../protocol/results';
+export type { ScoreGroup } from '../../protocol/judge';
 
 /** The scored groups of a package (secret and its groups); empty for pass-fail problems. */
 export function scoreGroups(problem: ProblemPackage): ScoreGroup[] {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DisplayStream, displayText, utf8Boundary } from '../../runner/display';
+import { DisplayStream, displayText, utf8Boundary } from '../../protocol/display';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 
