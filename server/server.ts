@@ -24,8 +24,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { expand, languageForFile, resolveVariables, type LanguageDefinition } from '../runner/languages';
 import { RunCancelled, UsageError } from '../runner/errors';
-import { formatMemory, outputBytes, type RunResult } from '../runner/spec';
+import { outputBytes, type RunResult } from '../runner/spec';
 import { DisplayStream, displayText } from '../protocol/display';
+import { testRow, verdictTitle } from '../protocol/report';
 import type { JudgeResult } from '../runner/judge/judge';
 import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from './diagnostics';
 import {
@@ -316,7 +317,7 @@ export class VerdictServer {
               ...(test.actual !== undefined ? { actual: test.actual } : {}),
             };
             void this.connection.sendNotification(TestResultNotification, params);
-            this.output(uri, runId, 'info', `${test.status === 'Accepted' ? '✔' : '✘'} ${displayText(test.name, { oneLine: true }).padEnd(16)} ${test.status.padEnd(22)} ${test.timeMs} ms ${formatMemory(test.memoryKb)}\n`);
+            this.output(uri, runId, 'info', `${testRow(test)}\n`);
           },
         },
       );
@@ -423,26 +424,4 @@ export class VerdictServer {
 /** The name the sandbox gives the source (main.cpp, Main.java): compilers report that name. */
 function boxNameOf(language: LanguageDefinition, content: string): string {
   return expand(language.sourceFile, { ...resolveVariables(language, content), memoryMb: '0' });
-}
-
-
-/** The lens and status-bar text of a verdict: "✔ Accepted 5/5 · 42 ms · 3.1 MB", "✘ Wrong Answer on test 3". */
-export function verdictTitle(last: NonNullable<FileState['last']>): string {
-  return displayText(verdictText(last), { oneLine: true });
-}
-
-function verdictText(last: NonNullable<FileState['last']>): string {
-  if (last.kind === 'run') {
-    const r = last.result;
-    if (r.status === 'Accepted') return `✔ Accepted · ${r.timeMs} ms · ${formatMemory(r.memoryKb)}`;
-    return `✘ ${r.status}${r.signal ? ` (${r.signal})` : r.exitCode ? ` (exit ${r.exitCode})` : ''}`;
-  }
-  const r = last.result;
-  const failed = r.tests.find((t) => t.status !== 'Accepted');
-  if (r.status === 'Accepted') {
-    const time = Math.max(0, ...r.tests.map((t) => t.timeMs));
-    const memory = Math.max(0, ...r.tests.map((t) => t.memoryKb));
-    return `✔ Accepted ${r.tests.length}/${r.tests.length} · ${time} ms · ${formatMemory(memory)}`;
-  }
-  return failed ? `✘ ${failed.status} on test ${failed.name}` : `✘ ${r.status}`;
 }

@@ -4,16 +4,17 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Runner } from '../engine';
 import { languageById, languageForFile, type LanguageDefinition } from '../languages';
-import { MAX_SOURCE_BYTES, formatMemory, type SourceFile } from '../spec';
+import { MAX_SOURCE_BYTES, type SourceFile } from '../spec';
 import { UsageError } from '../errors';
 import { judge, type CheckerSpec, type JudgeRequest, type JudgeResult, type JudgeTest } from '../judge/judge';
-import { BUILTIN_CHECKERS, type BuiltinChecker, type TestResult } from '../judge/types';
+import { BUILTIN_CHECKERS, type BuiltinChecker } from '../judge/types';
 import { defaultTestsDir, discoverTests } from '../judge/testfolder';
 import { findCphFile, readCphFile } from '../judge/importers';
 import { allTests, loadProblemPackage } from '../judge/problem';
 import { scoreGroups, type ScoreGroup } from '../judge/scoring';
 import { readUserFile } from './files';
 import { displayText } from '../../protocol/display';
+import { judgeSummary, testRow } from '../../protocol/report';
 
 export interface JudgeCliOptions {
   tests?: string;
@@ -128,47 +129,17 @@ function checkerFromOption(value: string, protocol: 'testlib' | 'kattis', langua
 }
 
 
-// Human output: test names come from file names and messages may quote the program, so both are
-// shown with displayText (the --json output is the exact result).
-export function testLine(t: TestResult): string {
-  const mark = t.status === 'Accepted' ? '✔' : '✘';
-  return `${mark} ${displayText(t.name, { oneLine: true }).padEnd(24)} ${t.status.padEnd(22)} ${`${t.timeMs} ms`.padStart(10)} ${formatMemory(t.memoryKb).padStart(9)}`;
-}
-
-export function summary(r: JudgeResult): string {
-  return displayText(summaryText(r));
-}
-
-function summaryText(r: JudgeResult): string {
-  const passed = r.tests.filter((t) => t.status === 'Accepted').length;
-  const lines: string[] = [];
-  const failed = r.tests.find((t) => t.status !== 'Accepted');
-  if (failed?.diff) lines.push(`  first difference on test ${failed.name}, line ${failed.diff.line}, column ${failed.diff.column}:`, `    expected: ${failed.diff.expected}`, `    actual:   ${failed.diff.actual}`);
-  else if (failed?.message) lines.push(`  ${failed.message}`);
-  if (r.score) lines.push(`  score ${r.score.score}/${r.score.maxScore}: ${r.score.groups.map((g) => `${g.name} ${g.score}/${g.maxScore}`).join(', ')}`);
-  if (r.transcript) lines.push('  interaction (capped):', ...r.transcript.split('\n').slice(0, 20).map((l) => `    ${l}`));
-  const mark = r.status === 'Accepted' ? '✔' : '✘';
-  const maxTime = Math.max(0, ...r.tests.map((t) => t.timeMs));
-  const maxMem = Math.max(0, ...r.tests.map((t) => t.memoryKb));
-  lines.push(
-    r.status === 'Compile Error' || r.status === 'Internal Error'
-      ? `${mark} ${r.status}${r.message ? `: ${r.message}` : ''}`
-      : `${mark} ${r.status}${failed ? ` on test ${failed.name}` : ''} · ${passed}/${r.tests.length} passed · max ${maxTime} ms · ${formatMemory(maxMem)}`,
-  );
-  return lines.join('\n');
-}
-
 export async function runJudgeCommand(runner: Runner, args: string[], opts: JudgeCliOptions): Promise<JudgeResult> {
   const request = judgeRequest(args, opts, runner);
   const result = await judge(runner, request, {
     onTest: (t) => {
-      if (!opts.json) process.stdout.write(testLine(t) + '\n');
+      if (!opts.json) process.stdout.write(testRow(t) + '\n');
     },
   });
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else {
     if (result.compile?.status === 'Compile Error') process.stderr.write(displayText(result.compile.output.replace(/\n?$/, '\n')));
-    process.stdout.write(summary(result) + '\n');
+    process.stdout.write(judgeSummary(result) + '\n');
   }
   return result;
 }

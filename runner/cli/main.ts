@@ -5,9 +5,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import path from 'node:path';
 import { Runner } from '../engine';
 import { languageById, languageForFile, loadLanguages } from '../languages';
-import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, formatMemory, outputBytes, type RunResult } from '../spec';
+import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, outputBytes } from '../spec';
 import { readUserBytes, readUserFile } from './files';
 import { DisplayStream, displayText } from '../../protocol/display';
+import { runVerdictLine } from '../../protocol/report';
 import { runJudgeCommand, type JudgeCliOptions } from './judge';
 import { SandboxUnavailable, UsageError } from '../errors';
 import { probeLanguages } from '../probe';
@@ -25,19 +26,6 @@ function positiveInt(value: string): number {
   return n;
 }
 
-
-/** The verdict line of a run; its message may quote what the program did, so it is shown with displayText. */
-export function verdictLine(r: RunResult): string {
-  return displayText(verdictText(r));
-}
-
-function verdictText(r: RunResult): string {
-  const mark = r.status === 'Accepted' ? '✔' : '✘';
-  const parts = [`${mark} ${r.status}`, `${r.timeMs} ms CPU`, `${r.wallMs} ms wall`, formatMemory(r.memoryKb)];
-  if (r.status === 'Compile Error') return `${mark} ${r.status}${r.compile ? ` · ${r.compile.timeMs} ms` : ''}`;
-  if (r.status === 'Internal Error') return `${mark} ${r.status}: ${r.message ?? ''}`;
-  return parts.join(' · ') + (r.status !== 'Accepted' && r.message ? `\n  ${r.message}` : '');
-}
 
 async function withRunner<T>(body: (runner: Runner) => Promise<T>): Promise<T> {
   // A CLI process serves one command: keep no spare containers warm behind it.
@@ -102,7 +90,7 @@ export function buildProgram(): Command {
         if (result.stdoutTruncated) write('stdout', '\n[stdout truncated]\n');
         if (result.stderrTruncated) write('stderr', '\n[stderr truncated]\n');
         // The verdict starts a line of its own, whatever the program left on the line before.
-        write('stderr', `${atLineStart.stderr ? '' : '\n'}${verdictLine(result)}\n`);
+        write('stderr', `${atLineStart.stderr ? '' : '\n'}${runVerdictLine(result)}\n`);
       }
       if (result.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
     });

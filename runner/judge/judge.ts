@@ -6,7 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Runner } from '../engine';
-import { ExecutionSpec, MAX_STDIN_BYTES, MiB, type CompileResult, type Limits, type LimitsInput, type SourceFile, type Status } from '../spec';
+import { ExecutionSpec, MAX_STDIN_BYTES, MiB, type CompileResult, type Limits, type SourceFile, type Status } from '../spec';
 import type { Submission, ProgramStep } from '../submission';
 import { SandboxUnavailable, UsageError, RunCancelled } from '../errors';
 import type { Execution } from '../verdicts';
