@@ -4,6 +4,7 @@ import { runCost } from './run-cost';
 import { judgeCost } from './judge-cost';
 import { throughput } from './throughput';
 import { caches } from './caches';
+import { serverMemory } from './server-memory';
 import { printTargets, type TargetRow } from './lib';
 
 async function main(): Promise<void> {
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   rows.push(...(await throughput(100)));
   console.log('\n== caches and footprint');
   rows.push(...(await caches(20)));
+  console.log('\n== language server idle memory');
+  rows.push(...(await serverMemory(5)));
   printTargets(rows);
 }
 
