@@ -1,7 +1,6 @@
 // Cache hits and footprint: the compile step with a compile-cache hit, an identical run answered
 // from the result cache, and the runner's idle memory.
 //   npx tsx bench/caches.ts [repetitions]
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +14,7 @@ const C = '#include <stdio.h>\nint main(void) { puts("cached"); return 0; }\n';
  * The runner as shipped (the esbuild bundle, not this tsx process) in a process of its own: RSS once
  * idle after some runs, with its pool warm and its caches in use.
  */
-function idleRunnerRssMb(): number {
+async function idleRunnerRssMb(): Promise<number> {
   const bundle = path.resolve(__dirname, '../dist/runner/index.js');
   const script = `
     const { Runner } = require(${JSON.stringify(bundle)});
@@ -28,8 +27,10 @@ function idleRunnerRssMb(): number {
       process.stdout.write(String(process.memoryUsage().rss));
       await r.close();
     })();`;
-  const out = execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
-  return Number(out) / 1024 / 1024;
+  // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
+  const { execa } = await import('execa');
+  const { stdout } = await execa(process.execPath, ['--expose-gc', '-e', script]);
+  return Number(stdout) / 1024 / 1024;
 }
 
 export async function caches(n: number): Promise<TargetRow[]> {
@@ -59,7 +60,7 @@ export async function caches(n: number): Promise<TargetRow[]> {
       if (!r.cached) throw new Error('expected a result cache hit');
     });
 
-    const rssMb = idleRunnerRssMb();
+    const rssMb = await idleRunnerRssMb();
     console.log(`compile step with a cache hit: ${fmt(compileHit)}`);
     console.log(`identical run from the result cache: ${fmt(resultHit)}`);
     console.log(`runner idle RSS (the bundled library, after 20 runs, pool warm): ${rssMb.toFixed(1)} MB`);

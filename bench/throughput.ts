@@ -2,7 +2,6 @@
 // the runner library with its default pool, against a container-per-submission runner (one
 // `docker run --rm` that compiles and runs), both with the same concurrency, in this one process.
 //   npx tsx bench/throughput.ts [submissions]
-import { spawn } from 'node:child_process';
 import { Runner } from '../runner/engine';
 import type { TargetRow } from './lib';
 
@@ -19,18 +18,19 @@ async function inParallel(count: number, concurrency: number, job: (i: number) =
   return (performance.now() - started) / 1000;
 }
 
-function dockerRun(i: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('docker', [
+async function dockerRun(i: number): Promise<void> {
+  // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
+  const { execa } = await import('execa');
+  const r = await execa(
+    'docker',
+    [
       'run', '--rm', '-i', '--network', 'none', '--read-only', '--tmpfs', '/tmp:rw,exec,size=65536k', '--user', '10001:10001',
       '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--pids-limit', '136', '--memory', '768m', '--memory-swap', '768m',
       '--cpus', '1', '--init', '-w', '/tmp', 'verdict/gcc:latest', 'sh', '-c', 'cat > m.c && gcc -O2 -std=gnu17 -static -o m m.c -lm && ./m',
-    ]);
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('close', (code) => (code === 0 && out.trim() === String(i) ? resolve() : reject(new Error(`docker run ${i}: ${code} ${out}`))));
-    child.stdin.end(source(i));
-  });
+    ],
+    { input: source(i) },
+  );
+  if (r.stdout.trim() !== String(i)) throw new Error(`docker run ${i}: ${r.stdout}`);
 }
 
 export async function throughput(count: number): Promise<TargetRow[]> {

@@ -2,7 +2,6 @@
 // Real Docker, through the runner API, the judge and the `verdict` command.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,9 +28,12 @@ function file(name: string, content: string | Buffer): string {
   return p;
 }
 
-function verdict(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env: process.env, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
+/** The CLI with empty stdin; its stdout as bytes, as a terminal would get them. */
+async function verdict(args: string[]) {
+  // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
+  const { execa } = await import('execa');
+  const r = await execa(process.execPath, [BIN, ...args], { input: '', encoding: 'buffer', stripFinalNewline: false, timeout: 120_000, reject: false });
+  return { code: r.exitCode ?? null, stdout: Buffer.from(r.stdout), stderr: Buffer.from(r.stderr).toString('utf8') };
 }
 
 test('bytes: a program gets stdin byte for byte and its output comes back byte for byte (runner API)', async () => {
@@ -51,8 +53,8 @@ test('bytes: C sees 8 bytes of Latin-1 and NUL as 8 bytes', async () => {
   assert.equal(r.stdout, '8\n', show(r));
 });
 
-test('bytes: verdict run --stdin passes the file as bytes, and --json gives the exact bytes back', () => {
-  const r = verdict(['run', file('echo.py', ECHO_PY), '--stdin', file('latin1.in', LATIN1_NUL), '--json']);
+test('bytes: verdict run --stdin passes the file as bytes, and --json gives the exact bytes back', async () => {
+  const r = await verdict(['run', file('echo.py', ECHO_PY), '--stdin', file('latin1.in', LATIN1_NUL), '--json']);
   assert.equal(r.code, 0, r.stderr);
   const result = RunResult.strict().parse(JSON.parse(r.stdout.toString('utf8')));
   assert.equal(result.status, 'Accepted');
@@ -84,9 +86,9 @@ test('bytes: test input reaches the program as bytes (Latin-1 and NUL), and exac
   assert.equal(r.status, 'Accepted', JSON.stringify(r));
 });
 
-test('output: verdict run shows escape sequences visibly and never writes ESC to the terminal', () => {
+test('output: verdict run shows escape sequences visibly and never writes ESC to the terminal', async () => {
   const program = file('evil.py', `import sys\nsys.stdout.write(${JSON.stringify(HOSTILE)})\nsys.stderr.write("\\x1b]0;title\\x07")\n`);
-  const r = verdict(['run', program]);
+  const r = await verdict(['run', program]);
   assert.equal(r.code, 0, r.stderr);
   const stdout = r.stdout.toString('utf8');
   assert.ok(!stdout.includes('\x1b') && !r.stderr.includes('\x1b'), JSON.stringify(stdout + r.stderr));
@@ -94,19 +96,19 @@ test('output: verdict run shows escape sequences visibly and never writes ESC to
   assert.equal(stdout, '\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07\\x1b[1A\\x1b[2K✔ Accepted');
   assert.match(r.stderr, /^\\x1b\]0;title\\x07\n✔ Accepted · /);
   // Invalid UTF-8 is shown byte by byte.
-  const bytes = verdict(['run', file('bytes.py', 'import sys\nsys.stdout.buffer.write(bytes([0x41, 0x9b, 0x32, 0x4a, 0xff, 0x0a]))\n')]);
+  const bytes = await verdict(['run', file('bytes.py', 'import sys\nsys.stdout.buffer.write(bytes([0x41, 0x9b, 0x32, 0x4a, 0xff, 0x0a]))\n')]);
   assert.equal(bytes.stdout.toString('utf8'), 'A\\x9b2J\\xff\n');
   // --json stays exact data (JSON escapes the controls).
-  const json = verdict(['run', program, '--json']);
+  const json = await verdict(['run', program, '--json']);
   assert.equal(JSON.parse(json.stdout.toString('utf8')).stdout, HOSTILE);
 });
 
-test('output: verdict judge shows a hostile output and test name escaped', () => {
+test('output: verdict judge shows a hostile output and test name escaped', async () => {
   const tests = path.join(dir, 'hostile.tests');
   file('hostile.tests/\x1b[2J.in', '');
   file('hostile.tests/\x1b[2J.ans', 'ok\n');
   const program = file('hostile.py', `import sys\nsys.stdout.write(${JSON.stringify(HOSTILE + '\n')})\n`);
-  const r = verdict(['judge', program, '--tests', tests]);
+  const r = await verdict(['judge', program, '--tests', tests]);
   assert.equal(r.code, 0, r.stderr);
   const stdout = r.stdout.toString('utf8');
   assert.ok(!stdout.includes('\x1b') && !r.stderr.includes('\x1b'), JSON.stringify(stdout));

@@ -4,7 +4,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import Docker from 'dockerode';
 import { runSource, show, useRunner, withRunner } from './fixture';
@@ -19,9 +18,11 @@ import { loadLanguages, type LanguageDefinition } from '../../runner/languages';
 const runner = useRunner();
 
 /** Processes the sandbox user owns on the host, as the host's ps sees them. */
-function hostProcessesOfSandboxUser(): string[] {
+async function hostProcessesOfSandboxUser(): Promise<string[]> {
+  // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
+  const { execa } = await import('execa');
   try {
-    return execFileSync('ps', ['-o', 'pid=,args=', '-u', '10001'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    return (await execa('ps', ['-o', 'pid=,args=', '-u', '10001'])).stdout.trim().split('\n').filter(Boolean);
   } catch {
     return []; // ps exits 1 when there are none
   }
@@ -194,13 +195,14 @@ int main(void) {
 });
 
 test('isolation: pids limit — a fork bomb is contained and leaves no process behind', async () => {
-  const before = hostProcessesOfSandboxUser().length;
+  const before = (await hostProcessesOfSandboxUser()).length;
   const r = await runSource(runner(), 'c', '#include <unistd.h>\nint main(void) { for (;;) fork(); }\n', { limits: { processes: 16, cpuMs: 1000, wallMs: 2000 } });
   assert.ok(['Time Limit Exceeded', 'Runtime Error'].includes(r.status), show(r));
   const after = await runSource(runner(), 'python3', 'print("alive")');
   assert.equal(after.stdout, 'alive\n', 'the runner serves the next submission');
   // Only warm containers' own supervisors remain (their init runs as root, the supervisor as 10001).
-  assert.ok(hostProcessesOfSandboxUser().length <= before + 1, hostProcessesOfSandboxUser().join('\n'));
+  const left = await hostProcessesOfSandboxUser();
+  assert.ok(left.length <= before + 1, left.join('\n'));
 });
 
 test('isolation: CPU quota — two spinning threads get one CPU between them', async () => {
