@@ -1,7 +1,9 @@
 // Derives the editor's language facts from languages/*.json, so that adding a language stays one
 // JSON file and one image recipe: protocol/languages.generated.ts (extension → language, VS Code
-// language → extensions, each language's main file name) and package.json's `activationEvents` and
-// `contributes.languages`. `npm run build` runs it; a unit test runs it with --check.
+// language → extensions, each language's main file name) and package.json's `activationEvents`,
+// `contributes.languages` and the extension list in every `when` clause of `contributes` (menus,
+// keybindings) that tests `resourceExtname =~ /^\.(…)$/`. `npm run build` runs it; a unit test runs it
+// with --check.
 // Usage: node scripts/gen-languages.mjs [--check]
 // It only parses the JSON: the definitions' full validation is runner/languages.ts's (zod), which
 // the language server must not need to load.
@@ -124,10 +126,28 @@ ${Object.entries(vscodeLanguages)
 `;
 }
 
+/**
+ * `resourceExtname =~ /^\.(c|cpp|…)$/` in a when clause: VS Code's regex literal, whose alternation is
+ * replaced with every extension Verdict runs. Its flags and the rest of the clause are kept.
+ */
+const EXTNAME_MATCH = /(resourceExtname\s*=~\s*\/\^\\\.\()[^)]*(\)\$\/)/g;
+/** An extension (without its dot) as a regex alternative: `c++` → `c\+\+` (in package.json, `c\\+\\+`). */
+const regexAlternative = (ext) => ext.slice(1).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** Rewrites the extension list of every `when` clause under `node` (menus, keybindings, …), in place. */
+function updateWhenClauses(node, alternatives) {
+  if (Array.isArray(node)) for (const item of node) updateWhenClauses(item, alternatives);
+  else if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'when' && typeof v === 'string') node[k] = v.replace(EXTNAME_MATCH, (_, open, close) => `${open}${alternatives}${close}`);
+      else updateWhenClauses(v, alternatives);
+    }
+}
+
 /** package.json as npm and vsce write it: 2 spaces, non-ASCII escaped, a final newline. */
 const packageText = (pkg) => `${JSON.stringify(pkg, null, 2).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 
-function updatedPackage(text, languages, { vscodeLanguages }) {
+function updatedPackage(text, languages, { vscodeLanguages, extensionToLanguage }) {
   const pkg = JSON.parse(text);
   const others = (pkg.activationEvents ?? []).filter((e) => !e.startsWith('onLanguage:'));
   pkg.activationEvents = [...Object.keys(vscodeLanguages).map((id) => `onLanguage:${id}`), ...others];
@@ -141,6 +161,7 @@ function updatedPackage(text, languages, { vscodeLanguages }) {
   pkg.contributes ??= {};
   if (contributed.length > 0) pkg.contributes.languages = contributed;
   else delete pkg.contributes.languages;
+  updateWhenClauses(pkg.contributes, Object.keys(extensionToLanguage).map(regexAlternative).join('|'));
   return packageText(pkg);
 }
 

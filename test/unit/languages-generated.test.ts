@@ -12,7 +12,7 @@ const definitions = readdirSync(path.join(root, 'languages'))
   .map((f) => JSON.parse(readFileSync(path.join(root, 'languages', f), 'utf8')) as { id: string; extensions: string[]; sourceFile: string; editor?: { vscodeLanguage: string } });
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
   activationEvents: string[];
-  contributes: { languages?: { id: string; extensions: string[] }[] };
+  contributes: { languages?: { id: string; extensions: string[] }[]; menus: Record<string, { when?: string }[]>; keybindings: { when?: string }[] };
 };
 
 test('languages generated: the generator has nothing to change (run node scripts/gen-languages.mjs after editing languages/*.json)', async () => {
@@ -49,4 +49,20 @@ test('languages generated: package.json activates on every VS Code language and 
   assert.ok(pkg.activationEvents.includes('onLanguage:pascal'));
   assert.deepEqual(pkg.activationEvents.slice(-2), ['workspaceContains:**/*.tests/*.in', 'onStartupFinished']);
   assert.deepEqual(pkg.contributes.languages?.find((l) => l.id === 'pascal')?.extensions, VSCODE_LANGUAGES.pascal);
+});
+
+test('languages generated: every menu and keybinding `when` clause on resourceExtname accepts every extension a definition accepts, and not others', () => {
+  const extensions = definitions.flatMap((d) => d.extensions.map((e) => e.toLowerCase()));
+  const menus = Object.values(pkg.contributes.menus).flat().map((m) => m.when ?? '');
+  const keybindings = pkg.contributes.keybindings.map((k) => k.when ?? '');
+  const onExtension = (whens: string[]) => whens.filter((w) => w.includes('resourceExtname'));
+  assert.ok(onExtension(menus).length > 0 && onExtension(keybindings).length > 0, 'menus and keybindings test resourceExtname');
+  for (const when of onExtension([...menus, ...keybindings])) {
+    // VS Code's regex literal in a when clause: /source/flags, with \/ for a slash.
+    const literal = /resourceExtname\s*=~\s*\/((?:\\.|[^\\/])*)\/([a-z]*)/.exec(when);
+    assert.ok(literal, `a regex literal after resourceExtname =~ in ${when}`);
+    const re = new RegExp(literal[1]!, literal[2]);
+    for (const ext of extensions) assert.ok(re.test(ext), `${ext} is missing from ${when}`);
+    for (const other of ['.txt', '.json', '.c+', '.cppx', '.xpy']) assert.ok(!re.test(other), `${other} matches ${when}`);
+  }
 });
