@@ -6,7 +6,6 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Runner } from '../runner/engine';
-import { judge } from '../runner/judge/judge';
 import type { JudgeTest } from '../runner/judge/judge';
 
 import type { TargetRow } from './lib';
@@ -68,11 +67,10 @@ export async function judgeCost(n: number): Promise<TargetRow[]> {
   const runner = await Runner.create({ pool: { idlePerShape: 1 } });
   try {
     // A first judge warms the pool, as a long-lived runner (language server, service) would be.
-    await judge(runner, { language: 'cpp', files: [{ name: 'a.cpp', content: SOURCE }], tests: tests.slice(0, 1), checker: { kind: 'builtin', name: 'lines' } });
+    await runner.judge({ language: 'cpp', files: [{ name: 'a.cpp', content: SOURCE }], tests: tests.slice(0, 1), checker: { kind: 'builtin', name: 'lines' } });
     let compiledAt = 0;
     const started = performance.now();
-    const result = await judge(
-      runner,
+    const result = await runner.judge(
       { language: 'cpp', files: [{ name: 'a.cpp', content: SOURCE }], tests, checker: { kind: 'builtin', name: 'lines' } },
       { onCompiled: () => (compiledAt = performance.now()) },
     );

@@ -1,11 +1,11 @@
 // What the palette commands do on the client side. verdict.run/judge/stop/addTest are the server's
 // commands: vscode-languageclient registers them from the server's executeCommandProvider, and
-// this middleware fills in what a palette, keybinding or menu invocation lacks (the active file,
-// the test's input and answer), shows the output and reports errors in words. verdict.showOutput
-// is the client's own.
+// this middleware fills in what a palette, keybinding, menu or CodeLens invocation lacks (the active
+// file, the test's input and answer), runs them through VerdictServer (whose response carries the
+// result to every view), and reports errors in words. verdict.showOutput is the client's own.
 import * as vscode from 'vscode';
 import { LSPErrorCodes, ResponseError, type Middleware } from 'vscode-languageclient/node';
-import { Commands } from '../server/protocol';
+import { Commands } from '../protocol/lsp';
 import { errorText } from './format';
 import type { VerdictServer } from './language-client';
 import { isSupported } from './languages';
@@ -62,7 +62,8 @@ export class VerdictCommands {
           if (!uri) return void vscode.window.showWarningMessage('Verdict: open a source file (C, C++, Python, Java, …) to run or judge it.');
           this.output.begin(command === Commands.run ? 'run' : 'judge', uri);
           this.output.show();
-          return await server.execute(command, [uri.toString(), ...args.slice(1)]);
+          const tests = Array.isArray(args[1]) ? (args[1] as string[]) : undefined;
+          return command === Commands.run ? await server.run(uri) : await server.judge(uri, tests);
         }
         case Commands.stop: {
           const uri = args[0] === undefined ? undefined : targetUri(args[0]);

@@ -1,52 +1,19 @@
 // Receives problems from Competitive Companion (a browser extension that POSTs each problem as
 // JSON to tools listening on localhost; https://github.com/jmerle/competitive-companion). Off by
-// default. For each problem: the tests go to NAME.in/NAME.ans in the source's tests folder
-// (<name>.tests/ unless verdict.tests.folder says otherwise), a new source file is made from the
-// language's template (languages/<id>.json), and it is opened.
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+// default. Each problem goes to the language server (verdict/companionProblem), which decides where
+// its tests live and writes them with a new source from the language's template; here it is
+// opened, and the user is asked before tests already there are replaced.
 import * as http from 'node:http';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseCompanionPayload, writeTestsFolder, type ImportedProblem } from '../runner/judge/importers';
+import { displayText } from '../protocol/display';
 import { errorText } from './format';
+import type { VerdictServer } from './language-client';
 import type { VerdictOutput } from './output-channel';
 import type { Settings } from './settings';
 
 const HOST = '127.0.0.1';
 /** Far above any real problem's samples; a bigger body is refused rather than buffered. */
 const MAX_BODY_BYTES = 16 << 20;
-
-interface LanguageFile {
-  id: string;
-  extensions: string[];
-  template?: string;
-}
-
-/** The file name for a problem: Competitive Companion's class-name-friendly `taskClass`, else the name made file-safe. */
-export function problemFileBase(name: string, taskClass: unknown): string {
-  const base = (typeof taskClass === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(taskClass) ? taskClass : name)
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9_-]+/g, '_')
-    .replace(/^[_-]+|[_-]+$/g, '');
-  if (base === '') return 'Problem';
-  return /^[0-9-]/.test(base) ? `P${base}` : base;
-}
-
-/** The tests folder of a source file: verdict.tests.folder with {dir} and {name}, else <dir>/<name>.tests. */
-export function testsFolderFor(source: string, pattern: string): string {
-  const dir = path.dirname(source);
-  const name = path.basename(source, path.extname(source));
-  if (pattern.trim() === '') return path.join(dir, `${name}.tests`);
-  return path.resolve(dir, pattern.replaceAll('{dir}', dir).replaceAll('{name}', name));
-}
-
-function taskClassOf(body: string): unknown {
-  try {
-    return (JSON.parse(body) as { languages?: { java?: { taskClass?: unknown } } }).languages?.java?.taskClass;
-  } catch {
-    return undefined;
-  }
-}
 
 export class CompanionReceiver implements vscode.Disposable {
   private server?: http.Server;
@@ -55,7 +22,7 @@ export class CompanionReceiver implements vscode.Disposable {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly languagesDir: string,
+    private readonly verdictServer: () => VerdictServer | undefined,
     private readonly settings: () => Settings,
     private readonly output: VerdictOutput,
     private readonly onSaved: (source: vscode.Uri) => void,
@@ -122,49 +89,45 @@ export class CompanionReceiver implements vscode.Disposable {
 
   private async receive(body: string): Promise<void> {
     try {
-      const problem = parseCompanionPayload(body);
-      const settings = this.settings();
-      const language = this.language(settings.companion.language);
+      const server = this.verdictServer();
+      if (!server?.running) throw new Error('the Verdict language server is not running');
+      let payload: unknown;
+      try {
+        payload = JSON.parse(body);
+      } catch {
+        throw new Error('what arrived is not JSON (is something other than Competitive Companion sending to this port?)');
+      }
       const folder = await this.folder();
       if (!folder) return;
-      const base = problemFileBase(problem.name, taskClassOf(body));
-      const source = path.join(folder, `${base}${language.extensions[0]}`);
-      const testsDir = testsFolderFor(source, settings.server.tests.folder);
-      const saved = await this.saveTests(problem, testsDir);
-      if (!existsSync(source)) writeFileSync(source, this.template(language, base));
-      const uri = vscode.Uri.file(source);
+      const request = { payload, folder, language: this.settings().companion.language };
+      let made = await server.companionProblem(request);
+      if (!made.saved) {
+        const answer = await vscode.window.showWarningMessage(
+          `${vscode.workspace.asRelativePath(made.testsDir)} already holds tests. Replace them with the ${made.tests} of "${made.name}"?`,
+          'Replace',
+          'Keep',
+        );
+        if (answer === 'Replace') made = await server.companionProblem({ ...request, replaceTests: true });
+      }
+      const uri = vscode.Uri.parse(made.source);
       await vscode.window.showTextDocument(uri, { preview: false });
       this.onSaved(uri);
       const notes = [
-        problem.timeLimitMs ? `time limit ${problem.timeLimitMs} ms` : undefined,
-        problem.memoryMb ? `memory limit ${problem.memoryMb} MB` : undefined,
-        problem.interactive ? 'interactive: judge it with its interactor (a problem package)' : undefined,
-        problem.inputFile || problem.outputFile ? `reads ${problem.inputFile ?? 'stdin'}, writes ${problem.outputFile ?? 'stdout'}` : undefined,
+        made.timeLimitMs ? `time limit ${made.timeLimitMs} ms` : undefined,
+        made.memoryLimitMb ? `memory limit ${made.memoryLimitMb} MB` : undefined,
+        ...made.notes,
       ].filter((n) => n);
       this.output.line(
-        `Competitive Companion: ${problem.name}${problem.group ? ` (${problem.group})` : ''} → ${vscode.workspace.asRelativePath(source)}` +
-          (saved ? `, ${problem.tests.length} tests in ${vscode.workspace.asRelativePath(testsDir)}` : ', tests kept') +
-          (notes.length ? ` · ${notes.join(' · ')}` : ''),
+        displayText(
+          `Competitive Companion: ${made.name}${made.group ? ` (${made.group})` : ''} → ${vscode.workspace.asRelativePath(uri)}` +
+            (made.saved ? `, ${made.tests} tests in ${vscode.workspace.asRelativePath(made.testsDir)}` : ', tests kept') +
+            (notes.length ? ` · ${notes.join(' · ')}` : ''),
+        ),
       );
     } catch (e) {
-      this.output.line(`✘ Competitive Companion: ${errorText(e)}`);
-      void vscode.window.showErrorMessage(`Verdict: could not save the problem from Competitive Companion: ${errorText(e)}`);
+      this.output.line(`✘ Competitive Companion: ${displayText(errorText(e))}`);
+      void vscode.window.showErrorMessage(`Verdict: could not save the problem from Competitive Companion: ${displayText(errorText(e))}`);
     }
-  }
-
-  private language(id: string): LanguageFile {
-    const file = path.join(this.languagesDir, `${id}.json`);
-    if (!/^[a-z][a-z0-9+-]*$/.test(id) || !existsSync(file)) {
-      const known = readdirSync(this.languagesDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
-      throw new Error(`Unknown language "${id}" in the setting verdict.companion.language. Known languages: ${known.join(', ')}.`);
-    }
-    return JSON.parse(readFileSync(file, 'utf8')) as LanguageFile;
-  }
-
-  private template(language: LanguageFile, base: string): string {
-    const text = language.template ?? '';
-    // Java runs the public class whatever the file's name, but editors expect the file named after it.
-    return language.id === 'java' ? text.replace(/\bpublic class Main\b/, `public class ${base}`) : text;
   }
 
   /** The first workspace folder, or one the user picks when none is open. */
@@ -173,20 +136,5 @@ export class CompanionReceiver implements vscode.Disposable {
     if (open?.uri.scheme === 'file') return open.uri.fsPath;
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save problems here', title: 'Verdict: where to save problems from Competitive Companion' });
     return picked?.[0]?.fsPath;
-  }
-
-  /** Writes the tests; a folder that already has tests is replaced only if the user says so. */
-  private async saveTests(problem: ImportedProblem, dir: string): Promise<boolean> {
-    const hasTests = existsSync(dir) && readdirSync(dir).some((n) => /\.(in|ans|out)$/.test(n));
-    if (hasTests) {
-      const answer = await vscode.window.showWarningMessage(
-        `${vscode.workspace.asRelativePath(dir)} already holds tests. Replace them with the ${problem.tests.length} of "${problem.name}"?`,
-        'Replace',
-        'Keep',
-      );
-      if (answer !== 'Replace') return false;
-    }
-    writeTestsFolder(dir, problem.tests, { replace: hasTests });
-    return true;
   }
 }

@@ -27,7 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   let server: VerdictServer | undefined;
   const currentServer = () => server;
   const tests = new VerdictTests(currentServer, events);
-  const companion = new CompanionReceiver(context.asAbsolutePath('languages'), () => settings, output, (uri) => void tests.discover(uri));
+  const companion = new CompanionReceiver(currentServer, () => settings, output, (uri) => void tests.discover(uri));
   context.subscriptions.push(output, events, statusBar, tests, companion, ...commands.register());
 
   context.subscriptions.push(
@@ -54,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ...events.listen(client),
     client.onDidChangeState((e) => statusBar.setServerState(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped')),
   );
-  server = new VerdictServer(client);
+  server = new VerdictServer(client, events);
   commands.attach(server);
   try {
     // Awaited, so the server's commands are registered before a palette command that activated us runs.

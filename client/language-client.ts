@@ -1,25 +1,31 @@
-// Starts the Verdict language server (dist/server/server.js, over IPC) and turns its custom
-// notifications into VS Code events, so every part of the extension can listen to them: the
-// client keeps one handler per notification method, and several parts need each one.
+// Starts the Verdict language server (dist/server/server.js, over IPC) and turns what it says into
+// VS Code events, so every part of the extension can listen: its notifications (output as it comes,
+// each test as it ends, the runner's health) and the result of every run or judge, which is the
+// command's response (the server sends it once, as that response).
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, TransportKind, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
 import {
+  Commands,
+  CompanionProblemRequest,
   OutputNotification,
-  ResultNotification,
   StatusNotification,
+  TestDataRequest,
   TestResultNotification,
   TestsRequest,
+  type CompanionProblemParams,
+  type CompanionProblemResult,
   type OutputParams,
   type ResultParams,
   type StatusParams,
+  type TestDataResult,
   type TestResultParams,
-  type TestsParams,
   type TestsResult,
-} from '../server/protocol';
+} from '../protocol/lsp';
+import type { JudgeResult, RunResult } from '../protocol/results';
 import { documentSelector } from './languages';
 import { SECTION } from './settings';
 
-/** The server's notifications, as events. */
+/** The server's notifications, and the results of runs and judges, as events. */
 export class VerdictEvents implements vscode.Disposable {
   private readonly output = new vscode.EventEmitter<OutputParams>();
   private readonly result = new vscode.EventEmitter<ResultParams>();
@@ -32,11 +38,15 @@ export class VerdictEvents implements vscode.Disposable {
 
   listen(client: LanguageClient): vscode.Disposable[] {
     return [
-      client.onNotification(OutputNotification, (p: OutputParams) => this.output.fire(p)),
-      client.onNotification(ResultNotification, (p: ResultParams) => this.result.fire(p)),
-      client.onNotification(TestResultNotification, (p: TestResultParams) => this.testResult.fire(p)),
-      client.onNotification(StatusNotification, (p: StatusParams) => this.status.fire(p)),
+      client.onNotification(OutputNotification, (p) => this.output.fire(p)),
+      client.onNotification(TestResultNotification, (p) => this.testResult.fire(p)),
+      client.onNotification(StatusNotification, (p) => this.status.fire(p)),
     ];
+  }
+
+  /** A run or judge ended: its result, from the command's response. */
+  resultOf(p: ResultParams): void {
+    this.result.fire(p);
   }
 
   dispose(): void {
@@ -46,16 +56,40 @@ export class VerdictEvents implements vscode.Disposable {
 
 /** The server as the rest of the extension uses it. */
 export class VerdictServer {
-  constructor(readonly client: LanguageClient) {}
+  constructor(
+    readonly client: LanguageClient,
+    private readonly events: VerdictEvents,
+  ) {}
 
-  /** Runs one of the server's commands (server/protocol.ts `Commands`) without any UI. */
+  /** Runs one of the server's commands (protocol/lsp.ts `Commands`) without any UI. */
   execute<T = unknown>(command: string, args: unknown[], token?: vscode.CancellationToken): Promise<T> {
     return this.client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }, token) as Promise<T>;
   }
 
+  /** Runs a file; its result reaches every listener (output channel, status bar, lens) from here. */
+  async run(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<RunResult> {
+    const result = await this.execute<RunResult>(Commands.run, [uri.toString()], token);
+    this.events.resultOf({ uri: uri.toString(), kind: 'run', result });
+    return result;
+  }
+
+  /** Judges a file against its tests, or only the named ones. */
+  async judge(uri: vscode.Uri, tests?: string[], token?: vscode.CancellationToken): Promise<JudgeResult> {
+    const result = await this.execute<JudgeResult>(Commands.judge, tests ? [uri.toString(), tests] : [uri.toString()], token);
+    this.events.resultOf({ uri: uri.toString(), kind: 'judge', result });
+    return result;
+  }
+
   tests(uri: vscode.Uri): Promise<TestsResult> {
-    const params: TestsParams = { uri: uri.toString() };
-    return this.client.sendRequest<TestsResult>(TestsRequest, params);
+    return this.client.sendRequest(TestsRequest, { uri: uri.toString() });
+  }
+
+  testData(uri: vscode.Uri, name: string): Promise<TestDataResult> {
+    return this.client.sendRequest(TestDataRequest, { uri: uri.toString(), name });
+  }
+
+  companionProblem(params: CompanionProblemParams): Promise<CompanionProblemResult> {
+    return this.client.sendRequest(CompanionProblemRequest, params);
   }
 
   get running(): boolean {
@@ -85,6 +119,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, middlewar
     {
       documentSelector,
       synchronize: { configurationSection: SECTION },
+      // This client shows program output from verdict/output; the server then keeps it out of the log.
+      initializationOptions: { outputNotifications: true },
       middleware,
     },
   );

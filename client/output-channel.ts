@@ -1,16 +1,17 @@
 // The "Verdict" output channel: each run's stdout/stderr as it arrives (verdict/output), then its
-// verdict line (verdict/result); for a judge, a table of tests growing as they end
-// (verdict/testResult), then the verdict line. A header separates runs. The server's `info` lines
-// are not shown: they repeat, as text for editors without a Verdict client, what these show.
+// verdict line (from the result); for a judge, a table of tests growing as they end
+// (verdict/testResult), then the summary. A header separates runs. Each fact arrives once: output
+// that did not stream (a cached result) and compiler output are taken from the result itself.
 import * as vscode from 'vscode';
-import type { OutputParams, ResultParams, TestResultParams } from '../server/protocol';
+import type { OutputParams, ResultParams, TestResultParams } from '../protocol/lsp';
+import { outputBytes } from '../protocol/report';
 import { judgeReport, judgeSummary, runVerdictLine, testRow, testTableHeader } from '../protocol/report';
 import { displayText } from '../protocol/display';
 
 export class VerdictOutput implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Verdict');
   /** The run whose output the channel is showing (its id once a notification names it); none after its result. */
-  private open?: { uri: string; runId?: string; rows: number };
+  private open?: { uri: string; runId?: string; rows: number; streamed?: boolean };
   /** Whether the channel's text ends at the start of a line (program output may not end with \n). */
   private atLineStart = true;
 
@@ -31,8 +32,7 @@ export class VerdictOutput implements vscode.Disposable {
   }
 
   output(p: OutputParams): void {
-    if (p.stream === 'info') return;
-    this.enter(p.runId, p.uri);
+    this.enter(p.runId, p.uri).streamed = true;
     this.write(p.text);
   }
 
@@ -44,8 +44,11 @@ export class VerdictOutput implements vscode.Disposable {
 
   result(p: ResultParams): void {
     const open = this.enter(p.result.runId, p.uri);
-    if (p.kind === 'run') this.line(runVerdictLine(p.result));
-    else this.line(open.rows > 0 ? judgeSummary(p.result) : judgeReport(p.result));
+    if (p.result.compile?.status === 'Compile Error' && p.result.compile.output) this.write(p.result.compile.output);
+    if (p.kind === 'run') {
+      if (!open.streamed) for (const stream of ['stdout', 'stderr'] as const) this.write(displayText(outputBytes(p.result, stream)));
+      this.line(runVerdictLine(p.result));
+    } else this.line(open.rows > 0 ? judgeSummary(p.result) : judgeReport(p.result));
     this.open = undefined;
   }
 
@@ -54,7 +57,7 @@ export class VerdictOutput implements vscode.Disposable {
   }
 
   /** A notification of a run the channel is not showing (started from a task or the Test Explorer) starts with a header. */
-  private enter(runId: string, uri: string): { rows: number } {
+  private enter(runId: string, uri: string): { rows: number; streamed?: boolean } {
     const open = this.open;
     if (open && open.uri === uri && (!runId || !open.runId || open.runId === runId)) {
       if (runId) open.runId = runId;

@@ -1,8 +1,9 @@
-// The extension's settings, read through one typed object: the server's `verdict` section (schema in
-// server/protocol.ts) plus the settings only the client uses (the Competitive Companion receiver).
+// The extension's settings, read through one typed object: the server's `verdict` section (read by
+// protocol/settings.ts, the same reader the server uses) plus the settings only the client uses
+// (the Competitive Companion receiver).
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { VerdictSettings } from '../server/protocol';
+import { readVerdictSettings, type VerdictSettings } from '../protocol/settings';
 
 export const SECTION = 'verdict';
 
@@ -22,26 +23,19 @@ export interface Settings {
   companion: z.infer<typeof CompanionSettings>;
 }
 
-function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string, problems: string[]): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  problems.push(`${what}: ${z.prettifyError(result.error)}`);
-  return schema.parse({});
-}
-
 /** Reads the settings; invalid values fall back to the defaults and are reported once per read. */
 export function readSettings(report: (message: string) => void = () => undefined): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const problems: string[] = [];
-  const server = parsed(
-    VerdictSettings,
-    { runner: config.get('runner'), limits: config.get('limits'), tests: config.get('tests'), languages: config.get('languages') },
-    'verdict',
-    problems,
-  );
-  const companion = parsed(CompanionSettings, config.get('companion'), 'verdict.companion', problems);
+  const { settings: server, problems } = readVerdictSettings({
+    runner: config.get('runner'),
+    limits: config.get('limits'),
+    tests: config.get('tests'),
+    languages: config.get('languages'),
+  });
+  const companion = CompanionSettings.safeParse(config.get('companion') ?? {});
+  if (!companion.success) problems.push(`verdict.companion: ${z.prettifyError(companion.error)}`);
   if (problems.length > 0) report(`Invalid Verdict settings, defaults used instead — ${problems.join('; ')}`);
-  return { server, companion };
+  return { server, companion: companion.success ? companion.data : CompanionSettings.parse({}) };
 }
 
 export function affectsSettings(e: vscode.ConfigurationChangeEvent, sub?: string): boolean {

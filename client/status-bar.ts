@@ -1,7 +1,7 @@
 // The status bar item: the runner (local or remote) and its health from verdict/status, and the
-// last verdict. Clicking it shows the output channel.
+// last verdict (from the last result). Clicking it shows the output channel.
 import * as vscode from 'vscode';
-import type { StatusParams } from '../server/protocol';
+import type { StatusParams } from '../protocol/lsp';
 
 export const SHOW_OUTPUT_COMMAND = 'verdict.showOutput';
 
@@ -20,7 +20,6 @@ export class VerdictStatusBar implements vscode.Disposable {
 
   setStatus(status: StatusParams): void {
     this.status = status;
-    if (status.lastVerdict) this.lastVerdict = status.lastVerdict;
     this.render();
   }
 

@@ -4,9 +4,8 @@
 // stops the run.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { JudgeResult } from '../runner/judge/judge';
-import type { RunResult } from '../runner/spec';
-import { Commands } from '../server/protocol';
+import { Commands } from '../protocol/lsp';
+import { outputBytes } from '../protocol/report';
 import { displayText } from '../protocol/display';
 import { errorText } from './format';
 import { judgeReport, judgeSummary, runVerdictLine, testRow, testTableHeader } from '../protocol/report';
@@ -71,11 +70,13 @@ class VerdictTaskTerminal implements vscode.Pseudoterminal {
     if (!uri || !isSupported(uri)) return this.end(`No source file to ${this.definition.command}: open one, or set "file" in the task.`, 2, RED);
     this.uri = uri;
     this.write.fire(`${DIM}verdict ${this.definition.command} ${crlf(vscode.workspace.asRelativePath(uri))}${RESET}\r\n`);
-    // As in the output channel: stdout/stderr as they come, test rows as tests end; `info` repeats those.
+    // As in the output channel: stdout/stderr as they come, test rows as tests end, then the result.
     let rows = 0;
+    let streamed = false;
     this.subscriptions = [
       this.events.onOutput((p) => {
-        if (!sameUri(p.uri, uri) || p.stream === 'info') return;
+        if (!sameUri(p.uri, uri)) return;
+        streamed = true;
         this.write.fire(p.stream === 'stderr' ? `${RED}${crlf(p.text)}${RESET}` : crlf(p.text));
       }),
       this.events.onTestResult((p) => {
@@ -86,10 +87,13 @@ class VerdictTaskTerminal implements vscode.Pseudoterminal {
     ];
     try {
       if (this.definition.command === 'run') {
-        const result = await server.execute<RunResult>(Commands.run, [uri.toString()]);
+        const result = await server.run(uri);
+        if (result.compile?.status === 'Compile Error') this.write.fire(`${RED}${crlf(result.compile.output)}${RESET}`);
+        if (!streamed) this.write.fire(crlf(displayText(outputBytes(result, 'stdout'))) + `${RED}${crlf(displayText(outputBytes(result, 'stderr')))}${RESET}`);
         this.end(runVerdictLine(result), result.status === 'Accepted' ? 0 : 1);
       } else {
-        const result = await server.execute<JudgeResult>(Commands.judge, [uri.toString()]);
+        const result = await server.judge(uri);
+        if (result.compile?.status === 'Compile Error') this.write.fire(`${RED}${crlf(result.compile.output)}${RESET}`);
         this.end(rows > 0 ? judgeSummary(result) : judgeReport(result), result.status === 'Accepted' ? 0 : 1);
       }
     } catch (e) {

@@ -4,9 +4,8 @@
 // output, so VS Code offers its diff view.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { JudgeResult } from '../runner/judge/judge';
-import type { TestResult } from '../runner/judge/types';
-import { Commands, type TestResultParams, type TestsResult } from '../server/protocol';
+import type { TestResult } from '../protocol/results';
+import { Commands, type TestResultParams, type TestsResult } from '../protocol/lsp';
 import { errorText } from './format';
 import { judgeSummary, testRow } from '../protocol/report';
 import { displayText } from '../protocol/display';
@@ -179,7 +178,8 @@ export class VerdictTests implements vscode.Disposable {
     const cancel = token.onCancellationRequested(() => void server?.execute(Commands.stop, [uri.toString()]).catch(() => undefined));
     try {
       if (!server?.running) throw new Error('The Verdict language server is not running.');
-      const result = await server.execute<JudgeResult>(Commands.judge, [uri.toString()], token);
+      // Only the tests asked for run, unless the whole file was.
+      const result = await server.judge(uri, whole ? undefined : [...tests].map((t) => t.label), token);
       run.appendOutput(`${crlf(judgeSummary(result))}\r\n`, undefined, file);
       for (const t of tests) {
         if (reported.has(t)) continue;
@@ -215,8 +215,8 @@ export class VerdictTests implements vscode.Disposable {
       .filter((l) => l)
       .join('\n');
     const text = displayText(lines);
-    const expected = p.expected ?? t.expected;
-    const actual = p.actual ?? t.actual;
+    const expected = t.expected;
+    const actual = t.actual;
     const message = expected !== undefined && actual !== undefined ? vscode.TestMessage.diff(text, expected, actual) : new vscode.TestMessage(text);
     message.location = new vscode.Location(uri, new vscode.Position(0, 0));
     if (t.status === 'Internal Error') run.errored(item, message, t.timeMs);

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { CompileCache, defaultCacheDir } from './cache/compile-cache';
 import { LruCache } from './cache/lru';
 import { cacheKey } from './cache/key';
+import { judge, type JudgeOptions, type JudgeRequest, type JudgeResult } from './judge/judge';
 
 export interface RunnerOptions {
   docker?: Docker;
@@ -119,6 +120,14 @@ export class Runner {
     });
     if (key && result.status !== 'Internal Error') this.results.set(key, result);
     return result;
+  }
+
+  /**
+   * Judges a submission against its tests (compile once, each test in a fresh sandbox of the same
+   * warm container), streaming each test's result; see runner/judge/judge.ts.
+   */
+  judge(request: JudgeRequest, options: JudgeOptions = {}): Promise<JudgeResult> {
+    return judge(this, request, options);
   }
 
   /**

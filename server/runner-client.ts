@@ -1,17 +1,13 @@
 // The one interface through which the language server reaches a runner: run, judge, cancel (through
-// AbortSignal), languages, health. The local implementation is the runner library in-process, so its
-// warm pool serves every Run after the first; a remote one (the classroom service) comes later and
-// the rest of the server never knows which it talks to.
-import type { Runner } from '../runner/engine';
+// AbortSignal), health. The local implementation is the runner library in this process, loaded
+// through its front door (runner/index.ts) on the first run, so an idle editor loads neither the
+// Docker client nor zod; its warm pool then serves every later run. A remote one (the classroom
+// service) comes later, and the rest of the server never knows which it talks to.
 import { request } from 'node:http';
-import type { ExecutionSpecInput, RunResult } from '../runner/spec';
-import { judge, type JudgeRequest, type JudgeResult } from '../runner/judge/judge';
-import type { TestResult } from '../runner/judge/types';
-import type { LanguageProbe } from '../runner/probe';
-import type { CompileResult } from '../runner/spec';
-import type { LanguageDefinition } from '../runner/languages';
-import { loadLanguages } from '../runner/languages';
-import type { OutputListener } from '../runner/submission';
+import type { ExecutionSpecInput } from '../protocol/spec';
+import type { JudgeRequest } from '../protocol/judge';
+import type { CompileResult, JudgeResult, RunResult, TestResult } from '../protocol/results';
+import type * as RunnerLibrary from '../runner/index';
 
 export interface JudgeCallbacks {
   /** Labels the judge and everything streamed about it. */
@@ -25,17 +21,31 @@ export interface Health {
   message: string;
 }
 
+/** What a language definition says that the server needs after a run: the source's name in the sandbox, its template. */
+export interface LanguageDetails {
+  /** The name the sandbox gives this source (main.cpp, Main.java): compilers report it by that name. */
+  sourceFileName(content: string): string;
+  extensions: string[];
+  template?: string;
+}
+
 export interface RunnerClient {
   readonly mode: 'local' | 'remote';
-  readonly languages: Map<string, LanguageDefinition>;
   /** onOutput receives the program's output as it is written. */
-  run(spec: ExecutionSpecInput, signal: AbortSignal, onOutput?: OutputListener, runId?: string): Promise<RunResult>;
+  run(spec: ExecutionSpecInput, signal: AbortSignal, onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void, runId?: string): Promise<RunResult>;
   judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult>;
   /** Starts a container for a language in the background (a file of it was opened). */
   warm(languageId: string): void;
-  probeLanguages(): Promise<LanguageProbe[]>;
+  language(id: string): Promise<LanguageDetails>;
   health(): Promise<Health>;
   dispose(): Promise<void>;
+}
+
+/** The runner library, loaded once, on first use. */
+let library: Promise<typeof RunnerLibrary> | undefined;
+function loadLibrary(): Promise<typeof RunnerLibrary> {
+  library ??= import('../runner/index');
+  return library;
 }
 
 /**
@@ -44,12 +54,11 @@ export interface RunnerClient {
  */
 export class LocalRunnerClient implements RunnerClient {
   readonly mode = 'local' as const;
-  readonly languages = loadLanguages();
-  private runner: Promise<Runner> | undefined;
+  private runner: Promise<RunnerLibrary.Runner> | undefined;
 
-  private get(): Promise<Runner> {
-    this.runner ??= import('../runner/engine')
-      .then(({ Runner }) => Runner.create({ languages: this.languages }))
+  private get(): Promise<RunnerLibrary.Runner> {
+    this.runner ??= loadLibrary()
+      .then(({ Runner }) => Runner.create())
       .catch((err) => {
         this.runner = undefined; // try again next time: Docker may have been started meanwhile
         throw err;
@@ -57,12 +66,12 @@ export class LocalRunnerClient implements RunnerClient {
     return this.runner;
   }
 
-  async run(spec: ExecutionSpecInput, signal: AbortSignal, onOutput?: OutputListener, runId?: string): Promise<RunResult> {
+  async run(spec: ExecutionSpecInput, signal: AbortSignal, onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void, runId?: string): Promise<RunResult> {
     return (await this.get()).run(spec, { signal, ...(onOutput ? { onOutput } : {}), ...(runId ? { runId } : {}) });
   }
 
   async judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult> {
-    return judge(await this.get(), request, { signal, ...callbacks });
+    return (await this.get()).judge(request, { signal, ...callbacks });
   }
 
   warm(languageId: string): void {
@@ -71,9 +80,8 @@ export class LocalRunnerClient implements RunnerClient {
       .catch(() => undefined); // health() reports why
   }
 
-  async probeLanguages(): Promise<LanguageProbe[]> {
-    const { probeLanguages } = await import('../runner/probe');
-    return probeLanguages(await this.get(), [...this.languages.values()]);
+  async language(id: string): Promise<LanguageDetails> {
+    return languageDetails(id);
   }
 
   async health(): Promise<Health> {
@@ -99,6 +107,17 @@ export class LocalRunnerClient implements RunnerClient {
   }
 }
 
+/** A language's definition (languages/<id>.json), read through the runner library. */
+async function languageDetails(id: string): Promise<LanguageDetails> {
+  const lib = await loadLibrary();
+  const language = lib.languageById(lib.loadLanguages(), id);
+  return {
+    sourceFileName: (content) => lib.sourceFileName(language, content),
+    extensions: language.extensions,
+    ...(language.template !== undefined ? { template: language.template } : {}),
+  };
+}
+
 /** GET /_ping on the Docker socket without loading a Docker client: true, or why not. */
 function dockerPing(): Promise<true | string> {
   const host = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
@@ -117,7 +136,6 @@ function dockerPing(): Promise<true | string> {
 /** Placeholder until the classroom service exists: says so instead of failing obscurely. */
 export class UnavailableRemoteRunner implements RunnerClient {
   readonly mode = 'remote' as const;
-  readonly languages = loadLanguages();
   constructor(private readonly url: string) {}
   private fail(): never {
     throw new Error(`The remote runner at ${this.url || '(no URL set)'} is not supported by this version yet; set verdict.runner.mode to "local".`);
@@ -129,8 +147,8 @@ export class UnavailableRemoteRunner implements RunnerClient {
     return this.fail();
   }
   warm(): void {}
-  probeLanguages(): Promise<LanguageProbe[]> {
-    return Promise.resolve([]);
+  language(id: string): Promise<LanguageDetails> {
+    return languageDetails(id);
   }
   health(): Promise<Health> {
     return Promise.resolve({ healthy: false, message: `remote runner ${this.url || '(no URL)'}: not supported by this version yet` });

@@ -1,6 +1,13 @@
 // The Verdict language server: CodeLens (Run, Judge, the last verdict), run/judge/stop/add-test
 // commands with progress and cancellation, diagnostics for compile and runtime errors and failed
-// judges, and configuration. It reaches the runner only through RunnerClient.
+// judges, the tests of a file, Competitive Companion problems, and configuration. It speaks the
+// protocol of protocol/lsp.ts and reaches the runner only through RunnerClient (and
+// runner/judge/tests.ts for where tests live).
+//
+// One result, one message: a run's or judge's result is the command's response, and nothing else
+// repeats it. Program output streams as verdict/output to a client that asked for it
+// (initializationOptions.outputNotifications, the VS Code extension), and as window/logMessage to
+// any other editor, which also gets the verdict there since it has no view of its own.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,49 +29,66 @@ import {
   ShowMessageNotification,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { expand, languageForFile, resolveVariables, type LanguageDefinition } from '../runner/languages';
-import { RunCancelled, UsageError } from '../runner/errors';
-import { outputBytes, type RunResult } from '../runner/spec';
+import type { JudgeResult, RunResult } from '../protocol/results';
 import { DisplayStream, displayText } from '../protocol/display';
-import { testRow, verdictTitle } from '../protocol/report';
-import type { JudgeResult } from '../runner/judge/judge';
-import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from './diagnostics';
+import { judgeSummary, outputBytes, runVerdictLine, testRow, verdictTitle } from '../protocol/report';
+import { EXTENSION_TO_LANGUAGE, LANGUAGES, type LanguageFacts } from '../protocol/languages.generated';
+import { DEFAULT_SETTINGS, readVerdictSettings, type VerdictSettings } from '../protocol/settings';
 import {
   Commands,
+  CompanionProblemRequest,
   OutputNotification,
-  ResultNotification,
   StatusNotification,
+  TestDataRequest,
   TestResultNotification,
   TestsRequest,
-  VerdictSettings,
+  type CompanionProblemParams,
+  type CompanionProblemResult,
   type OutputParams,
-  type ResultParams,
   type StatusParams,
+  type TestDataParams,
+  type TestDataResult,
   type TestResultParams,
-  type TestsParams,
   type TestsResult,
-} from './protocol';
+} from '../protocol/lsp';
+import { addTest, findTests, readTestData, saveCompanionProblem } from '../runner/judge/tests';
+import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from './diagnostics';
 import { LocalRunnerClient, UnavailableRemoteRunner, type RunnerClient } from './runner-client';
-import { addTest, findTests, readTestData } from './test-sources';
+
+type Last = { kind: 'run'; result: RunResult } | { kind: 'judge'; result: JudgeResult };
 
 interface FileState {
   /** The run or judge in flight, cancelled by Stop, a new run, or the request's cancellation. */
   inFlight?: AbortController;
-  last?: { kind: 'run'; result: RunResult } | { kind: 'judge'; result: JudgeResult };
+  last?: Last;
+}
+
+/** Errors by name, not by class: the runner's classes load with the runner, on the first run. */
+function isError(err: unknown, ...names: string[]): boolean {
+  return err instanceof Error && names.includes(err.name);
+}
+
+/** A caller's mistake (bad usage, a broken tests folder): said in words, never logged as a crash. */
+class UsageError extends Error {
+  override name = 'UsageError';
 }
 
 export class VerdictServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly files = new Map<string, FileState>();
-  private settings: VerdictSettings = VerdictSettings.parse({});
+  private settings: VerdictSettings = DEFAULT_SETTINGS;
   private runner: RunnerClient = new LocalRunnerClient();
   private canRefreshLenses = false;
   private hasConfiguration = false;
+  /** The client shows verdict/output itself (the VS Code extension); others get window/logMessage. */
+  private outputNotifications = false;
+  private lastStatus = '';
 
   constructor(private readonly connection: Connection) {
     connection.onInitialize((params): InitializeResult => {
       this.canRefreshLenses = Boolean(params.capabilities.workspace?.codeLens?.refreshSupport);
       this.hasConfiguration = Boolean(params.capabilities.workspace?.configuration);
+      this.outputNotifications = (params.initializationOptions as { outputNotifications?: unknown } | undefined)?.outputNotifications === true;
       return {
         capabilities: {
           textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -78,7 +102,9 @@ export class VerdictServer {
     connection.onDidChangeConfiguration(() => void this.reloadSettings().then(() => this.sendStatus()));
     connection.onCodeLens((params) => this.codeLenses(params.textDocument.uri));
     connection.onExecuteCommand((params, token) => this.execute(params.command, params.arguments ?? [], token));
-    connection.onRequest(TestsRequest, (params: TestsParams): TestsResult => this.testsOf(params.uri));
+    connection.onRequest(TestsRequest, (params) => this.testsOf(params.uri));
+    connection.onRequest(TestDataRequest, (params) => this.testData(params));
+    connection.onRequest(CompanionProblemRequest, (params) => this.companionProblem(params));
     connection.onShutdown(() => this.runner.dispose());
 
     this.documents.onDidOpen((e) => {
@@ -104,10 +130,8 @@ export class VerdictServer {
   private async reloadSettings(): Promise<void> {
     if (!this.hasConfiguration) return;
     const raw = await this.connection.workspace.getConfiguration('verdict').catch(() => ({}));
-    const parsed = VerdictSettings.safeParse(raw ?? {});
-    if (!parsed.success)
-      this.showMessage(MessageType.Warning, `Verdict: invalid settings, using defaults: ${parsed.error.issues[0]?.message}`);
-    const next = parsed.success ? parsed.data : VerdictSettings.parse({});
+    const { settings: next, problems } = readVerdictSettings(raw ?? {});
+    if (problems.length) this.showMessage(MessageType.Warning, `Verdict: invalid settings, defaults used instead: ${problems.join('; ')}`);
     if (next.runner.mode !== this.settings.runner.mode || next.runner.url !== this.settings.runner.url) {
       await this.runner.dispose();
       this.runner = next.runner.mode === 'remote' ? new UnavailableRemoteRunner(next.runner.url) : new LocalRunnerClient();
@@ -120,13 +144,17 @@ export class VerdictServer {
    * client without window/showMessageRequest answers with an error.
    */
   private showMessage(type: MessageType, message: string): void {
-    // Messages may quote file names and tools' output: shown, not obeyed (see runner/display.ts).
+    // Messages may quote file names and tools' output: shown, not obeyed (see protocol/display.ts).
     void this.connection.sendNotification(ShowMessageNotification.type, { type, message: displayText(message) });
   }
 
-  private async sendStatus(lastVerdict?: string): Promise<void> {
+  /** The runner's mode and health, sent when they change. */
+  private async sendStatus(): Promise<void> {
     const health = await this.runner.health();
-    const params: StatusParams = { runner: this.runner.mode, healthy: health.healthy, message: health.message, ...(lastVerdict ? { lastVerdict } : {}) };
+    const params: StatusParams = { runner: this.runner.mode, healthy: health.healthy, message: health.message };
+    const key = JSON.stringify(params);
+    if (key === this.lastStatus) return;
+    this.lastStatus = key;
     void this.connection.sendNotification(StatusNotification, params);
   }
 
@@ -136,24 +164,23 @@ export class VerdictServer {
     return s;
   }
 
-  private languageOf(uri: string): LanguageDefinition | undefined {
-    try {
-      return languageForFile(this.runner.languages, fileURLToPath(uri));
-    } catch {
-      return undefined;
-    }
+  /** The language of a file, by its extension (protocol/languages.generated.ts, from languages/*.json). */
+  private languageOf(uri: string): LanguageFacts | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    const ext = path.extname(fileURLToPath(uri)).toLowerCase();
+    const id = EXTENSION_TO_LANGUAGE[ext];
+    return id ? LANGUAGES.find((l) => l.id === id) : undefined;
   }
 
   // ---- CodeLens --------------------------------------------------------------------------------
 
-  private codeLenses(uri: string): CodeLens[] {
-    if (!uri.startsWith('file:') || !this.languageOf(uri)) return [];
+  private async codeLenses(uri: string): Promise<CodeLens[]> {
+    if (!this.languageOf(uri)) return [];
     const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const lenses: CodeLens[] = [CodeLens.create(top, undefined)];
-    lenses[0]!.command = { title: '▶ Run', command: Commands.run, arguments: [uri] };
+    const lenses: CodeLens[] = [{ range: top, command: { title: '▶ Run', command: Commands.run, arguments: [uri] } }];
     let tests: number | string = 0;
     try {
-      tests = findTests(fileURLToPath(uri), this.settings)?.tests.length ?? 0;
+      tests = (await findTests(fileURLToPath(uri), this.settings.tests.folder))?.tests.length ?? 0;
     } catch (err) {
       tests = (err as Error).message;
     }
@@ -177,27 +204,32 @@ export class VerdictServer {
         case Commands.run:
           return await this.run(this.requireUri(uri), token);
         case Commands.judge:
-          return await this.judge(this.requireUri(uri), token);
+          return await this.judge(this.requireUri(uri), testNames(args[1]), token);
         case Commands.stop:
           return this.stop(uri);
         case Commands.addTest:
-          return addTest(fileURLToPath(this.requireUri(uri)), this.settings, String(args[1] ?? ''), String(args[2] ?? ''));
+          return addTest(fileURLToPath(this.requireUri(uri)), this.settings.tests.folder, String(args[1] ?? ''), String(args[2] ?? ''));
         default:
           throw new ResponseError(LSPErrorCodes.RequestFailed, `Unknown command ${command}`);
       }
     } catch (err) {
-      if (err instanceof ResponseError) throw err;
-      if (err instanceof RunCancelled) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The run was cancelled and its sandbox removed.');
-      const message = (err as Error).message;
-      if (!(err instanceof UsageError)) this.connection.console.error(`verdict: ${(err as Error).stack ?? message}`);
-      this.showMessage(MessageType.Error, `Verdict: ${message}`);
-      throw new ResponseError(LSPErrorCodes.RequestFailed, message);
+      throw this.responseError(err);
     }
+  }
+
+  /** An error as the client gets it: cancellation as such, a usage error in words, anything else logged too. */
+  private responseError(err: unknown): ResponseError<void> {
+    if (err instanceof ResponseError) return err;
+    if (isError(err, 'RunCancelled')) return new ResponseError(LSPErrorCodes.RequestCancelled, 'The run was cancelled and its sandbox removed.');
+    const message = (err as Error).message;
+    if (!isError(err, 'UsageError', 'SpecInvalid')) this.connection.console.error(`verdict: ${(err as Error).stack ?? message}`);
+    this.showMessage(MessageType.Error, `Verdict: ${message}`);
+    return new ResponseError(LSPErrorCodes.RequestFailed, message);
   }
 
   private requireUri(uri: string | undefined): string {
     if (!uri || !uri.startsWith('file:')) throw new UsageError('Verdict commands need the URI of a file on disk as their first argument.');
-    if (!this.languageOf(uri)) throw new UsageError(`${path.basename(fileURLToPath(uri))} is not in a language Verdict knows (${[...this.runner.languages.keys()].join(', ')}).`);
+    if (!this.languageOf(uri)) throw new UsageError(`${path.basename(fileURLToPath(uri))} is not in a language Verdict knows (${LANGUAGES.map((l) => l.id).join(', ')}).`);
     return uri;
   }
 
@@ -230,7 +262,7 @@ export class VerdictServer {
     return controller;
   }
 
-  private limitsFor(language: LanguageDefinition): { cpuMs: number; memoryMb: number } {
+  private limitsFor(language: LanguageFacts): { cpuMs: number; memoryMb: number } {
     const own = this.settings.languages[language.id] ?? {};
     return { cpuMs: own.timeMs ?? this.settings.limits.timeMs, memoryMb: own.memoryMb ?? this.settings.limits.memoryMb };
   }
@@ -240,15 +272,14 @@ export class VerdictServer {
     const { file, name, content } = this.source(uri);
     const controller = this.begin(uri, token);
     const progress = await this.connection.window.createWorkDoneProgress();
-    progress.begin(`Verdict: running ${name}`, undefined, language.compile ? 'compiling' : 'running', true);
+    progress.begin(`Verdict: running ${name}`, undefined, language.compiled ? 'compiling' : 'running', true);
     progress.token.onCancellationRequested(() => controller.abort());
     try {
-      // Input for Run: NAME.stdin next to the source, when there is one.
+      // Input for Run: NAME.stdin next to the source, when there is one. Its bytes, as they are.
       const stdinFile = path.join(path.dirname(file), `${path.basename(file, path.extname(file))}.stdin`);
-      // Its bytes, as they are: input is never decoded.
       const stdin = existsSync(stdinFile) ? readFileSync(stdinFile) : Buffer.alloc(0);
-      let streamed = false;
       const runId = randomUUID();
+      let streamed = false;
       // Chunks may split a UTF-8 character or a \r\n: each stream is shown through its own DisplayStream.
       const shown = { stdout: new DisplayStream(), stderr: new DisplayStream() };
       const result = await this.runner.run(
@@ -260,24 +291,21 @@ export class VerdictServer {
         },
         runId,
       );
-      if (result.compile?.status === 'Compile Error') this.output(uri, result.runId, 'stderr', result.compile.output);
-      if (streamed) {
-        this.output(uri, result.runId, 'stdout', shown.stdout.end());
-        this.output(uri, result.runId, 'stderr', shown.stderr.end());
-      } else {
-        // Nothing came while it ran (a cached result, or no output until the end).
-        this.output(uri, result.runId, 'stdout', displayText(outputBytes(result, 'stdout')));
-        this.output(uri, result.runId, 'stderr', displayText(outputBytes(result, 'stderr')));
+      if (streamed) for (const stream of ['stdout', 'stderr'] as const) this.output(uri, result.runId, stream, shown[stream].end());
+      if (!this.outputNotifications) {
+        // An editor without Verdict's client sees the run in its log: the output (when it did not stream), then the verdict.
+        if (result.compile?.status === 'Compile Error') this.log(uri, 'compile', result.compile.output);
+        if (!streamed) for (const stream of ['stdout', 'stderr'] as const) this.log(uri, stream, displayText(outputBytes(result, stream)));
+        this.log(uri, 'verdict', runVerdictLine(result));
       }
-      this.output(uri, result.runId, 'info', `${verdictTitle({ kind: 'run', result })}${result.message && result.status !== 'Accepted' ? ` — ${result.message}` : ''}\n`);
-      const sources = { [boxNameOf(language, content)]: content };
+      const mainFile = (await this.runner.language(language.id)).sourceFileName(content);
       const diagnostics =
         result.status === 'Compile Error'
-          ? compileDiagnostics(language.id, result.compile?.output ?? '', sources)
+          ? compileDiagnostics(language.id, result.compile?.output ?? '', { [mainFile]: content })
           : result.status === 'Runtime Error'
-            ? runtimeDiagnostics(language.id, result.stderr, sources)
+            ? runtimeDiagnostics(language.id, result.stderr, { [mainFile]: content })
             : [];
-      this.publish(uri, language, content, diagnostics, []);
+      this.publish(uri, mainFile, diagnostics, []);
       this.finish(uri, { kind: 'run', result });
       return result;
     } finally {
@@ -286,44 +314,45 @@ export class VerdictServer {
     }
   }
 
-  private async judge(uri: string, token: CancellationToken): Promise<JudgeResult> {
+  private async judge(uri: string, only: string[] | undefined, token: CancellationToken): Promise<JudgeResult> {
     const language = this.languageOf(uri)!;
     const { file, name, content } = this.source(uri);
-    const found = findTests(file, this.settings);
+    const found = await findTests(file, this.settings.tests.folder);
     if (!found)
       throw new UsageError(`No tests found for ${name}: put NAME.in/NAME.ans pairs in ${path.basename(file, path.extname(file))}.tests/ next to it (or add one with "Verdict: Add Test Case").`);
+    // Selected tests run alone (the Test Explorer's choice); unknown names are a mistake, said as such.
+    const tests = only ? found.tests.filter((t) => only.includes(t.name)) : found.tests;
+    const unknown = only?.filter((n) => !found.tests.some((t) => t.name === n)) ?? [];
+    if (unknown.length) throw new UsageError(`${name} has no test named ${unknown.map((n) => `"${displayText(n, { oneLine: true })}"`).join(', ')}.`);
     const controller = this.begin(uri, token);
     const progress: WorkDoneProgressServerReporter = await this.connection.window.createWorkDoneProgress();
-    progress.begin(`Verdict: judging ${name}`, 0, language.compile ? 'compiling' : `test 1 of ${found.tests.length}`, true);
+    progress.begin(`Verdict: judging ${name}`, 0, language.compiled ? 'compiling' : `test 1 of ${tests.length}`, true);
     progress.token.onCancellationRequested(() => controller.abort());
     const limits = { ...this.limitsFor(language), ...(found.timeLimitMs ? { cpuMs: found.timeLimitMs } : {}) };
     const runId = randomUUID();
     try {
       const result = await this.runner.judge(
-        { language: language.id, files: [{ name, content }], tests: found.tests, checker: { kind: 'builtin', name: this.settings.tests.checker }, limits },
+        { language: language.id, files: [{ name, content }], tests, checker: { kind: 'builtin', name: this.settings.tests.checker }, limits },
         controller.signal,
         {
           runId,
-          onCompiled: () => progress.report(0, `test 1 of ${found.tests.length}`),
+          onCompiled: () => progress.report(0, `test 1 of ${tests.length}`),
           onTest: (test, index, total) => {
             progress.report(Math.round(((index + 1) / total) * 100), `test ${Math.min(index + 2, total)} of ${total}`);
-            const params: TestResultParams = {
-              uri,
-              runId,
-              index,
-              total,
-              test,
-              ...(test.expected !== undefined ? { expected: test.expected } : {}),
-              ...(test.actual !== undefined ? { actual: test.actual } : {}),
-            };
-            void this.connection.sendNotification(TestResultNotification, params);
-            this.output(uri, runId, 'info', `${testRow(test)}\n`);
+            if (this.outputNotifications) {
+              const params: TestResultParams = { uri, runId, index, total, test };
+              void this.connection.sendNotification(TestResultNotification, params);
+            } else this.log(uri, 'test', testRow(test));
           },
         },
       );
-      this.output(uri, result.runId, 'info', `${verdictTitle({ kind: 'judge', result })}${result.message ? ` — ${result.message}` : ''}\n`);
+      if (!this.outputNotifications) {
+        if (result.compile?.status === 'Compile Error') this.log(uri, 'compile', result.compile.output);
+        this.log(uri, 'verdict', judgeSummary(result));
+      }
       const failed = result.tests.find((t) => t.status !== 'Accepted');
-      const sources = { [boxNameOf(language, content)]: content };
+      const mainFile = (await this.runner.language(language.id)).sourceFileName(content);
+      const sources = { [mainFile]: content };
       const diagnostics =
         result.status === 'Compile Error'
           ? compileDiagnostics(language.id, result.compile?.output ?? '', sources)
@@ -340,7 +369,7 @@ export class VerdictServer {
             },
           ]
         : [];
-      this.publish(uri, language, content, diagnostics, verdictDiagnostic);
+      this.publish(uri, mainFile, diagnostics, verdictDiagnostic);
       this.finish(uri, { kind: 'judge', result });
       return result;
     } finally {
@@ -354,25 +383,31 @@ export class VerdictServer {
     if (state.inFlight === controller) delete state.inFlight;
   }
 
-  private finish(uri: string, last: NonNullable<FileState['last']>): void {
+  /** The verdict becomes the file's lens; the runner's health may have changed (the first run starts it). */
+  private finish(uri: string, last: Last): void {
     this.state(uri).last = last;
     this.refreshLenses();
-    const params: ResultParams = { uri, ...last } as ResultParams;
-    void this.connection.sendNotification(ResultNotification, params);
-    void this.sendStatus(verdictTitle(last));
+    void this.sendStatus();
   }
 
   /**
-   * Output for the VS Code client (a notification) and for any other editor (window/logMessage),
-   * shown with displayText: it quotes the program, whose escape sequences must not reach a terminal
-   * (Neovim's, a task's) or a UI. Escaping twice changes nothing, so callers may pass shown text.
+   * Program output as it arrives, shown with displayText (it quotes the program, whose escape
+   * sequences must not reach a terminal or a UI): a verdict/output notification for Verdict's
+   * client, window/logMessage for any other editor. Escaping twice changes nothing.
    */
   private output(uri: string, runId: string, stream: OutputParams['stream'], raw: string): void {
     const text = displayText(raw);
     if (!text) return;
-    const params: OutputParams = { uri, runId, stream, text };
-    void this.connection.sendNotification(OutputNotification, params);
-    this.connection.console.log(`[${path.basename(fileURLToPath(uri))} ${stream}] ${text.replace(/\n$/, '')}`);
+    if (this.outputNotifications) {
+      const params: OutputParams = { uri, runId, stream, text };
+      void this.connection.sendNotification(OutputNotification, params);
+    } else this.log(uri, stream, text);
+  }
+
+  /** A line of an editor's log (window/logMessage), for editors without Verdict's own client. */
+  private log(uri: string, what: string, raw: string): void {
+    const text = displayText(raw).replace(/\n$/, '');
+    if (text) this.connection.console.log(`[${path.basename(fileURLToPath(uri))} ${what}] ${text}`);
   }
 
   // ---- diagnostics -------------------------------------------------------------------------------
@@ -383,14 +418,13 @@ export class VerdictServer {
 
   /**
    * Puts each diagnostic on the user's file: the compiler knows the source by its name in the
-   * sandbox (main.cpp, Main.java), other names are files next to it (headers, other classes).
+   * sandbox (mainFile: main.cpp, Main.java), other names are files next to it (headers, other classes).
    */
-  private publish(uri: string, language: LanguageDefinition, content: string, found: SourceDiagnostic[], extra: Diagnostic[]): void {
+  private publish(uri: string, mainFile: string, found: SourceDiagnostic[], extra: Diagnostic[]): void {
     const file = fileURLToPath(uri);
-    const boxName = boxNameOf(language, content);
     const byUri = new Map<string, Diagnostic[]>([[uri, [...extra]]]);
     for (const d of found) {
-      const target = d.file === boxName || d.file === path.basename(file) ? uri : pathToFileURL(path.join(path.dirname(file), d.file)).href;
+      const target = d.file === mainFile || d.file === path.basename(file) ? uri : pathToFileURL(path.join(path.dirname(file), d.file)).href;
       if (target !== uri && !existsSync(fileURLToPath(target))) continue;
       const line = Math.max(0, d.line - 1);
       const character = Math.max(0, d.column - 1);
@@ -408,20 +442,57 @@ export class VerdictServer {
     for (const [u, diagnostics] of byUri) void this.connection.sendDiagnostics({ uri: u, diagnostics });
   }
 
-  // ---- tests for the Test Explorer ------------------------------------------------------------------
+  // ---- tests ---------------------------------------------------------------------------------------
 
-  private testsOf(uri: string): TestsResult {
+  private async testsOf(uri: string): Promise<TestsResult> {
     try {
-      const found = findTests(fileURLToPath(uri), this.settings);
-      if (!found) return { tests: [] };
-      return { source: found.source, tests: found.tests.map((t) => ({ name: t.name, input: readTestData(t.input), answer: readTestData(t.answer) })) };
+      const found = await findTests(fileURLToPath(uri), this.settings.tests.folder);
+      return found ? { source: found.source, tests: found.tests.map((t) => ({ name: t.name })) } : { tests: [] };
     } catch (err) {
       throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
     }
   }
+
+  private async testData(params: TestDataParams): Promise<TestDataResult> {
+    try {
+      const test = (await findTests(fileURLToPath(params.uri), this.settings.tests.folder))?.tests.find((t) => t.name === params.name);
+      if (!test) throw new UsageError(`No test named "${displayText(params.name, { oneLine: true })}" for ${path.basename(fileURLToPath(params.uri))}.`);
+      return { input: readTestData(test.input), answer: readTestData(test.answer) };
+    } catch (err) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
+    }
+  }
+
+  /** A Competitive Companion problem: its tests where Judge finds them, a new source from the template. */
+  private async companionProblem(params: CompanionProblemParams): Promise<CompanionProblemResult> {
+    try {
+      if (!this.languageOfId(params.language)) throw new UsageError(`Unknown language "${params.language}" for new problems. Known languages: ${LANGUAGES.map((l) => l.id).join(', ')}.`);
+      const language = await this.runner.language(params.language);
+      const saved = await saveCompanionProblem(params.payload, params.folder, { id: params.language, ...language }, { folderSetting: this.settings.tests.folder, replaceTests: params.replaceTests === true });
+      return {
+        name: saved.name,
+        ...(saved.group ? { group: saved.group } : {}),
+        source: pathToFileURL(saved.source).href,
+        testsDir: saved.testsDir,
+        tests: saved.tests,
+        saved: saved.saved,
+        ...(saved.timeLimitMs ? { timeLimitMs: saved.timeLimitMs } : {}),
+        ...(saved.memoryLimitMb ? { memoryLimitMb: saved.memoryLimitMb } : {}),
+        notes: saved.notes,
+      };
+    } catch (err) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
+    }
+  }
+
+  private languageOfId(id: string): LanguageFacts | undefined {
+    return LANGUAGES.find((l) => l.id === id);
+  }
 }
 
-/** The name the sandbox gives the source (main.cpp, Main.java): compilers report that name. */
-function boxNameOf(language: LanguageDefinition, content: string): string {
-  return expand(language.sourceFile, { ...resolveVariables(language, content), memoryMb: '0' });
+/** The judge command's optional second argument: the names of the tests to run. */
+function testNames(arg: unknown): string[] | undefined {
+  if (arg === undefined || arg === null) return undefined;
+  if (Array.isArray(arg) && arg.every((n) => typeof n === 'string')) return arg;
+  throw new UsageError('The judge command takes the file URI and, optionally, a list of test names.');
 }

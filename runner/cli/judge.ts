@@ -6,7 +6,7 @@ import type { Runner } from '../engine';
 import { languageById, languageForFile, type LanguageDefinition } from '../languages';
 import { MAX_SOURCE_BYTES, type SourceFile } from '../spec';
 import { UsageError } from '../errors';
-import { judge, type CheckerSpec, type JudgeRequest, type JudgeResult, type JudgeTest } from '../judge/judge';
+import type { CheckerSpec, JudgeRequest, JudgeResult, JudgeTest } from '../judge/judge';
 import { BUILTIN_CHECKERS, type BuiltinChecker } from '../judge/types';
 import { defaultTestsDir, discoverTests } from '../judge/testfolder';
 import { findCphFile, readCphFile } from '../judge/importers';
@@ -131,7 +131,7 @@ function checkerFromOption(value: string, protocol: 'testlib' | 'kattis', langua
 
 export async function runJudgeCommand(runner: Runner, args: string[], opts: JudgeCliOptions): Promise<JudgeResult> {
   const request = judgeRequest(args, opts, runner);
-  const result = await judge(runner, request, {
+  const result = await runner.judge(request, {
     onTest: (t) => {
       if (!opts.json) process.stdout.write(testRow(t) + '\n');
     },

@@ -17,10 +17,12 @@ export const REPO_ROOT = path.resolve(__dirname, '../..');
 const RECIPES_DIR = path.join(REPO_ROOT, 'languages', 'images');
 const BASE_RECIPE = 'runner/images/base.Dockerfile';
 /** The supervisor's sources (C files and their header), part of the base image's content hash. */
-const SUPERVISOR_SOURCES = readdirSync(path.join(REPO_ROOT, 'supervisor'))
-  .filter((f) => /\.[ch]$/.test(f))
-  .sort()
-  .map((f) => `supervisor/${f}`);
+function supervisorSources(): string[] {
+  return readdirSync(path.join(REPO_ROOT, 'supervisor'))
+    .filter((f) => /\.[ch]$/.test(f))
+    .sort()
+    .map((f) => `supervisor/${f}`);
+}
 const PULLED_BASE = 'debian:bookworm-slim';
 
 export type RootfsSource = 'auto' | 'pull' | 'debootstrap';
@@ -61,7 +63,7 @@ export async function buildImages(docker: Docker, languages: LanguageDefinition[
       image: BASE_IMAGE,
       context: REPO_ROOT,
       dockerfile: BASE_RECIPE,
-      files: [BASE_RECIPE, ...SUPERVISOR_SOURCES],
+      files: [BASE_RECIPE, ...supervisorSources()],
       buildargs: { ROOTFS: ROOTFS_IMAGE },
       parentId: rootfsId,
       emit,

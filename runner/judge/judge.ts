@@ -5,9 +5,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Runner } from '../engine';
-import { ExecutionSpec, MAX_STDIN_BYTES, MiB, type CompileResult, type Limits, type SourceFile, type Status } from '../spec';
+import { ExecutionSpec, MAX_STDIN_BYTES, MiB, type CompileResult, type Limits, type LimitsInput, type SourceFile, type Status } from '../spec';
 import type { Submission, ProgramStep } from '../submission';
+import type { LanguageDefinition } from '../languages';
+import type { CompileCache } from '../cache/compile-cache';
+import type { LruCache } from '../cache/lru';
 import { SandboxUnavailable, UsageError, RunCancelled } from '../errors';
 import type { Execution } from '../verdicts';
 import { check } from './checkers';
@@ -38,10 +40,28 @@ const FEEDBACK_BYTES = 4096;
 const KATTIS_ACCEPT = 42;
 const KATTIS_REJECT = 43;
 
-export async function judge(runner: Runner, request: JudgeRequest, options: JudgeOptions = {}): Promise<JudgeResult> {
+/**
+ * What the judge needs from the runner it runs on, and nothing more: the Runner implements it
+ * (Runner.judge is the way in), so the judge never reaches into the runner's internals.
+ */
+export interface JudgeHost {
+  /** Validates a spec (once) and finds its language; throws SpecInvalid / UsageError. */
+  parseSpec(input: { language: string; files: SourceFile[]; limits: LimitsInput }): { spec: ExecutionSpec; language: LanguageDefinition };
+  /** Leases a warm container for one submission; the caller releases it on every path. */
+  open(spec: ExecutionSpec, language: LanguageDefinition, signal?: AbortSignal, room?: { memoryMb: number; processes: number }, runId?: string): Promise<Submission>;
+  readonly compileCache: CompileCache | undefined;
+  readonly results: LruCache<object>;
+  imageId(image: string): Promise<string>;
+}
+
+type Parsed = { spec: ExecutionSpec; language: LanguageDefinition };
+
+export async function judge(runner: JudgeHost, request: JudgeRequest, options: JudgeOptions = {}): Promise<JudgeResult> {
   if (request.tests.length === 0) throw new UsageError('There are no tests to judge against.');
-  if (!request.cacheResults) return judgeUncached(runner, request, options);
-  const { language } = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
+  // The spec is validated here, once, and the parsed form travels on.
+  const parsed = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
+  if (!request.cacheResults) return judgeUncached(runner, request, parsed, options);
+  const { language } = parsed;
   const tests = await Promise.all(request.tests.map(async (t) => [t.name, await readData(t.input, t.name, 'input'), await readData(t.answer, t.name, 'answer'), t.validatorFlags ?? []]));
   const { tests: _paths, cacheResults: _flag, ...rest } = request;
   const key = cacheKey('judge', await runner.imageId(imageName(language.image)), rest, tests);
@@ -50,13 +70,12 @@ export async function judge(runner: Runner, request: JudgeRequest, options: Judg
     hit.tests.forEach((t, i) => options.onTest?.(t, i, request.tests.length));
     return { ...hit, cached: true, runId: options.runId ?? randomUUID() };
   }
-  const result = await judgeUncached(runner, request, options);
+  const result = await judgeUncached(runner, request, parsed, options);
   if (result.status !== 'Internal Error') runner.results.set(key, result);
   return result;
 }
 
-async function judgeUncached(runner: Runner, request: JudgeRequest, options: JudgeOptions): Promise<JudgeResult> {
-  const { spec, language } = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
+async function judgeUncached(runner: JudgeHost, request: JudgeRequest, { spec, language }: Parsed, options: JudgeOptions): Promise<JudgeResult> {
   const runId = options.runId ?? randomUUID();
   const leases: Submission[] = [];
   try {
@@ -66,7 +85,7 @@ async function judgeUncached(runner: Runner, request: JudgeRequest, options: Jud
 
     // An interactor runs in the submission's container: its cgroup must hold both.
     const room = interactorBinary ? { memoryMb: VALIDATOR_LIMITS.memoryMb, processes: VALIDATOR_LIMITS.processes } : undefined;
-    const submission = await runner.open(spec, language, options.signal, room);
+    const submission = await runner.open(spec, language, options.signal, room, runId);
     leases.push(submission);
     const compile = await submission.prepare(runner.compileCache);
     options.onCompiled?.(compile);
@@ -137,7 +156,7 @@ export async function readData(data: TestData, test: string, what: string): Prom
 
 /** Opens and compiles a helper program (validator, interactor); a compile error is a UsageError naming it. */
 async function openCompiled(
-  runner: Runner,
+  runner: JudgeHost,
   program: { language: string; files: SourceFile[] },
   what: string,
   leases: Submission[],
@@ -155,7 +174,7 @@ async function openCompiled(
 }
 
 /** Interactors run beside the submission, in its container: they must be a static binary (C/C++). */
-async function compileInteractor(runner: Runner, interactor: { language: string; files: SourceFile[] }, leases: Submission[], signal?: AbortSignal): Promise<Buffer> {
+async function compileInteractor(runner: JudgeHost, interactor: { language: string; files: SourceFile[] }, leases: Submission[], signal?: AbortSignal): Promise<Buffer> {
   if (interactor.language !== 'c' && interactor.language !== 'cpp')
     throw new UsageError(`Interactors must be written in C or C++ for now (got ${interactor.language}: ${interactor.files[0]?.name}).`);
   const lease = await openCompiled(runner, interactor, 'interactor', leases, signal);

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { useRunner, show } from './fixture';
 import { RunResult, outputBytes } from '../../runner/spec';
-import { judge } from '../../runner/judge/judge';
 import { discoverTests } from '../../runner/judge/testfolder';
 
 const runner = useRunner();
@@ -69,12 +68,12 @@ test('bytes: the judge compares bytes: an answer \\xff against output \\xfe is W
   const right = 'import sys\nsys.stdout.buffer.write(bytes([0xff, 0x0a]))\n';
   for (const name of ['exact', 'lines', 'tokens', 'kattis-default'] as const) {
     const request = { language: 'python3', tests: discoverTests(tests), checker: { kind: 'builtin' as const, name } };
-    const r = await judge(runner(), { ...request, files: [{ name: 'a.py', content: wrong }] });
+    const r = await runner().judge({ ...request, files: [{ name: 'a.py', content: wrong }] });
     assert.equal(r.status, 'Wrong Answer', `${name}: ${JSON.stringify(r)}`);
     assert.match(r.tests[0]!.message ?? '', /\\xff.*\\xfe/, name);
     assert.equal(r.tests[0]!.expected, '\\xff\n', 'shown with the byte visible');
     assert.equal(r.tests[0]!.actual, '\\xfe\n');
-    assert.equal((await judge(runner(), { ...request, files: [{ name: 'a.py', content: right }] })).status, 'Accepted', name);
+    assert.equal((await runner().judge({ ...request, files: [{ name: 'a.py', content: right }] })).status, 'Accepted', name);
   }
 });
 
@@ -82,7 +81,7 @@ test('bytes: test input reaches the program as bytes (Latin-1 and NUL), and exac
   const tests = path.join(dir, 'echo.tests');
   file('echo.tests/1.in', LATIN1_NUL);
   file('echo.tests/1.ans', LATIN1_NUL);
-  const r = await judge(runner(), { language: 'python3', files: [{ name: 'echo.py', content: ECHO_PY }], tests: discoverTests(tests), checker: { kind: 'builtin', name: 'exact' } });
+  const r = await runner().judge({ language: 'python3', files: [{ name: 'echo.py', content: ECHO_PY }], tests: discoverTests(tests), checker: { kind: 'builtin', name: 'exact' } });
   assert.equal(r.status, 'Accepted', JSON.stringify(r));
 });
 

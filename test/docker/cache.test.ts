@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { show, withRunner } from './fixture';
 import { CompileCache } from '../../runner/cache/compile-cache';
-import { judge } from '../../runner/judge/judge';
 
 const C = (n: number) => `#include <stdio.h>\nint main(void) { int x; if (scanf("%d", &x) != 1) x = 0; printf("%d\\n", x + ${n}); return 0; }\n`;
 
@@ -73,13 +72,13 @@ test('result cache: an identical judge is answered from the cache when asked', a
       checker: { kind: 'builtin' as const, name: 'lines' as const },
       cacheResults: true,
     };
-    const first = await judge(runner, request);
+    const first = await runner.judge(request);
     const streamed: string[] = [];
-    const second = await judge(runner, request, { onTest: (t) => streamed.push(t.name) });
+    const second = await runner.judge(request, { onTest: (t) => streamed.push(t.name) });
     assert.equal(first.status, 'Accepted');
     assert.equal(second.cached, true);
     assert.deepEqual(streamed, ['1', '2', '3'], 'cached results still stream to the editor');
-    const changed = await judge(runner, { ...request, tests: request.tests.slice(0, 2) });
+    const changed = await runner.judge({ ...request, tests: request.tests.slice(0, 2) });
     assert.equal(changed.cached, undefined);
   });
 });

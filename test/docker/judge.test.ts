@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FIXTURES, useRunner } from './fixture';
-import { judge, type JudgeRequest } from '../../runner/judge/judge';
+import type { JudgeRequest } from '../../protocol/judge';
 import { discoverTests } from '../../runner/judge/testfolder';
 import { allTests, loadProblemPackage } from '../../runner/judge/problem';
 import { loadLanguages } from '../../runner/languages';
@@ -36,7 +36,7 @@ function request(language: string, name: string, content: string, extra: Partial
 
 test('judge: a correct solution is Accepted on every test, in natural order, streamed as they end', async () => {
   const streamed: string[] = [];
-  const r = await judge(runner(), request('cpp', 'a.cpp', CPP_APLUSB), { onTest: (t) => streamed.push(t.name) });
+  const r = await runner().judge(request('cpp', 'a.cpp', CPP_APLUSB), { onTest: (t) => streamed.push(t.name) });
   assert.equal(r.status, 'Accepted', JSON.stringify(r));
   assert.deepEqual(r.tests.map((t) => t.name), ['1', '2', '10']);
   assert.deepEqual(streamed, ['1', '2', '10']);
@@ -45,7 +45,7 @@ test('judge: a correct solution is Accepted on every test, in natural order, str
 });
 
 test('judge: wrong answer reports the first failing test and the first differing line and column', async () => {
-  const r = await judge(runner(), request('cpp', 'a.cpp', CPP_WRONG_ON_10));
+  const r = await runner().judge(request('cpp', 'a.cpp', CPP_WRONG_ON_10));
   assert.equal(r.status, 'Wrong Answer');
   assert.deepEqual(r.tests.map((t) => t.status), ['Accepted', 'Accepted', 'Wrong Answer']);
   const failed = r.tests[2]!;
@@ -57,16 +57,16 @@ test('judge: wrong answer reports the first failing test and the first differing
 
 test('judge: --stop-on-failure stops at the first failure; the default runs all', async () => {
   const python = 'a, b = map(int, input().split())\nprint(a + b + 1)\n';
-  const all = await judge(runner(), request('python3', 'a.py', python));
+  const all = await runner().judge(request('python3', 'a.py', python));
   assert.equal(all.tests.length, 3);
-  const stopped = await judge(runner(), request('python3', 'a.py', python, { stopOnFailure: true }));
+  const stopped = await runner().judge(request('python3', 'a.py', python, { stopOnFailure: true }));
   assert.equal(stopped.tests.length, 1);
   assert.equal(stopped.status, 'Wrong Answer');
 });
 
 test('judge: per-test limits — one slow test is Time Limit Exceeded, the others still pass', async () => {
   const tests = folder({ '1': ['1\n', '1\n'], '2': ['0\n', '0\n'], '3': ['3\n', '3\n'] });
-  const r = await judge(runner(), {
+  const r = await runner().judge({
     ...request('python3', 's.py', 'n = int(input())\nwhile n == 0:\n    pass\nprint(n)\n'),
     tests: discoverTests(tests),
     limits: { cpuMs: 500 },
@@ -82,12 +82,12 @@ print("clean" if not os.listdir(".") and sorted(p for p in os.listdir("/proc") i
 open("leftover", "w").write("x")
 subprocess.Popen(["sleep", "100"], start_new_session=True)
 `;
-  const r = await judge(runner(), { ...request('python3', 's.py', source), tests: discoverTests(tests) });
+  const r = await runner().judge({ ...request('python3', 's.py', source), tests: discoverTests(tests) });
   assert.deepEqual(r.tests.map((t) => t.status), ['Accepted', 'Accepted'], JSON.stringify(r.tests));
 });
 
 test('judge: a compile error stops before any test', async () => {
-  const r = await judge(runner(), request('cpp', 'a.cpp', 'int main( {'));
+  const r = await runner().judge(request('cpp', 'a.cpp', 'int main( {'));
   assert.equal(r.status, 'Compile Error');
   assert.equal(r.tests.length, 0);
   assert.match(r.compile!.output, /error/);
@@ -104,7 +104,7 @@ for (const c of checkerCases)
   test(`judge: checker ${c.checker} accepts and rejects in several languages`, async () => {
     const tests = discoverTests(folder({ '1': ['', c.answer] }));
     for (const [language, source] of [...c.accepted, ...c.rejected]) {
-      const r = await judge(runner(), { language, files: [{ name: `main`, content: source }], tests, checker: { kind: 'builtin', name: c.checker } });
+      const r = await runner().judge({ language, files: [{ name: `main`, content: source }], tests, checker: { kind: 'builtin', name: c.checker } });
       const expected = c.accepted.some(([, s]) => s === source) ? 'Accepted' : 'Wrong Answer';
       assert.equal(r.status, expected, `${c.checker} ${language} ${JSON.stringify(source)}: ${JSON.stringify(r.tests)}`);
     }
@@ -121,7 +121,7 @@ sys.exit(0 if sorted(out) == sorted(ans) else 1)
   const spec = { kind: 'program' as const, protocol: 'testlib' as const, language: 'python3', files: [{ name: 'check.py', content: checker }] };
   const verdicts = [];
   for (const out of ['3 2 1', '1 2', 'boom']) {
-    const r = await judge(runner(), { language: 'python3', files: [{ name: 's.py', content: `print("${out}")` }], tests, checker: spec });
+    const r = await runner().judge({ language: 'python3', files: [{ name: 's.py', content: `print("${out}")` }], tests, checker: spec });
     verdicts.push(r.status);
   }
   assert.deepEqual(verdicts, ['Accepted', 'Wrong Answer', 'Internal Error']);
@@ -132,7 +132,7 @@ test('judge: bad input is a clear error before anything runs', async () => {
   writeFileSync(path.join(orphan, '1.in'), '1');
   assert.throws(() => discoverTests(orphan), (e: Error) => e instanceof UsageError && /1\.in/.test(e.message));
   await assert.rejects(
-    judge(runner(), request('python3', 's.py', 'print(3)', { checker: { kind: 'program', protocol: 'testlib', language: 'cpp', files: [{ name: 'bad.cpp', content: 'int main( {' }] } })),
+    runner().judge(request('python3', 's.py', 'print(3)', { checker: { kind: 'program', protocol: 'testlib', language: 'cpp', files: [{ name: 'bad.cpp', content: 'int main( {' }] } })),
     (e: Error) => e instanceof UsageError && /bad\.cpp/.test(e.message) && /failed to compile/.test(e.message),
   );
 });
@@ -167,9 +167,7 @@ for (const name of problems) {
       test(`package ${name}: submissions/${folderName}/${entry} is judged ${status}`, async () => {
         // The request the CLI's `verdict judge FILE --problem DIR` builds: validator, interactor, limits, scoring.
         const problem = loadProblemPackage(dir);
-        const r = await judge(
-          runner(),
-          judgeRequest(
+        const r = await runner().judge(judgeRequest(
             [path.join(subDir, entry)],
             { problem: dir, checkerProtocol: 'kattis', stopOnFailure: !problem.scoring, ...(problem.timeLimitMs ? {} : { timeLimit: 1000 }) },
             runner(),
@@ -204,7 +202,7 @@ for (const lang of loadLanguages().values())
     const own = readdirSync(path.join(FIXTURES, lang.id));
     const pick = (prefix: string) => own.find((f) => f.startsWith(prefix) || (prefix === 'hello' && f === 'Different.java'))!;
     const judgeFile = (file: string) =>
-      judge(runner(), {
+      runner().judge({
         language: lang.id,
         files: [{ name: file, content: readFileSync(path.join(FIXTURES, lang.id, file), 'utf8') }],
         tests,

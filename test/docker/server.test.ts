@@ -26,7 +26,7 @@ import {
   type PublishDiagnosticsParams,
   type CodeLens,
 } from 'vscode-languageserver-protocol/node';
-import { Commands, OutputNotification, ResultNotification, TestResultNotification, TestsRequest, type OutputParams, type TestResultParams, type TestsResult } from '../../server/protocol';
+import { Commands, OutputNotification, TestDataRequest, TestResultNotification, TestsRequest, type OutputParams, type TestResultParams } from '../../protocol/lsp';
 
 const SERVER = path.resolve(__dirname, '../../bin/verdict-language-server.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-lsp-'));
@@ -59,6 +59,9 @@ async function nextDiagnostics(uri: string, since: number, ms = 30_000): Promise
   throw new Error(`no diagnostics for ${uri}`);
 }
 
+/** Methods of every notification the server sent (to check that each fact reaches the client once). */
+const notified: string[] = [];
+
 before(async () => {
   server = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
@@ -71,10 +74,13 @@ before(async () => {
     return null;
   });
   connection.onRequest('workspace/codeLens/refresh', () => null);
+  connection.onUnhandledNotification((n) => void notified.push(n.method));
   connection.listen();
   const init = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: pathToFileURL(dir).href,
+    // As the VS Code extension does: it shows verdict/output itself, so output stays out of the log.
+    initializationOptions: { outputNotifications: true },
     capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, codeLens: { refreshSupport: true } } },
     workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'w' }],
   });
@@ -120,23 +126,35 @@ test('lsp: CodeLens offers Run and Judge (N tests), and shows the verdict after 
   const off = connection.onNotification(TestResultNotification, (p: TestResultParams) => {
     streamed.push(p);
   });
-  const results: unknown[] = [];
-  const offResult = connection.onNotification(ResultNotification, (p: unknown) => {
-    results.push(p);
-  });
   const tokensBefore = progressTokens.length;
+  const notifiedBefore = notified.length;
   const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as { status: string; runId: string };
   off.dispose();
-  offResult.dispose();
   assert.equal(result.status, 'Accepted');
   assert.ok(streamed.every((s) => s.runId === result.runId), 'streamed results carry the judge\'s run id');
   assert.deepEqual(streamed.map((s) => [s.index, s.test.name, s.test.status]), [[0, '1', 'Accepted'], [1, '2', 'Accepted']]);
-  assert.equal(results.length, 1);
+  // One result, one message: the response is the result; no notification repeats it or the test rows.
+  assert.deepEqual(notified.slice(notifiedBefore).filter((m) => m.startsWith('verdict/') || m === 'window/logMessage'), []);
   assert.ok(progressTokens.length > tokensBefore, 'the judge reported work-done progress');
   const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
   assert.match(lenses[2]!.command!.title, /^✔ Accepted 2\/2 · [\d.]+ ms · [\d.]+ [KM]B$/);
-  const tests = (await connection.sendRequest(TestsRequest, { uri })) as TestsResult;
-  assert.deepEqual(tests.tests.map((t) => [t.name, t.input, t.answer]), [['1', '1 2\n', '3\n'], ['2', '5 5\n', '10\n']]);
+  // Discovery lists names; a test's data is asked for when it is shown.
+  const tests = await connection.sendRequest(TestsRequest, { uri });
+  assert.deepEqual(tests.tests, [{ name: '1' }, { name: '2' }]);
+  assert.deepEqual(await connection.sendRequest(TestDataRequest, { uri, name: '2' }), { input: '5 5\n', answer: '10\n' });
+});
+
+test('lsp: a judge of selected tests runs only those; an unknown name is a clear error', async () => {
+  const text = 'a, b = map(int, input().split())\nprint(a + b)\n';
+  const uri = file('pick.py', text);
+  for (const n of [1, 2, 3]) {
+    file(`pick.tests/${n}.in`, `${n} ${n}\n`);
+    file(`pick.tests/${n}.ans`, `${2 * n}\n`);
+  }
+  open(uri, 'python', text);
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri, ['3', '1']] })) as { tests: Array<{ name: string }> };
+  assert.deepEqual(result.tests.map((t) => t.name), ['1', '3']);
+  await assert.rejects(connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri, ['9']] }), /no test named "9"/);
 });
 
 test('lsp: a failed judge is a diagnostic naming the test with a short diff, and the lens says so', async () => {
@@ -264,4 +282,39 @@ test('lsp: NAME.stdin reaches the program as bytes; output, log messages and dia
   for (const t of [...shown, ...logged, ...published.diagnostics.map((d) => String(d.message))]) assert.ok(!/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(t), JSON.stringify(t));
   // (The diagnostics parsers drop ANSI sequences, as compilers colour their output; nothing raw is left.)
   assert.ok(published.diagnostics.some((d) => /^ValueError: .*✔ Accepted$/.test(String(d.message))), JSON.stringify(published));
+});
+
+test('lsp: an editor without Verdict\'s client gets the output and the verdict once, as window/logMessage, escaped', async () => {
+  const plain = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const other = createProtocolConnection(new StreamMessageReader(plain.stdout!), new StreamMessageWriter(plain.stdin!));
+  const logged: string[] = [];
+  const custom: string[] = [];
+  other.onNotification('window/logMessage', (p: { message: string }) => void logged.push(p.message));
+  other.onUnhandledNotification((n) => void custom.push(n.method));
+  other.onRequest(WorkDoneProgressCreateRequest.method, () => null);
+  other.listen();
+  try {
+    await other.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
+    await other.sendNotification(InitializedNotification.type, {});
+    const text = 'print("hello\\x1b[2J")\nprint(6 * 7)\n';
+    const uri = file('plain.py', text);
+    file('plain.tests/1.in', '');
+    file('plain.tests/1.ans', 'hello\n42\n');
+    const run = (await other.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as { status: string };
+    assert.equal(run.status, 'Accepted');
+    const judged = (await other.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as { status: string };
+    assert.equal(judged.status, 'Wrong Answer');
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = logged.filter((l) => l.startsWith('[plain.py '));
+    assert.equal(lines.filter((l) => l.startsWith('[plain.py stdout]')).join('\n'), '[plain.py stdout] hello\\x1b[2J\n42');
+    assert.ok(lines.some((l) => /^\[plain\.py verdict\] ✔ Accepted · /.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /^\[plain\.py test\] ✘ 1 +Wrong Answer/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /^\[plain\.py verdict\] .*✘ Wrong Answer on test 1/s.test(l)), lines.join('\n'));
+    assert.deepEqual(custom.filter((m) => m === 'verdict/output' || m === 'verdict/testResult'), [], 'no Verdict-only notifications to a plain editor');
+    for (const l of logged) assert.ok(!/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(l), JSON.stringify(l));
+  } finally {
+    await other.sendRequest(ShutdownRequest.type).catch(() => undefined);
+    await other.sendNotification(ExitNotification.type).catch(() => undefined);
+    plain.kill();
+  }
 });

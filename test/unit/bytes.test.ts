@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ExecutionSpec, outputBytes } from '../../runner/spec';
 import { cacheKey } from '../../runner/cache/key';
 import { MAX_TEST_DATA_BYTES, readData } from '../../runner/judge/judge';
-import { readTestData } from '../../server/test-sources';
+import { readTestData } from '../../runner/judge/tests';
 import { readUserBytes } from '../../runner/cli/files';
 import { UsageError } from '../../runner/errors';
 

@@ -1,0 +1,108 @@
+// Verdict's extensions to the Language Server Protocol, each declared once as a typed
+// RequestType / NotificationType object (as rust-analyzer's lsp_ext.ts does) and used by both sides:
+// the language server registers handlers for them, the VS Code client sends and listens with the
+// same objects, so a change of shape is a compile error on both sides. Any other editor reads this
+// file as the specification. Depends only on the LSP's own types.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { JudgeResult, RunResult, TestResult } from './results';
+
+/** workspace/executeCommand names the server registers (any LSP editor can call them). */
+export const Commands = {
+  /** args: [uri: string] → RunResult */
+  run: 'verdict.run',
+  /** args: [uri: string, tests?: string[]] → JudgeResult (only the named tests when given) */
+  judge: 'verdict.judge',
+  /** args: [uri?: string] — cancels the run or judge of that file (or every one) and kills its sandbox. → { stopped: number } */
+  stop: 'verdict.stop',
+  /** args: [uri: string, input: string, answer: string] → { name: string, dir: string } */
+  addTest: 'verdict.addTest',
+} as const;
+
+/** Server → client: program output as it arrives (VS Code shows it in the output channel). */
+export interface OutputParams {
+  uri: string;
+  runId: string;
+  stream: 'stdout' | 'stderr';
+  /** Display text (protocol/display.ts): the program's control sequences and non-UTF-8 bytes are escaped. */
+  text: string;
+}
+export const OutputNotification = new NotificationType<OutputParams>('verdict/output');
+
+/** Server → client: a run or judge finished (once per run: the client derives every view from it). */
+export type ResultParams = { uri: string; kind: 'run'; result: RunResult } | { uri: string; kind: 'judge'; result: JudgeResult };
+export const ResultNotification = new NotificationType<ResultParams>('verdict/result');
+
+/** Server → client: one test of a judge finished (the Test Explorer updates as tests end). */
+export interface TestResultParams {
+  uri: string;
+  runId: string;
+  index: number;
+  total: number;
+  /** Its expected/actual (first failure only) are for VS Code's diff view. */
+  test: TestResult;
+}
+export const TestResultNotification = new NotificationType<TestResultParams>('verdict/testResult');
+
+/** Server → client: the runner's mode and health (the status bar). */
+export interface StatusParams {
+  runner: 'local' | 'remote';
+  healthy: boolean;
+  message: string;
+}
+export const StatusNotification = new NotificationType<StatusParams>('verdict/status');
+
+/** Client → server: the tests the judge would use for a file (Test Explorer discovery): names only. */
+export interface TestsParams {
+  uri: string;
+}
+export interface TestsResult {
+  /** Where the tests come from (a folder, a problem package, a cph file), or undefined when none. */
+  source?: string;
+  tests: Array<{ name: string }>;
+}
+export const TestsRequest = new RequestType<TestsParams, TestsResult, void>('verdict/tests');
+
+/** Client → server: one test's input and answer, for display (first 64 KiB each, escaped). */
+export interface TestDataParams {
+  uri: string;
+  name: string;
+}
+export interface TestDataResult {
+  input: string;
+  answer: string;
+}
+export const TestDataRequest = new RequestType<TestDataParams, TestDataResult, void>('verdict/testData');
+
+/**
+ * Client → server: a problem received from Competitive Companion (its JSON as sent). The server
+ * decides where the solution and its tests go (the one place that knows the tests convention),
+ * writes them, and answers with what it made.
+ */
+export interface CompanionProblemParams {
+  /** Competitive Companion's payload, parsed JSON but unchecked: the server validates it. */
+  payload: unknown;
+  /** The folder new problems go in (the workspace folder). */
+  folder: string;
+  /** The Verdict language id for the new source (its template is written when the file is new). */
+  language: string;
+  /** Replace tests already in the problem's tests folder (the user said so); otherwise nothing is written there. */
+  replaceTests?: boolean;
+}
+export interface CompanionProblemResult {
+  name: string;
+  /** The contest or site, when Competitive Companion said. */
+  group?: string;
+  /** file: URI of the solution (created from the language's template, or kept as it was). */
+  source: string;
+  /** The tests folder, and how many tests the problem has. */
+  testsDir: string;
+  tests: number;
+  /** False when the folder already held tests and replaceTests was not set: ask, then send again. */
+  saved: boolean;
+  /** The problem's limits as Competitive Companion gave them (shown; the judge uses the settings'). */
+  timeLimitMs?: number;
+  memoryLimitMb?: number;
+  /** What to tell the user (interactive, file input/output). */
+  notes: string[];
+}
+export const CompanionProblemRequest = new RequestType<CompanionProblemParams, CompanionProblemResult, void>('verdict/companionProblem');

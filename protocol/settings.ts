@@ -1,0 +1,104 @@
+// The `verdict` settings section the language server reads (workspace/configuration), with its
+// defaults in one place, for the server and the VS Code client alike. Read by a small hand-written
+// normalizer rather than a schema library: the language server reads settings right after
+// `initialize`, before any run, and loads nothing it does not need until then (its idle memory is
+// measured by `npm run bench`). Invalid values fall back to their defaults and are named.
+
+export const CHECKERS = ['exact', 'lines', 'tokens', 'float'] as const;
+
+export interface LanguageLimits {
+  timeMs?: number;
+  memoryMb?: number;
+}
+
+export interface VerdictSettings {
+  runner: {
+    mode: 'local' | 'remote';
+    /** Remote: the classroom service's URL and the user's token. */
+    url: string;
+    token: string;
+  };
+  limits: { timeMs: number; memoryMb: number };
+  tests: {
+    /** A folder for a source's tests, with {dir} and {name} (file name without extension); empty = the default convention. */
+    folder: string;
+    checker: (typeof CHECKERS)[number];
+  };
+  /** Per-language overrides, by language id. */
+  languages: Record<string, LanguageLimits>;
+}
+
+export const DEFAULT_SETTINGS: VerdictSettings = {
+  runner: { mode: 'local', url: '', token: '' },
+  limits: { timeMs: 2000, memoryMb: 256 },
+  tests: { folder: '', checker: 'lines' },
+  languages: {},
+};
+
+/** Ceilings of the editor's limits (the runner's own ceilings apply again on its side). */
+const MAX_TIME_MS = 60_000;
+const MAX_MEMORY_MB = 4096;
+
+type Problems = string[];
+
+function object(value: unknown, where: string, problems: Problems): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  problems.push(`${where} must be an object`);
+  return {};
+}
+
+function string(value: unknown, fallback: string, where: string, problems: Problems): string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'string') return value;
+  problems.push(`${where} must be a string`);
+  return fallback;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T, where: string, problems: Problems): T {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  problems.push(`${where} must be one of ${allowed.join(', ')}`);
+  return fallback;
+}
+
+function positive(value: unknown, max: number, where: string, problems: Problems): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= max) return value;
+  problems.push(`${where} must be a whole number from 1 to ${max}`);
+  return undefined;
+}
+
+/** The settings from what the editor sent, every invalid value replaced by its default and named in `problems`. */
+export function readVerdictSettings(raw: unknown): { settings: VerdictSettings; problems: string[] } {
+  const problems: Problems = [];
+  const top = object(raw, 'verdict', problems);
+  const runner = object(top.runner, 'verdict.runner', problems);
+  const limits = object(top.limits, 'verdict.limits', problems);
+  const tests = object(top.tests, 'verdict.tests', problems);
+  const languages = object(top.languages, 'verdict.languages', problems);
+  const d = DEFAULT_SETTINGS;
+  const settings: VerdictSettings = {
+    runner: {
+      mode: oneOf(runner.mode, ['local', 'remote'] as const, d.runner.mode, 'verdict.runner.mode', problems),
+      url: string(runner.url, d.runner.url, 'verdict.runner.url', problems),
+      token: string(runner.token, d.runner.token, 'verdict.runner.token', problems),
+    },
+    limits: {
+      timeMs: positive(limits.timeMs, MAX_TIME_MS, 'verdict.limits.timeMs', problems) ?? d.limits.timeMs,
+      memoryMb: positive(limits.memoryMb, MAX_MEMORY_MB, 'verdict.limits.memoryMb', problems) ?? d.limits.memoryMb,
+    },
+    tests: {
+      folder: string(tests.folder, d.tests.folder, 'verdict.tests.folder', problems),
+      checker: oneOf(tests.checker, CHECKERS, d.tests.checker, 'verdict.tests.checker', problems),
+    },
+    languages: {},
+  };
+  for (const [id, value] of Object.entries(languages)) {
+    const own = object(value, `verdict.languages.${id}`, problems);
+    const timeMs = positive(own.timeMs, MAX_TIME_MS, `verdict.languages.${id}.timeMs`, problems);
+    const memoryMb = positive(own.memoryMb, MAX_MEMORY_MB, `verdict.languages.${id}.memoryMb`, problems);
+    settings.languages[id] = { ...(timeMs !== undefined ? { timeMs } : {}), ...(memoryMb !== undefined ? { memoryMb } : {}) };
+  }
+  return { settings, problems };
+}
