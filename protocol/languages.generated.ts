@@ -12,24 +12,26 @@ export interface LanguageFacts {
   vscodeLanguage: string;
   /** The main source file's name in the sandbox; may use the definition's {variables} (Java's {publicClass}.java). */
   sourceFile: string;
+  /** sourceFile with each {variable} at its default: what compilers call the source when nothing in it names it otherwise. */
+  mainFile: string;
   /** Whether the language has a compile step. */
   compiled: boolean;
 }
 
 /** Every language, by id. */
 export const LANGUAGES: readonly LanguageFacts[] = [
-  { id: 'c', name: 'C (GCC, GNU17)', extensions: ['.c'], vscodeLanguage: 'c', sourceFile: 'main.c', compiled: true },
-  { id: 'cpp', name: 'C++ (GCC, GNU++17)', extensions: ['.cpp', '.cc', '.cxx', '.c++'], vscodeLanguage: 'cpp', sourceFile: 'main.cpp', compiled: true },
-  { id: 'csharp', name: 'C# (Mono)', extensions: ['.cs'], vscodeLanguage: 'csharp', sourceFile: 'main.cs', compiled: true },
-  { id: 'go', name: 'Go', extensions: ['.go'], vscodeLanguage: 'go', sourceFile: 'main.go', compiled: true },
-  { id: 'java', name: 'Java (OpenJDK 17)', extensions: ['.java'], vscodeLanguage: 'java', sourceFile: '{publicClass}.java', compiled: true },
-  { id: 'javascript', name: 'JavaScript (Node.js)', extensions: ['.js', '.cjs'], vscodeLanguage: 'javascript', sourceFile: 'main.js', compiled: false },
-  { id: 'pascal', name: 'Pascal (Free Pascal)', extensions: ['.pas', '.pp'], vscodeLanguage: 'pascal', sourceFile: 'main.pas', compiled: true },
-  { id: 'php', name: 'PHP', extensions: ['.php'], vscodeLanguage: 'php', sourceFile: 'main.php', compiled: false },
-  { id: 'python3', name: 'Python 3 (CPython)', extensions: ['.py'], vscodeLanguage: 'python', sourceFile: 'main.py', compiled: false },
-  { id: 'ruby', name: 'Ruby', extensions: ['.rb'], vscodeLanguage: 'ruby', sourceFile: 'main.rb', compiled: false },
-  { id: 'rust', name: 'Rust', extensions: ['.rs'], vscodeLanguage: 'rust', sourceFile: 'main.rs', compiled: true },
-  { id: 'typescript', name: 'TypeScript (tsc 5, Node.js)', extensions: ['.ts', '.cts'], vscodeLanguage: 'typescript', sourceFile: 'main.ts', compiled: true },
+  { id: 'c', name: 'C (GCC, GNU17)', extensions: ['.c'], vscodeLanguage: 'c', sourceFile: 'main.c', mainFile: 'main.c', compiled: true },
+  { id: 'cpp', name: 'C++ (GCC, GNU++17)', extensions: ['.cpp', '.cc', '.cxx', '.c++'], vscodeLanguage: 'cpp', sourceFile: 'main.cpp', mainFile: 'main.cpp', compiled: true },
+  { id: 'csharp', name: 'C# (Mono)', extensions: ['.cs'], vscodeLanguage: 'csharp', sourceFile: 'main.cs', mainFile: 'main.cs', compiled: true },
+  { id: 'go', name: 'Go', extensions: ['.go'], vscodeLanguage: 'go', sourceFile: 'main.go', mainFile: 'main.go', compiled: true },
+  { id: 'java', name: 'Java (OpenJDK 17)', extensions: ['.java'], vscodeLanguage: 'java', sourceFile: '{publicClass}.java', mainFile: 'Main.java', compiled: true },
+  { id: 'javascript', name: 'JavaScript (Node.js)', extensions: ['.js', '.cjs'], vscodeLanguage: 'javascript', sourceFile: 'main.js', mainFile: 'main.js', compiled: false },
+  { id: 'pascal', name: 'Pascal (Free Pascal)', extensions: ['.pas', '.pp'], vscodeLanguage: 'pascal', sourceFile: 'main.pas', mainFile: 'main.pas', compiled: true },
+  { id: 'php', name: 'PHP', extensions: ['.php'], vscodeLanguage: 'php', sourceFile: 'main.php', mainFile: 'main.php', compiled: false },
+  { id: 'python3', name: 'Python 3 (CPython)', extensions: ['.py'], vscodeLanguage: 'python', sourceFile: 'main.py', mainFile: 'main.py', compiled: false },
+  { id: 'ruby', name: 'Ruby', extensions: ['.rb'], vscodeLanguage: 'ruby', sourceFile: 'main.rb', mainFile: 'main.rb', compiled: false },
+  { id: 'rust', name: 'Rust', extensions: ['.rs'], vscodeLanguage: 'rust', sourceFile: 'main.rs', mainFile: 'main.rs', compiled: true },
+  { id: 'typescript', name: 'TypeScript (tsc 5, Node.js)', extensions: ['.ts', '.cts'], vscodeLanguage: 'typescript', sourceFile: 'main.ts', mainFile: 'main.ts', compiled: true },
 ];
 
 /** Lower-case file extension, with the dot → Verdict's language id. */

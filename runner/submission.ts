@@ -6,7 +6,9 @@ import { expand, resolveVariables, type LanguageDefinition } from './languages';
 import type { SandboxContainer } from './sandbox/container';
 import type { Field, Message } from './sandbox/wire';
 import { SandboxUnavailable } from './errors';
-import type { CompileCache } from './cache/compile-cache';
+import type { BoxFile, CompileCache } from './cache/compile-cache';
+
+export type { BoxFile } from './cache/compile-cache';
 import { cacheKey } from './cache/key';
 import { classify, signalName, type Execution, type MemoryRules } from './verdicts';
 
@@ -38,11 +40,6 @@ export interface ProgramStep {
 /** Receives a program's output while it runs. */
 export type OutputListener = (stream: 'stdout' | 'stderr', data: Buffer) => void;
 
-export interface BoxFile {
-  name: string;
-  mode: number;
-  content: Buffer;
-}
 
 export interface Interaction {
   program: Execution;

@@ -57,6 +57,8 @@ function readDefinitions() {
         extensions: [...new Set(def.extensions.map((e) => e.toLowerCase()))],
         vscodeLanguage,
         sourceFile: def.sourceFile,
+        // The source's name in the sandbox when nothing in it says otherwise (each {variable} at its default).
+        mainFile: def.sourceFile.replace(/\{(\w+)\}/g, (whole, name) => def.variables?.[name]?.default ?? whole),
         compiled: def.compile !== undefined,
       };
     })
@@ -96,6 +98,8 @@ export interface LanguageFacts {
   vscodeLanguage: string;
   /** The main source file's name in the sandbox; may use the definition's {variables} (Java's {publicClass}.java). */
   sourceFile: string;
+  /** sourceFile with each {variable} at its default: what compilers call the source when nothing in it names it otherwise. */
+  mainFile: string;
   /** Whether the language has a compile step. */
   compiled: boolean;
 }
@@ -105,7 +109,7 @@ export const LANGUAGES: readonly LanguageFacts[] = [
 ${languages
   .map(
     (l) =>
-      `  { id: ${str(l.id)}, name: ${str(l.name)}, extensions: ${list(l.extensions)}, vscodeLanguage: ${str(l.vscodeLanguage)}, sourceFile: ${str(l.sourceFile)}, compiled: ${l.compiled} },`,
+      `  { id: ${str(l.id)}, name: ${str(l.name)}, extensions: ${list(l.extensions)}, vscodeLanguage: ${str(l.vscodeLanguage)}, sourceFile: ${str(l.sourceFile)}, mainFile: ${str(l.mainFile)}, compiled: ${l.compiled} },`,
   )
   .join('\n')}
 ];

@@ -8,9 +8,15 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { encodeMessage, MessageDecoder, type Field } from '../sandbox/wire';
 import type { CompileResult } from '../spec';
-import type { BoxFile } from '../submission';
 import { LruCache } from './lru';
 import { log } from '../log';
+
+/** A file of a box, with its mode: what a compile leaves (binaries, classes) and the cache restores. */
+export interface BoxFile {
+  name: string;
+  mode: number;
+  content: Buffer;
+}
 
 export interface CompiledArtifacts {
   compile: CompileResult;

@@ -1,6 +1,6 @@
 // Free Pascal diagnostics (`main.pas(6,3) Fatal: Syntax error, …`, byte columns) and run-time errors
 // (`Runtime error 200 at $…`: a line only if the binary has line info, else line 1 with the meaning).
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN, baseName, isUserPath } from './generic';
 
 const DIAG = /^(.+?)\((\d+)(?:,(\d+))?\) (Error|Fatal|Warning|Note|Hint): (.*)$/;

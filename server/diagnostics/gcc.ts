@@ -1,6 +1,6 @@
 // gcc/g++ 12 diagnostics (`main.cpp:8:16: error: …` with caret ranges, errors in system headers
 // moved to the user's line that led there, ld's undefined references) and C/C++ runtime aborts.
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN, baseName, isUserPath } from './generic';
 
 const DIAG = /^(.+?):(\d+):(?:(\d+):)? (error|warning|note|fatal error): (.*)$/;

@@ -1,6 +1,6 @@
 // The fallback parser for unknown languages (`file:line:col: message`, `file:line: message`), and
 // the path rules every parser shares: which paths are the user's own, and their base names.
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 
 /** Parsers report this column when the tool gives none; it becomes the first non-blank column (or 1). */
 export const NO_COLUMN = 0;

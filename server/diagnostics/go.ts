@@ -1,6 +1,6 @@
 // go build errors (`./main.go:13:17: undefined: y`, byte columns) and runtime panics / fatal errors
 // (`panic: …` then `goroutine 1 [running]:` frames of `\t/box/main.go:6 +0x1d`).
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN, baseName, isUserPath } from './generic';
 
 export function goCompile(output: string, _ctx: ParseContext): SourceDiagnostic[] {

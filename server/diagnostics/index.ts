@@ -13,39 +13,15 @@ import { fpcCompile, fpcRuntime } from './fpc';
 import { rubyRuntime } from './ruby';
 import { phpRuntime } from './php';
 import { NO_COLUMN, genericParse } from './generic';
+import { LANGUAGES } from '../../protocol/languages.generated';
 
-export interface SourceDiagnostic {
-  /** The file name as the compiler/runtime printed it, reduced to its base name (e.g. "main.cpp", "Main.java"). */
-  file: string;
-  line: number; // 1-based
-  column: number; // 1-based; 1 when the tool gives none
-  /** 1-based and exclusive: the column just after the last character of the range. */
-  endColumn?: number;
-  severity: 'error' | 'warning' | 'info';
-  message: string; // first line of the message; include notes/help lines only if short
-  code?: string; // e.g. "E0425", "TS1005", "CS1002"
-}
-
-/**
- * Optional texts of the sources as they were sent to the sandbox, keyed by the name the compiler
- * sees ("main.cpp", "helper.h", "Main.java"). With them, columns become exact UTF-16 columns of the
- * text (gcc counts tabs as 8 display columns, go and fpc count bytes, Python tracebacks strip the
- * indentation), line-only diagnostics start at the line's first non-blank character, and node stack
- * lines in the compiled main.js are mapped back to main.ts where the thrown line is found verbatim.
- */
-export type SourceTexts = Readonly<Record<string, string>>;
-
-/** What a parser gets besides the text: the main source's name in the box, and the sources if known. */
-export interface ParseContext {
-  mainFile: string;
-  sources: SourceTexts;
-}
+export type { ParseContext, SourceDiagnostic, SourceTexts } from './types';
+import type { ParseContext, SourceDiagnostic, SourceTexts } from './types';
 
 type Parser = (text: string, ctx: ParseContext) => SourceDiagnostic[];
 type ColumnUnit = 'char' | 'display' | 'byte';
 
 interface Family {
-  mainFile: string;
   compile: Parser;
   runtime: Parser;
   /** How the compiler counts columns (runtime parsers already return character columns). */
@@ -55,34 +31,43 @@ interface Family {
 const none: Parser = () => [];
 
 const FAMILIES: Record<string, Family> = {
-  c: { mainFile: 'main.c', compile: gccCompile, runtime: gccRuntime, compileColumns: 'display' },
-  cpp: { mainFile: 'main.cpp', compile: gccCompile, runtime: gccRuntime, compileColumns: 'display' },
+  c: { compile: gccCompile, runtime: gccRuntime, compileColumns: 'display' },
+  cpp: { compile: gccCompile, runtime: gccRuntime, compileColumns: 'display' },
   // Python, JavaScript, Ruby and PHP have no compile step: their syntax errors come from the run.
-  python3: { mainFile: 'main.py', compile: none, runtime: pythonRuntime, compileColumns: 'char' },
-  java: { mainFile: 'Main.java', compile: javacCompile, runtime: jvmRuntime, compileColumns: 'char' },
-  javascript: { mainFile: 'main.js', compile: none, runtime: nodeRuntime, compileColumns: 'char' },
-  typescript: { mainFile: 'main.ts', compile: tscCompile, runtime: nodeRuntime, compileColumns: 'char' },
-  go: { mainFile: 'main.go', compile: goCompile, runtime: goRuntime, compileColumns: 'byte' },
-  rust: { mainFile: 'main.rs', compile: rustcCompile, runtime: rustRuntime, compileColumns: 'char' },
-  csharp: { mainFile: 'main.cs', compile: mcsCompile, runtime: monoRuntime, compileColumns: 'char' },
-  pascal: { mainFile: 'main.pas', compile: fpcCompile, runtime: fpcRuntime, compileColumns: 'byte' },
-  ruby: { mainFile: 'main.rb', compile: none, runtime: rubyRuntime, compileColumns: 'char' },
-  php: { mainFile: 'main.php', compile: none, runtime: phpRuntime, compileColumns: 'char' },
+  python3: { compile: none, runtime: pythonRuntime, compileColumns: 'char' },
+  java: { compile: javacCompile, runtime: jvmRuntime, compileColumns: 'char' },
+  javascript: { compile: none, runtime: nodeRuntime, compileColumns: 'char' },
+  typescript: { compile: tscCompile, runtime: nodeRuntime, compileColumns: 'char' },
+  go: { compile: goCompile, runtime: goRuntime, compileColumns: 'byte' },
+  rust: { compile: rustcCompile, runtime: rustRuntime, compileColumns: 'char' },
+  csharp: { compile: mcsCompile, runtime: monoRuntime, compileColumns: 'char' },
+  pascal: { compile: fpcCompile, runtime: fpcRuntime, compileColumns: 'byte' },
+  ruby: { compile: none, runtime: rubyRuntime, compileColumns: 'char' },
+  php: { compile: none, runtime: phpRuntime, compileColumns: 'char' },
 };
 
-const GENERIC: Family = { mainFile: 'main', compile: genericParse, runtime: genericParse, compileColumns: 'char' };
+const GENERIC: Family = { compile: genericParse, runtime: genericParse, compileColumns: 'char' };
+
+/**
+ * The main source's name in the sandbox, which compilers print: the first of the sources given (the
+ * server names it as the runner does, e.g. Solution.java for `public class Solution`), else the
+ * language definition's default (protocol/languages.generated.ts: main.cpp, Main.java).
+ */
+function mainFileOf(languageId: string, sources: SourceTexts): string {
+  return Object.keys(sources)[0] ?? LANGUAGES.find((l) => l.id === languageId)?.mainFile ?? 'main';
+}
 
 /** Compiler output (stdout+stderr of the compile step) → diagnostics. */
 export function compileDiagnostics(languageId: string, output: string, sources: SourceTexts = {}): SourceDiagnostic[] {
   const family = FAMILIES[languageId] ?? GENERIC;
-  const found = family.compile(clean(output), { mainFile: family.mainFile, sources });
+  const found = family.compile(clean(output), { mainFile: mainFileOf(languageId, sources), sources });
   return finish(found, sources, family.compileColumns);
 }
 
 /** A failed run's stderr (traceback, exception, panic, stack) → diagnostics at the innermost frame that is in the user's own source (files under /box or without a directory). */
 export function runtimeDiagnostics(languageId: string, stderr: string, sources: SourceTexts = {}): SourceDiagnostic[] {
   const family = FAMILIES[languageId] ?? GENERIC;
-  const found = family.runtime(clean(stderr), { mainFile: family.mainFile, sources });
+  const found = family.runtime(clean(stderr), { mainFile: mainFileOf(languageId, sources), sources });
   return finish(found, sources, 'char');
 }
 

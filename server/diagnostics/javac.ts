@@ -1,6 +1,6 @@
 // javac 17 diagnostics: `Main.java:3: error: ';' expected`, the source line, and a caret line whose
 // position is the column (tabs kept as tabs); short detail lines (`symbol: …`) join the message.
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN, baseName } from './generic';
 
 const DIAG = /^(.+?\.java):(\d+): (error|warning): (.*)$/;

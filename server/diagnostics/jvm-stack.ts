@@ -1,6 +1,6 @@
 // JVM uncaught exceptions: `Exception in thread "main" X: msg` / `Caused by: …` sections of
 // `\tat pkg.Class.method(File.java:N)` frames; the deepest cause's innermost frame in the user's classes wins.
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN } from './generic';
 
 interface Section {

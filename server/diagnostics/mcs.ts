@@ -1,6 +1,6 @@
 // Mono's mcs diagnostics (`main.cs(8,8): error CS1525: …`) and mono's `Unhandled Exception:` traces,
 // which carry no line numbers without debug symbols: then line 1 of main.cs, naming the user's method.
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN, baseName, isUserPath } from './generic';
 
 const DIAG = /^(.+?)\((\d+),(\d+)\): (error|warning) (CS\d+): (.*)$/;

@@ -1,6 +1,6 @@
 // Node 18 uncaught errors: the `/box/main.js:3` header with the source line and a caret (all a
 // SyntaxError has), the message, and `at f (/box/main.js:3:9)` frames. For TypeScript, see mapToTs.
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN, baseName, isUserPath } from './generic';
 
 /** `    at f (/box/main.js:3:9)`, `    at /box/main.js:2:42`, `    at async g (file:///box/main.mjs:1:2)` */

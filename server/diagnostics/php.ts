@@ -1,6 +1,6 @@
 // PHP 8 stderr: `PHP Parse error:  … in /box/main.php on line 3`, warnings and notices, and
 // `PHP Fatal error:  Uncaught X: msg in /box/main.php:3` with its `#0 /box/main.php(5): f()` stack.
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN, baseName, isUserPath } from './generic';
 
 const LINE = /^(?:PHP )?(Parse error|Fatal error|Recoverable fatal error|Warning|Notice|Deprecated|Strict Standards):\s+(.*) in (.+?)(?: on line |:)(\d+)$/;

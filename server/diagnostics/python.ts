@@ -1,6 +1,6 @@
 // CPython 3.11 stderr: tracebacks (`  File "/box/main.py", line 5, in ratio` + code + `~~^^~~`), startup
 // SyntaxError/IndentationError (same entry without `in`), and `file:line: SyntaxWarning: …` warnings.
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN, baseName, isUserPath } from './generic';
 
 interface Entry {

@@ -1,6 +1,6 @@
 // Ruby 3.1 stderr: syntax errors and warnings (`/box/main.rb:3: syntax error, …`, code + caret when
 // given) and uncaught exceptions (`/box/main.rb:2:in `f': msg (Error)` + `\tfrom …` lines, error_highlight carets).
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN, baseName, isUserPath } from './generic';
 
 /** `/box/main.rb:2:in `ratio': divided by 0 (ZeroDivisionError)` (Ruby 3.4 quotes 'ratio' instead). */

@@ -1,6 +1,6 @@
 // rustc 1.63 human-format diagnostics (`error[E0425]: …` then ` --> main.rs:7:20`, `^^^` under the
 // span) and panics (`thread 'main' panicked at 'msg', main.rs:2:5`, and the newer two-line form).
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN, baseName, isUserPath } from './generic';
 
 const HEADER = /^(error|warning)(?:\[(E\d+)\])?: (.*)$/;

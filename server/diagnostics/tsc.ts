@@ -1,6 +1,6 @@
 // tsc diagnostics: `main.ts(10,7): error TS2322: …` (--pretty false; the pretty `main.ts:10:7 - error`
 // form too), indented continuation lines (one joins the message if short), and option errors.
-import type { ParseContext, SourceDiagnostic } from './index';
+import type { ParseContext, SourceDiagnostic } from './types';
 import { baseName } from './generic';
 
 const PLAIN = /^(.+?)\((\d+),(\d+)\): (error|warning|message) (TS\d+): (.*)$/;

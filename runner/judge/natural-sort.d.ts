@@ -1,0 +1,1 @@
+export declare function naturalCompare(a: string, b: string): number;

@@ -1,0 +1,2 @@
+import pino from 'pino';
+export declare const log: pino.Logger<never, boolean>;
