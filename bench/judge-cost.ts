@@ -15,12 +15,13 @@ const SOURCE = '#include <iostream>\nint main() { long long a, b; std::cin >> a 
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-judge-bench-'));
 chmodSync(dir, 0o755); // the containers' unprivileged user reads the binary from it
 
-const makeTests = (): JudgeTest[] => Array.from({ length: N }, (_, i) => ({
-  name: String(i + 1),
-  input: { text: `${i} ${i * 7}\n` },
-  answer: { text: `${i * 8}\n` },
-  group: [],
-}));
+const makeTests = (): JudgeTest[] =>
+  Array.from({ length: N }, (_, i) => ({
+    name: String(i + 1),
+    input: { text: `${i} ${i * 7}\n` },
+    answer: { text: `${i * 8}\n` },
+    group: [],
+  }));
 
 let tests: JudgeTest[] = [];
 
@@ -46,8 +47,33 @@ async function runDockerPerTest(): Promise<number> {
   for (const test of tests) {
     const r = await execa(
       'docker',
-      ['run', '--rm', '-i', '--network', 'none', '--read-only', '--user', '10001:10001', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
-        '--pids-limit', '72', '--memory', '512m', '--memory-swap', '512m', '--cpus', '1', '--init', '-v', `${dir}:/box:ro`, 'verdict/gcc:latest', '/box/aplusb'],
+      [
+        'run',
+        '--rm',
+        '-i',
+        '--network',
+        'none',
+        '--read-only',
+        '--user',
+        '10001:10001',
+        '--cap-drop',
+        'ALL',
+        '--security-opt',
+        'no-new-privileges',
+        '--pids-limit',
+        '72',
+        '--memory',
+        '512m',
+        '--memory-swap',
+        '512m',
+        '--cpus',
+        '1',
+        '--init',
+        '-v',
+        `${dir}:/box:ro`,
+        'verdict/gcc:latest',
+        '/box/aplusb',
+      ],
       { input: (test.input as { text: string }).text, stripFinalNewline: false },
     );
     if (r.stdout !== (test.answer as { text: string }).text) throw new Error(`docker run gave ${r.stdout} ${r.stderr}`);
@@ -67,7 +93,12 @@ export async function judgeCost(n: number): Promise<TargetRow[]> {
   const runner = await Runner.create({ pool: { idlePerShape: 1 } });
   try {
     // A first judge warms the pool, as a long-lived runner (language server, service) would be.
-    await runner.judge({ language: 'cpp', files: [{ name: 'a.cpp', content: SOURCE }], tests: tests.slice(0, 1), checker: { kind: 'builtin', name: 'lines' } });
+    await runner.judge({
+      language: 'cpp',
+      files: [{ name: 'a.cpp', content: SOURCE }],
+      tests: tests.slice(0, 1),
+      checker: { kind: 'builtin', name: 'lines' },
+    });
     let compiledAt = 0;
     const started = performance.now();
     const result = await runner.judge(
@@ -86,10 +117,20 @@ export async function judgeCost(n: number): Promise<TargetRow[]> {
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     for (const [name, ms] of rows) console.log(`${name.padEnd(width)}  ${ms.toFixed(1).padStart(9)} ms  (${(ms / N).toFixed(2)} ms/test)`);
-    console.log(`\nper test: verdict ${(judged / N).toFixed(2)} ms vs bare ${(bare / N).toFixed(2)} ms (+${((judged - bare) / N).toFixed(2)} ms); docker run per test / verdict = ${(docker / judged).toFixed(1)}x`);
+    console.log(
+      `\nper test: verdict ${(judged / N).toFixed(2)} ms vs bare ${(bare / N).toFixed(2)} ms (+${((judged - bare) / N).toFixed(2)} ms); docker run per test / verdict = ${(docker / judged).toFixed(1)}x`,
+    );
     return [
-      { target: `Judge ${N} tests: per test ≤ bare + 3 ms`, measured: `${(judged / N).toFixed(2)} ms vs ${(bare / N).toFixed(2)} ms (+${((judged - bare) / N).toFixed(2)})`, met: judged / N <= bare / N + 3 },
-      { target: `Judge ${N} tests ≥ 20× faster than docker run per test`, measured: `${(docker / judged).toFixed(1)}×`, met: docker / judged >= 20 },
+      {
+        target: `Judge ${N} tests: per test ≤ bare + 3 ms`,
+        measured: `${(judged / N).toFixed(2)} ms vs ${(bare / N).toFixed(2)} ms (+${((judged - bare) / N).toFixed(2)})`,
+        met: judged / N <= bare / N + 3,
+      },
+      {
+        target: `Judge ${N} tests ≥ 20× faster than docker run per test`,
+        measured: `${(docker / judged).toFixed(1)}×`,
+        met: docker / judged >= 20,
+      },
     ];
   } finally {
     await runner.close();

@@ -23,9 +23,28 @@ function bare(cmd: string, args: string[]): void {
 }
 
 const DOCKER_LIMITS = [
-  'run', '--rm', '--network', 'none', '--read-only', '--tmpfs', '/tmp:rw,exec,size=65536k', '--user', '10001:10001',
-  '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--pids-limit', '72', '--memory', '512m', '--memory-swap', '512m',
-  '--cpus', '1', '--init',
+  'run',
+  '--rm',
+  '--network',
+  'none',
+  '--read-only',
+  '--tmpfs',
+  '/tmp:rw,exec,size=65536k',
+  '--user',
+  '10001:10001',
+  '--cap-drop',
+  'ALL',
+  '--security-opt',
+  'no-new-privileges',
+  '--pids-limit',
+  '72',
+  '--memory',
+  '512m',
+  '--memory-swap',
+  '512m',
+  '--cpus',
+  '1',
+  '--init',
 ];
 
 export async function runCost(N: number): Promise<TargetRow[]> {
@@ -41,7 +60,9 @@ export async function runCost(N: number): Promise<TargetRow[]> {
   rows.push(['bare host: static C hello', await time(N, () => bare(path.join(dir, 'hello'), []))]);
   rows.push([
     'docker run --rm (python3 image): python3 -c',
-    await time(Math.min(N, 10), () => execa('docker', [...DOCKER_LIMITS, 'verdict/python3:latest', 'python3', '-c', PY], { stdin: 'ignore' })),
+    await time(Math.min(N, 10), () =>
+      execa('docker', [...DOCKER_LIMITS, 'verdict/python3:latest', 'python3', '-c', PY], { stdin: 'ignore' }),
+    ),
   ]);
 
   const runner = await Runner.create({ pool: { idlePerShape: 1 } });
@@ -71,15 +92,27 @@ export async function runCost(N: number): Promise<TargetRow[]> {
     const width = Math.max(...rows.map((r) => r[0].length));
     console.log(`${'measure'.padEnd(width)}  ${'min'.padStart(8)} ${'median'.padStart(8)} ${'max'.padStart(8)}  (ms, ${N} runs)`);
     for (const [name, s] of rows)
-      console.log(`${name.padEnd(width)}  ${s.min.toFixed(1).padStart(8)} ${s.median.toFixed(1).padStart(8)} ${s.max.toFixed(1).padStart(8)}`);
+      console.log(
+        `${name.padEnd(width)}  ${s.min.toFixed(1).padStart(8)} ${s.median.toFixed(1).padStart(8)} ${s.max.toFixed(1).padStart(8)}`,
+      );
     const bare = rows[0]![1].median;
     const docker = rows[2]![1].median;
     const warm = rows[3]![1].median;
     console.log(`\ncold start (first run, no warm container): ${coldMs.toFixed(0)} ms`);
-    console.log(`python hello: verdict warm − bare = ${(warm - bare).toFixed(1)} ms; verdict / docker run --rm = ${(warm / docker).toFixed(3)}`);
+    console.log(
+      `python hello: verdict warm − bare = ${(warm - bare).toFixed(1)} ms; verdict / docker run --rm = ${(warm / docker).toFixed(3)}`,
+    );
     return [
-      { target: 'Run Python hello warm ≤ bare + 30 ms', measured: `${warm.toFixed(1)} ms vs bare ${bare.toFixed(1)} (+${(warm - bare).toFixed(1)})`, met: warm <= bare + 30 },
-      { target: 'Run Python hello warm ≤ 0.25× docker run --rm', measured: `${(warm / docker).toFixed(3)}× (${docker.toFixed(0)} ms)`, met: warm <= 0.25 * docker },
+      {
+        target: 'Run Python hello warm ≤ bare + 30 ms',
+        measured: `${warm.toFixed(1)} ms vs bare ${bare.toFixed(1)} (+${(warm - bare).toFixed(1)})`,
+        met: warm <= bare + 30,
+      },
+      {
+        target: 'Run Python hello warm ≤ 0.25× docker run --rm',
+        measured: `${(warm / docker).toFixed(3)}× (${docker.toFixed(0)} ms)`,
+        met: warm <= 0.25 * docker,
+      },
       { target: 'cold start (first Run, no warm container) ≤ 1.5 s', measured: `${coldMs.toFixed(0)} ms`, met: coldMs <= 1500 },
     ];
   } finally {

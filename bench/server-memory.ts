@@ -102,7 +102,9 @@ async function idleServer<T>(nodeArgs: string[], env: Record<string, string>, at
     connection.onRequest(() => null); // anything else the server asks (none expected with these capabilities)
     connection.onNotification(() => {});
     connection.listen();
-    const exited = server.then((r) => Promise.reject(new Error(`the language server exited early (${r.exitCode ?? r.signal}): ${r.stderr}`)));
+    const exited = server.then((r) =>
+      Promise.reject(new Error(`the language server exited early (${r.exitCode ?? r.signal}): ${r.stderr}`)),
+    );
     exited.catch(() => {}); // only the race below cares
     await Promise.race([
       withTimeout(
@@ -123,7 +125,10 @@ async function idleServer<T>(nodeArgs: string[], env: Record<string, string>, at
     await withTimeout(connection.sendRequest(ShutdownRequest.type), 5_000, 'shutdown');
     await connection.sendNotification(ExitNotification.type);
     const ended = await withTimeout(server, 5_000, 'exit').catch(() => undefined);
-    if (ended?.exitCode !== 0) console.warn(`warning: the language server did not exit with 0 after shutdown and exit (${ended ? ended.exitCode ?? ended.signal : 'still running'})`);
+    if (ended?.exitCode !== 0)
+      console.warn(
+        `warning: the language server did not exit with 0 after shutdown and exit (${ended ? (ended.exitCode ?? ended.signal) : 'still running'})`,
+      );
     return value;
   } finally {
     connection.dispose();
@@ -187,7 +192,9 @@ export async function serverMemory(rounds = 5): Promise<TargetRow[]> {
   const mb = (x: { median: number; min: number; max: number }) => `${x.median.toFixed(1)} MB (${x.min.toFixed(1)}–${x.max.toFixed(1)})`;
   console.log(`language server idle RSS (bundled, ${SETTLE_MS / 1000} s after initialized, ${rounds} rounds): ${mb(s)}`);
   console.log(`node itself: ${mb(b)}; the server's own: ${(s.median - b.median).toFixed(1)} MB`);
-  console.log(`run by then: zod ${yesNo(heavy.zod)} (globalThis.__zod_globalConfig ${heavy.zodGlobal ? 'set' : 'unset'}), dockerode ${yesNo(heavy.dockerode)}`);
+  console.log(
+    `run by then: zod ${yesNo(heavy.zod)} (globalThis.__zod_globalConfig ${heavy.zodGlobal ? 'set' : 'unset'}), dockerode ${yesNo(heavy.dockerode)}`,
+  );
   return [
     {
       target: 'language server idle RSS ≤ 60 MB',

@@ -12,7 +12,7 @@ async function inParallel(count: number, concurrency: number, job: (i: number) =
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      for (let i; (i = next++) < count; ) await job(i);
+      for (let i; (i = next++) < count;) await job(i);
     }),
   );
   return (performance.now() - started) / 1000;
@@ -24,9 +24,35 @@ async function dockerRun(i: number): Promise<void> {
   const r = await execa(
     'docker',
     [
-      'run', '--rm', '-i', '--network', 'none', '--read-only', '--tmpfs', '/tmp:rw,exec,size=65536k', '--user', '10001:10001',
-      '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--pids-limit', '136', '--memory', '768m', '--memory-swap', '768m',
-      '--cpus', '1', '--init', '-w', '/tmp', 'verdict/gcc:latest', 'sh', '-c', 'cat > m.c && gcc -O2 -std=gnu17 -static -o m m.c -lm && ./m',
+      'run',
+      '--rm',
+      '-i',
+      '--network',
+      'none',
+      '--read-only',
+      '--tmpfs',
+      '/tmp:rw,exec,size=65536k',
+      '--user',
+      '10001:10001',
+      '--cap-drop',
+      'ALL',
+      '--security-opt',
+      'no-new-privileges',
+      '--pids-limit',
+      '136',
+      '--memory',
+      '768m',
+      '--memory-swap',
+      '768m',
+      '--cpus',
+      '1',
+      '--init',
+      '-w',
+      '/tmp',
+      'verdict/gcc:latest',
+      'sh',
+      '-c',
+      'cat > m.c && gcc -O2 -std=gnu17 -static -o m m.c -lm && ./m',
     ],
     { input: source(i) },
   );
@@ -64,12 +90,18 @@ export async function throughput(count: number): Promise<TargetRow[]> {
   const dockerSeconds = await inParallel(baselineCount, concurrency, dockerRun);
   const rate = count / verdictSeconds;
   const baseline = baselineCount / dockerSeconds;
-  console.log(`verdict: ${count} distinct C submissions in ${verdictSeconds.toFixed(2)} s = ${rate.toFixed(1)}/s (pool: ${2} busy slots, concurrency ${concurrency})`);
+  console.log(
+    `verdict: ${count} distinct C submissions in ${verdictSeconds.toFixed(2)} s = ${rate.toFixed(1)}/s (pool: ${2} busy slots, concurrency ${concurrency})`,
+  );
   console.log(`container per submission: ${baselineCount} in ${dockerSeconds.toFixed(2)} s = ${baseline.toFixed(1)}/s`);
   console.log(`(for scale: the same C program with distinct inputs, compile cache hits: ${(count / runOnlySeconds).toFixed(1)}/s)`);
   return [
     { target: 'throughput ≥ 40 distinct C submissions/s', measured: `${rate.toFixed(1)}/s`, met: rate >= 40 },
-    { target: 'throughput ≥ 5× container per submission', measured: `${(rate / baseline).toFixed(1)}× (${baseline.toFixed(1)}/s)`, met: rate >= 5 * baseline },
+    {
+      target: 'throughput ≥ 5× container per submission',
+      measured: `${(rate / baseline).toFixed(1)}× (${baseline.toFixed(1)}/s)`,
+      met: rate >= 5 * baseline,
+    },
   ];
 }
 

@@ -59,7 +59,8 @@ export class VerdictCommands {
         case Commands.run:
         case Commands.judge: {
           const uri = targetUri(args[0]);
-          if (!uri) return void vscode.window.showWarningMessage('Verdict: open a source file (C, C++, Python, Java, …) to run or judge it.');
+          if (!uri)
+            return void vscode.window.showWarningMessage('Verdict: open a source file (C, C++, Python, Java, …) to run or judge it.');
           this.output.begin(command === Commands.run ? 'run' : 'judge', uri);
           this.output.show();
           const tests = Array.isArray(args[1]) ? (args[1] as string[]) : undefined;
@@ -113,7 +114,8 @@ export class VerdictCommands {
     }
     const added = await server.execute<{ name: string; dir: string }>(Commands.addTest, [uri.toString(), input, answer]);
     this.testsChanged.fire(uri);
-    if (added?.name) void vscode.window.showInformationMessage(`Verdict: added test ${added.name} in ${vscode.workspace.asRelativePath(added.dir)}.`);
+    if (added?.name)
+      void vscode.window.showInformationMessage(`Verdict: added test ${added.name} in ${vscode.workspace.asRelativePath(added.dir)}.`);
     return added;
   }
 }

@@ -134,7 +134,12 @@ export class CompanionReceiver implements vscode.Disposable {
   private async folder(): Promise<string | undefined> {
     const open = vscode.workspace.workspaceFolders?.[0];
     if (open?.uri.scheme === 'file') return open.uri.fsPath;
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Save problems here', title: 'Verdict: where to save problems from Competitive Companion' });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      openLabel: 'Save problems here',
+      title: 'Verdict: where to save problems from Competitive Companion',
+    });
     return picked?.[0]?.fsPath;
   }
 }

@@ -27,7 +27,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   let server: VerdictServer | undefined;
   const currentServer = () => server;
   const tests = new VerdictTests(currentServer, events);
-  const companion = new CompanionReceiver(currentServer, () => settings, output, (uri) => void tests.discover(uri));
+  const companion = new CompanionReceiver(
+    currentServer,
+    () => settings,
+    output,
+    (uri) => void tests.discover(uri),
+  );
   context.subscriptions.push(output, events, statusBar, tests, companion, ...commands.register());
 
   context.subscriptions.push(
@@ -52,7 +57,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = createLanguageClient(context, commands.middleware);
   context.subscriptions.push(
     ...events.listen(client),
-    client.onDidChangeState((e) => statusBar.setServerState(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped')),
+    client.onDidChangeState((e) =>
+      statusBar.setServerState(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped'),
+    ),
   );
   server = new VerdictServer(client, events);
   commands.attach(server);

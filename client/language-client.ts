@@ -112,16 +112,11 @@ export function createLanguageClient(context: vscode.ExtensionContext, middlewar
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
-  return new LanguageClient(
-    'verdict',
-    'Verdict Language Server',
-    serverOptions,
-    {
-      documentSelector,
-      synchronize: { configurationSection: SECTION },
-      // This client shows program output from verdict/output; the server then keeps it out of the log.
-      initializationOptions: { outputNotifications: true },
-      middleware,
-    },
-  );
+  return new LanguageClient('verdict', 'Verdict Language Server', serverOptions, {
+    documentSelector,
+    synchronize: { configurationSection: SECTION },
+    // This client shows program output from verdict/output; the server then keeps it out of the log.
+    initializationOptions: { outputNotifications: true },
+    middleware,
+  });
 }

@@ -8,7 +8,12 @@ import { EXTENSION_TO_LANGUAGE, VSCODE_LANGUAGES } from '../protocol/languages.g
 /** By language id and, for files whose language VS Code does not know, by pattern. */
 export const documentSelector: DocumentSelector = [
   ...Object.keys(VSCODE_LANGUAGES).map((language) => ({ scheme: 'file', language })),
-  { scheme: 'file', pattern: `**/*.{${Object.keys(EXTENSION_TO_LANGUAGE).map((e) => e.slice(1)).join(',')}}` },
+  {
+    scheme: 'file',
+    pattern: `**/*.{${Object.keys(EXTENSION_TO_LANGUAGE)
+      .map((e) => e.slice(1))
+      .join(',')}}`,
+  },
 ];
 
 function extensionOf(fsPath: string): string {

@@ -45,7 +45,8 @@ export class VerdictStatusBar implements vscode.Disposable {
     this.item.backgroundColor = healthy || this.state === 'starting' ? undefined : new vscode.ThemeColor('statusBarItem.warningBackground');
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**Verdict** — ${runner} runner`);
-    if (this.state === 'stopped') tooltip.appendMarkdown('\n\nThe language server is not running: see the "Verdict Language Server" output.');
+    if (this.state === 'stopped')
+      tooltip.appendMarkdown('\n\nThe language server is not running: see the "Verdict Language Server" output.');
     else if (this.status?.message) tooltip.appendMarkdown(`\n\n${healthy ? '$(check)' : '$(warning)'} `).appendText(this.status.message);
     else if (this.state === 'starting') tooltip.appendMarkdown('\n\nStarting…');
     if (this.lastVerdict) tooltip.appendMarkdown('\n\nLast verdict: ').appendText(this.lastVerdict);

@@ -58,16 +58,22 @@ class VerdictTaskTerminal implements vscode.Pseudoterminal {
   }
 
   close(): void {
-    if (!this.finished && this.uri) void this.server()?.execute(Commands.stop, [this.uri.toString()]).catch(() => undefined);
+    if (!this.finished && this.uri)
+      void this.server()
+        ?.execute(Commands.stop, [this.uri.toString()])
+        .catch(() => undefined);
     this.cleanup();
   }
 
   private async start(): Promise<void> {
     const server = this.server();
     const file = this.definition.file;
-    const uri = file ? vscode.Uri.file(path.resolve((this.folder ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath ?? '', file)) : vscode.window.activeTextEditor?.document.uri;
+    const uri = file
+      ? vscode.Uri.file(path.resolve((this.folder ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath ?? '', file))
+      : vscode.window.activeTextEditor?.document.uri;
     if (!server?.running) return this.end('The Verdict language server is not running.', 2, RED);
-    if (!uri || !isSupported(uri)) return this.end(`No source file to ${this.definition.command}: open one, or set "file" in the task.`, 2, RED);
+    if (!uri || !isSupported(uri))
+      return this.end(`No source file to ${this.definition.command}: open one, or set "file" in the task.`, 2, RED);
     this.uri = uri;
     this.write.fire(`${DIM}verdict ${this.definition.command} ${crlf(vscode.workspace.asRelativePath(uri))}${RESET}\r\n`);
     // As in the output channel: stdout/stderr as they come, test rows as tests end, then the result.
@@ -89,7 +95,10 @@ class VerdictTaskTerminal implements vscode.Pseudoterminal {
       if (this.definition.command === 'run') {
         const result = await server.run(uri);
         if (result.compile?.status === 'Compile Error') this.write.fire(`${RED}${crlf(result.compile.output)}${RESET}`);
-        if (!streamed) this.write.fire(crlf(displayText(outputBytes(result, 'stdout'))) + `${RED}${crlf(displayText(outputBytes(result, 'stderr')))}${RESET}`);
+        if (!streamed)
+          this.write.fire(
+            crlf(displayText(outputBytes(result, 'stdout'))) + `${RED}${crlf(displayText(outputBytes(result, 'stderr')))}${RESET}`,
+          );
         this.end(runVerdictLine(result), result.status === 'Accepted' ? 0 : 1);
       } else {
         const result = await server.judge(uri);
@@ -124,7 +133,9 @@ export class VerdictTaskProvider implements vscode.TaskProvider {
   provideTasks(): vscode.Task[] {
     const doc = vscode.window.activeTextEditor?.document;
     if (!doc || !isSupported(doc.uri)) return [];
-    return (['run', 'judge'] as const).map((command) => this.task({ type: TASK_TYPE, command }, vscode.workspace.getWorkspaceFolder(doc.uri)));
+    return (['run', 'judge'] as const).map((command) =>
+      this.task({ type: TASK_TYPE, command }, vscode.workspace.getWorkspaceFolder(doc.uri)),
+    );
   }
 
   resolveTask(task: vscode.Task): vscode.Task | undefined {
@@ -139,7 +150,9 @@ export class VerdictTaskProvider implements vscode.TaskProvider {
       folder ?? vscode.TaskScope.Workspace,
       definition.command,
       TASK_TYPE,
-      new vscode.CustomExecution(async (resolved) => new VerdictTaskTerminal(isDefinition(resolved) ? resolved : definition, folder, this.server, this.events)),
+      new vscode.CustomExecution(
+        async (resolved) => new VerdictTaskTerminal(isDefinition(resolved) ? resolved : definition, folder, this.server, this.events),
+      ),
     );
     if (definition.command === 'judge') task.group = vscode.TaskGroup.Test;
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, clear: true };

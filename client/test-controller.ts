@@ -102,7 +102,8 @@ export class VerdictTests implements vscode.Disposable {
       this.controller.items.delete(uri.toString());
       return;
     }
-    const file = this.controller.items.get(uri.toString()) ?? this.controller.createTestItem(uri.toString(), path.basename(uri.fsPath), uri);
+    const file =
+      this.controller.items.get(uri.toString()) ?? this.controller.createTestItem(uri.toString(), path.basename(uri.fsPath), uri);
     this.controller.items.add(file);
     file.error = error;
     if (!found) return;
@@ -155,7 +156,12 @@ export class VerdictTests implements vscode.Disposable {
     }
   }
 
-  private async judgeFile(run: vscode.TestRun, file: vscode.TestItem, { tests, whole }: Selection, token: vscode.CancellationToken): Promise<void> {
+  private async judgeFile(
+    run: vscode.TestRun,
+    file: vscode.TestItem,
+    { tests, whole }: Selection,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
     const uri = file.uri!;
     const server = this.server();
     const reported = new Set<vscode.TestItem>();
@@ -185,7 +191,11 @@ export class VerdictTests implements vscode.Disposable {
         if (reported.has(t)) continue;
         if (token.isCancellationRequested) run.skipped(t);
         else if (result.status === 'Compile Error' || result.status === 'Internal Error') {
-          const message = new vscode.TestMessage(displayText(`${result.status}${result.message ? `: ${result.message}` : ''}${result.compile?.output ? `\n\n${result.compile.output}` : ''}`));
+          const message = new vscode.TestMessage(
+            displayText(
+              `${result.status}${result.message ? `: ${result.message}` : ''}${result.compile?.output ? `\n\n${result.compile.output}` : ''}`,
+            ),
+          );
           message.location = new vscode.Location(uri, new vscode.Position(0, 0));
           run.errored(t, message);
         } else run.skipped(t);
@@ -209,7 +219,9 @@ export class VerdictTests implements vscode.Disposable {
     const lines = [
       `${t.status} on test ${t.name} (${t.timeMs} ms)`,
       t.message,
-      t.diff ? `First difference at line ${t.diff.line}, column ${t.diff.column}: expected ${t.diff.expected}, got ${t.diff.actual}` : undefined,
+      t.diff
+        ? `First difference at line ${t.diff.line}, column ${t.diff.column}: expected ${t.diff.expected}, got ${t.diff.actual}`
+        : undefined,
       t.stderr ? `stderr:\n${t.stderr}` : undefined,
     ]
       .filter((l) => l)
@@ -217,7 +229,8 @@ export class VerdictTests implements vscode.Disposable {
     const text = displayText(lines);
     const expected = t.expected;
     const actual = t.actual;
-    const message = expected !== undefined && actual !== undefined ? vscode.TestMessage.diff(text, expected, actual) : new vscode.TestMessage(text);
+    const message =
+      expected !== undefined && actual !== undefined ? vscode.TestMessage.diff(text, expected, actual) : new vscode.TestMessage(text);
     message.location = new vscode.Location(uri, new vscode.Position(0, 0));
     if (t.status === 'Internal Error') run.errored(item, message, t.timeMs);
     else run.failed(item, message, t.timeMs);

@@ -17,9 +17,11 @@
 // A pure module (no Node imports), shared by the runner, the language server and the extension.
 
 /** Controls and invisible reordering characters; a \r is fine only as part of \r\n. */
-const UNSAFE = /\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+  /\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** The same in one-line form (quotes in messages, excerpts): \n, \t and every \r escaped too. */
-const UNSAFE_ONE_LINE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE_ONE_LINE =
+  /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const hex2 = (n: number) => n.toString(16).padStart(2, '0');
 
@@ -71,7 +73,7 @@ function decodeShowingBadBytes(bytes: Uint8Array): string {
   }
   const out = new Uint16Array(bytes.length * 4); // at most four units ("\xNN") per byte
   let o = 0;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const x = bytes[i]!;
     const n = sequenceAt(bytes, i);
     if (n === 1) out[o++] = x;
@@ -124,7 +126,8 @@ export class DisplayStream {
     const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
     const all = this.pending.length ? concat(this.pending, bytes) : bytes;
     let cut = all.length;
-    if (cut > 0 && all[cut - 1] === 0x0d) cut--; // a \r that may be the start of \r\n
+    if (cut > 0 && all[cut - 1] === 0x0d)
+      cut--; // a \r that may be the start of \r\n
     else {
       // An unfinished UTF-8 sequence at the end: its lead byte is among the last three.
       for (let j = cut - 1; j >= 0 && j >= cut - 3; j--) {

@@ -12,7 +12,10 @@ export function formatMemory(kb: number): string {
 }
 
 /** The exact bytes of a result's stdout or stderr (from the base64 field when the text is not exact). */
-export function outputBytes(result: Pick<RunResult, 'stdout' | 'stderr' | 'stdoutBase64' | 'stderrBase64'>, stream: 'stdout' | 'stderr'): Buffer {
+export function outputBytes(
+  result: Pick<RunResult, 'stdout' | 'stderr' | 'stdoutBase64' | 'stderrBase64'>,
+  stream: 'stdout' | 'stderr',
+): Buffer {
   const base64 = stream === 'stdout' ? result.stdoutBase64 : result.stderrBase64;
   return base64 !== undefined ? Buffer.from(base64, 'base64') : Buffer.from(result[stream], 'utf8');
 }
@@ -26,7 +29,8 @@ export function runVerdictLine(r: RunResult): string {
   const m = mark(r.status);
   if (r.status === 'Compile Error') return `${m} ${r.status}${r.compile ? ` · ${r.compile.timeMs} ms` : ''}`;
   if (r.status === 'Internal Error') return displayText(`${m} ${r.status}: ${r.message ?? ''}`);
-  const line = [`${m} ${r.status}`, `${r.timeMs} ms CPU`, `${r.wallMs} ms wall`, formatMemory(r.memoryKb)].join(' · ') + (r.cached ? ' (cached)' : '');
+  const line =
+    [`${m} ${r.status}`, `${r.timeMs} ms CPU`, `${r.wallMs} ms wall`, formatMemory(r.memoryKb)].join(' · ') + (r.cached ? ' (cached)' : '');
   const truncated = r.stdoutTruncated || r.stderrTruncated ? '\n  (output truncated)' : '';
   return displayText(line + truncated + (r.status !== 'Accepted' && r.message ? `\n  ${r.message}` : ''));
 }
@@ -62,8 +66,18 @@ export function judgeSummary(r: JudgeResult): string {
       `    actual:   ${failed.diff.actual}`,
     );
   else if (failed?.message) lines.push(`  ${failed.message}`);
-  if (r.score) lines.push(`  score ${r.score.score}/${r.score.maxScore}: ${r.score.groups.map((g) => `${g.name} ${g.score}/${g.maxScore}`).join(', ')}`);
-  if (r.transcript) lines.push('  interaction (capped):', ...r.transcript.split('\n').slice(0, 20).map((l) => `    ${l}`));
+  if (r.score)
+    lines.push(
+      `  score ${r.score.score}/${r.score.maxScore}: ${r.score.groups.map((g) => `${g.name} ${g.score}/${g.maxScore}`).join(', ')}`,
+    );
+  if (r.transcript)
+    lines.push(
+      '  interaction (capped):',
+      ...r.transcript
+        .split('\n')
+        .slice(0, 20)
+        .map((l) => `    ${l}`),
+    );
   const passed = r.tests.filter((t) => t.status === 'Accepted').length;
   const maxTime = Math.max(0, ...r.tests.map((t) => t.timeMs));
   const maxMemory = Math.max(0, ...r.tests.map((t) => t.memoryKb));

@@ -86,7 +86,11 @@ export const ExecutionSpec = z
     }
     const bytes = stdinBase64 !== undefined ? Buffer.from(stdinBase64, 'base64') : asBuffer(stdin ?? '');
     if (bytes.length > MAX_STDIN_BYTES) {
-      ctx.addIssue({ code: 'custom', path: ['stdin'], message: `stdin at most ${MAX_STDIN_BYTES / MiB} MiB (got ${(bytes.length / MiB).toFixed(1)} MiB)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stdin'],
+        message: `stdin at most ${MAX_STDIN_BYTES / MiB} MiB (got ${(bytes.length / MiB).toFixed(1)} MiB)`,
+      });
       return z.NEVER;
     }
     return { ...spec, stdin: bytes };

@@ -61,7 +61,10 @@ export class Runner {
   /** Results of runs and judges that asked to be cached, by content. */
   readonly results = new LruCache<object>(64 * MiB, (v) => JSON.stringify(v).length);
 
-  private constructor(readonly docker: Docker, options: RunnerOptions) {
+  private constructor(
+    readonly docker: Docker,
+    options: RunnerOptions,
+  ) {
     const settings = settingsFromEnv();
     this.languages = options.languages ?? loadLanguages();
     this.runtime = options.runtime ?? settings.runtime;
@@ -108,7 +111,9 @@ export class Runner {
 
   async run(input: ExecutionSpecInput, options: RunOptions = {}): Promise<RunResult> {
     const { spec, language } = this.parseSpec(input);
-    const key = spec.cache ? cacheKey('run', await this.imageId(imageName(language.image)), language.id, { ...spec, cache: true }) : undefined;
+    const key = spec.cache
+      ? cacheKey('run', await this.imageId(imageName(language.image)), language.id, { ...spec, cache: true })
+      : undefined;
     const hit = key ? this.results.get(key) : undefined;
     if (hit) return { ...(hit as RunResult), cached: true, runId: options.runId ?? randomUUID() };
     const result = await this.withSubmission(language, spec, options.signal, options.runId, async (submission) => {
@@ -137,7 +142,12 @@ export class Runner {
   async imageId(image: string): Promise<string> {
     const known = this.imageIds.get(image);
     if (known && Date.now() - known.at < IMAGE_ID_TTL_MS) return known.id;
-    const id = (await this.docker.getImage(image).inspect().catch(() => ({ Id: 'missing' }))).Id;
+    const id = (
+      await this.docker
+        .getImage(image)
+        .inspect()
+        .catch(() => ({ Id: 'missing' }))
+    ).Id;
     this.imageIds.set(image, { id, at: Date.now() });
     return id;
   }

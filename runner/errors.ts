@@ -19,7 +19,10 @@ export class SandboxUnavailable extends Error {
 /** The language's image is not built. */
 export class ImageMissing extends SandboxUnavailable {
   override name = 'ImageMissing';
-  constructor(readonly image: string, readonly language: string) {
+  constructor(
+    readonly image: string,
+    readonly language: string,
+  ) {
     super(`The image ${image} for ${language} is not built. Run \`verdict images build ${language}\` (or \`npm run images\`).`);
   }
 }

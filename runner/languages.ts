@@ -31,7 +31,10 @@ export const LanguageDefinition = z
     name: z.string(),
     extensions: z.array(z.string().regex(/^\.[A-Za-z0-9+]+$/)).min(1),
     /** How editors know such files: VS Code's language id (python3 files are VS Code's "python"). */
-    editor: z.object({ vscodeLanguage: z.string().regex(/^[a-z][a-z0-9+-]*$/) }).strict().optional(),
+    editor: z
+      .object({ vscodeLanguage: z.string().regex(/^[a-z][a-z0-9+-]*$/) })
+      .strict()
+      .optional(),
     /** Image recipe: languages/images/<image>.Dockerfile, built as verdict/<image>. */
     image: z.string().regex(/^[a-z0-9-]+$/),
     /** Name the main source file gets in /box; may use {variables}. */
@@ -40,7 +43,10 @@ export const LanguageDefinition = z
     /** Extra environment for compile and run (PATH, HOME, LANG, TMPDIR are always set). */
     env: z.record(z.string(), z.string()).default({}),
     /** Runs with /box writable and as its working directory. */
-    compile: z.object({ command: z.array(z.string()).min(1), limits: StepLimits.default({}) }).strict().optional(),
+    compile: z
+      .object({ command: z.array(z.string()).min(1), limits: StepLimits.default({}) })
+      .strict()
+      .optional(),
     /** Runs with /box read-only and a fresh /tmp as its working directory. */
     run: z.object({ command: z.array(z.string()).min(1) }).strict(),
     /** How the language's runtime meets the memory limit (see docs/design.md, "What counts as memory"). */
@@ -65,11 +71,16 @@ export const LanguageDefinition = z
   .strict();
 export type LanguageDefinition = z.infer<typeof LanguageDefinition>;
 
-export const languagesDir = path.resolve(__dirname, existsSync(path.resolve(__dirname, '../languages')) ? '../languages' : '../../languages');
+export const languagesDir = path.resolve(
+  __dirname,
+  existsSync(path.resolve(__dirname, '../languages')) ? '../languages' : '../../languages',
+);
 
 export function loadLanguages(dir = languagesDir): Map<string, LanguageDefinition> {
   const languages = new Map<string, LanguageDefinition>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const where = path.join(dir, file);
     const parsed = LanguageDefinition.safeParse(JSON.parse(readFileSync(where, 'utf8')));
     if (!parsed.success) throw new Error(`Invalid language definition ${where}: ${z.prettifyError(parsed.error)}`);

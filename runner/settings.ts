@@ -11,7 +11,11 @@ const Settings = z.object({
   /** Submissions a container serves before it is replaced. */
   VERDICT_MAX_USES: z.coerce.number().int().positive().default(200),
   /** Idle warm containers are removed after this long unused (0 = never): a laptop is not taxed. */
-  VERDICT_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(5 * 60_000),
+  VERDICT_IDLE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5 * 60_000),
   /** Idle containers kept per language at least (recent demand may keep more). */
   VERDICT_WARM: z.coerce.number().int().min(0).max(64).default(1),
   /** 0 turns the compile cache off. */

@@ -40,7 +40,6 @@ export interface ProgramStep {
 /** Receives a program's output while it runs. */
 export type OutputListener = (stream: 'stdout' | 'stderr', data: Buffer) => void;
 
-
 export interface Interaction {
   program: Execution;
   interactor: Execution;
@@ -146,7 +145,10 @@ export class Submission {
   }
 
   async put(box: Box, files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>): Promise<void> {
-    const fields: Field[] = [['op', 'put'], ['boxdir', box]];
+    const fields: Field[] = [
+      ['op', 'put'],
+      ['boxdir', box],
+    ];
     for (const f of files) {
       if (f.mode !== undefined) fields.push(['mode', f.mode.toString(8)]);
       fields.push(['path', f.name], ['data', Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content)]);
@@ -156,13 +158,28 @@ export class Submission {
 
   /** Reads a file a program left in a box (e.g. a compiled binary, a validator's feedback); undefined if absent. */
   async get(box: Box, path: string, maxBytes = 16 * MiB): Promise<Buffer | undefined> {
-    const reply = await this.request([['op', 'get'], ['boxdir', box], ['path', path], ['max', maxBytes]], 30_000);
+    const reply = await this.request(
+      [
+        ['op', 'get'],
+        ['boxdir', box],
+        ['path', path],
+        ['max', maxBytes],
+      ],
+      30_000,
+    );
     return reply.text('status') === 'ok' ? (reply.fields.get('data') ?? Buffer.alloc(0)) : undefined;
   }
 
   /** Every regular file of a box (e.g. a compile's artifacts), with its mode. */
   async snapshot(box: Box = 'box', maxBytes = 256 * MiB): Promise<BoxFile[]> {
-    const reply = await this.request([['op', 'snapshot'], ['boxdir', box], ['max', maxBytes]], 60_000);
+    const reply = await this.request(
+      [
+        ['op', 'snapshot'],
+        ['boxdir', box],
+        ['max', maxBytes],
+      ],
+      60_000,
+    );
     if (reply.text('status') !== 'ok') throw new SandboxUnavailable(`The sandbox could not list its files: ${reply.text('message')}`);
     const files: BoxFile[] = [];
     let current: Partial<BoxFile> = {};
@@ -199,7 +216,13 @@ export class Submission {
     expectOk(reply, 'run the interaction');
     const interactorExec = executionOf(reply, 'v.', undefined, reply.fields.get('v.stderr'), -1);
     // The memory meter sees both sandboxes (one container): the program's share is what the interactor did not hold.
-    const programExec = executionOf(reply, 'p.', undefined, reply.fields.get('p.stderr'), reply.num('mem_peak_kb') - interactorExec.memoryKb);
+    const programExec = executionOf(
+      reply,
+      'p.',
+      undefined,
+      reply.fields.get('p.stderr'),
+      reply.num('mem_peak_kb') - interactorExec.memoryKb,
+    );
     return {
       program: programExec,
       interactor: interactorExec,
@@ -250,7 +273,13 @@ function stepFields(prefix: string, step: ProgramStep): Field[] {
  * and the submission's peak on the container's meter (all processes, shared memory, tmpfs files);
  * meterKb overrides the reply's meter (interactive runs share it).
  */
-function executionOf(reply: Message, prefix: string, stdout: Buffer | undefined, stderr: Buffer | undefined, meterKb = reply.num('mem_peak_kb')): Execution {
+function executionOf(
+  reply: Message,
+  prefix: string,
+  stdout: Buffer | undefined,
+  stderr: Buffer | undefined,
+  meterKb = reply.num('mem_peak_kb'),
+): Execution {
   const num = (k: string) => reply.num(prefix + k);
   const cpuUs = num('cpu_us');
   const rssKb = Math.max(num('rss_kb'), Number.isFinite(meterKb) ? meterKb : -1);
@@ -272,5 +301,6 @@ function executionOf(reply: Message, prefix: string, stdout: Buffer | undefined,
 }
 
 function expectOk(reply: Message, what: string): void {
-  if (reply.text('status') !== 'ok') throw new SandboxUnavailable(`The sandbox could not ${what}: ${reply.text('message') || 'no reason given'}.`);
+  if (reply.text('status') !== 'ok')
+    throw new SandboxUnavailable(`The sandbox could not ${what}: ${reply.text('message') || 'no reason given'}.`);
 }

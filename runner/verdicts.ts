@@ -64,7 +64,10 @@ export function classify(e: Execution, limits: ExecutionLimits, memory?: MemoryR
   if (e.limit === 'cpu' || e.cpuMs > limits.cpuMs)
     return { status: 'Time Limit Exceeded', message: `The program used more than ${limits.cpuMs} ms of CPU time.` };
   if (e.limit === 'wall')
-    return { status: 'Time Limit Exceeded', message: `The program ran longer than ${limits.wallMs} ms of wall time (sleeping or waiting counts).` };
+    return {
+      status: 'Time Limit Exceeded',
+      message: `The program ran longer than ${limits.wallMs} ms of wall time (sleeping or waiting counts).`,
+    };
   if (e.signal) return { status: 'Runtime Error', message: `The program was killed by ${e.signal}.` };
   if (e.exitCode !== 0) return { status: 'Runtime Error', message: `The program exited with code ${e.exitCode}.` };
   return { status: 'Accepted' };

@@ -17,7 +17,9 @@ const lean = {
     b.onResolve({ filter: /^\.\/session$/ }, (args) =>
       args.importer.includes('dockerode') ? { path: 'dockerode-session', namespace: 'lean' } : undefined,
     );
-    b.onResolve({ filter: /^\.\/ssh$/ }, (args) => (args.importer.includes('docker-modem') ? { path: 'docker-modem-ssh', namespace: 'lean' } : undefined));
+    b.onResolve({ filter: /^\.\/ssh$/ }, (args) =>
+      args.importer.includes('docker-modem') ? { path: 'docker-modem-ssh', namespace: 'lean' } : undefined,
+    );
     b.onLoad({ filter: /^dockerode-session$/, namespace: 'lean' }, () => ({
       contents: "module.exports = function () { throw new Error('BuildKit sessions are not available in Verdict\\'s bundle'); };",
     }));
@@ -47,7 +49,9 @@ const common = {
 const runnerDoorOutside = {
   name: 'runner-door-outside',
   setup(b) {
-    b.onResolve({ filter: /^\.\.\/runner\/index$/ }, (args) => (args.importer.includes(`${'server'}`) ? { path: '../runner/index.js', external: true } : undefined));
+    b.onResolve({ filter: /^\.\.\/runner\/index$/ }, (args) =>
+      args.importer.includes(`${'server'}`) ? { path: '../runner/index.js', external: true } : undefined,
+    );
   },
 };
 

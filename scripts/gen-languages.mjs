@@ -21,10 +21,38 @@ const PACKAGE = 'package.json';
  * by package.json (as Pascal is: VS Code knows no Pascal), else VS Code would hand us no documents.
  */
 const VSCODE_BUILTIN = new Set([
-  'bat', 'c', 'clojure', 'coffeescript', 'cpp', 'csharp', 'cuda-cpp', 'dart', 'fsharp', 'go', 'groovy',
-  'java', 'javascript', 'javascriptreact', 'julia', 'lua', 'objective-c', 'objective-cpp', 'perl', 'php',
-  'powershell', 'python', 'r', 'raku', 'ruby', 'rust', 'shellscript', 'sql', 'swift', 'typescript',
-  'typescriptreact', 'vb',
+  'bat',
+  'c',
+  'clojure',
+  'coffeescript',
+  'cpp',
+  'csharp',
+  'cuda-cpp',
+  'dart',
+  'fsharp',
+  'go',
+  'groovy',
+  'java',
+  'javascript',
+  'javascriptreact',
+  'julia',
+  'lua',
+  'objective-c',
+  'objective-cpp',
+  'perl',
+  'php',
+  'powershell',
+  'python',
+  'r',
+  'raku',
+  'ruby',
+  'rust',
+  'shellscript',
+  'sql',
+  'swift',
+  'typescript',
+  'typescriptreact',
+  'vb',
 ]);
 
 class LanguageFactsError extends Error {}
@@ -43,14 +71,20 @@ function readDefinitions() {
         throw new LanguageFactsError(`${where} is not valid JSON: ${e.message}`);
       }
       const bad = (what) => new LanguageFactsError(`${where}: ${what}`);
-      if (typeof def.id !== 'string' || `${def.id}.json` !== file) throw bad(`"id" must be a string naming the file (${file.slice(0, -5)})`);
+      if (typeof def.id !== 'string' || `${def.id}.json` !== file)
+        throw bad(`"id" must be a string naming the file (${file.slice(0, -5)})`);
       if (typeof def.name !== 'string') throw bad('"name" must be a string');
-      if (!Array.isArray(def.extensions) || def.extensions.length === 0 || !def.extensions.every((e) => typeof e === 'string' && /^\.[A-Za-z0-9+]+$/.test(e)))
+      if (
+        !Array.isArray(def.extensions) ||
+        def.extensions.length === 0 ||
+        !def.extensions.every((e) => typeof e === 'string' && /^\.[A-Za-z0-9+]+$/.test(e))
+      )
         throw bad('"extensions" must be a non-empty list like [".cpp", ".cc"]');
       if (typeof def.sourceFile !== 'string') throw bad('"sourceFile" must be a string');
       // Without `editor.vscodeLanguage`, VS Code's id is ours.
       const vscodeLanguage = def.editor?.vscodeLanguage ?? def.id;
-      if (typeof vscodeLanguage !== 'string' || !/^[a-z][a-z0-9+-]*$/.test(vscodeLanguage)) throw bad('"editor.vscodeLanguage" must be a VS Code language id');
+      if (typeof vscodeLanguage !== 'string' || !/^[a-z][a-z0-9+-]*$/.test(vscodeLanguage))
+        throw bad('"editor.vscodeLanguage" must be a VS Code language id');
       return {
         id: def.id,
         name: def.name,
@@ -70,7 +104,10 @@ function derive(languages) {
   for (const l of languages)
     for (const ext of l.extensions) {
       const other = extensionToLanguage[ext];
-      if (other) throw new LanguageFactsError(`The extension "${ext}" is claimed by both languages/${other}.json and languages/${l.id}.json: remove it from one.`);
+      if (other)
+        throw new LanguageFactsError(
+          `The extension "${ext}" is claimed by both languages/${other}.json and languages/${l.id}.json: remove it from one.`,
+        );
       extensionToLanguage[ext] = l.id;
     }
   const vscodeLanguages = {};
@@ -149,7 +186,8 @@ function updateWhenClauses(node, alternatives) {
 }
 
 /** package.json as npm and vsce write it: 2 spaces, non-ASCII escaped, a final newline. */
-const packageText = (pkg) => `${JSON.stringify(pkg, null, 2).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+const packageText = (pkg) =>
+  `${JSON.stringify(pkg, null, 2).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 
 function updatedPackage(text, languages, { vscodeLanguages, extensionToLanguage }) {
   const pkg = JSON.parse(text);

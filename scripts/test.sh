@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --tests
 npx tsc -b   # each part (protocol, runner, server, client) on its own, then tests, bench and scripts
+npx prettier --check --log-level warn "{protocol,runner,server,client,test,bench,scripts,media}/**/*.{ts,mjs}"   # `npm run format` fixes
 node --import tsx --test --test-concurrency=1 --test-timeout=600000 test/unit/*.test.ts test/docker/*.test.ts

@@ -32,7 +32,12 @@ export interface LanguageDetails {
 export interface RunnerClient {
   readonly mode: 'local' | 'remote';
   /** onOutput receives the program's output as it is written. */
-  run(spec: ExecutionSpecInput, signal: AbortSignal, onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void, runId?: string): Promise<RunResult>;
+  run(
+    spec: ExecutionSpecInput,
+    signal: AbortSignal,
+    onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void,
+    runId?: string,
+  ): Promise<RunResult>;
   judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult>;
   /** Starts a container for a language in the background (a file of it was opened). */
   warm(languageId: string): void;
@@ -66,7 +71,12 @@ export class LocalRunnerClient implements RunnerClient {
     return this.runner;
   }
 
-  async run(spec: ExecutionSpecInput, signal: AbortSignal, onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void, runId?: string): Promise<RunResult> {
+  async run(
+    spec: ExecutionSpecInput,
+    signal: AbortSignal,
+    onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void,
+    runId?: string,
+  ): Promise<RunResult> {
     return (await this.get()).run(spec, { signal, ...(onOutput ? { onOutput } : {}), ...(runId ? { runId } : {}) });
   }
 
@@ -138,7 +148,9 @@ export class UnavailableRemoteRunner implements RunnerClient {
   readonly mode = 'remote' as const;
   constructor(private readonly url: string) {}
   private fail(): never {
-    throw new Error(`The remote runner at ${this.url || '(no URL set)'} is not supported by this version yet; set verdict.runner.mode to "local".`);
+    throw new Error(
+      `The remote runner at ${this.url || '(no URL set)'} is not supported by this version yet; set verdict.runner.mode to "local".`,
+    );
   }
   async run(): Promise<RunResult> {
     return this.fail();

@@ -88,7 +88,8 @@ export class VerdictServer {
     connection.onInitialize((params): InitializeResult => {
       this.canRefreshLenses = Boolean(params.capabilities.workspace?.codeLens?.refreshSupport);
       this.hasConfiguration = Boolean(params.capabilities.workspace?.configuration);
-      this.outputNotifications = (params.initializationOptions as { outputNotifications?: unknown } | undefined)?.outputNotifications === true;
+      this.outputNotifications =
+        (params.initializationOptions as { outputNotifications?: unknown } | undefined)?.outputNotifications === true;
       return {
         capabilities: {
           textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -184,8 +185,13 @@ export class VerdictServer {
     } catch (err) {
       tests = (err as Error).message;
     }
-    if (typeof tests === 'string') lenses.push({ range: top, command: { title: `⚠ Tests: ${displayText(tests.slice(0, 80), { oneLine: true })}`, command: '' } });
-    else if (tests > 0) lenses.push({ range: top, command: { title: `⚖ Judge (${tests} test${tests === 1 ? '' : 's'})`, command: Commands.judge, arguments: [uri] } });
+    if (typeof tests === 'string')
+      lenses.push({ range: top, command: { title: `⚠ Tests: ${displayText(tests.slice(0, 80), { oneLine: true })}`, command: '' } });
+    else if (tests > 0)
+      lenses.push({
+        range: top,
+        command: { title: `⚖ Judge (${tests} test${tests === 1 ? '' : 's'})`, command: Commands.judge, arguments: [uri] },
+      });
     const last = this.files.get(uri)?.last;
     if (last) lenses.push({ range: top, command: { title: verdictTitle(last), command: 'verdict.showOutput', arguments: [uri] } });
     return lenses;
@@ -220,7 +226,8 @@ export class VerdictServer {
   /** An error as the client gets it: cancellation as such, a usage error in words, anything else logged too. */
   private responseError(err: unknown): ResponseError<void> {
     if (err instanceof ResponseError) return err;
-    if (isError(err, 'RunCancelled')) return new ResponseError(LSPErrorCodes.RequestCancelled, 'The run was cancelled and its sandbox removed.');
+    if (isError(err, 'RunCancelled'))
+      return new ResponseError(LSPErrorCodes.RequestCancelled, 'The run was cancelled and its sandbox removed.');
     const message = (err as Error).message;
     if (!isError(err, 'UsageError', 'SpecInvalid')) this.connection.console.error(`verdict: ${(err as Error).stack ?? message}`);
     this.showMessage(MessageType.Error, `Verdict: ${message}`);
@@ -229,7 +236,10 @@ export class VerdictServer {
 
   private requireUri(uri: string | undefined): string {
     if (!uri || !uri.startsWith('file:')) throw new UsageError('Verdict commands need the URI of a file on disk as their first argument.');
-    if (!this.languageOf(uri)) throw new UsageError(`${path.basename(fileURLToPath(uri))} is not in a language Verdict knows (${LANGUAGES.map((l) => l.id).join(', ')}).`);
+    if (!this.languageOf(uri))
+      throw new UsageError(
+        `${path.basename(fileURLToPath(uri))} is not in a language Verdict knows (${LANGUAGES.map((l) => l.id).join(', ')}).`,
+      );
     return uri;
   }
 
@@ -319,11 +329,14 @@ export class VerdictServer {
     const { file, name, content } = this.source(uri);
     const found = await findTests(file, this.settings.tests.folder);
     if (!found)
-      throw new UsageError(`No tests found for ${name}: put NAME.in/NAME.ans pairs in ${path.basename(file, path.extname(file))}.tests/ next to it (or add one with "Verdict: Add Test Case").`);
+      throw new UsageError(
+        `No tests found for ${name}: put NAME.in/NAME.ans pairs in ${path.basename(file, path.extname(file))}.tests/ next to it (or add one with "Verdict: Add Test Case").`,
+      );
     // Selected tests run alone (the Test Explorer's choice); unknown names are a mistake, said as such.
     const tests = only ? found.tests.filter((t) => only.includes(t.name)) : found.tests;
     const unknown = only?.filter((n) => !found.tests.some((t) => t.name === n)) ?? [];
-    if (unknown.length) throw new UsageError(`${name} has no test named ${unknown.map((n) => `"${displayText(n, { oneLine: true })}"`).join(', ')}.`);
+    if (unknown.length)
+      throw new UsageError(`${name} has no test named ${unknown.map((n) => `"${displayText(n, { oneLine: true })}"`).join(', ')}.`);
     const controller = this.begin(uri, token);
     const progress: WorkDoneProgressServerReporter = await this.connection.window.createWorkDoneProgress();
     progress.begin(`Verdict: judging ${name}`, 0, language.compiled ? 'compiling' : `test 1 of ${tests.length}`, true);
@@ -332,7 +345,13 @@ export class VerdictServer {
     const runId = randomUUID();
     try {
       const result = await this.runner.judge(
-        { language: language.id, files: [{ name, content }], tests, checker: { kind: 'builtin', name: this.settings.tests.checker }, limits },
+        {
+          language: language.id,
+          files: [{ name, content }],
+          tests,
+          checker: { kind: 'builtin', name: this.settings.tests.checker },
+          limits,
+        },
         controller.signal,
         {
           runId,
@@ -365,7 +384,9 @@ export class VerdictServer {
               range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
               severity: DiagnosticSeverity.Warning,
               source: 'verdict',
-              message: displayText(`${failed.status} on test ${failed.name}${failed.diff ? `: line ${failed.diff.line}, column ${failed.diff.column}: expected ${failed.diff.expected}, got ${failed.diff.actual}` : failed.message ? `: ${failed.message}` : ''}`),
+              message: displayText(
+                `${failed.status} on test ${failed.name}${failed.diff ? `: line ${failed.diff.line}, column ${failed.diff.column}: expected ${failed.diff.expected}, got ${failed.diff.actual}` : failed.message ? `: ${failed.message}` : ''}`,
+              ),
             },
           ]
         : [];
@@ -424,14 +445,20 @@ export class VerdictServer {
     const file = fileURLToPath(uri);
     const byUri = new Map<string, Diagnostic[]>([[uri, [...extra]]]);
     for (const d of found) {
-      const target = d.file === mainFile || d.file === path.basename(file) ? uri : pathToFileURL(path.join(path.dirname(file), d.file)).href;
+      const target =
+        d.file === mainFile || d.file === path.basename(file) ? uri : pathToFileURL(path.join(path.dirname(file), d.file)).href;
       if (target !== uri && !existsSync(fileURLToPath(target))) continue;
       const line = Math.max(0, d.line - 1);
       const character = Math.max(0, d.column - 1);
       const list = byUri.get(target) ?? [];
       list.push({
         range: { start: { line, character }, end: { line, character: d.endColumn ? d.endColumn - 1 : character + 1 } },
-        severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+        severity:
+          d.severity === 'error'
+            ? DiagnosticSeverity.Error
+            : d.severity === 'warning'
+              ? DiagnosticSeverity.Warning
+              : DiagnosticSeverity.Information,
         source: 'verdict',
         // Parsed from compiler or program output: shown, not obeyed.
         message: displayText(d.message),
@@ -456,7 +483,10 @@ export class VerdictServer {
   private async testData(params: TestDataParams): Promise<TestDataResult> {
     try {
       const test = (await findTests(fileURLToPath(params.uri), this.settings.tests.folder))?.tests.find((t) => t.name === params.name);
-      if (!test) throw new UsageError(`No test named "${displayText(params.name, { oneLine: true })}" for ${path.basename(fileURLToPath(params.uri))}.`);
+      if (!test)
+        throw new UsageError(
+          `No test named "${displayText(params.name, { oneLine: true })}" for ${path.basename(fileURLToPath(params.uri))}.`,
+        );
       return { input: readTestData(test.input), answer: readTestData(test.answer) };
     } catch (err) {
       throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
@@ -466,9 +496,17 @@ export class VerdictServer {
   /** A Competitive Companion problem: its tests where Judge finds them, a new source from the template. */
   private async companionProblem(params: CompanionProblemParams): Promise<CompanionProblemResult> {
     try {
-      if (!this.languageOfId(params.language)) throw new UsageError(`Unknown language "${params.language}" for new problems. Known languages: ${LANGUAGES.map((l) => l.id).join(', ')}.`);
+      if (!this.languageOfId(params.language))
+        throw new UsageError(
+          `Unknown language "${params.language}" for new problems. Known languages: ${LANGUAGES.map((l) => l.id).join(', ')}.`,
+        );
       const language = await this.runner.language(params.language);
-      const saved = await saveCompanionProblem(params.payload, params.folder, { id: params.language, ...language }, { folderSetting: this.settings.tests.folder, replaceTests: params.replaceTests === true });
+      const saved = await saveCompanionProblem(
+        params.payload,
+        params.folder,
+        { id: params.language, ...language },
+        { folderSetting: this.settings.tests.folder, replaceTests: params.replaceTests === true },
+      );
       return {
         name: saved.name,
         ...(saved.group ? { group: saved.group } : {}),

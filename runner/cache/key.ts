@@ -19,7 +19,10 @@ function hashingBytes(value: unknown): unknown {
 export function cacheKey(...parts: Array<string | Uint8Array | number | object>): string {
   const h = createHash('sha256');
   for (const part of parts) {
-    const bytes = part instanceof Uint8Array ? part : Buffer.from(typeof part === 'string' ? part : typeof part === 'number' ? String(part) : JSON.stringify(hashingBytes(part)));
+    const bytes =
+      part instanceof Uint8Array
+        ? part
+        : Buffer.from(typeof part === 'string' ? part : typeof part === 'number' ? String(part) : JSON.stringify(hashingBytes(part)));
     h.update(`${bytes.length}:`).update(bytes);
   }
   return h.digest('hex');

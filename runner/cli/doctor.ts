@@ -53,14 +53,24 @@ export async function collectChecks(): Promise<Check[]> {
   checks.push(
     security.some((s) => s.includes('seccomp'))
       ? { name: 'seccomp', state: 'ok', detail: 'supported by the engine' }
-      : { name: 'seccomp', state: 'fail', detail: 'the engine reports no seccomp support', fix: 'Use a Docker built with seccomp (Debian/Ubuntu packages are).' },
+      : {
+          name: 'seccomp',
+          state: 'fail',
+          detail: 'the engine reports no seccomp support',
+          fix: 'Use a Docker built with seccomp (Debian/Ubuntu packages are).',
+        },
   );
   const runtime = process.env.VERDICT_RUNTIME;
   const runtimes = Object.keys(info.Runtimes ?? {});
   checks.push(
     !runtime || runtimes.includes(runtime)
       ? { name: 'runtime', state: 'ok', detail: runtime ?? `${info.DefaultRuntime} (Docker's default)` }
-      : { name: 'runtime', state: 'fail', detail: `VERDICT_RUNTIME=${runtime} is not one of ${runtimes.join(', ')}`, fix: `Install and register ${runtime} with Docker, or unset VERDICT_RUNTIME.` },
+      : {
+          name: 'runtime',
+          state: 'fail',
+          detail: `VERDICT_RUNTIME=${runtime} is not one of ${runtimes.join(', ')}`,
+          fix: `Install and register ${runtime} with Docker, or unset VERDICT_RUNTIME.`,
+        },
   );
   const maxUserNs = Number(readProc('/proc/sys/user/max_user_namespaces') ?? '1');
   const unprivClone = readProc('/proc/sys/kernel/unprivileged_userns_clone');
@@ -68,8 +78,20 @@ export async function collectChecks(): Promise<Check[]> {
   const usernsOk = maxUserNs > 0 && unprivClone !== '0';
   checks.push(
     usernsOk
-      ? { name: 'user namespaces', state: apparmorUserns === '1' ? 'warn' : 'ok', detail: apparmorUserns === '1' ? 'AppArmor restricts unprivileged user namespaces' : 'available for inner sandboxes', ...(apparmorUserns === '1' ? { fix: 'If runs fail with "cannot create the sandbox", run `sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0`.' } : {}) }
-      : { name: 'user namespaces', state: 'fail', detail: 'disabled in the kernel', fix: 'sudo sysctl user.max_user_namespaces=15000 kernel.unprivileged_userns_clone=1' },
+      ? {
+          name: 'user namespaces',
+          state: apparmorUserns === '1' ? 'warn' : 'ok',
+          detail: apparmorUserns === '1' ? 'AppArmor restricts unprivileged user namespaces' : 'available for inner sandboxes',
+          ...(apparmorUserns === '1'
+            ? { fix: 'If runs fail with "cannot create the sandbox", run `sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0`.' }
+            : {}),
+        }
+      : {
+          name: 'user namespaces',
+          state: 'fail',
+          detail: 'disabled in the kernel',
+          fix: 'sudo sysctl user.max_user_namespaces=15000 kernel.unprivileged_userns_clone=1',
+        },
   );
 
   const languages = [...loadLanguages().values()];
@@ -79,7 +101,12 @@ export async function collectChecks(): Promise<Check[]> {
   checks.push(
     missing.length === 0
       ? { name: 'images', state: 'ok', detail: `${needed.length} present` }
-      : { name: 'images', state: 'fail', detail: `missing: ${missing.join(', ')}`, fix: 'Run `verdict images build` (or `npm run images`).' },
+      : {
+          name: 'images',
+          state: 'fail',
+          detail: `missing: ${missing.join(', ')}`,
+          fix: 'Run `verdict images build` (or `npm run images`).',
+        },
   );
 
   if (!missing.includes(BASE_IMAGE)) {
@@ -93,17 +120,32 @@ export async function collectChecks(): Promise<Check[]> {
         checks.push(
           p.usable
             ? { name: `language ${p.id}`, state: 'ok', detail: `${p.name}: ${p.version}` }
-            : { name: `language ${p.id}`, state: 'fail', detail: p.problem ?? 'unusable', fix: `Rebuild with \`verdict images build ${p.id}\`; if it persists, see the message above.` },
+            : {
+                name: `language ${p.id}`,
+                state: 'fail',
+                detail: p.problem ?? 'unusable',
+                fix: `Rebuild with \`verdict images build ${p.id}\`; if it persists, see the message above.`,
+              },
         );
       const features = runner.pool.features;
       if (features) {
         checks.push(
           features.root === 'overlay'
             ? { name: 'sandbox root', state: 'ok', detail: 'built from overlays: no host path or container id is visible to a program' }
-            : { name: 'sandbox root', state: 'warn', detail: 'bound, not overlaid: host paths show in a program\'s /proc/self/mountinfo', fix: 'Use a kernel of 5.11 or later (overlays in user namespaces).' },
+            : {
+                name: 'sandbox root',
+                state: 'warn',
+                detail: "bound, not overlaid: host paths show in a program's /proc/self/mountinfo",
+                fix: 'Use a kernel of 5.11 or later (overlays in user namespaces).',
+              },
           features.memoryMeter
             ? { name: 'memory meter', state: 'ok', detail: "a submission's whole memory is metered (all processes, tmpfs, shared memory)" }
-            : { name: 'memory meter', state: 'warn', detail: 'the container has no readable memory cgroup: memory is judged by peak RSS and the hard limit only', fix: 'Enable the memory cgroup controller.' },
+            : {
+                name: 'memory meter',
+                state: 'warn',
+                detail: 'the container has no readable memory cgroup: memory is judged by peak RSS and the hard limit only',
+                fix: 'Enable the memory cgroup controller.',
+              },
         );
       }
     } finally {

@@ -29,7 +29,11 @@ export interface JudgeCliOptions {
 }
 
 /** The submission: files named on the command line, or every source file of a folder. */
-function submissionFiles(args: string[], languages: Map<string, LanguageDefinition>, langId?: string): { language: LanguageDefinition; files: SourceFile[] } {
+function submissionFiles(
+  args: string[],
+  languages: Map<string, LanguageDefinition>,
+  langId?: string,
+): { language: LanguageDefinition; files: SourceFile[] } {
   const paths: string[] = [];
   for (const arg of args) {
     const isDir = (() => {
@@ -39,11 +43,19 @@ function submissionFiles(args: string[], languages: Map<string, LanguageDefiniti
         return false;
       }
     })();
-    if (isDir) paths.push(...readdirSync(arg).sort().map((f) => path.join(arg, f)).filter((p) => statSync(p).isFile()));
+    if (isDir)
+      paths.push(
+        ...readdirSync(arg)
+          .sort()
+          .map((f) => path.join(arg, f))
+          .filter((p) => statSync(p).isFile()),
+      );
     else paths.push(arg);
   }
   if (paths.length === 0) throw new UsageError('No source files to judge.');
-  const language = langId ? languageById(languages, langId) : languageForFile(languages, paths.find((p) => tryLanguage(languages, p)) ?? paths[0]!);
+  const language = langId
+    ? languageById(languages, langId)
+    : languageForFile(languages, paths.find((p) => tryLanguage(languages, p)) ?? paths[0]!);
   // Every file goes into the box (headers, other classes); the main one, the language's file that
   // defines an entry point (or else the first), goes first and is compiled or run.
   const files = paths.map((p) => ({ path: p, name: path.basename(p), content: readUserFile(p, 'Source file', MAX_SOURCE_BYTES) }));
@@ -123,11 +135,16 @@ function checkerFromOption(value: string, protocol: 'testlib' | 'kattis', langua
   } catch {
     // neither a checker name nor a file
   }
-  if (!isFile) throw new UsageError(`Unknown checker "${value}": use one of ${BUILTIN_CHECKERS.join(', ')}, or the path of a checker program.`);
+  if (!isFile)
+    throw new UsageError(`Unknown checker "${value}": use one of ${BUILTIN_CHECKERS.join(', ')}, or the path of a checker program.`);
   const language = languageForFile(languages, value);
-  return { kind: 'program', protocol, language: language.id, files: [{ name: path.basename(value), content: readUserFile(value, 'Checker', MAX_SOURCE_BYTES) }] };
+  return {
+    kind: 'program',
+    protocol,
+    language: language.id,
+    files: [{ name: path.basename(value), content: readUserFile(value, 'Checker', MAX_SOURCE_BYTES) }],
+  };
 }
-
 
 export async function runJudgeCommand(runner: Runner, args: string[], opts: JudgeCliOptions): Promise<JudgeResult> {
   const request = judgeRequest(args, opts, runner);

@@ -26,7 +26,6 @@ function positiveInt(value: string): number {
   return n;
 }
 
-
 async function withRunner<T>(body: (runner: Runner) => Promise<T>): Promise<T> {
   // A CLI process serves one command: keep no spare containers warm behind it.
   const runner = await Runner.create({ pool: { idlePerShape: 0, idleTimeoutMs: 0 } });
@@ -54,46 +53,58 @@ export function buildProgram(): Command {
     .option('--time-limit <ms>', 'CPU time limit in milliseconds', positiveInt)
     .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
     .option('--json', 'print the result object as JSON on stdout')
-    .action(async (file: string, args: string[], opts: { lang?: string; stdin?: string; timeLimit?: number; memoryLimit?: number; json?: boolean }) => {
-      const languages = loadLanguages();
-      const language = opts.lang ? languageById(languages, opts.lang) : languageForFile(languages, file);
-      const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
-      const stdin = opts.stdin ? readUserBytes(opts.stdin, 'Input file', MAX_STDIN_BYTES) : Buffer.alloc(0);
-      const limits = { ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}), ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}) };
-      // Human output streams: the program's stdout and stderr appear as it writes them, shown with
-      // displayText (its escape sequences are printed visibly, never obeyed by the terminal).
-      let streamed = false;
-      const shown = { stdout: new DisplayStream(), stderr: new DisplayStream() };
-      const atLineStart = { stdout: true, stderr: true };
-      const write = (stream: 'stdout' | 'stderr', text: string) => {
-        if (!text) return;
-        (stream === 'stdout' ? process.stdout : process.stderr).write(text);
-        atLineStart[stream] = text.endsWith('\n');
-      };
-      const onOutput = (stream: 'stdout' | 'stderr', data: Buffer) => {
-        streamed = true;
-        write(stream, shown[stream].write(data));
-      };
-      const result = await withRunner((runner) =>
-        runner.run({ language: language.id, files: [{ name: path.basename(file), content }], stdin, args, limits }, opts.json ? {} : { onOutput }),
-      );
-      if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-      else {
-        if (result.compile && result.compile.output.trim()) write('stderr', displayText(result.compile.output.replace(/\n?$/, '\n')));
-        if (streamed) {
-          write('stdout', shown.stdout.end());
-          write('stderr', shown.stderr.end());
-        } else {
-          write('stdout', displayText(outputBytes(result, 'stdout')));
-          write('stderr', displayText(outputBytes(result, 'stderr')));
+    .action(
+      async (
+        file: string,
+        args: string[],
+        opts: { lang?: string; stdin?: string; timeLimit?: number; memoryLimit?: number; json?: boolean },
+      ) => {
+        const languages = loadLanguages();
+        const language = opts.lang ? languageById(languages, opts.lang) : languageForFile(languages, file);
+        const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
+        const stdin = opts.stdin ? readUserBytes(opts.stdin, 'Input file', MAX_STDIN_BYTES) : Buffer.alloc(0);
+        const limits = {
+          ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}),
+          ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}),
+        };
+        // Human output streams: the program's stdout and stderr appear as it writes them, shown with
+        // displayText (its escape sequences are printed visibly, never obeyed by the terminal).
+        let streamed = false;
+        const shown = { stdout: new DisplayStream(), stderr: new DisplayStream() };
+        const atLineStart = { stdout: true, stderr: true };
+        const write = (stream: 'stdout' | 'stderr', text: string) => {
+          if (!text) return;
+          (stream === 'stdout' ? process.stdout : process.stderr).write(text);
+          atLineStart[stream] = text.endsWith('\n');
+        };
+        const onOutput = (stream: 'stdout' | 'stderr', data: Buffer) => {
+          streamed = true;
+          write(stream, shown[stream].write(data));
+        };
+        const result = await withRunner((runner) =>
+          runner.run(
+            { language: language.id, files: [{ name: path.basename(file), content }], stdin, args, limits },
+            opts.json ? {} : { onOutput },
+          ),
+        );
+        if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+        else {
+          if (result.compile && result.compile.output.trim()) write('stderr', displayText(result.compile.output.replace(/\n?$/, '\n')));
+          if (streamed) {
+            write('stdout', shown.stdout.end());
+            write('stderr', shown.stderr.end());
+          } else {
+            write('stdout', displayText(outputBytes(result, 'stdout')));
+            write('stderr', displayText(outputBytes(result, 'stderr')));
+          }
+          if (result.stdoutTruncated) write('stdout', '\n[stdout truncated]\n');
+          if (result.stderrTruncated) write('stderr', '\n[stderr truncated]\n');
+          // The verdict starts a line of its own, whatever the program left on the line before.
+          write('stderr', `${atLineStart.stderr ? '' : '\n'}${runVerdictLine(result)}\n`);
         }
-        if (result.stdoutTruncated) write('stdout', '\n[stdout truncated]\n');
-        if (result.stderrTruncated) write('stderr', '\n[stderr truncated]\n');
-        // The verdict starts a line of its own, whatever the program left on the line before.
-        write('stderr', `${atLineStart.stderr ? '' : '\n'}${runVerdictLine(result)}\n`);
-      }
-      if (result.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
-    });
+        if (result.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
+      },
+    );
 
   program
     .command('judge')
@@ -103,8 +114,10 @@ export function buildProgram(): Command {
     .option('--problem <dir>', 'an ICPC/Kattis problem package')
     .option('--lang <id>', 'language id (see `verdict languages`)')
     .option('--checker <name|file>', 'exact, lines (default for folders), tokens, float, kattis-default, or a checker program')
-    .addOption(new Option('--checker-protocol <protocol>', 'how a checker program is called').choices(['testlib', 'kattis']).default('testlib'))
-    .option('--time-limit <ms>', 'CPU time limit per test in milliseconds (default: the package\'s, else 2000)', positiveInt)
+    .addOption(
+      new Option('--checker-protocol <protocol>', 'how a checker program is called').choices(['testlib', 'kattis']).default('testlib'),
+    )
+    .option('--time-limit <ms>', "CPU time limit per test in milliseconds (default: the package's, else 2000)", positiveInt)
     .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
     .option('--stop-on-failure', 'stop at the first test that fails')
     .option('--json', 'print {status, compile, tests: [{name, status, timeMs, memoryKb, diff?}]} as JSON')

@@ -19,7 +19,7 @@ export class ProgressDisplay {
       bar = this.multibar.create(1, 0, { image: e.image.padEnd(28), text: '' });
       this.bars.set(e.image, bar);
     }
-    if (e.kind === 'step') bar.setTotal(e.steps), bar.update(e.step - 1, { text: e.text.slice(0, 60) });
+    if (e.kind === 'step') (bar.setTotal(e.steps), bar.update(e.step - 1, { text: e.text.slice(0, 60) }));
     if (e.kind === 'cached') bar.update(bar.getTotal(), { text: 'up to date (cached)' });
     if (e.kind === 'done') bar.update(bar.getTotal(), { text: `built in ${e.seconds.toFixed(1)} s` });
     if (e.kind === 'log' && e.image.includes('rootfs')) bar.update({ text: e.text.slice(0, 60) });
@@ -31,7 +31,8 @@ export class ProgressDisplay {
     if (e.kind === 'cached') process.stderr.write(`${t} ${e.image}: up to date (cached)\n`);
     if (e.kind === 'step') process.stderr.write(`${t} ${e.image}: step ${e.step}/${e.steps} ${e.text.slice(0, 100)}\n`);
     if (e.kind === 'done') process.stderr.write(`${t} ${e.image}: built in ${e.seconds.toFixed(1)} s\n`);
-    if (e.kind === 'log' && e.image.includes('rootfs') && /^(I:|No registry|Importing)/.test(e.text)) process.stderr.write(`${t} ${e.image}: ${e.text.slice(0, 120)}\n`);
+    if (e.kind === 'log' && e.image.includes('rootfs') && /^(I:|No registry|Importing)/.test(e.text))
+      process.stderr.write(`${t} ${e.image}: ${e.text.slice(0, 120)}\n`);
   }
 
   stop(): void {

@@ -74,7 +74,7 @@ export async function buildImages(docker: Docker, languages: LanguageDefinition[
   const recipes = [...new Set(languages.map((l) => l.image))];
   const queue = [...recipes];
   const workers = Array.from({ length: Math.max(1, options.parallel ?? 2) }, async () => {
-    for (let recipe; (recipe = queue.shift()); ) {
+    for (let recipe; (recipe = queue.shift());) {
       const file = `${recipe}.Dockerfile`;
       if (!existsSync(path.join(RECIPES_DIR, file))) throw new ImageBuildError(`Missing image recipe languages/images/${file}.`);
       const context = languageContext(file);
@@ -183,7 +183,9 @@ async function buildRecipe(docker: Docker, r: Recipe): Promise<BuiltImage> {
       },
     );
   }).catch((err) => {
-    throw err instanceof ImageBuildError ? err : new ImageBuildError(`Building ${r.image} failed: ${describeDockerError(err)}\n${tail.join('')}`);
+    throw err instanceof ImageBuildError
+      ? err
+      : new ImageBuildError(`Building ${r.image} failed: ${describeDockerError(err)}\n${tail.join('')}`);
   });
   if ((await labelOf(docker, r.image)) !== hash) throw new ImageBuildError(`Building ${r.image} produced no image.\n${tail.join('')}`);
   const seconds = (Date.now() - started) / 1000;
@@ -212,10 +214,15 @@ async function ensureRootfs(docker: Docker, options: BuildOptions, emit: (e: Bui
       pulled = true;
     } catch (err) {
       if (source === 'pull') throw new ImageBuildError(`Pulling ${PULLED_BASE} failed: ${describeDockerError(err)}`);
-      emit({ image, kind: 'log', text: `No registry answered (${describeDockerError(err)}); making the root file system with debootstrap.` });
+      emit({
+        image,
+        kind: 'log',
+        text: `No registry answered (${describeDockerError(err)}); making the root file system with debootstrap.`,
+      });
     }
   }
-  if (!pulled) await debootstrap(docker, options.debianMirror ?? 'http://deb.debian.org/debian', (text) => emit({ image, kind: 'log', text }));
+  if (!pulled)
+    await debootstrap(docker, options.debianMirror ?? 'http://deb.debian.org/debian', (text) => emit({ image, kind: 'log', text }));
   const seconds = (Date.now() - started) / 1000;
   emit({ image, kind: 'done', seconds });
   return { image, status: 'built', seconds };
@@ -235,7 +242,9 @@ async function pull(docker: Docker, ref: string, log: (text: string) => void): P
 /** debootstrap into a temporary folder, then `docker import` it. Needs root and Debian's debootstrap. */
 async function debootstrap(docker: Docker, mirror: string, log: (text: string) => void): Promise<void> {
   if (process.getuid?.() !== 0)
-    throw new ImageBuildError('Making the root file system with debootstrap needs root: run `sudo npx verdict images build`, or give Docker a registry to pull debian:bookworm-slim from.');
+    throw new ImageBuildError(
+      'Making the root file system with debootstrap needs root: run `sudo npx verdict images build`, or give Docker a registry to pull debian:bookworm-slim from.',
+    );
   const dir = mkdtempSync(path.join(tmpdir(), 'verdict-rootfs-'));
   try {
     await runLogged('debootstrap', ['--variant=minbase', 'bookworm', dir, mirror], log).catch((err: Error) => {
@@ -249,7 +258,9 @@ async function debootstrap(docker: Docker, mirror: string, log: (text: string) =
     const tar = spawn('tar', ['-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const [repo, tag] = ROOTFS_IMAGE.split(':');
     const stream = await docker.importImage(tar.stdout as unknown as string, { repo, tag });
-    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -79,7 +79,11 @@ function checkExact(output: string, answer: string): CheckOutcome {
   let i = 0;
   while (i < n && output.charCodeAt(i) === answer.charCodeAt(i)) i++;
   const diff = diffAt(answer, i, output, i);
-  return { ok: false, message: `line ${diff.line}, column ${diff.column}: expected ${describeAt(answer, i)}, got ${describeAt(output, i)}`, diff };
+  return {
+    ok: false,
+    message: `line ${diff.line}, column ${diff.column}: expected ${describeAt(answer, i)}, got ${describeAt(output, i)}`,
+    diff,
+  };
 }
 
 // ---- lines -------------------------------------------------------------------------------------
@@ -108,9 +112,15 @@ function checkLines(output: string, answer: string): CheckOutcome {
   const d = firstDifferentLine(withoutTrailingSpace(answer), withoutTrailingSpace(output), sameIgnoringTrailingSpace);
   if (!d) return ACCEPTED;
   const diff = lineDiff(d);
-  if (d.actualLine === undefined) return { ok: false, message: `output ended early: expected ${quote(d.expectedLine!)} on line ${d.line}`, diff };
-  if (d.expectedLine === undefined) return { ok: false, message: `line ${d.line}, column 1: expected end of output, got ${quote(d.actualLine)}`, diff };
-  return { ok: false, message: `line ${d.line}, column ${d.column}: expected ${quote(d.expectedLine, d.column)}, got ${quote(d.actualLine, d.column)}`, diff };
+  if (d.actualLine === undefined)
+    return { ok: false, message: `output ended early: expected ${quote(d.expectedLine!)} on line ${d.line}`, diff };
+  if (d.expectedLine === undefined)
+    return { ok: false, message: `line ${d.line}, column 1: expected end of output, got ${quote(d.actualLine)}`, diff };
+  return {
+    ok: false,
+    message: `line ${d.line}, column ${d.column}: expected ${quote(d.expectedLine, d.column)}, got ${quote(d.actualLine, d.column)}`,
+    diff,
+  };
 }
 
 // ---- token checkers ----------------------------------------------------------------------------
@@ -160,11 +170,20 @@ function compareTokens(output: string, answer: string, match: TokenMatcher, spac
     // a missing or extra token is reported as such rather than as a whitespace change.
     if (spaceSensitive && expHas === gotHas && !sameSpan(answer, exp.spaceStart, exp.start, output, got.spaceStart, got.start)) {
       let k = 0;
-      while (exp.spaceStart + k < exp.start && got.spaceStart + k < got.start && answer.charCodeAt(exp.spaceStart + k) === output.charCodeAt(got.spaceStart + k)) k++;
+      while (
+        exp.spaceStart + k < exp.start &&
+        got.spaceStart + k < got.start &&
+        answer.charCodeAt(exp.spaceStart + k) === output.charCodeAt(got.spaceStart + k)
+      )
+        k++;
       const diff = diffAt(answer, exp.spaceStart + k, output, got.spaceStart + k);
       const expSpace = answer.slice(exp.spaceStart, exp.start);
       const gotSpace = output.slice(got.spaceStart, got.start);
-      return { ok: false, message: `line ${diff.line}, column ${diff.column}: expected whitespace ${quote(expSpace)}, got ${quote(gotSpace)}`, diff };
+      return {
+        ok: false,
+        message: `line ${diff.line}, column ${diff.column}: expected whitespace ${quote(expSpace)}, got ${quote(gotSpace)}`,
+        diff,
+      };
     }
     if (!expHas && !gotHas) return ACCEPTED;
     if (!expHas) {
@@ -173,7 +192,11 @@ function compareTokens(output: string, answer: string, match: TokenMatcher, spac
     }
     if (!gotHas) {
       const diff = diffAt(answer, exp.start, output, output.length);
-      return { ok: false, message: `output ended early: expected ${quote(exp.token())} on line ${positionOf(answer, exp.start).line}`, diff };
+      return {
+        ok: false,
+        message: `output ended early: expected ${quote(exp.token())} on line ${positionOf(answer, exp.start).line}`,
+        diff,
+      };
     }
     if (sameSpan(answer, exp.start, exp.end, output, got.start, got.end)) continue;
     const expected = exp.token();
@@ -184,7 +207,11 @@ function compareTokens(output: string, answer: string, match: TokenMatcher, spac
       // A long token is quoted around where it first differs, not just its start.
       let k = 0;
       while (k < expected.length && expected.charCodeAt(k) === actual.charCodeAt(k)) k++;
-      return { ok: false, message: `line ${diff.line}, column ${diff.column}: expected ${quote(expected, k + 1)}, got ${quote(actual, k + 1)}${why}`, diff };
+      return {
+        ok: false,
+        message: `line ${diff.line}, column ${diff.column}: expected ${quote(expected, k + 1)}, got ${quote(actual, k + 1)}${why}`,
+        diff,
+      };
     }
   }
 }
@@ -202,7 +229,12 @@ interface Tolerance {
 }
 
 function describeTolerance(t: Tolerance): string {
-  return [t.absolute !== undefined && `absolute ${formatNumber(t.absolute)}`, t.relative !== undefined && `relative ${formatNumber(t.relative)}`].filter(Boolean).join(' or ');
+  return [
+    t.absolute !== undefined && `absolute ${formatNumber(t.absolute)}`,
+    t.relative !== undefined && `relative ${formatNumber(t.relative)}`,
+  ]
+    .filter(Boolean)
+    .join(' or ');
 }
 
 /** Numeric comparison of an expected number; null when accepted, else why not. */
@@ -217,12 +249,16 @@ function matchNumber(expected: number, actual: string, t: Tolerance): string | n
 
 function tolerance(value: number | undefined, name: string): number {
   if (value === undefined) return DEFAULT_TOLERANCE;
-  if (!(value >= 0) || !Number.isFinite(value)) throw new UsageError(`The float checker's ${name} must be a non-negative number, not ${value}.`);
+  if (!(value >= 0) || !Number.isFinite(value))
+    throw new UsageError(`The float checker's ${name} must be a non-negative number, not ${value}.`);
   return value;
 }
 
 function floatMatcher(options: CheckerOptions): TokenMatcher {
-  const t = { absolute: tolerance(options.absoluteTolerance, 'absoluteTolerance'), relative: tolerance(options.relativeTolerance, 'relativeTolerance') };
+  const t = {
+    absolute: tolerance(options.absoluteTolerance, 'absoluteTolerance'),
+    relative: tolerance(options.relativeTolerance, 'relativeTolerance'),
+  };
   return (expected, actual) => {
     const e = parseNumber(expected);
     return e === undefined ? '' : matchNumber(e, actual, t);
@@ -251,16 +287,23 @@ export function parseValidatorFlags(flags: readonly string[] = []): ValidatorFla
     else if (flag === 'space_change_sensitive') parsed.spaceChangeSensitive = true;
     else if (TOLERANCE_FLAGS.includes(flag)) {
       const other = TOLERANCE_FLAGS.find((f) => seen.has(f) && (f === flag || f === 'float_tolerance' || flag === 'float_tolerance'));
-      if (other) throw new UsageError(`Validator flag "${flag}" conflicts with "${other}" given before: set each tolerance once, and float_tolerance only on its own.`);
+      if (other)
+        throw new UsageError(
+          `Validator flag "${flag}" conflicts with "${other}" given before: set each tolerance once, and float_tolerance only on its own.`,
+        );
       seen.add(flag);
       const value = parseNumber(words[i + 1] ?? '');
       if (value === undefined || value < 0 || !Number.isFinite(value))
-        throw new UsageError(`Validator flag "${flag}" needs a non-negative number after it, got ${words[i + 1] === undefined ? 'nothing' : `"${words[i + 1]}"`}.`);
+        throw new UsageError(
+          `Validator flag "${flag}" needs a non-negative number after it, got ${words[i + 1] === undefined ? 'nothing' : `"${words[i + 1]}"`}.`,
+        );
       i++;
       if (flag !== 'float_relative_tolerance') parsed.absoluteTolerance = value;
       if (flag !== 'float_absolute_tolerance') parsed.relativeTolerance = value;
     } else
-      throw new UsageError(`Unknown validator flag "${flag}". The default output validator knows: case_sensitive, space_change_sensitive, ${TOLERANCE_FLAGS.map((f) => `${f} ε`).join(', ')}.`);
+      throw new UsageError(
+        `Unknown validator flag "${flag}". The default output validator knows: case_sensitive, space_change_sensitive, ${TOLERANCE_FLAGS.map((f) => `${f} ε`).join(', ')}.`,
+      );
   }
   return parsed;
 }
@@ -294,7 +337,12 @@ function kattisMatcher(flags: ValidatorFlags): TokenMatcher {
  * Judges one output against its answer with a built-in checker, on bytes (a string is taken as
  * its UTF-8 bytes). Throws UsageError on bad options.
  */
-export function check(checker: BuiltinChecker, outputData: Uint8Array | string, answerData: Uint8Array | string, options: CheckerOptions = {}): CheckOutcome {
+export function check(
+  checker: BuiltinChecker,
+  outputData: Uint8Array | string,
+  answerData: Uint8Array | string,
+  options: CheckerOptions = {},
+): CheckOutcome {
   const output = byteString(outputData);
   const answer = byteString(answerData);
   switch (checker) {

@@ -1,14 +1,14 @@
 import type { Diff } from './types';
 /** Stands in for a line that does not exist because the text ended before it. */
-export declare const END_OF_OUTPUT = "<end of output>";
+export declare const END_OF_OUTPUT = '<end of output>';
 /** Decides whether two lines count as equal (e.g. ignoring trailing spaces). */
 export type LineComparison = (expectedLine: string, actualLine: string) => boolean;
 /** The first pair of lines that differ; a line is undefined when its text ended before it. */
 export interface LineDifference {
-    line: number;
-    column: number;
-    expectedLine?: string;
-    actualLine?: string;
+  line: number;
+  column: number;
+  expectedLine?: string;
+  actualLine?: string;
 }
 /**
  * Walks both texts line by line. A final "\n" ends the last line instead of starting an empty one,
@@ -27,10 +27,13 @@ export declare function lineDiff(d: LineDifference): Diff;
 /** The first line where the texts differ (per `compare`), or undefined when every line matches. */
 export declare function firstDifference(expected: string, actual: string, compare?: LineComparison): Diff | undefined;
 /** 1-based line and (byte) column of a byte offset; the offset may be text.length (end of text). */
-export declare function positionOf(text: string, offset: number): {
-    line: number;
-    column: number;
-    lineStart: number;
+export declare function positionOf(
+  text: string,
+  offset: number,
+): {
+  line: number;
+  column: number;
+  lineStart: number;
 };
 /**
  * A Diff when the checker already knows where the texts part: byte offsets into each

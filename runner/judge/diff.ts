@@ -41,7 +41,11 @@ function firstDifferentColumn(expected: string, actual: string): number {
  * Walks both texts line by line. A final "\n" ends the last line instead of starting an empty one,
  * so "1\n" and "1" have the same lines: byte-level differences are the exact checker's business.
  */
-export function firstDifferentLine(expected: string, actual: string, compare: LineComparison = (a, b) => a === b): LineDifference | undefined {
+export function firstDifferentLine(
+  expected: string,
+  actual: string,
+  compare: LineComparison = (a, b) => a === b,
+): LineDifference | undefined {
   let e = 0;
   let a = 0;
   for (let line = 1; ; line++) {
@@ -53,7 +57,8 @@ export function firstDifferentLine(expected: string, actual: string, compare: Li
     const expectedLine = eDone ? undefined : expected.slice(e, eEnd);
     const actualLine = aDone ? undefined : actual.slice(a, aEnd);
     if (expectedLine === undefined || actualLine === undefined) return { line, column: 1, expectedLine, actualLine };
-    if (!compare(expectedLine, actualLine)) return { line, column: firstDifferentColumn(expectedLine, actualLine), expectedLine, actualLine };
+    if (!compare(expectedLine, actualLine))
+      return { line, column: firstDifferentColumn(expectedLine, actualLine), expectedLine, actualLine };
     e = eEnd + 1;
     a = aEnd + 1;
   }

@@ -51,7 +51,12 @@ const CompanionPayload = z.object({
       z.object({ type: z.literal('regex'), pattern: z.string() }),
     ])
     .optional(),
-  output: z.discriminatedUnion('type', [z.object({ type: z.literal('stdout') }), z.object({ type: z.literal('file'), fileName: z.string().min(1) })]).optional(),
+  output: z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('stdout') }),
+      z.object({ type: z.literal('file'), fileName: z.string().min(1) }),
+    ])
+    .optional(),
   languages: z.record(z.string(), z.unknown()).optional(),
   batch: z.object({ id: z.string(), size: z.number().int().positive() }).optional(),
 });
@@ -191,7 +196,8 @@ function writeData(data: TestData, file: string): void {
 export function writeTestsFolder(dir: string, tests: readonly TestCase[], options: { replace?: boolean } = {}): TestCase[] {
   const seen = new Set<string>();
   for (const t of tests) {
-    if (!isSafeName(t.name)) throw new UsageError(`Cannot save the test "${t.name}": a test name must be a plain file name, without / or \\.`);
+    if (!isSafeName(t.name))
+      throw new UsageError(`Cannot save the test "${t.name}": a test name must be a plain file name, without / or \\.`);
     if (seen.has(t.name)) throw new UsageError(`Cannot save two tests named "${t.name}" in ${dir}.`);
     seen.add(t.name);
   }
@@ -204,7 +210,9 @@ export function writeTestsFolder(dir: string, tests: readonly TestCase[], option
   const old = readdirSync(root).filter((n) => TEST_FILE.test(n));
   if (old.length > 0) {
     if (!options.replace)
-      throw new UsageError(`${dir} already holds tests (${old.slice(0, 3).join(', ')}${old.length > 3 ? ', ...' : ''}): remove them or choose another folder.`);
+      throw new UsageError(
+        `${dir} already holds tests (${old.slice(0, 3).join(', ')}${old.length > 3 ? ', ...' : ''}): remove them or choose another folder.`,
+      );
     for (const n of old) unlinkSync(path.join(root, n));
   }
   return tests.map((t) => {

@@ -5,7 +5,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ExecutionSpec, MAX_STDIN_BYTES, MiB, type CompileResult, type Limits, type LimitsInput, type SourceFile, type Status } from '../spec';
+import {
+  ExecutionSpec,
+  MAX_STDIN_BYTES,
+  MiB,
+  type CompileResult,
+  type Limits,
+  type LimitsInput,
+  type SourceFile,
+  type Status,
+} from '../spec';
 import type { Submission, ProgramStep } from '../submission';
 import type { LanguageDefinition } from '../languages';
 import type { CompileCache } from '../cache/compile-cache';
@@ -35,7 +44,15 @@ export interface JudgeOptions {
 }
 
 /** Validators and interactors are trusted more than submissions, but still sandboxed and bounded. */
-const VALIDATOR_LIMITS: Limits = { cpuMs: 10_000, wallMs: 30_000, memoryMb: 1024, processes: 64, outputBytes: 1 << 20, diskMb: 256, openFiles: 64 };
+const VALIDATOR_LIMITS: Limits = {
+  cpuMs: 10_000,
+  wallMs: 30_000,
+  memoryMb: 1024,
+  processes: 64,
+  outputBytes: 1 << 20,
+  diskMb: 256,
+  openFiles: 64,
+};
 const FEEDBACK_BYTES = 4096;
 const KATTIS_ACCEPT = 42;
 const KATTIS_REJECT = 43;
@@ -48,7 +65,13 @@ export interface JudgeHost {
   /** Validates a spec (once) and finds its language; throws SpecInvalid / UsageError. */
   parseSpec(input: { language: string; files: SourceFile[]; limits: LimitsInput }): { spec: ExecutionSpec; language: LanguageDefinition };
   /** Leases a warm container for one submission; the caller releases it on every path. */
-  open(spec: ExecutionSpec, language: LanguageDefinition, signal?: AbortSignal, room?: { memoryMb: number; processes: number }, runId?: string): Promise<Submission>;
+  open(
+    spec: ExecutionSpec,
+    language: LanguageDefinition,
+    signal?: AbortSignal,
+    room?: { memoryMb: number; processes: number },
+    runId?: string,
+  ): Promise<Submission>;
   readonly compileCache: CompileCache | undefined;
   readonly results: LruCache<object>;
   imageId(image: string): Promise<string>;
@@ -62,7 +85,14 @@ export async function judge(runner: JudgeHost, request: JudgeRequest, options: J
   const parsed = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
   if (!request.cacheResults) return judgeUncached(runner, request, parsed, options);
   const { language } = parsed;
-  const tests = await Promise.all(request.tests.map(async (t) => [t.name, await readData(t.input, t.name, 'input'), await readData(t.answer, t.name, 'answer'), t.validatorFlags ?? []]));
+  const tests = await Promise.all(
+    request.tests.map(async (t) => [
+      t.name,
+      await readData(t.input, t.name, 'input'),
+      await readData(t.answer, t.name, 'answer'),
+      t.validatorFlags ?? [],
+    ]),
+  );
   const { tests: _paths, cacheResults: _flag, ...rest } = request;
   const key = cacheKey('judge', await runner.imageId(imageName(language.image)), rest, tests);
   const hit = runner.results.get(key) as JudgeResult | undefined;
@@ -75,12 +105,20 @@ export async function judge(runner: JudgeHost, request: JudgeRequest, options: J
   return result;
 }
 
-async function judgeUncached(runner: JudgeHost, request: JudgeRequest, { spec, language }: Parsed, options: JudgeOptions): Promise<JudgeResult> {
+async function judgeUncached(
+  runner: JudgeHost,
+  request: JudgeRequest,
+  { spec, language }: Parsed,
+  options: JudgeOptions,
+): Promise<JudgeResult> {
   const runId = options.runId ?? randomUUID();
   const leases: Submission[] = [];
   try {
     // Validators first: one that does not compile is the problem's fault, reported before anything runs.
-    const validator = request.checker.kind === 'program' ? await openCompiled(runner, request.checker, 'output validator', leases, options.signal) : undefined;
+    const validator =
+      request.checker.kind === 'program'
+        ? await openCompiled(runner, request.checker, 'output validator', leases, options.signal)
+        : undefined;
     const interactorBinary = request.interactor ? await compileInteractor(runner, request.interactor, leases, options.signal) : undefined;
 
     // An interactor runs in the submission's container: its cgroup must hold both.
@@ -101,7 +139,8 @@ async function judgeUncached(runner: JudgeHost, request: JudgeRequest, { spec, l
         ? await judgeInteractive(submission, spec.limits, test, input, answer)
         : await judgeBatch(submission, spec.limits, test, input, answer, request.checker, validator);
       const result: TestResult = { name: test.name, ...outcome.result };
-      if (result.status !== 'Accepted' && !firstFailure) firstFailure = { result, ...(outcome.transcript !== undefined ? { transcript: outcome.transcript } : {}) };
+      if (result.status !== 'Accepted' && !firstFailure)
+        firstFailure = { result, ...(outcome.transcript !== undefined ? { transcript: outcome.transcript } : {}) };
       else {
         // Details are kept for the first failure only: the editor shows one diff.
         delete result.diff;
@@ -117,7 +156,11 @@ async function judgeUncached(runner: JudgeHost, request: JudgeRequest, { spec, l
       status: firstFailure?.result.status ?? 'Accepted',
       ...(compile ? { compile } : {}),
       tests: results,
-      ...(firstFailure ? { message: `${firstFailure.result.status} on test ${firstFailure.result.name}${firstFailure.result.message ? `: ${firstFailure.result.message}` : ''}` } : {}),
+      ...(firstFailure
+        ? {
+            message: `${firstFailure.result.status} on test ${firstFailure.result.name}${firstFailure.result.message ? `: ${firstFailure.result.message}` : ''}`,
+          }
+        : {}),
       ...(firstFailure?.transcript !== undefined ? { transcript: firstFailure.transcript } : {}),
       ...(request.scoring?.length ? { score: computeScore(request.scoring, results) } : {}),
       runId,
@@ -164,7 +207,11 @@ async function openCompiled(
 ): Promise<Submission> {
   const parsed = ExecutionSpec.safeParse({ language: program.language, files: program.files, limits: {} });
   if (!parsed.success) throw new UsageError(`The ${what} is not valid: ${z.prettifyError(parsed.error)}`);
-  const { spec, language } = runner.parseSpec({ language: program.language, files: program.files, limits: { memoryMb: VALIDATOR_LIMITS.memoryMb } });
+  const { spec, language } = runner.parseSpec({
+    language: program.language,
+    files: program.files,
+    limits: { memoryMb: VALIDATOR_LIMITS.memoryMb },
+  });
   const lease = await runner.open(spec, language, signal);
   leases.push(lease);
   const compile = await lease.prepare(runner.compileCache);
@@ -174,7 +221,12 @@ async function openCompiled(
 }
 
 /** Interactors run beside the submission, in its container: they must be a static binary (C/C++). */
-async function compileInteractor(runner: JudgeHost, interactor: { language: string; files: SourceFile[] }, leases: Submission[], signal?: AbortSignal): Promise<Buffer> {
+async function compileInteractor(
+  runner: JudgeHost,
+  interactor: { language: string; files: SourceFile[] },
+  leases: Submission[],
+  signal?: AbortSignal,
+): Promise<Buffer> {
   if (interactor.language !== 'c' && interactor.language !== 'cpp')
     throw new UsageError(`Interactors must be written in C or C++ for now (got ${interactor.language}: ${interactor.files[0]?.name}).`);
   const lease = await openCompiled(runner, interactor, 'interactor', leases, signal);
@@ -262,10 +314,15 @@ async function runChecker(
   ]);
   const run = validator.runStep(VALIDATOR_LIMITS);
   const args =
-    protocol === 'kattis' ? ['/box/test/input', '/box/test/answer', '/box/feedback/', ...flags] : ['/box/test/input', '/box/test/output', '/box/test/answer'];
+    protocol === 'kattis'
+      ? ['/box/test/input', '/box/test/answer', '/box/feedback/', ...flags]
+      : ['/box/test/input', '/box/test/output', '/box/test/answer'];
   const step: ProgramStep = { ...run, argv: [...run.argv, ...args], limits: { ...VALIDATOR_LIMITS, boxWritable: true } };
   const exec = await validator.execute(step, protocol === 'kattis' ? output : '');
-  const feedback = protocol === 'kattis' ? ((await validator.get('box', 'feedback/judgemessage.txt', FEEDBACK_BYTES)) ?? Buffer.alloc(0)) : Buffer.alloc(0);
+  const feedback =
+    protocol === 'kattis'
+      ? ((await validator.get('box', 'feedback/judgemessage.txt', FEEDBACK_BYTES)) ?? Buffer.alloc(0))
+      : Buffer.alloc(0);
   // Feedback is shown to people: a validator's bytes are displayed, never obeyed by a terminal.
   const said = displayText([feedback, exec.stdout, exec.stderr].find((b) => b.length > 0)?.subarray(0, FEEDBACK_BYTES) ?? '').trim();
   const code = exec.exitCode;
@@ -278,7 +335,10 @@ async function runChecker(
     if (code === 2) return { status: 'Wrong Answer', message: `presentation error: ${said}` };
   }
   const how = exec.signal ? `was killed by ${exec.signal}` : `exited with ${code}`;
-  return { status: 'Internal Error', message: `The ${protocol === 'kattis' ? 'output validator' : 'checker'} ${how}${said ? `: ${said}` : ''}` };
+  return {
+    status: 'Internal Error',
+    message: `The ${protocol === 'kattis' ? 'output validator' : 'checker'} ${how}${said ? `: ${said}` : ''}`,
+  };
 }
 
 async function judgeInteractive(submission: Submission, limits: Limits, test: JudgeTest, input: Buffer, answer: Buffer): Promise<Outcome> {
@@ -299,15 +359,18 @@ async function judgeInteractive(submission: Submission, limits: Limits, test: Ju
   const measured = { timeMs: program.cpuMs, memoryKb: program.memoryKb };
   const verdict = submission.verdict(program, limits);
   const feedback = displayText((await submission.get('vbox', 'feedback/judgemessage.txt', FEEDBACK_BYTES)) ?? '').trim();
-  const rejected: Outcome = { result: { status: 'Wrong Answer', ...measured, message: feedback || 'rejected by the interactor' }, transcript };
+  const rejected: Outcome = {
+    result: { status: 'Wrong Answer', ...measured, message: feedback || 'rejected by the interactor' },
+    transcript,
+  };
   // As problemtools judges: an interactor that rejected before the program ended is believed (the
   // program may only have died of the closed pipe); otherwise the program's own failure comes first.
   if (v.exitCode === KATTIS_REJECT && interactorFirst) return rejected;
-  if (verdict.status !== 'Accepted') return { result: { status: verdict.status, ...measured, ...(verdict.message ? { message: verdict.message } : {}) }, transcript };
+  if (verdict.status !== 'Accepted')
+    return { result: { status: verdict.status, ...measured, ...(verdict.message ? { message: verdict.message } : {}) }, transcript };
   if (v.exitCode === KATTIS_REJECT) return rejected;
   if (v.exitCode === KATTIS_ACCEPT) return { result: { status: 'Accepted', ...measured } };
   const how = v.signal ? `was killed by ${v.signal}` : v.limit !== 'none' ? `hit its ${v.limit} limit` : `exited with ${v.exitCode}`;
   const said = (feedback || displayText(v.stderr.subarray(0, FEEDBACK_BYTES))).trim();
   return { result: { status: 'Internal Error', ...measured, message: `The interactor ${how}${said ? `: ${said}` : ''}` }, transcript };
 }
-

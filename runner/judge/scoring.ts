@@ -37,10 +37,18 @@ export function computeScore(groups: ScoreGroup[], results: TestResult[]): Score
     if (g.groups.length) {
       const children = g.groups.map(score);
       const testsPass = g.tests.every((t) => accepted.has(t));
-      value = !testsPass && g.aggregation !== 'sum' ? 0 : g.aggregation === 'sum' ? children.reduce((a, b) => a + b, 0) : Math.min(...children);
+      value =
+        !testsPass && g.aggregation !== 'sum' ? 0 : g.aggregation === 'sum' ? children.reduce((a, b) => a + b, 0) : Math.min(...children);
     } else {
       const passed = g.tests.filter((t) => accepted.has(t)).length;
-      value = g.aggregation === 'sum' ? (g.tests.length ? (g.maxScore * passed) / g.tests.length : 0) : passed === g.tests.length ? g.maxScore : 0;
+      value =
+        g.aggregation === 'sum'
+          ? g.tests.length
+            ? (g.maxScore * passed) / g.tests.length
+            : 0
+          : passed === g.tests.length
+            ? g.maxScore
+            : 0;
     }
     value = Math.round(Math.min(value, g.maxScore) * 1000) / 1000;
     flat[index]!.score = value;

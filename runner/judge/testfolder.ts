@@ -23,7 +23,6 @@ import { naturalCompare } from './natural-sort';
 const INPUT = '.in';
 const ANSWERS = ['.ans', '.out'] as const;
 
-
 function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory();
@@ -58,7 +57,8 @@ export function discoverTests(dir: string): TestCase[] {
     const name = stem(file, INPUT);
     if (name === undefined) continue;
     const answer = ANSWERS.map((ext) => name + ext).find((f) => files.has(f));
-    if (!answer) throw new UsageError(`The test input ${path.join(dir, file)} has no answer: expected ${name}.ans (or ${name}.out) next to it.`);
+    if (!answer)
+      throw new UsageError(`The test input ${path.join(dir, file)} has no answer: expected ${name}.ans (or ${name}.out) next to it.`);
     tests.push({ name, input: { path: path.join(root, file) }, answer: { path: path.join(root, answer) }, group: [] });
   }
   for (const file of files) {

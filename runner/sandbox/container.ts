@@ -80,7 +80,9 @@ export class SandboxContainer {
       container = await docker.createContainer(containerConfig(shape));
     } catch (err) {
       if (isNotFound(err)) throw new ImageMissing(shape.image, shape.language);
-      throw new SandboxUnavailable(`Docker could not create a sandbox for ${shape.language}: ${describeDockerError(err)}. Run \`verdict doctor\`.`);
+      throw new SandboxUnavailable(
+        `Docker could not create a sandbox for ${shape.language}: ${describeDockerError(err)}. Run \`verdict doctor\`.`,
+      );
     }
     let sandbox: SandboxContainer | undefined;
     try {
@@ -97,7 +99,8 @@ export class SandboxContainer {
         throw new SandboxUnavailable(`The sandbox for ${shape.language} could not start: ${msg}. ${hint}Run \`verdict doctor\`.`);
       });
       const ready = await sandbox.next(READY_TIMEOUT_MS);
-      if (ready.text('status') !== 'ready') throw new SandboxUnavailable(`The sandbox supervisor for ${shape.language} did not start: ${ready.text('message')}`);
+      if (ready.text('status') !== 'ready')
+        throw new SandboxUnavailable(`The sandbox supervisor for ${shape.language} did not start: ${ready.text('message')}`);
       sandbox.features = { root: ready.text('root'), memoryMeter: ready.text('cgroup_mem') !== '' };
       sandbox.imageId = (await container.inspect()).Image;
       return sandbox;
@@ -139,8 +142,12 @@ export class SandboxContainer {
       },
     });
     this.docker.modem.demuxStream(this.stream, stdout, stderr);
-    this.stream.on('close', () => this.fail(new SandboxUnavailable(`The sandbox container for ${this.shape.language} stopped. ${this.stderrTail.trim()}`)));
-    this.stream.on('end', () => this.fail(new SandboxUnavailable(`The sandbox container for ${this.shape.language} stopped. ${this.stderrTail.trim()}`)));
+    this.stream.on('close', () =>
+      this.fail(new SandboxUnavailable(`The sandbox container for ${this.shape.language} stopped. ${this.stderrTail.trim()}`)),
+    );
+    this.stream.on('end', () =>
+      this.fail(new SandboxUnavailable(`The sandbox container for ${this.shape.language} stopped. ${this.stderrTail.trim()}`)),
+    );
     this.stream.on('error', (err) => this.fail(new SandboxUnavailable(`Lost the sandbox container: ${err.message}`)));
   }
 
@@ -154,7 +161,8 @@ export class SandboxContainer {
   private next(timeoutMs: number, signal?: AbortSignal, onChunk?: (m: Message) => void): Promise<Message> {
     const queued = this.queue.shift();
     if (queued) return Promise.resolve(queued);
-    if (this.dead) return Promise.reject(new SandboxUnavailable(`The sandbox container for ${this.shape.language} is gone. ${this.stderrTail.trim()}`));
+    if (this.dead)
+      return Promise.reject(new SandboxUnavailable(`The sandbox container for ${this.shape.language} is gone. ${this.stderrTail.trim()}`));
     return new Promise<Message>((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer);
@@ -257,4 +265,3 @@ function containerConfig(shape: ContainerShape): Docker.ContainerCreateOptions {
     },
   };
 }
-

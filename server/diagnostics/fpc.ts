@@ -6,7 +6,13 @@ import { NO_COLUMN, baseName, isUserPath } from './generic';
 const DIAG = /^(.+?)\((\d+)(?:,(\d+))?\) (Error|Fatal|Warning|Note|Hint): (.*)$/;
 const UNLOCATED = /^(Error|Fatal): (.*)$/;
 
-const SEVERITY: Record<string, SourceDiagnostic['severity']> = { Error: 'error', Fatal: 'error', Warning: 'warning', Note: 'info', Hint: 'info' };
+const SEVERITY: Record<string, SourceDiagnostic['severity']> = {
+  Error: 'error',
+  Fatal: 'error',
+  Warning: 'warning',
+  Note: 'info',
+  Hint: 'info',
+};
 
 export function fpcCompile(output: string, ctx: ParseContext): SourceDiagnostic[] {
   const out: SourceDiagnostic[] = [];
@@ -15,12 +21,19 @@ export function fpcCompile(output: string, ctx: ParseContext): SourceDiagnostic[
     if (m) {
       // `main.pas(10) Fatal: There were 3 errors compiling module, stopping` only counts the others.
       if (/^There were \d+ errors? compiling module/.test(m[5]!)) continue;
-      out.push({ file: baseName(m[1]!), line: Number(m[2]), column: m[3] ? Number(m[3]) : NO_COLUMN, severity: SEVERITY[m[4]!]!, message: m[5]! });
+      out.push({
+        file: baseName(m[1]!),
+        line: Number(m[2]),
+        column: m[3] ? Number(m[3]) : NO_COLUMN,
+        severity: SEVERITY[m[4]!]!,
+        message: m[5]!,
+      });
       continue;
     }
     // `Fatal: Compilation aborted` and `Error: /usr/bin/ppcx64 returned an error exitcode` are summaries.
     const u = UNLOCATED.exec(text);
-    if (u && !/^Compilation aborted|returned an error exitcode/.test(u[2]!)) out.push({ file: ctx.mainFile, line: 1, column: NO_COLUMN, severity: 'error', message: u[2]! });
+    if (u && !/^Compilation aborted|returned an error exitcode/.test(u[2]!))
+      out.push({ file: ctx.mainFile, line: 1, column: NO_COLUMN, severity: 'error', message: u[2]! });
   }
   return out;
 }

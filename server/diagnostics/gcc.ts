@@ -31,7 +31,8 @@ export function gccCompile(output: string, ctx: ParseContext): SourceDiagnostic[
     }
     const inc = INCLUDED.exec(text);
     if (inc) {
-      if (!included && isUserPath(inc[1]!)) included = { file: baseName(inc[1]!), line: Number(inc[2]), column: inc[3] ? Number(inc[3]) : NO_COLUMN };
+      if (!included && isUserPath(inc[1]!))
+        included = { file: baseName(inc[1]!), line: Number(inc[2]), column: inc[3] ? Number(inc[3]) : NO_COLUMN };
       continue;
     }
     const m = DIAG.exec(text);
@@ -42,7 +43,13 @@ export function gccCompile(output: string, ctx: ParseContext): SourceDiagnostic[
       if (kind === 'note') continue; // notes point elsewhere ("candidate: …", "declared here"); the error says enough
       const severity = kind === 'warning' ? 'warning' : 'error';
       if (isUserPath(path!)) {
-        const d: SourceDiagnostic = { file: baseName(path!), line: Number(line), column: column ? Number(column) : NO_COLUMN, severity, message: message! };
+        const d: SourceDiagnostic = {
+          file: baseName(path!),
+          line: Number(line),
+          column: column ? Number(column) : NO_COLUMN,
+          severity,
+          message: message!,
+        };
         const end = caretEnd(lines, i, d.line, d.column);
         if (end !== undefined) d.endColumn = end;
         out.push(d);
@@ -107,10 +114,20 @@ export function gccRuntime(stderr: string, ctx: ParseContext): SourceDiagnostic[
     const thrown = /^terminate called after throwing an instance of '(.+)'$/.exec(text);
     if (thrown) {
       const what = /^\s+what\(\):\s+(.*)$/.exec(lines[i + 1] ?? '');
-      out.push({ file: ctx.mainFile, line: 1, column: NO_COLUMN, severity: 'error', message: `uncaught exception ${thrown[1]}${what ? ': ' + what[1] : ''}` });
+      out.push({
+        file: ctx.mainFile,
+        line: 1,
+        column: NO_COLUMN,
+        severity: 'error',
+        message: `uncaught exception ${thrown[1]}${what ? ': ' + what[1] : ''}`,
+      });
       continue;
     }
-    if (/^terminate called without an active exception$/.test(text) || /^\*\*\* .+ \*\*\*/.test(text) || /^(?:free|malloc|realloc|double free|corrupted)\b.*(?:\(\)|corruption|pointer|size)/.test(text)) {
+    if (
+      /^terminate called without an active exception$/.test(text) ||
+      /^\*\*\* .+ \*\*\*/.test(text) ||
+      /^(?:free|malloc|realloc|double free|corrupted)\b.*(?:\(\)|corruption|pointer|size)/.test(text)
+    ) {
       out.push({ file: ctx.mainFile, line: 1, column: NO_COLUMN, severity: 'error', message: text.trim() });
     }
   }

@@ -36,7 +36,9 @@ export function genericParse(text: string, _ctx: ParseContext): SourceDiagnostic
   const out: SourceDiagnostic[] = [];
   for (const raw of text.split('\n')) {
     // The location may follow a tool's name (`lua: main.lua:3: attempt to …`).
-    const m = /(?:^|\s)([^\s:]+\.[A-Za-z0-9]+):(\d+)(?::(\d+))?:\s*(?:(error|fatal error|fatal|warning|note|info)\s*:\s*)?(.*\S.*)$/i.exec(raw);
+    const m = /(?:^|\s)([^\s:]+\.[A-Za-z0-9]+):(\d+)(?::(\d+))?:\s*(?:(error|fatal error|fatal|warning|note|info)\s*:\s*)?(.*\S.*)$/i.exec(
+      raw,
+    );
     if (!m) continue;
     out.push({
       file: baseName(m[1]!),

@@ -25,7 +25,8 @@ export function goRuntime(stderr: string, ctx: ParseContext): SourceDiagnostic[]
   const first = lines.findIndex((l, i) => i > start && /^goroutine \d+ \[/.test(l));
   for (let i = first + 1; first >= 0 && i < lines.length && lines[i] !== ''; i++) {
     const frame = /^\t(.+?\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(lines[i]!);
-    if (frame && isUserPath(frame[1]!)) return [{ file: baseName(frame[1]!), line: Number(frame[2]), column: NO_COLUMN, severity: 'error', message }];
+    if (frame && isUserPath(frame[1]!))
+      return [{ file: baseName(frame[1]!), line: Number(frame[2]), column: NO_COLUMN, severity: 'error', message }];
   }
   return [{ file: ctx.mainFile, line: 1, column: NO_COLUMN, severity: 'error', message }];
 }

@@ -13,7 +13,13 @@ export function javacCompile(output: string, ctx: ParseContext): SourceDiagnosti
   for (let i = 0; i < lines.length; i++) {
     const m = DIAG.exec(lines[i]!);
     if (m) {
-      const d: SourceDiagnostic = { file: baseName(m[1]!), line: Number(m[2]), column: NO_COLUMN, severity: m[3] === 'warning' ? 'warning' : 'error', message: m[4]! };
+      const d: SourceDiagnostic = {
+        file: baseName(m[1]!),
+        line: Number(m[2]),
+        column: NO_COLUMN,
+        severity: m[3] === 'warning' ? 'warning' : 'error',
+        message: m[4]!,
+      };
       // The source line, then spaces (or the source's own tabs) and a caret.
       const caret = /^([ \t]*)\^\s*$/.exec(lines[i + 2] ?? '');
       const details: string[] = [];
@@ -28,7 +34,14 @@ export function javacCompile(output: string, ctx: ParseContext): SourceDiagnosti
       continue;
     }
     const note = NOTE.exec(lines[i]!);
-    if (note) out.push({ file: note[1] ? baseName(note[1]) : ctx.mainFile, line: 1, column: 1, severity: 'info', message: (note[1] ? `${baseName(note[1])} ` : 'Some input files ') + note[2] });
+    if (note)
+      out.push({
+        file: note[1] ? baseName(note[1]) : ctx.mainFile,
+        line: 1,
+        column: 1,
+        severity: 'info',
+        message: (note[1] ? `${baseName(note[1])} ` : 'Some input files ') + note[2],
+      });
   }
   return out;
 }

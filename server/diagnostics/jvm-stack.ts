@@ -32,7 +32,8 @@ export function jvmRuntime(stderr: string, ctx: ParseContext): SourceDiagnostic[
     }
     const frame = FRAME.exec(text);
     // A module or class-loader prefix (`java.base/`) marks the JDK; the user's classes have none (or `app//`).
-    if (frame && current && (!frame[1]!.includes('/') || frame[1]!.startsWith('app//'))) current.frames.push({ file: frame[2]!, line: Number(frame[3]) });
+    if (frame && current && (!frame[1]!.includes('/') || frame[1]!.startsWith('app//')))
+      current.frames.push({ file: frame[2]!, line: Number(frame[3]) });
   }
   if (sections.length === 0) return [];
   const chosen = [...sections].reverse().find((s) => s.frames.length > 0);

@@ -41,7 +41,13 @@ export function nodeRuntime(stderr: string, ctx: ParseContext): SourceDiagnostic
   }
   const header = h >= 0 ? HEADER.exec(lines[h]!) : null;
   if (!found && header && isUserPath(header[1]!)) {
-    found = { file: baseName(header[1]!), line: Number(header[2]), column: caret === undefined ? NO_COLUMN : caret + 1, severity: 'error', message };
+    found = {
+      file: baseName(header[1]!),
+      line: Number(header[2]),
+      column: caret === undefined ? NO_COLUMN : caret + 1,
+      severity: 'error',
+      message,
+    };
   }
   found ??= { file: ctx.mainFile, line: 1, column: NO_COLUMN, severity: 'error', message };
   if (ctx.mainFile.endsWith('.ts')) {

@@ -3,7 +3,8 @@
 import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN, baseName, isUserPath } from './generic';
 
-const LINE = /^(?:PHP )?(Parse error|Fatal error|Recoverable fatal error|Warning|Notice|Deprecated|Strict Standards):\s+(.*) in (.+?)(?: on line |:)(\d+)$/;
+const LINE =
+  /^(?:PHP )?(Parse error|Fatal error|Recoverable fatal error|Warning|Notice|Deprecated|Strict Standards):\s+(.*) in (.+?)(?: on line |:)(\d+)$/;
 
 const SEVERITY: Record<string, SourceDiagnostic['severity']> = {
   'Parse error': 'error',
@@ -36,7 +37,11 @@ export function phpRuntime(stderr: string, ctx: ParseContext): SourceDiagnostic[
         }
       }
     }
-    out.push(isUserPath(file) ? { file: baseName(file), line, column: NO_COLUMN, severity: SEVERITY[m[1]!]!, message } : { file: ctx.mainFile, line: 1, column: NO_COLUMN, severity: SEVERITY[m[1]!]!, message });
+    out.push(
+      isUserPath(file)
+        ? { file: baseName(file), line, column: NO_COLUMN, severity: SEVERITY[m[1]!]!, message }
+        : { file: ctx.mainFile, line: 1, column: NO_COLUMN, severity: SEVERITY[m[1]!]!, message },
+    );
   }
   return out;
 }

@@ -21,7 +21,13 @@ export function pythonRuntime(stderr: string, ctx: ParseContext): SourceDiagnost
     const text = lines[i]!;
     const warning = /^(.+?):(\d+): (\w*Warning): (.*)$/.exec(text);
     if (warning && isUserPath(warning[1]!)) {
-      out.push({ file: baseName(warning[1]!), line: Number(warning[2]), column: NO_COLUMN, severity: 'warning', message: `${warning[3]}: ${warning[4]}` });
+      out.push({
+        file: baseName(warning[1]!),
+        line: Number(warning[2]),
+        column: NO_COLUMN,
+        severity: 'warning',
+        message: `${warning[3]}: ${warning[4]}`,
+      });
       continue;
     }
     if (text === 'Traceback (most recent call last):') {

@@ -16,7 +16,13 @@ export function rubyRuntime(stderr: string, ctx: ParseContext): SourceDiagnostic
     const located = LOCATED.exec(text);
     if (located && isUserPath(located[1]!)) {
       const warning = located[3] === 'warning: ';
-      const d: SourceDiagnostic = { file: baseName(located[1]!), line: Number(located[2]), column: NO_COLUMN, severity: warning ? 'warning' : 'error', message: warning ? located[4]! : located[3]! + located[4]! };
+      const d: SourceDiagnostic = {
+        file: baseName(located[1]!),
+        line: Number(located[2]),
+        column: NO_COLUMN,
+        severity: warning ? 'warning' : 'error',
+        message: warning ? located[4]! : located[3]! + located[4]!,
+      };
       const marks = /^(\s*)(\^~*)\s*$/.exec(lines[i + 2] ?? '');
       if (!LOCATED.test(lines[i + 1] ?? '') && marks) {
         d.column = marks[1]!.length + 1;
@@ -42,7 +48,8 @@ export function rubyRuntime(stderr: string, ctx: ParseContext): SourceDiagnostic
     }
     for (let j = i + 1; !site && j < lines.length; j++) {
       const from = FROM.exec(lines[j]!);
-      if (from && isUserPath(from[1]!)) site = { file: baseName(from[1]!), line: Number(from[2]), column: NO_COLUMN, severity: 'error', message };
+      if (from && isUserPath(from[1]!))
+        site = { file: baseName(from[1]!), line: Number(from[2]), column: NO_COLUMN, severity: 'error', message };
     }
     out.push(site ?? { file: ctx.mainFile, line: 1, column: NO_COLUMN, severity: 'error', message });
     break;

@@ -27,7 +27,8 @@ export function rustcCompile(output: string, _ctx: ParseContext): SourceDiagnost
     for (; j < lines.length && lines[j] !== '' && !HEADER.test(lines[j]!); j++) {
       const text = lines[j]!;
       const src = /^(\s*(\d+) \| ?)/.exec(text);
-      if (src && Number(src[2]) === d.line && d.endColumn === undefined) d.endColumn = spanEnd(src[1]!.length, lines[j + 1] ?? '', d.column);
+      if (src && Number(src[2]) === d.line && d.endColumn === undefined)
+        d.endColumn = spanEnd(src[1]!.length, lines[j + 1] ?? '', d.column);
       const help = /^\s*= help: (.*)$/.exec(text);
       if (help && help[1]!.length <= 100) helps.push(help[1]!);
     }

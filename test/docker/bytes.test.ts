@@ -31,7 +31,13 @@ function file(name: string, content: string | Buffer): string {
 async function verdict(args: string[]) {
   // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
   const { execa } = await import('execa');
-  const r = await execa(process.execPath, [BIN, ...args], { input: '', encoding: 'buffer', stripFinalNewline: false, timeout: 120_000, reject: false });
+  const r = await execa(process.execPath, [BIN, ...args], {
+    input: '',
+    encoding: 'buffer',
+    stripFinalNewline: false,
+    timeout: 120_000,
+    reject: false,
+  });
   return { code: r.exitCode ?? null, stdout: Buffer.from(r.stdout), stderr: Buffer.from(r.stderr).toString('utf8') };
 }
 
@@ -42,7 +48,11 @@ test('bytes: a program gets stdin byte for byte and its output comes back byte f
   assert.deepEqual(outputBytes(r, 'stdout'), LATIN1_NUL);
   assert.equal(r.stderrBase64, undefined, 'only when the text is not exact');
   // The same through JSON: stdinBase64 in.
-  const viaJson = await runner().run(JSON.parse(JSON.stringify({ language: 'python3', files: [{ name: 'echo.py', content: ECHO_PY }], stdinBase64: LATIN1_NUL.toString('base64') })));
+  const viaJson = await runner().run(
+    JSON.parse(
+      JSON.stringify({ language: 'python3', files: [{ name: 'echo.py', content: ECHO_PY }], stdinBase64: LATIN1_NUL.toString('base64') }),
+    ),
+  );
   assert.deepEqual(outputBytes(viaJson, 'stdout'), LATIN1_NUL);
 });
 
@@ -81,7 +91,12 @@ test('bytes: test input reaches the program as bytes (Latin-1 and NUL), and exac
   const tests = path.join(dir, 'echo.tests');
   file('echo.tests/1.in', LATIN1_NUL);
   file('echo.tests/1.ans', LATIN1_NUL);
-  const r = await runner().judge({ language: 'python3', files: [{ name: 'echo.py', content: ECHO_PY }], tests: discoverTests(tests), checker: { kind: 'builtin', name: 'exact' } });
+  const r = await runner().judge({
+    language: 'python3',
+    files: [{ name: 'echo.py', content: ECHO_PY }],
+    tests: discoverTests(tests),
+    checker: { kind: 'builtin', name: 'exact' },
+  });
   assert.equal(r.status, 'Accepted', JSON.stringify(r));
 });
 
@@ -95,7 +110,10 @@ test('output: verdict run shows escape sequences visibly and never writes ESC to
   assert.equal(stdout, '\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07\\x1b[1A\\x1b[2K✔ Accepted');
   assert.match(r.stderr, /^\\x1b\]0;title\\x07\n✔ Accepted · /);
   // Invalid UTF-8 is shown byte by byte.
-  const bytes = await verdict(['run', file('bytes.py', 'import sys\nsys.stdout.buffer.write(bytes([0x41, 0x9b, 0x32, 0x4a, 0xff, 0x0a]))\n')]);
+  const bytes = await verdict([
+    'run',
+    file('bytes.py', 'import sys\nsys.stdout.buffer.write(bytes([0x41, 0x9b, 0x32, 0x4a, 0xff, 0x0a]))\n'),
+  ]);
   assert.equal(bytes.stdout.toString('utf8'), 'A\\x9b2J\\xff\n');
   // --json stays exact data (JSON escapes the controls).
   const json = await verdict(['run', program, '--json']);

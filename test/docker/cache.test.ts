@@ -7,7 +7,8 @@ import path from 'node:path';
 import { show, withRunner } from './fixture';
 import { CompileCache } from '../../runner/cache/compile-cache';
 
-const C = (n: number) => `#include <stdio.h>\nint main(void) { int x; if (scanf("%d", &x) != 1) x = 0; printf("%d\\n", x + ${n}); return 0; }\n`;
+const C = (n: number) =>
+  `#include <stdio.h>\nint main(void) { int x; if (scanf("%d", &x) != 1) x = 0; printf("%d\\n", x + ${n}); return 0; }\n`;
 
 test('compile cache: the same source compiles once; the next submission restores the artifacts, also in a new runner', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'verdict-cc-'));
@@ -24,7 +25,10 @@ test('compile cache: the same source compiles once; the next submission restores
     const cpp = await runner.run({ language: 'cpp', files: [{ name: 'a.cpp', content: source }], stdin: '1' });
     assert.equal(cpp.compile?.cached, undefined, 'another language (command) never shares artifacts');
   });
-  assert.ok(readdirSync(dir).some((f) => f.endsWith('.bin')), 'artifacts are kept on disk, outside any sandbox');
+  assert.ok(
+    readdirSync(dir).some((f) => f.endsWith('.bin')),
+    'artifacts are kept on disk, outside any sandbox',
+  );
   await withRunner({ compileCache: new CompileCache({ dir }) }, async (runner) => {
     const again = await runner.run({ language: 'c', files: [{ name: 'a.c', content: source }], stdin: '5' });
     assert.equal(again.compile?.cached, true, 'a new runner (a new CLI process) finds it on disk');

@@ -24,7 +24,13 @@ function file(name: string, content: string): string {
 }
 
 test('cli: run --json prints exactly the result object, and exits 0 whatever the verdict', async () => {
-  const r = await verdict(['run', file('sum.py', 'a, b = map(int, input().split())\nprint(a + b)\nexit(4)\n'), '--stdin', file('in.txt', '20 22\n'), '--json']);
+  const r = await verdict([
+    'run',
+    file('sum.py', 'a, b = map(int, input().split())\nprint(a + b)\nexit(4)\n'),
+    '--stdin',
+    file('in.txt', '20 22\n'),
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const result = RunResult.strict().parse(JSON.parse(r.stdout));
   assert.equal(result.status, 'Runtime Error');
@@ -33,14 +39,27 @@ test('cli: run --json prints exactly the result object, and exits 0 whatever the
 });
 
 test('cli: human output is the program output, then a verdict line with time and memory', async () => {
-  const r = await verdict(['run', file('hello.c', '#include <stdio.h>\nint main(void) { puts("hi"); fputs("warn\\n", stderr); return 0; }\n')]);
+  const r = await verdict([
+    'run',
+    file('hello.c', '#include <stdio.h>\nint main(void) { puts("hi"); fputs("warn\\n", stderr); return 0; }\n'),
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'hi\n');
   assert.match(r.stderr, /^warn\n✔ Accepted · [\d.]+ ms CPU · [\d.]+ ms wall · [\d.]+ [KM]B\n$/);
 });
 
 test('cli: --lang, --time-limit and --memory-limit are applied', async () => {
-  const r = await verdict(['run', file('loop.txt', 'while True: pass\n'), '--lang', 'python3', '--time-limit', '300', '--memory-limit', '64', '--json']);
+  const r = await verdict([
+    'run',
+    file('loop.txt', 'while True: pass\n'),
+    '--lang',
+    'python3',
+    '--time-limit',
+    '300',
+    '--memory-limit',
+    '64',
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).status, 'Time Limit Exceeded');
 });
@@ -83,7 +102,8 @@ test('cli: languages lists every language as usable, with a version', async () =
 test('cli: doctor passes on this machine and names each check', async () => {
   const r = await verdict(['doctor']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  for (const name of ['Docker', 'cgroups', 'seccomp', 'runtime', 'user namespaces', 'images', 'language python3']) assert.match(r.stdout, new RegExp(`✔ ${name}`));
+  for (const name of ['Docker', 'cgroups', 'seccomp', 'runtime', 'user namespaces', 'images', 'language python3'])
+    assert.match(r.stdout, new RegExp(`✔ ${name}`));
 });
 
 test('cli: images build with nothing changed is a cache hit for every image', async () => {
@@ -121,7 +141,10 @@ test('cli: judge takes a submission of several files (a folder), as contest syst
   const sub = path.join(dir, 'multi');
   mkdirSync(sub, { recursive: true });
   writeFileSync(path.join(sub, 'add.h'), 'inline long long add(long long a, long long b) { return a + b; }\n');
-  writeFileSync(path.join(sub, 'main.cpp'), '#include <iostream>\n#include "add.h"\nint main() { long long a, b; std::cin >> a >> b; std::cout << add(a, b) << "\\n"; }\n');
+  writeFileSync(
+    path.join(sub, 'main.cpp'),
+    '#include <iostream>\n#include "add.h"\nint main() { long long a, b; std::cin >> a >> b; std::cout << add(a, b) << "\\n"; }\n',
+  );
   const r = await verdict(['judge', sub, '--lang', 'cpp', '--tests', path.resolve(__dirname, '../../examples/aplusb.tests'), '--json']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).status, 'Accepted', r.stdout);

@@ -66,8 +66,14 @@ async function hostile(which: string, limits: { cpuMs?: number; memoryMb?: numbe
 test('escape: only AF_UNIX, AF_INET and AF_INET6 sockets — AF_VSOCK and every other family refused, whatever the high bits', async () => {
   const r = await hostile('families');
   assert.equal(r.status, 'Accepted', show(r));
-  const lines = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(/ (.*)/s).slice(0, 2) as [string, string]));
-  for (let f = 0; f < 64; f++) assert.equal(lines[String(f)], [1, 2, 10].includes(f) ? 'open' : 'refused', `family ${f}: ${lines[String(f)]}`);
+  const lines = Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/ (.*)/s).slice(0, 2) as [string, string]),
+  );
+  for (let f = 0; f < 64; f++)
+    assert.equal(lines[String(f)], [1, 2, 10].includes(f) ? 'open' : 'refused', `family ${f}: ${lines[String(f)]}`);
   assert.equal(lines['vsock-high-bits'], 'refused');
   assert.equal(lines['socketpair-unix'], 'open');
   assert.equal(lines['socketpair-vsock'], 'refused');
@@ -126,24 +132,44 @@ test('memory: a killed run reports what it used (a TLE is not "0 KB")', async ()
 });
 
 test("memory: the runtimes' own out-of-memory errors are MLE (Java OutOfMemoryError, Python MemoryError, Go, .NET)", async () => {
-  const java = await runSource(runner(), 'java', 'public class Main { public static void main(String[] a) { java.util.List<long[]> l = new java.util.ArrayList<>(); while (true) l.add(new long[1 << 20]); } }', {
-    name: 'Main.java',
-  });
+  const java = await runSource(
+    runner(),
+    'java',
+    'public class Main { public static void main(String[] a) { java.util.List<long[]> l = new java.util.ArrayList<>(); while (true) l.add(new long[1 << 20]); } }',
+    {
+      name: 'Main.java',
+    },
+  );
   assert.equal(java.status, 'Memory Limit Exceeded', show(java));
   const python = await runSource(runner(), 'python3', 'x = [0] * (10 ** 12)');
   assert.equal(python.status, 'Memory Limit Exceeded', show(python));
   assert.match(python.message ?? '', /ran out of memory/);
   // Go and Mono grow until they are stopped at the limit, or fail to allocate first: MLE either way.
-  const go = await runSource(runner(), 'go', 'package main\nfunc main() { var s [][]byte; for { b := make([]byte, 1<<20); for i := range b { b[i] = 1 }; s = append(s, b) } }', { name: 'a.go' });
+  const go = await runSource(
+    runner(),
+    'go',
+    'package main\nfunc main() { var s [][]byte; for { b := make([]byte, 1<<20); for i := range b { b[i] = 1 }; s = append(s, b) } }',
+    { name: 'a.go' },
+  );
   assert.equal(go.status, 'Memory Limit Exceeded', show(go));
-  const cs = await runSource(runner(), 'csharp', 'class P { static void Main() { var l = new System.Collections.Generic.List<byte[]>(); while (true) { var b = new byte[1 << 20]; for (int i = 0; i < b.Length; i += 4096) b[i] = 1; l.Add(b); } } }', { name: 'a.cs' });
+  const cs = await runSource(
+    runner(),
+    'csharp',
+    'class P { static void Main() { var l = new System.Collections.Generic.List<byte[]>(); while (true) { var b = new byte[1 << 20]; for (int i = 0; i < b.Length; i += 4096) b[i] = 1; l.Add(b); } } }',
+    { name: 'a.cs' },
+  );
   assert.equal(cs.status, 'Memory Limit Exceeded', show(cs));
 });
 
 test('memory: a Java program can use nearly its whole limit in one array (230 MiB of 256)', async () => {
-  const r = await runSource(runner(), 'java', 'public class Main { public static void main(String[] a) { byte[] b = new byte[230 << 20]; for (int i = 0; i < b.length; i += 4096) b[i] = 1; System.out.println(b.length); } }', {
-    name: 'Main.java',
-  });
+  const r = await runSource(
+    runner(),
+    'java',
+    'public class Main { public static void main(String[] a) { byte[] b = new byte[230 << 20]; for (int i = 0; i < b.length; i += 4096) b[i] = 1; System.out.println(b.length); } }',
+    {
+      name: 'Main.java',
+    },
+  );
   assert.equal(r.status, 'Accepted', show(r));
 });
 

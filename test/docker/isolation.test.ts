@@ -183,20 +183,45 @@ int main(void) {
 `,
   );
   assert.equal(r.status, 'Accepted', show(r));
-  const results = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]));
+  const results = Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ') as [string, string]),
+  );
   const expected: Record<string, string> = {
-    ptrace: 'EPERM', unshare_user: 'EPERM', unshare_mount: 'EPERM', unshare_net: 'EPERM', setns: 'EPERM',
-    clone_newuser: 'EPERM', clone_newpid: 'EPERM', clone3: 'ENOSYS', mount: 'EPERM', umount2: 'EPERM',
-    pivot_root: 'EPERM', chroot: 'EPERM', keyctl: 'EPERM', add_key: 'EPERM', request_key: 'EPERM', bpf: 'EPERM',
-    perf_event_open: 'EPERM', userfaultfd: 'EPERM', io_uring_setup: 'ENOSYS', kexec_load: 'EPERM',
-    init_module: 'EPERM', process_vm_readv: 'EPERM', sethostname: 'EPERM',
+    ptrace: 'EPERM',
+    unshare_user: 'EPERM',
+    unshare_mount: 'EPERM',
+    unshare_net: 'EPERM',
+    setns: 'EPERM',
+    clone_newuser: 'EPERM',
+    clone_newpid: 'EPERM',
+    clone3: 'ENOSYS',
+    mount: 'EPERM',
+    umount2: 'EPERM',
+    pivot_root: 'EPERM',
+    chroot: 'EPERM',
+    keyctl: 'EPERM',
+    add_key: 'EPERM',
+    request_key: 'EPERM',
+    bpf: 'EPERM',
+    perf_event_open: 'EPERM',
+    userfaultfd: 'EPERM',
+    io_uring_setup: 'ENOSYS',
+    kexec_load: 'EPERM',
+    init_module: 'EPERM',
+    process_vm_readv: 'EPERM',
+    sethostname: 'EPERM',
   };
   assert.deepEqual(results, expected, show(r));
 });
 
 test('isolation: pids limit — a fork bomb is contained and leaves no process behind', async () => {
   const before = (await hostProcessesOfSandboxUser()).length;
-  const r = await runSource(runner(), 'c', '#include <unistd.h>\nint main(void) { for (;;) fork(); }\n', { limits: { processes: 16, cpuMs: 1000, wallMs: 2000 } });
+  const r = await runSource(runner(), 'c', '#include <unistd.h>\nint main(void) { for (;;) fork(); }\n', {
+    limits: { processes: 16, cpuMs: 1000, wallMs: 2000 },
+  });
   assert.ok(['Time Limit Exceeded', 'Runtime Error'].includes(r.status), show(r));
   const after = await runSource(runner(), 'python3', 'print("alive")');
   assert.equal(after.stdout, 'alive\n', 'the runner serves the next submission');
@@ -269,7 +294,10 @@ print("parent done")
   assert.match(next.stdout, /^\[1, 2\]$/m, `only the sandbox init and the program itself: ${next.stdout}`);
   const docker = new Docker();
   for (const info of await docker.listContainers({ filters: { label: [`${LABEL_OWNER}=${runner().pool.owner}`] } })) {
-    const top = await docker.getContainer(info.Id).top().catch(() => null); // a recycled one may be gone already
+    const top = await docker
+      .getContainer(info.Id)
+      .top()
+      .catch(() => null); // a recycled one may be gone already
     if (!top) continue;
     assert.ok((top.Processes ?? []).length <= 2, `idle container runs only init and the supervisor: ${JSON.stringify(top.Processes)}`);
   }
@@ -290,9 +318,16 @@ test('isolation: minimal environment — no host variable leaks in', async () =>
 });
 
 test('isolation: fresh file system per submission — nothing one run writes is seen by the next', async () => {
-  const first = await runSource(runner(), 'python3', 'open("/tmp/secret", "w").write("from run 1")\nimport os\nprint(os.listdir("/box"))', { name: 'first.py' });
+  const first = await runSource(runner(), 'python3', 'open("/tmp/secret", "w").write("from run 1")\nimport os\nprint(os.listdir("/box"))', {
+    name: 'first.py',
+  });
   assert.equal(first.status, 'Accepted', show(first));
-  const second = await runSource(runner(), 'python3', 'import os\nprint(os.path.exists("/tmp/secret"), os.listdir("/tmp"), os.listdir("/box"))', { name: 'second.py' });
+  const second = await runSource(
+    runner(),
+    'python3',
+    'import os\nprint(os.path.exists("/tmp/secret"), os.listdir("/tmp"), os.listdir("/box"))',
+    { name: 'second.py' },
+  );
   assert.equal(second.stdout, "False [] ['main.py']\n", show(second));
 });
 
@@ -358,15 +393,37 @@ test('runtime: the container runtime is a setting passed through to Docker', asy
 test('pool: a container is reused only after a reset, replaced after maxUses, and at once after an anomaly', async () => {
   const docker = new Docker();
   const pool = new ContainerPool(docker, `test-pool-${process.pid}`, { maxUses: 2, maxBusy: 1, idlePerShape: 1, idleTimeoutMs: 0 });
-  const shape = { image: 'verdict/python3:latest', language: 'python3', memoryBytes: 512 * 1024 * 1024, pids: 80, tmpBytes: 256 * 1024 * 1024, nanoCpus: 1e9 };
+  const shape = {
+    image: 'verdict/python3:latest',
+    language: 'python3',
+    memoryBytes: 512 * 1024 * 1024,
+    pids: 80,
+    tmpBytes: 256 * 1024 * 1024,
+    nanoCpus: 1e9,
+  };
   try {
     const first = await pool.acquire(shape);
-    await first.request([['op', 'put'], ['path', 'left-behind'], ['data', 'x']], 5000);
+    await first.request(
+      [
+        ['op', 'put'],
+        ['path', 'left-behind'],
+        ['data', 'x'],
+      ],
+      5000,
+    );
     await pool.release(first, true);
     const second = await pool.acquire(shape);
     assert.equal(second, first, 'a clean container is reused');
     const listing = await second.request(
-      [['op', 'exec'], ['arg', 'ls'], ['arg', '-A'], ['arg', '/box'], ['env', 'PATH=/usr/bin:/bin'], ['box', 'ro'], ['cwd', '/tmp']],
+      [
+        ['op', 'exec'],
+        ['arg', 'ls'],
+        ['arg', '-A'],
+        ['arg', '/box'],
+        ['env', 'PATH=/usr/bin:/bin'],
+        ['box', 'ro'],
+        ['cwd', '/tmp'],
+      ],
       10_000,
     );
     assert.equal(listing.text('stdout'), '', 'the reset emptied the box');

@@ -28,17 +28,27 @@ function folder(pairs: Record<string, [string, string]>): string {
 
 const APLUSB_TESTS = folder({ '1': ['1 2\n', '3\n'], '2': ['10 20\n', '30\n'], '10': ['-5 5\n', '0\n'] });
 const CPP_APLUSB = '#include <iostream>\nint main() { long long a, b; std::cin >> a >> b; std::cout << a + b << "\\n"; }\n';
-const CPP_WRONG_ON_10 = '#include <iostream>\nint main() { long long a, b; std::cin >> a >> b; std::cout << (a < 0 ? 1 : a + b) << "\\n"; }\n';
+const CPP_WRONG_ON_10 =
+  '#include <iostream>\nint main() { long long a, b; std::cin >> a >> b; std::cout << (a < 0 ? 1 : a + b) << "\\n"; }\n';
 
 function request(language: string, name: string, content: string, extra: Partial<JudgeRequest> = {}): JudgeRequest {
-  return { language, files: [{ name, content }], tests: discoverTests(APLUSB_TESTS), checker: { kind: 'builtin', name: 'lines' }, ...extra };
+  return {
+    language,
+    files: [{ name, content }],
+    tests: discoverTests(APLUSB_TESTS),
+    checker: { kind: 'builtin', name: 'lines' },
+    ...extra,
+  };
 }
 
 test('judge: a correct solution is Accepted on every test, in natural order, streamed as they end', async () => {
   const streamed: string[] = [];
   const r = await runner().judge(request('cpp', 'a.cpp', CPP_APLUSB), { onTest: (t) => streamed.push(t.name) });
   assert.equal(r.status, 'Accepted', JSON.stringify(r));
-  assert.deepEqual(r.tests.map((t) => t.name), ['1', '2', '10']);
+  assert.deepEqual(
+    r.tests.map((t) => t.name),
+    ['1', '2', '10'],
+  );
   assert.deepEqual(streamed, ['1', '2', '10']);
   assert.equal(r.compile?.status, 'OK');
   for (const t of r.tests) assert.ok(t.timeMs >= 0 && t.memoryKb > 0);
@@ -47,7 +57,10 @@ test('judge: a correct solution is Accepted on every test, in natural order, str
 test('judge: wrong answer reports the first failing test and the first differing line and column', async () => {
   const r = await runner().judge(request('cpp', 'a.cpp', CPP_WRONG_ON_10));
   assert.equal(r.status, 'Wrong Answer');
-  assert.deepEqual(r.tests.map((t) => t.status), ['Accepted', 'Accepted', 'Wrong Answer']);
+  assert.deepEqual(
+    r.tests.map((t) => t.status),
+    ['Accepted', 'Accepted', 'Wrong Answer'],
+  );
   const failed = r.tests[2]!;
   assert.equal(failed.diff?.line, 1);
   assert.equal(failed.diff?.column, 1);
@@ -71,7 +84,10 @@ test('judge: per-test limits — one slow test is Time Limit Exceeded, the other
     tests: discoverTests(tests),
     limits: { cpuMs: 500 },
   });
-  assert.deepEqual(r.tests.map((t) => t.status), ['Accepted', 'Time Limit Exceeded', 'Accepted']);
+  assert.deepEqual(
+    r.tests.map((t) => t.status),
+    ['Accepted', 'Time Limit Exceeded', 'Accepted'],
+  );
   assert.equal(r.status, 'Time Limit Exceeded');
 });
 
@@ -83,7 +99,11 @@ open("leftover", "w").write("x")
 subprocess.Popen(["sleep", "100"], start_new_session=True)
 `;
   const r = await runner().judge({ ...request('python3', 's.py', source), tests: discoverTests(tests) });
-  assert.deepEqual(r.tests.map((t) => t.status), ['Accepted', 'Accepted'], JSON.stringify(r.tests));
+  assert.deepEqual(
+    r.tests.map((t) => t.status),
+    ['Accepted', 'Accepted'],
+    JSON.stringify(r.tests),
+  );
 });
 
 test('judge: a compile error stops before any test', async () => {
@@ -93,18 +113,63 @@ test('judge: a compile error stops before any test', async () => {
   assert.match(r.compile!.output, /error/);
 });
 
-const checkerCases: Array<{ checker: 'exact' | 'lines' | 'tokens' | 'float'; answer: string; accepted: Array<[string, string]>; rejected: Array<[string, string]> }> = [
-  { checker: 'exact', answer: '1 2\n', accepted: [['python3', 'print("1 2")']], rejected: [['python3', 'print("1 2 ")'], ['c', '#include <stdio.h>\nint main(void){printf("1 2");}']] },
-  { checker: 'lines', answer: '1 2\n3\n', accepted: [['python3', 'print("1 2   \\n3\\n\\n")'], ['ruby', 'puts "1 2"; puts "3"']], rejected: [['python3', 'print("1  2\\n3")'], ['ruby', 'puts "1 2 3"']] },
-  { checker: 'tokens', answer: '1 2\n3\n', accepted: [['python3', 'print("1\\n2 3")'], ['javascript', 'console.log("  1 2    3")']], rejected: [['javascript', 'console.log("1 2")']] },
-  { checker: 'float', answer: '0.333333333\n', accepted: [['python3', 'print(1/3)'], ['c', '#include <stdio.h>\nint main(void){printf("%.7f\\n", 1.0/3);}']], rejected: [['python3', 'print(0.3334)']] },
+const checkerCases: Array<{
+  checker: 'exact' | 'lines' | 'tokens' | 'float';
+  answer: string;
+  accepted: Array<[string, string]>;
+  rejected: Array<[string, string]>;
+}> = [
+  {
+    checker: 'exact',
+    answer: '1 2\n',
+    accepted: [['python3', 'print("1 2")']],
+    rejected: [
+      ['python3', 'print("1 2 ")'],
+      ['c', '#include <stdio.h>\nint main(void){printf("1 2");}'],
+    ],
+  },
+  {
+    checker: 'lines',
+    answer: '1 2\n3\n',
+    accepted: [
+      ['python3', 'print("1 2   \\n3\\n\\n")'],
+      ['ruby', 'puts "1 2"; puts "3"'],
+    ],
+    rejected: [
+      ['python3', 'print("1  2\\n3")'],
+      ['ruby', 'puts "1 2 3"'],
+    ],
+  },
+  {
+    checker: 'tokens',
+    answer: '1 2\n3\n',
+    accepted: [
+      ['python3', 'print("1\\n2 3")'],
+      ['javascript', 'console.log("  1 2    3")'],
+    ],
+    rejected: [['javascript', 'console.log("1 2")']],
+  },
+  {
+    checker: 'float',
+    answer: '0.333333333\n',
+    accepted: [
+      ['python3', 'print(1/3)'],
+      ['c', '#include <stdio.h>\nint main(void){printf("%.7f\\n", 1.0/3);}'],
+    ],
+    rejected: [['python3', 'print(0.3334)']],
+  },
 ];
 
 for (const c of checkerCases)
   test(`judge: checker ${c.checker} accepts and rejects in several languages`, async () => {
     const tests = discoverTests(folder({ '1': ['', c.answer] }));
     for (const [language, source] of [...c.accepted, ...c.rejected]) {
-      const r = await runner().judge({ language, files: [{ name: `main`, content: source }], tests, checker: { kind: 'builtin', name: c.checker } });
+      const r = await runner().judge({
+        language,
+        files: [{ name: `main`, content: source }],
+        tests,
+        checker: { kind: 'builtin', name: c.checker },
+      });
       const expected = c.accepted.some(([, s]) => s === source) ? 'Accepted' : 'Wrong Answer';
       assert.equal(r.status, expected, `${c.checker} ${language} ${JSON.stringify(source)}: ${JSON.stringify(r.tests)}`);
     }
@@ -118,7 +183,12 @@ if out and out[0] == "boom":
 sys.exit(0 if sorted(out) == sorted(ans) else 1)
 `;
   const tests = discoverTests(folder({ '1': ['', '1 2 3\n'] }));
-  const spec = { kind: 'program' as const, protocol: 'testlib' as const, language: 'python3', files: [{ name: 'check.py', content: checker }] };
+  const spec = {
+    kind: 'program' as const,
+    protocol: 'testlib' as const,
+    language: 'python3',
+    files: [{ name: 'check.py', content: checker }],
+  };
   const verdicts = [];
   for (const out of ['3 2 1', '1 2', 'boom']) {
     const r = await runner().judge({ language: 'python3', files: [{ name: 's.py', content: `print("${out}")` }], tests, checker: spec });
@@ -130,9 +200,16 @@ sys.exit(0 if sorted(out) == sorted(ans) else 1)
 test('judge: bad input is a clear error before anything runs', async () => {
   const orphan = mkdtempSync(path.join(tmpdir(), 'verdict-bad-'));
   writeFileSync(path.join(orphan, '1.in'), '1');
-  assert.throws(() => discoverTests(orphan), (e: Error) => e instanceof UsageError && /1\.in/.test(e.message));
+  assert.throws(
+    () => discoverTests(orphan),
+    (e: Error) => e instanceof UsageError && /1\.in/.test(e.message),
+  );
   await assert.rejects(
-    runner().judge(request('python3', 's.py', 'print(3)', { checker: { kind: 'program', protocol: 'testlib', language: 'cpp', files: [{ name: 'bad.cpp', content: 'int main( {' }] } })),
+    runner().judge(
+      request('python3', 's.py', 'print(3)', {
+        checker: { kind: 'program', protocol: 'testlib', language: 'cpp', files: [{ name: 'bad.cpp', content: 'int main( {' }] },
+      }),
+    ),
     (e: Error) => e instanceof UsageError && /bad\.cpp/.test(e.message) && /failed to compile/.test(e.message),
   );
 });
@@ -167,15 +244,29 @@ for (const name of problems) {
       test(`package ${name}: submissions/${folderName}/${entry} is judged ${status}`, async () => {
         // The request the CLI's `verdict judge FILE --problem DIR` builds: validator, interactor, limits, scoring.
         const problem = loadProblemPackage(dir);
-        const r = await runner().judge(judgeRequest(
+        const r = await runner().judge(
+          judgeRequest(
             [path.join(subDir, entry)],
-            { problem: dir, checkerProtocol: 'kattis', stopOnFailure: !problem.scoring, ...(problem.timeLimitMs ? {} : { timeLimit: 1000 }) },
+            {
+              problem: dir,
+              checkerProtocol: 'kattis',
+              stopOnFailure: !problem.scoring,
+              ...(problem.timeLimitMs ? {} : { timeLimit: 1000 }),
+            },
             runner(),
           ),
         );
         const expectedScore = expectedScores(dir)[`${folderName}/${entry}`] ?? expectedScores(dir)[folderName];
         if (expectedScore !== undefined) assert.equal(r.score?.score, expectedScore, JSON.stringify(r.score));
-        assert.equal(r.status, status, JSON.stringify({ message: r.message, compile: r.compile, tests: r.tests.map((t: TestResult) => [t.name, t.status, t.message]) }, null, 1));
+        assert.equal(
+          r.status,
+          status,
+          JSON.stringify(
+            { message: r.message, compile: r.compile, tests: r.tests.map((t: TestResult) => [t.name, t.status, t.message]) },
+            null,
+            1,
+          ),
+        );
       });
   }
 }
@@ -192,7 +283,6 @@ function expectedScores(dir: string): Record<string, number> {
   })();
   return Object.fromEntries(Object.entries(doc ?? {}).flatMap(([k, v]) => (typeof v?.score === 'number' ? [[k, v.score]] : [])));
 }
-
 
 // A Kattis package judged in every language: each language's A+B is accepted, its hello world is not.
 for (const lang of loadLanguages().values())

@@ -41,10 +41,12 @@ for (const lang of languages) {
     });
 }
 
-test('java: Different.java holding `public class Main` compiles and runs (judges\' convention)', async () => {
+test("java: Different.java holding `public class Main` compiles and runs (judges' convention)", async () => {
   const r = await runner().run({
     language: 'java',
-    files: [{ name: 'Different.java', content: 'public class Main { public static void main(String[] a) { System.out.println("ok"); } }\n' }],
+    files: [
+      { name: 'Different.java', content: 'public class Main { public static void main(String[] a) { System.out.println("ok"); } }\n' },
+    ],
   });
   assert.equal(r.status, 'Accepted', show(r));
   assert.equal(r.stdout, 'ok\n');
@@ -53,7 +55,13 @@ test('java: Different.java holding `public class Main` compiles and runs (judges
 test('java: a non-public class with main in any file name runs', async () => {
   const r = await runner().run({
     language: 'java',
-    files: [{ name: 'whatever.java', content: 'import java.util.*;\nclass Solution {\n  public static void main(String[] a) { System.out.println(new Scanner(System.in).nextInt() * 2); }\n}\n' }],
+    files: [
+      {
+        name: 'whatever.java',
+        content:
+          'import java.util.*;\nclass Solution {\n  public static void main(String[] a) { System.out.println(new Scanner(System.in).nextInt() * 2); }\n}\n',
+      },
+    ],
     stdin: '21',
   });
   assert.equal(r.status, 'Accepted', show(r));

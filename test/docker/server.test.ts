@@ -26,7 +26,15 @@ import {
   type PublishDiagnosticsParams,
   type CodeLens,
 } from 'vscode-languageserver-protocol/node';
-import { Commands, OutputNotification, TestDataRequest, TestResultNotification, TestsRequest, type OutputParams, type TestResultParams } from '../../protocol/lsp';
+import {
+  Commands,
+  OutputNotification,
+  TestDataRequest,
+  TestResultNotification,
+  TestsRequest,
+  type OutputParams,
+  type TestResultParams,
+} from '../../protocol/lsp';
 
 const SERVER = path.resolve(__dirname, '../../bin/verdict-language-server.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-lsp-'));
@@ -121,20 +129,38 @@ test('lsp: CodeLens offers Run and Judge (N tests), and shows the verdict after 
   file('sum.tests/2.ans', '10\n');
   open(uri, 'python', text);
   const before = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
-  assert.deepEqual(before.map((l) => l.command?.title), ['▶ Run', '⚖ Judge (2 tests)']);
+  assert.deepEqual(
+    before.map((l) => l.command?.title),
+    ['▶ Run', '⚖ Judge (2 tests)'],
+  );
   const streamed: TestResultParams[] = [];
   const off = connection.onNotification(TestResultNotification, (p: TestResultParams) => {
     streamed.push(p);
   });
   const tokensBefore = progressTokens.length;
   const notifiedBefore = notified.length;
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as { status: string; runId: string };
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as {
+    status: string;
+    runId: string;
+  };
   off.dispose();
   assert.equal(result.status, 'Accepted');
-  assert.ok(streamed.every((s) => s.runId === result.runId), 'streamed results carry the judge\'s run id');
-  assert.deepEqual(streamed.map((s) => [s.index, s.test.name, s.test.status]), [[0, '1', 'Accepted'], [1, '2', 'Accepted']]);
+  assert.ok(
+    streamed.every((s) => s.runId === result.runId),
+    "streamed results carry the judge's run id",
+  );
+  assert.deepEqual(
+    streamed.map((s) => [s.index, s.test.name, s.test.status]),
+    [
+      [0, '1', 'Accepted'],
+      [1, '2', 'Accepted'],
+    ],
+  );
   // One result, one message: the response is the result; no notification repeats it or the test rows.
-  assert.deepEqual(notified.slice(notifiedBefore).filter((m) => m.startsWith('verdict/') || m === 'window/logMessage'), []);
+  assert.deepEqual(
+    notified.slice(notifiedBefore).filter((m) => m.startsWith('verdict/') || m === 'window/logMessage'),
+    [],
+  );
   assert.ok(progressTokens.length > tokensBefore, 'the judge reported work-done progress');
   const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
   assert.match(lenses[2]!.command!.title, /^✔ Accepted 2\/2 · [\d.]+ ms · [\d.]+ [KM]B$/);
@@ -152,9 +178,17 @@ test('lsp: a judge of selected tests runs only those; an unknown name is a clear
     file(`pick.tests/${n}.ans`, `${2 * n}\n`);
   }
   open(uri, 'python', text);
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri, ['3', '1']] })) as { tests: Array<{ name: string }> };
-  assert.deepEqual(result.tests.map((t) => t.name), ['1', '3']);
-  await assert.rejects(connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri, ['9']] }), /no test named "9"/);
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri, ['3', '1']] })) as {
+    tests: Array<{ name: string }>;
+  };
+  assert.deepEqual(
+    result.tests.map((t) => t.name),
+    ['1', '3'],
+  );
+  await assert.rejects(
+    connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri, ['9']] }),
+    /no test named "9"/,
+  );
 });
 
 test('lsp: a failed judge is a diagnostic naming the test with a short diff, and the lens says so', async () => {
@@ -166,14 +200,19 @@ test('lsp: a failed judge is a diagnostic naming the test with a short diff, and
   file('mul.tests/2.ans', '3\n');
   open(uri, 'python', text);
   const since = diagnostics.get(uri)?.length ?? 0;
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as { status: string };
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as {
+    status: string;
+  };
   assert.equal(result.status, 'Wrong Answer');
   const published = await nextDiagnostics(uri, since);
   assert.match(String(published.diagnostics[0]!.message), /^Wrong Answer on test 2: line 1, column 1: expected .*3.*, got .*2/);
   const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
   assert.equal(lenses.at(-1)!.command!.title, '✘ Wrong Answer on test 2');
   // Editing the file clears the stale verdict and its diagnostics.
-  void connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: text + '\n' }] });
+  void connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ text: text + '\n' }],
+  });
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual(diagnostics.get(uri)!.at(-1)!.diagnostics, []);
 });
@@ -183,10 +222,15 @@ test('lsp: a Python runtime error is put on the line of the user code', async ()
   const uri = file('div.py', text);
   open(uri, 'python', text);
   const since = diagnostics.get(uri)?.length ?? 0;
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as { status: string };
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as {
+    status: string;
+  };
   assert.equal(result.status, 'Runtime Error');
   const published = await nextDiagnostics(uri, since);
-  assert.ok(published.diagnostics.some((d) => d.range.start.line === 1 && /ZeroDivisionError/.test(String(d.message))), JSON.stringify(published));
+  assert.ok(
+    published.diagnostics.some((d) => d.range.start.line === 1 && /ZeroDivisionError/.test(String(d.message))),
+    JSON.stringify(published),
+  );
 });
 
 function sandboxProcesses(): string[] {
@@ -222,7 +266,10 @@ test('lsp: cancelling a run of an infinite loop removes its sandbox and every pr
 
 test('lsp: Add Test Case writes the next test where Judge finds it', async () => {
   const uri = file('add.py', 'print(input())\n');
-  const added = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.addTest, arguments: [uri, 'hi', 'hi'] })) as { name: string; dir: string };
+  const added = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.addTest, arguments: [uri, 'hi', 'hi'] })) as {
+    name: string;
+    dir: string;
+  };
   assert.equal(added.name, '1');
   assert.equal(readFileSync(path.join(added.dir, '1.in'), 'utf8'), 'hi\n');
   const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
@@ -231,7 +278,10 @@ test('lsp: Add Test Case writes the next test where Judge finds it', async () =>
 
 test('lsp: an unknown file type is a clear error, not a crash', async () => {
   const uri = file('notes.txt', 'hello');
-  await assert.rejects(connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] }), /not in a language Verdict knows/);
+  await assert.rejects(
+    connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] }),
+    /not in a language Verdict knows/,
+  );
 });
 
 test('lsp: program output is streamed as it is produced, before the run ends', async () => {
@@ -242,7 +292,9 @@ test('lsp: program output is streamed as it is produced, before the run ends', a
   const off = connection.onNotification(OutputNotification, (p: OutputParams) => {
     if (p.uri === uri && p.stream === 'stdout') seen.push({ text: p.text, at: Date.now() });
   });
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as { stdout: string };
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as {
+    stdout: string;
+  };
   const endedAt = Date.now();
   off.dispose();
   assert.equal(result.stdout, 'first\nsecond\n');
@@ -269,7 +321,10 @@ test('lsp: NAME.stdin reaches the program as bytes; output, log messages and dia
     logged.push(p.message);
   });
   const since = diagnostics.get(uri)?.length ?? 0;
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as { status: string; stdoutBase64?: string };
+  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as {
+    status: string;
+    stdoutBase64?: string;
+  };
   const published = await nextDiagnostics(uri, since);
   offOutput.dispose();
   offLog.dispose();
@@ -277,14 +332,21 @@ test('lsp: NAME.stdin reaches the program as bytes; output, log messages and dia
   // The result is exact data: the bytes in, then the escape sequence, byte for byte.
   assert.deepEqual(Buffer.from(result.stdoutBase64 ?? '', 'base64'), Buffer.concat([input, Buffer.from('\x1b[2J\x1b]52;c;ZXZpbA==\x07')]));
   // What people see is escaped.
-  const stdout = shown.filter((s) => s.startsWith('stdout:')).map((s) => s.slice(7)).join('');
+  const stdout = shown
+    .filter((s) => s.startsWith('stdout:'))
+    .map((s) => s.slice(7))
+    .join('');
   assert.equal(stdout, 'caf\\xe9\\x00\\xff\\xfe\n\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07');
-  for (const t of [...shown, ...logged, ...published.diagnostics.map((d) => String(d.message))]) assert.ok(!/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(t), JSON.stringify(t));
+  for (const t of [...shown, ...logged, ...published.diagnostics.map((d) => String(d.message))])
+    assert.ok(!/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(t), JSON.stringify(t));
   // (The diagnostics parsers drop ANSI sequences, as compilers colour their output; nothing raw is left.)
-  assert.ok(published.diagnostics.some((d) => /^ValueError: .*✔ Accepted$/.test(String(d.message))), JSON.stringify(published));
+  assert.ok(
+    published.diagnostics.some((d) => /^ValueError: .*✔ Accepted$/.test(String(d.message))),
+    JSON.stringify(published),
+  );
 });
 
-test('lsp: an editor without Verdict\'s client gets the output and the verdict once, as window/logMessage, escaped', async () => {
+test("lsp: an editor without Verdict's client gets the output and the verdict once, as window/logMessage, escaped", async () => {
   const plain = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const other = createProtocolConnection(new StreamMessageReader(plain.stdout!), new StreamMessageWriter(plain.stdin!));
   const logged: string[] = [];
@@ -302,15 +364,30 @@ test('lsp: an editor without Verdict\'s client gets the output and the verdict o
     file('plain.tests/1.ans', 'hello\n42\n');
     const run = (await other.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as { status: string };
     assert.equal(run.status, 'Accepted');
-    const judged = (await other.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as { status: string };
+    const judged = (await other.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as {
+      status: string;
+    };
     assert.equal(judged.status, 'Wrong Answer');
     await new Promise((r) => setTimeout(r, 200));
     const lines = logged.filter((l) => l.startsWith('[plain.py '));
     assert.equal(lines.filter((l) => l.startsWith('[plain.py stdout]')).join('\n'), '[plain.py stdout] hello\\x1b[2J\n42');
-    assert.ok(lines.some((l) => /^\[plain\.py verdict\] ✔ Accepted · /.test(l)), lines.join('\n'));
-    assert.ok(lines.some((l) => /^\[plain\.py test\] ✘ 1 +Wrong Answer/.test(l)), lines.join('\n'));
-    assert.ok(lines.some((l) => /^\[plain\.py verdict\] .*✘ Wrong Answer on test 1/s.test(l)), lines.join('\n'));
-    assert.deepEqual(custom.filter((m) => m === 'verdict/output' || m === 'verdict/testResult'), [], 'no Verdict-only notifications to a plain editor');
+    assert.ok(
+      lines.some((l) => /^\[plain\.py verdict\] ✔ Accepted · /.test(l)),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => /^\[plain\.py test\] ✘ 1 +Wrong Answer/.test(l)),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => /^\[plain\.py verdict\] .*✘ Wrong Answer on test 1/s.test(l)),
+      lines.join('\n'),
+    );
+    assert.deepEqual(
+      custom.filter((m) => m === 'verdict/output' || m === 'verdict/testResult'),
+      [],
+      'no Verdict-only notifications to a plain editor',
+    );
     for (const l of logged) assert.ok(!/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(l), JSON.stringify(l));
   } finally {
     await other.sendRequest(ShutdownRequest.type).catch(() => undefined);

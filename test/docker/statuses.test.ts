@@ -83,7 +83,9 @@ test('status: an output flood is Output Limit Exceeded, truncated at the limit',
 });
 
 test('status: stdout and stderr share one output budget', async () => {
-  const r = await runSource(runner(), 'python3', 'import sys\nwhile True:\n    sys.stderr.write("e" * 1000)\n', { limits: { outputBytes: 50_000 } });
+  const r = await runSource(runner(), 'python3', 'import sys\nwhile True:\n    sys.stderr.write("e" * 1000)\n', {
+    limits: { outputBytes: 50_000 },
+  });
   assert.equal(r.status, 'Output Limit Exceeded', show(r));
   assert.equal(r.stderrTruncated, true);
 });

@@ -12,7 +12,10 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CODE_SERVER = path.join(process.env.VERDICT_CODE_SERVER_DIR ?? path.join(homedir(), '.cache/verdict/code-server'), 'node_modules/code-server/out/node/entry.js');
+const CODE_SERVER = path.join(
+  process.env.VERDICT_CODE_SERVER_DIR ?? path.join(homedir(), '.cache/verdict/code-server'),
+  'node_modules/code-server/out/node/entry.js',
+);
 const CHROMIUM = '/usr/bin/chromium';
 const RESULTS = path.join(ROOT, 'test-results');
 const available = existsSync(CODE_SERVER) && existsSync(CHROMIUM);
@@ -58,9 +61,13 @@ before(async () => {
       'verdict.companion.language': 'cpp',
     }),
   );
-  const install = spawnSync(process.execPath, [CODE_SERVER, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', path.join(ROOT, vsix)], {
-    encoding: 'utf8',
-  });
+  const install = spawnSync(
+    process.execPath,
+    [CODE_SERVER, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', path.join(ROOT, vsix)],
+    {
+      encoding: 'utf8',
+    },
+  );
   assert.equal(install.status, 0, install.stderr + install.stdout);
 
   workspace = path.join(home, 'work');
@@ -75,7 +82,21 @@ before(async () => {
   const port = await freePort();
   codeServer = spawn(
     process.execPath,
-    [CODE_SERVER, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extensions, workspace],
+    [
+      CODE_SERVER,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      workspace,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -89,7 +110,15 @@ before(async () => {
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
@@ -146,30 +175,38 @@ test('vscode: Judge shows the verdict in the lens and each test in the Test Expl
   assert.ok((await passed.count()) >= 1);
 });
 
-test('vscode: a Competitive Companion problem becomes a source file from the template and its tests', { skip, timeout: 120_000 }, async () => {
-  const payload = readFileSync(path.join(ROOT, 'test/fixtures/imports/companion-codeforces.json'));
-  const until = Date.now() + 30_000;
-  let status = 0;
-  while (Date.now() < until) {
-    status = await new Promise<number>((resolve) => {
-      const req = httpRequest({ host: '127.0.0.1', port: companionPort, method: 'POST', path: '/', headers: { 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
+test(
+  'vscode: a Competitive Companion problem becomes a source file from the template and its tests',
+  { skip, timeout: 120_000 },
+  async () => {
+    const payload = readFileSync(path.join(ROOT, 'test/fixtures/imports/companion-codeforces.json'));
+    const until = Date.now() + 30_000;
+    let status = 0;
+    while (Date.now() < until) {
+      status = await new Promise<number>((resolve) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port: companionPort, method: 'POST', path: '/', headers: { 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', () => resolve(0)); // the receiver starts with the extension
+        req.end(payload);
       });
-      req.on('error', () => resolve(0)); // the receiver starts with the extension
-      req.end(payload);
-    });
-    if (status) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  assert.equal(status, 200);
-  const source = path.join(workspace, 'GCastleDefense.cpp');
-  const tests = path.join(workspace, 'GCastleDefense.tests');
-  const deadline = Date.now() + 30_000;
-  while (!(existsSync(source) && existsSync(path.join(tests, '3.ans'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  assert.ok(existsSync(source), 'the source file is created from the C++ template');
-  assert.match(readFileSync(source, 'utf8'), /int main/);
-  assert.deepEqual(readdirSync(tests).sort(), ['1.ans', '1.in', '2.ans', '2.in', '3.ans', '3.in']);
-  await page.locator('.tabs-container .tab', { hasText: 'GCastleDefense.cpp' }).first().waitFor({ timeout: 30_000 });
-  await page.locator('.codelens-decoration a', { hasText: '⚖ Judge (3 tests)' }).first().waitFor({ timeout: 60_000 });
-});
+      if (status) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(status, 200);
+    const source = path.join(workspace, 'GCastleDefense.cpp');
+    const tests = path.join(workspace, 'GCastleDefense.tests');
+    const deadline = Date.now() + 30_000;
+    while (!(existsSync(source) && existsSync(path.join(tests, '3.ans'))) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    assert.ok(existsSync(source), 'the source file is created from the C++ template');
+    assert.match(readFileSync(source, 'utf8'), /int main/);
+    assert.deepEqual(readdirSync(tests).sort(), ['1.ans', '1.in', '2.ans', '2.in', '3.ans', '3.in']);
+    await page.locator('.tabs-container .tab', { hasText: 'GCastleDefense.cpp' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.codelens-decoration a', { hasText: '⚖ Judge (3 tests)' }).first().waitFor({ timeout: 60_000 });
+  },
+);

@@ -21,7 +21,9 @@ function files(dir: string): string[] {
 /** Every relative import of a file (static, re-export, type-only, dynamic), resolved to a repository path. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"`;]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"`;]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2]!,
+  );
   return specs
     .filter((s) => s.startsWith('.'))
     .map((s) => {
@@ -50,7 +52,7 @@ const ALLOWED: Record<(typeof PARTS)[number], (target: string) => boolean> = {
   client: (t) => partOf(t) === 'protocol',
 };
 
-test('borders: each part imports only what it may (protocol nothing; runner the protocol; server the protocol and the runner\'s doors; client the protocol)', () => {
+test("borders: each part imports only what it may (protocol nothing; runner the protocol; server the protocol and the runner's doors; client the protocol)", () => {
   assert.ok(graph.size > 80, `read ${graph.size} modules`);
   const crossings: string[] = [];
   for (const [file, targets] of graph) {

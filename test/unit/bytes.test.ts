@@ -47,7 +47,10 @@ test('cache keys hash bytes: inputs that decode to the same text get different k
   assert.notEqual(cacheKey('run', 'image', fe), cacheKey('run', 'image', ff));
   assert.equal(cacheKey('run', 'image', fe), cacheKey('run', 'image', spec(Buffer.from([0xfe]))));
   // Test data nested in arrays, as the judge's key has it.
-  assert.notEqual(cacheKey('judge', [['1', Buffer.from([0xfe]), Buffer.from('a')]]), cacheKey('judge', [['1', Buffer.from([0xff]), Buffer.from('a')]]));
+  assert.notEqual(
+    cacheKey('judge', [['1', Buffer.from([0xfe]), Buffer.from('a')]]),
+    cacheKey('judge', [['1', Buffer.from([0xff]), Buffer.from('a')]]),
+  );
   // A key over a big input is quick: bytes are hashed, not spelled out as JSON numbers.
   const big = spec(Buffer.alloc(64 << 20, 0xe9));
   const start = performance.now();
@@ -77,12 +80,18 @@ test('judge: a 600 MB answer is refused with its name, its size and the limit (n
     truncateSync(big, 600 << 20); // sparse: nothing is written
     await assert.rejects(readData({ path: big }, '1', 'answer'), (err: Error) => {
       assert.ok(err instanceof UsageError);
-      assert.equal(err.message, `Test 1: its answer ${big} is 600.0 MiB; test data files may be at most ${MAX_TEST_DATA_BYTES / (1 << 20)} MiB each.`);
+      assert.equal(
+        err.message,
+        `Test 1: its answer ${big} is 600.0 MiB; test data files may be at most ${MAX_TEST_DATA_BYTES / (1 << 20)} MiB each.`,
+      );
       return true;
     });
     // The Test Explorer shows its first bytes only.
     assert.ok(readTestData({ path: big }).endsWith('[truncated]'));
-    await assert.rejects(readData({ path: path.join(dir, 'missing.ans') }, '1', 'answer'), /Test 1: cannot read its answer .*missing\.ans \(ENOENT\)\./);
+    await assert.rejects(
+      readData({ path: path.join(dir, 'missing.ans') }, '1', 'answer'),
+      /Test 1: cannot read its answer .*missing\.ans \(ENOENT\)\./,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

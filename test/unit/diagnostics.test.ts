@@ -31,12 +31,29 @@ interface Case {
   expect: Expected[];
 }
 
-const E = (file: string, line: number, column: number, severity: Expected['severity'], message: RegExp, more: { endColumn?: number; code?: string } = {}): Expected => ({ file, line, column, severity, message, ...more });
+const E = (
+  file: string,
+  line: number,
+  column: number,
+  severity: Expected['severity'],
+  message: RegExp,
+  more: { endColumn?: number; code?: string } = {},
+): Expected => ({ file, line, column, severity, message, ...more });
 
 const cases: Record<string, Case> = {
   // ------------------------------------------------------------------ C / C++ (gcc 12)
-  'c: syntax error': { lang: 'c', fixture: 'syntax', kind: 'compile', expect: [E('main.c', 5, 5, 'error', /^expected ‘,’ or ‘;’ before ‘printf’$/, { endColumn: 11 })] },
-  'c: undeclared identifier (its note dropped)': { lang: 'c', fixture: 'semantic', kind: 'compile', expect: [E('main.c', 9, 20, 'error', /^‘y’ undeclared \(first use in this function\)$/, { endColumn: 21 })] },
+  'c: syntax error': {
+    lang: 'c',
+    fixture: 'syntax',
+    kind: 'compile',
+    expect: [E('main.c', 5, 5, 'error', /^expected ‘,’ or ‘;’ before ‘printf’$/, { endColumn: 11 })],
+  },
+  'c: undeclared identifier (its note dropped)': {
+    lang: 'c',
+    fixture: 'semantic',
+    kind: 'compile',
+    expect: [E('main.c', 9, 20, 'error', /^‘y’ undeclared \(first use in this function\)$/, { endColumn: 21 })],
+  },
   'c: errors and a warning in one output': {
     lang: 'c',
     fixture: 'multi',
@@ -68,58 +85,197 @@ const cases: Record<string, Case> = {
       E('main.c', 6, 13, 'error', /^undefined reference to `undeclared_fn'$/),
     ],
   },
-  'c: tabs are 8 display columns to gcc (raw without the source)': { lang: 'c', fixture: 'tabs', kind: 'compile', expect: [E('main.c', 4, 46, 'error', /‘q’ undeclared/, { endColumn: 47 })] },
-  'c: tabs and UTF-8 mapped to character columns with the source': { lang: 'c', fixture: 'tabs', kind: 'compile', sources: { 'main.c': 'tabs.src.c' }, expect: [E('main.c', 4, 39, 'error', /‘q’ undeclared/, { endColumn: 40 })] },
-  'c: assert() failure at run time': { lang: 'c', fixture: 'assert', kind: 'runtime', expect: [E('main.c', 5, 1, 'error', /^Assertion `v > 0' failed\. \(in check\)$/)] },
-  'c: assert() with the source starts at the code': { lang: 'c', fixture: 'assert', kind: 'runtime', sources: { 'main.c': 'assert.src.c' }, expect: [E('main.c', 5, 5, 'error', /Assertion/)] },
-  'cpp: syntax error (the fix-it and next line ignored)': { lang: 'cpp', fixture: 'syntax', kind: 'compile', expect: [E('main.cpp', 6, 22, 'error', /^expected ‘;’ before ‘return’$/, { endColumn: 23 })] },
+  'c: tabs are 8 display columns to gcc (raw without the source)': {
+    lang: 'c',
+    fixture: 'tabs',
+    kind: 'compile',
+    expect: [E('main.c', 4, 46, 'error', /‘q’ undeclared/, { endColumn: 47 })],
+  },
+  'c: tabs and UTF-8 mapped to character columns with the source': {
+    lang: 'c',
+    fixture: 'tabs',
+    kind: 'compile',
+    sources: { 'main.c': 'tabs.src.c' },
+    expect: [E('main.c', 4, 39, 'error', /‘q’ undeclared/, { endColumn: 40 })],
+  },
+  'c: assert() failure at run time': {
+    lang: 'c',
+    fixture: 'assert',
+    kind: 'runtime',
+    expect: [E('main.c', 5, 1, 'error', /^Assertion `v > 0' failed\. \(in check\)$/)],
+  },
+  'c: assert() with the source starts at the code': {
+    lang: 'c',
+    fixture: 'assert',
+    kind: 'runtime',
+    sources: { 'main.c': 'assert.src.c' },
+    expect: [E('main.c', 5, 5, 'error', /Assertion/)],
+  },
+  'cpp: syntax error (the fix-it and next line ignored)': {
+    lang: 'cpp',
+    fixture: 'syntax',
+    kind: 'compile',
+    expect: [E('main.cpp', 6, 22, 'error', /^expected ‘;’ before ‘return’$/, { endColumn: 23 })],
+  },
   'cpp: two semantic errors': {
     lang: 'cpp',
     fixture: 'semantic',
     kind: 'compile',
-    expect: [E('main.cpp', 8, 16, 'error', /^conversion from ‘std::vector<int>’ to non-scalar type/, { endColumn: 17 }), E('main.cpp', 9, 13, 'error', /‘undefinedName’ was not declared in this scope/, { endColumn: 26 })],
+    expect: [
+      E('main.cpp', 8, 16, 'error', /^conversion from ‘std::vector<int>’ to non-scalar type/, { endColumn: 17 }),
+      E('main.cpp', 9, 13, 'error', /‘undefinedName’ was not declared in this scope/, { endColumn: 26 }),
+    ],
   },
   'cpp: ANSI colours stripped': {
     lang: 'cpp',
     fixture: 'color',
     kind: 'compile',
-    expect: [E('main.cpp', 8, 16, 'error', /^conversion from 'std::vector<int>' to non-scalar type 'std::string'/, { endColumn: 17 }), E('main.cpp', 9, 13, 'error', /^'undefinedName' was not declared in this scope$/, { endColumn: 26 })],
+    expect: [
+      E('main.cpp', 8, 16, 'error', /^conversion from 'std::vector<int>' to non-scalar type 'std::string'/, { endColumn: 17 }),
+      E('main.cpp', 9, 13, 'error', /^'undefinedName' was not declared in this scope$/, { endColumn: 26 }),
+    ],
   },
   'cpp: warnings of an accepted compile': {
     lang: 'cpp',
     fixture: 'warning',
     kind: 'compile',
-    expect: [E('main.cpp', 8, 14, 'warning', /overflow in conversion .* \[-Woverflow\]$/, { endColumn: 17 }), E('main.cpp', 5, 1, 'warning', /^control reaches end of non-void function \[-Wreturn-type\]$/, { endColumn: 2 })],
+    expect: [
+      E('main.cpp', 8, 14, 'warning', /overflow in conversion .* \[-Woverflow\]$/, { endColumn: 17 }),
+      E('main.cpp', 5, 1, 'warning', /^control reaches end of non-void function \[-Wreturn-type\]$/, { endColumn: 2 }),
+    ],
   },
-  'cpp: error in a system header moved to the user line that required it': { lang: 'cpp', fixture: 'template', kind: 'compile', expect: [E('main.cpp', 8, 13, 'error', /^no match for ‘operator<’ \(operand types are ‘const Key’ and ‘const Key’\)$/)] },
-  'cpp: error in the user header helper.h': { lang: 'cpp', fixture: 'header', kind: 'compile', expect: [E('helper.h', 4, 16, 'error', /‘missing’ was not declared in this scope/, { endColumn: 23 })] },
-  'cpp: fatal error (missing include)': { lang: 'cpp', fixture: 'fatal', kind: 'compile', expect: [E('main.cpp', 2, 10, 'error', /^nosuch\.h: No such file or directory$/, { endColumn: 20 })] },
-  'cpp: assert() names the function': { lang: 'cpp', fixture: 'assert', kind: 'runtime', expect: [E('main.cpp', 5, 1, 'error', /^Assertion `v % 2 == 0' failed\. \(in int half\(int\)\)$/)] },
-  'cpp: uncaught exception has no location: line 1': { lang: 'cpp', fixture: 'throw', kind: 'runtime', expect: [E('main.cpp', 1, 1, 'error', /^uncaught exception std::out_of_range: vector::_M_range_check: __n \(which is 10\)/)] },
+  'cpp: error in a system header moved to the user line that required it': {
+    lang: 'cpp',
+    fixture: 'template',
+    kind: 'compile',
+    expect: [E('main.cpp', 8, 13, 'error', /^no match for ‘operator<’ \(operand types are ‘const Key’ and ‘const Key’\)$/)],
+  },
+  'cpp: error in the user header helper.h': {
+    lang: 'cpp',
+    fixture: 'header',
+    kind: 'compile',
+    expect: [E('helper.h', 4, 16, 'error', /‘missing’ was not declared in this scope/, { endColumn: 23 })],
+  },
+  'cpp: fatal error (missing include)': {
+    lang: 'cpp',
+    fixture: 'fatal',
+    kind: 'compile',
+    expect: [E('main.cpp', 2, 10, 'error', /^nosuch\.h: No such file or directory$/, { endColumn: 20 })],
+  },
+  'cpp: assert() names the function': {
+    lang: 'cpp',
+    fixture: 'assert',
+    kind: 'runtime',
+    expect: [E('main.cpp', 5, 1, 'error', /^Assertion `v % 2 == 0' failed\. \(in int half\(int\)\)$/)],
+  },
+  'cpp: uncaught exception has no location: line 1': {
+    lang: 'cpp',
+    fixture: 'throw',
+    kind: 'runtime',
+    expect: [E('main.cpp', 1, 1, 'error', /^uncaught exception std::out_of_range: vector::_M_range_check: __n \(which is 10\)/)],
+  },
 
   // ------------------------------------------------------------------ Python 3.11 (all from the run)
-  'python3: SyntaxError (column 1 without the source)': { lang: 'python3', fixture: 'syntax', kind: 'runtime', expect: [E('main.py', 2, 1, 'error', /^SyntaxError: invalid syntax$/)] },
-  'python3: SyntaxError in an indented line, column from the source': { lang: 'python3', fixture: 'deep', kind: 'runtime', sources: { 'main.py': 'deep.src.py' }, expect: [E('main.py', 4, 22, 'error', /^SyntaxError: invalid syntax$/, { endColumn: 23 })] },
-  'python3: unclosed bracket': { lang: 'python3', fixture: 'unclosed', kind: 'runtime', sources: { 'main.py': 'unclosed.src.py' }, expect: [E('main.py', 2, 12, 'error', /^SyntaxError: '\(' was never closed$/, { endColumn: 13 })] },
-  'python3: IndentationError (no caret: the first non-blank column)': { lang: 'python3', fixture: 'indent', kind: 'runtime', sources: { 'main.py': 'indent.src.py' }, expect: [E('main.py', 3, 7, 'error', /^IndentationError: unexpected indent$/)] },
-  'python3: ZeroDivisionError two calls deep': { lang: 'python3', fixture: 'zero', kind: 'runtime', expect: [E('main.py', 5, 1, 'error', /^ZeroDivisionError: integer division or modulo by zero$/)] },
-  'python3: ZeroDivisionError with the source: the ~~^^~~ range': { lang: 'python3', fixture: 'zero', kind: 'runtime', sources: { 'main.py': 'zero.src.py' }, expect: [E('main.py', 5, 12, 'error', /^ZeroDivisionError/, { endColumn: 18 })] },
-  'python3: KeyError deep in a block': { lang: 'python3', fixture: 'deeprt', kind: 'runtime', sources: { 'main.py': 'deeprt.src.py' }, expect: [E('main.py', 4, 21, 'error', /^KeyError: 2$/, { endColumn: 25 })] },
-  'python3: IndexError in a function': { lang: 'python3', fixture: 'index', kind: 'runtime', expect: [E('main.py', 2, 1, 'error', /^IndexError: list index out of range$/)] },
-  'python3: TypeError in a method': { lang: 'python3', fixture: 'type', kind: 'runtime', expect: [E('main.py', 6, 1, 'error', /^TypeError: unsupported operand type\(s\) for \+: 'int' and 'str'$/)] },
-  'python3: error inside the json library: the last user frame': { lang: 'python3', fixture: 'lib', kind: 'runtime', expect: [E('main.py', 5, 1, 'error', /^json\.decoder\.JSONDecodeError: Expecting property name/)] },
-  'python3: chained exceptions: the last traceback': { lang: 'python3', fixture: 'chain', kind: 'runtime', expect: [E('main.py', 5, 1, 'error', /^RuntimeError: bad input abc$/)] },
-  'python3: multi-line exception message: its first line': { lang: 'python3', fixture: 'raise', kind: 'runtime', expect: [E('main.py', 6, 1, 'error', /^Oops: multi$/)] },
-  'python3: RecursionError with repeated frames': { lang: 'python3', fixture: 'recursion', kind: 'runtime', expect: [E('main.py', 2, 1, 'error', /^RecursionError: maximum recursion depth exceeded$/)] },
+  'python3: SyntaxError (column 1 without the source)': {
+    lang: 'python3',
+    fixture: 'syntax',
+    kind: 'runtime',
+    expect: [E('main.py', 2, 1, 'error', /^SyntaxError: invalid syntax$/)],
+  },
+  'python3: SyntaxError in an indented line, column from the source': {
+    lang: 'python3',
+    fixture: 'deep',
+    kind: 'runtime',
+    sources: { 'main.py': 'deep.src.py' },
+    expect: [E('main.py', 4, 22, 'error', /^SyntaxError: invalid syntax$/, { endColumn: 23 })],
+  },
+  'python3: unclosed bracket': {
+    lang: 'python3',
+    fixture: 'unclosed',
+    kind: 'runtime',
+    sources: { 'main.py': 'unclosed.src.py' },
+    expect: [E('main.py', 2, 12, 'error', /^SyntaxError: '\(' was never closed$/, { endColumn: 13 })],
+  },
+  'python3: IndentationError (no caret: the first non-blank column)': {
+    lang: 'python3',
+    fixture: 'indent',
+    kind: 'runtime',
+    sources: { 'main.py': 'indent.src.py' },
+    expect: [E('main.py', 3, 7, 'error', /^IndentationError: unexpected indent$/)],
+  },
+  'python3: ZeroDivisionError two calls deep': {
+    lang: 'python3',
+    fixture: 'zero',
+    kind: 'runtime',
+    expect: [E('main.py', 5, 1, 'error', /^ZeroDivisionError: integer division or modulo by zero$/)],
+  },
+  'python3: ZeroDivisionError with the source: the ~~^^~~ range': {
+    lang: 'python3',
+    fixture: 'zero',
+    kind: 'runtime',
+    sources: { 'main.py': 'zero.src.py' },
+    expect: [E('main.py', 5, 12, 'error', /^ZeroDivisionError/, { endColumn: 18 })],
+  },
+  'python3: KeyError deep in a block': {
+    lang: 'python3',
+    fixture: 'deeprt',
+    kind: 'runtime',
+    sources: { 'main.py': 'deeprt.src.py' },
+    expect: [E('main.py', 4, 21, 'error', /^KeyError: 2$/, { endColumn: 25 })],
+  },
+  'python3: IndexError in a function': {
+    lang: 'python3',
+    fixture: 'index',
+    kind: 'runtime',
+    expect: [E('main.py', 2, 1, 'error', /^IndexError: list index out of range$/)],
+  },
+  'python3: TypeError in a method': {
+    lang: 'python3',
+    fixture: 'type',
+    kind: 'runtime',
+    expect: [E('main.py', 6, 1, 'error', /^TypeError: unsupported operand type\(s\) for \+: 'int' and 'str'$/)],
+  },
+  'python3: error inside the json library: the last user frame': {
+    lang: 'python3',
+    fixture: 'lib',
+    kind: 'runtime',
+    expect: [E('main.py', 5, 1, 'error', /^json\.decoder\.JSONDecodeError: Expecting property name/)],
+  },
+  'python3: chained exceptions: the last traceback': {
+    lang: 'python3',
+    fixture: 'chain',
+    kind: 'runtime',
+    expect: [E('main.py', 5, 1, 'error', /^RuntimeError: bad input abc$/)],
+  },
+  'python3: multi-line exception message: its first line': {
+    lang: 'python3',
+    fixture: 'raise',
+    kind: 'runtime',
+    expect: [E('main.py', 6, 1, 'error', /^Oops: multi$/)],
+  },
+  'python3: RecursionError with repeated frames': {
+    lang: 'python3',
+    fixture: 'recursion',
+    kind: 'runtime',
+    expect: [E('main.py', 2, 1, 'error', /^RecursionError: maximum recursion depth exceeded$/)],
+  },
   'python3: SyntaxWarning, then the error': {
     lang: 'python3',
     fixture: 'warn',
     kind: 'runtime',
-    expect: [E('main.py', 2, 1, 'warning', /^SyntaxWarning: "is" with a literal\. Did you mean "=="\?$/), E('main.py', 4, 1, 'error', /^ZeroDivisionError: division by zero$/)],
+    expect: [
+      E('main.py', 2, 1, 'warning', /^SyntaxWarning: "is" with a literal\. Did you mean "=="\?$/),
+      E('main.py', 4, 1, 'error', /^ZeroDivisionError: division by zero$/),
+    ],
   },
 
   // ------------------------------------------------------------------ Java 17
-  'java: syntax error, column from the caret': { lang: 'java', fixture: 'syntax', kind: 'compile', expect: [E('Main.java', 3, 18, 'error', /^';' expected$/)] },
+  'java: syntax error, column from the caret': {
+    lang: 'java',
+    fixture: 'syntax',
+    kind: 'compile',
+    expect: [E('Main.java', 3, 18, 'error', /^';' expected$/)],
+  },
   'java: three errors, short detail lines kept': {
     lang: 'java',
     fixture: 'semantic',
@@ -130,37 +286,146 @@ const cases: Record<string, Case> = {
       E('Main.java', 11, 14, 'error', /^unexpected type\nrequired: reference\nfound: int$/),
     ],
   },
-  'java: tab-indented source, caret line keeps the tabs': { lang: 'java', fixture: 'tabs', kind: 'compile', expect: [E('Main.java', 3, 11, 'error', /^incompatible types: String cannot be converted to int$/)] },
-  'java: error in a second file ./Helper.java': { lang: 'java', fixture: 'two-files', kind: 'compile', expect: [E('Helper.java', 3, 20, 'error', /^cannot find symbol\nsymbol: variable factor/)] },
+  'java: tab-indented source, caret line keeps the tabs': {
+    lang: 'java',
+    fixture: 'tabs',
+    kind: 'compile',
+    expect: [E('Main.java', 3, 11, 'error', /^incompatible types: String cannot be converted to int$/)],
+  },
+  'java: error in a second file ./Helper.java': {
+    lang: 'java',
+    fixture: 'two-files',
+    kind: 'compile',
+    expect: [E('Helper.java', 3, 20, 'error', /^cannot find symbol\nsymbol: variable factor/)],
+  },
   'java: notes of an accepted compile (-nowarn) as info': {
     lang: 'java',
     fixture: 'warning',
     kind: 'compile',
-    expect: [E('Main.java', 1, 1, 'info', /^Main\.java uses or overrides a deprecated API that is marked for removal\.$/), E('Main.java', 1, 1, 'info', /^Main\.java uses unchecked or unsafe operations\.$/)],
+    expect: [
+      E('Main.java', 1, 1, 'info', /^Main\.java uses or overrides a deprecated API that is marked for removal\.$/),
+      E('Main.java', 1, 1, 'info', /^Main\.java uses unchecked or unsafe operations\.$/),
+    ],
   },
-  'java: ArithmeticException, innermost frame': { lang: 'java', fixture: 'rt', kind: 'runtime', expect: [E('Main.java', 3, 1, 'error', /^java\.lang\.ArithmeticException: \/ by zero$/)] },
-  'java: ArithmeticException with the source starts at the code': { lang: 'java', fixture: 'rt', kind: 'runtime', sources: { 'Main.java': 'rt.src.java' }, expect: [E('Main.java', 3, 9, 'error', /ArithmeticException/)] },
-  'java: NPE in class Solution': { lang: 'java', fixture: 'npe', kind: 'runtime', expect: [E('Solution.java', 5, 1, 'error', /^java\.lang\.NullPointerException: Cannot invoke "String\.trim\(\)"/)] },
-  'java: JDK frames skipped, nested class': { lang: 'java', fixture: 'lib', kind: 'runtime', expect: [E('Main.java', 7, 1, 'error', /^java\.lang\.IndexOutOfBoundsException: Index 5 out of bounds for length 2$/)] },
-  'java: exception in a lambda inside streams': { lang: 'java', fixture: 'parse', kind: 'runtime', expect: [E('Main.java', 7, 1, 'error', /^java\.lang\.NumberFormatException: For input string: "x"$/)] },
-  'java: ExceptionInInitializerError: the cause': { lang: 'java', fixture: 'cause', kind: 'runtime', expect: [E('Main.java', 6, 1, 'error', /^java\.lang\.ArrayIndexOutOfBoundsException: Index 3/)] },
-  'java: wrapped exception: the root cause': { lang: 'java', fixture: 'wrap', kind: 'runtime', expect: [E('Main.java', 3, 1, 'error', /^java\.lang\.IllegalStateException: inner failure$/)] },
-  'java: StackOverflowError (1024 frames)': { lang: 'java', fixture: 'so', kind: 'runtime', expect: [E('Main.java', 3, 1, 'error', /^java\.lang\.StackOverflowError$/)] },
+  'java: ArithmeticException, innermost frame': {
+    lang: 'java',
+    fixture: 'rt',
+    kind: 'runtime',
+    expect: [E('Main.java', 3, 1, 'error', /^java\.lang\.ArithmeticException: \/ by zero$/)],
+  },
+  'java: ArithmeticException with the source starts at the code': {
+    lang: 'java',
+    fixture: 'rt',
+    kind: 'runtime',
+    sources: { 'Main.java': 'rt.src.java' },
+    expect: [E('Main.java', 3, 9, 'error', /ArithmeticException/)],
+  },
+  'java: NPE in class Solution': {
+    lang: 'java',
+    fixture: 'npe',
+    kind: 'runtime',
+    expect: [E('Solution.java', 5, 1, 'error', /^java\.lang\.NullPointerException: Cannot invoke "String\.trim\(\)"/)],
+  },
+  'java: JDK frames skipped, nested class': {
+    lang: 'java',
+    fixture: 'lib',
+    kind: 'runtime',
+    expect: [E('Main.java', 7, 1, 'error', /^java\.lang\.IndexOutOfBoundsException: Index 5 out of bounds for length 2$/)],
+  },
+  'java: exception in a lambda inside streams': {
+    lang: 'java',
+    fixture: 'parse',
+    kind: 'runtime',
+    expect: [E('Main.java', 7, 1, 'error', /^java\.lang\.NumberFormatException: For input string: "x"$/)],
+  },
+  'java: ExceptionInInitializerError: the cause': {
+    lang: 'java',
+    fixture: 'cause',
+    kind: 'runtime',
+    expect: [E('Main.java', 6, 1, 'error', /^java\.lang\.ArrayIndexOutOfBoundsException: Index 3/)],
+  },
+  'java: wrapped exception: the root cause': {
+    lang: 'java',
+    fixture: 'wrap',
+    kind: 'runtime',
+    expect: [E('Main.java', 3, 1, 'error', /^java\.lang\.IllegalStateException: inner failure$/)],
+  },
+  'java: StackOverflowError (1024 frames)': {
+    lang: 'java',
+    fixture: 'so',
+    kind: 'runtime',
+    expect: [E('Main.java', 3, 1, 'error', /^java\.lang\.StackOverflowError$/)],
+  },
 
   // ------------------------------------------------------------------ JavaScript (node 18)
-  'javascript: SyntaxError at load: header and caret': { lang: 'javascript', fixture: 'syntax', kind: 'runtime', expect: [E('main.js', 2, 13, 'error', /^SyntaxError: Unexpected token ';'$/)] },
-  'javascript: unexpected end of input (no caret)': { lang: 'javascript', fixture: 'unexpected-end', kind: 'runtime', expect: [E('main.js', 7, 1, 'error', /^SyntaxError: Unexpected end of input$/)] },
-  'javascript: ReferenceError in a function called from main': { lang: 'javascript', fixture: 'ref', kind: 'runtime', expect: [E('main.js', 2, 20, 'error', /^ReferenceError: radius is not defined$/)] },
-  'javascript: TypeError on null': { lang: 'javascript', fixture: 'null', kind: 'runtime', expect: [E('main.js', 4, 19, 'error', /^TypeError: Cannot read properties of null \(reading '0'\)$/)] },
-  'javascript: thrown Error in a method': { lang: 'javascript', fixture: 'throw', kind: 'runtime', expect: [E('main.js', 4, 37, 'error', /^Error: stack is empty$/)] },
-  'javascript: anonymous callback frame': { lang: 'javascript', fixture: 'callback', kind: 'runtime', expect: [E('main.js', 2, 42, 'error', /^TypeError: Cannot read properties of undefined \(reading 'bar'\)$/)] },
-  'javascript: JSON.parse: header is undefined:1, the user frame wins': { lang: 'javascript', fixture: 'lib', kind: 'runtime', expect: [E('main.js', 4, 15, 'error', /^SyntaxError: Unexpected end of JSON input$/)] },
-  'javascript: thrown string: only the header': { lang: 'javascript', fixture: 'throwstr', kind: 'runtime', expect: [E('main.js', 2, 3, 'error', /^plain string$/)] },
-  'javascript: async rejection': { lang: 'javascript', fixture: 'async', kind: 'runtime', expect: [E('main.js', 3, 20, 'error', /^RangeError: too big: 5$/)] },
-  'javascript: stack overflow': { lang: 'javascript', fixture: 'recursion', kind: 'runtime', expect: [E('main.js', 2, 3, 'error', /^RangeError: Maximum call stack size exceeded$/)] },
+  'javascript: SyntaxError at load: header and caret': {
+    lang: 'javascript',
+    fixture: 'syntax',
+    kind: 'runtime',
+    expect: [E('main.js', 2, 13, 'error', /^SyntaxError: Unexpected token ';'$/)],
+  },
+  'javascript: unexpected end of input (no caret)': {
+    lang: 'javascript',
+    fixture: 'unexpected-end',
+    kind: 'runtime',
+    expect: [E('main.js', 7, 1, 'error', /^SyntaxError: Unexpected end of input$/)],
+  },
+  'javascript: ReferenceError in a function called from main': {
+    lang: 'javascript',
+    fixture: 'ref',
+    kind: 'runtime',
+    expect: [E('main.js', 2, 20, 'error', /^ReferenceError: radius is not defined$/)],
+  },
+  'javascript: TypeError on null': {
+    lang: 'javascript',
+    fixture: 'null',
+    kind: 'runtime',
+    expect: [E('main.js', 4, 19, 'error', /^TypeError: Cannot read properties of null \(reading '0'\)$/)],
+  },
+  'javascript: thrown Error in a method': {
+    lang: 'javascript',
+    fixture: 'throw',
+    kind: 'runtime',
+    expect: [E('main.js', 4, 37, 'error', /^Error: stack is empty$/)],
+  },
+  'javascript: anonymous callback frame': {
+    lang: 'javascript',
+    fixture: 'callback',
+    kind: 'runtime',
+    expect: [E('main.js', 2, 42, 'error', /^TypeError: Cannot read properties of undefined \(reading 'bar'\)$/)],
+  },
+  'javascript: JSON.parse: header is undefined:1, the user frame wins': {
+    lang: 'javascript',
+    fixture: 'lib',
+    kind: 'runtime',
+    expect: [E('main.js', 4, 15, 'error', /^SyntaxError: Unexpected end of JSON input$/)],
+  },
+  'javascript: thrown string: only the header': {
+    lang: 'javascript',
+    fixture: 'throwstr',
+    kind: 'runtime',
+    expect: [E('main.js', 2, 3, 'error', /^plain string$/)],
+  },
+  'javascript: async rejection': {
+    lang: 'javascript',
+    fixture: 'async',
+    kind: 'runtime',
+    expect: [E('main.js', 3, 20, 'error', /^RangeError: too big: 5$/)],
+  },
+  'javascript: stack overflow': {
+    lang: 'javascript',
+    fixture: 'recursion',
+    kind: 'runtime',
+    expect: [E('main.js', 2, 3, 'error', /^RangeError: Maximum call stack size exceeded$/)],
+  },
 
   // ------------------------------------------------------------------ TypeScript (tsc 5 + node 18)
-  'typescript: syntax error': { lang: 'typescript', fixture: 'syntax', kind: 'compile', expect: [E('main.ts', 2, 13, 'error', /^Expression expected\.$/, { code: 'TS1109' })] },
+  'typescript: syntax error': {
+    lang: 'typescript',
+    fixture: 'syntax',
+    kind: 'compile',
+    expect: [E('main.ts', 2, 13, 'error', /^Expression expected\.$/, { code: 'TS1109' })],
+  },
   'typescript: type errors, one elaborated': {
     lang: 'typescript',
     fixture: 'type',
@@ -175,15 +440,46 @@ const cases: Record<string, Case> = {
     lang: 'typescript',
     fixture: 'unused',
     kind: 'compile',
-    expect: [E('main.ts', 1, 5, 'error', /^Type 'string' is not assignable/, { code: 'TS2322' }), E('main.ts', 3, 10, 'error', /^Cannot find name 'y'\.$/, { code: 'TS2304' }), E('main.ts', 4, 1, 'error', /^'}' expected\.$/, { code: 'TS1005' })],
+    expect: [
+      E('main.ts', 1, 5, 'error', /^Type 'string' is not assignable/, { code: 'TS2322' }),
+      E('main.ts', 3, 10, 'error', /^Cannot find name 'y'\.$/, { code: 'TS2304' }),
+      E('main.ts', 4, 1, 'error', /^'}' expected\.$/, { code: 'TS1005' }),
+    ],
   },
-  'typescript: tab and UTF-8 (tsc counts UTF-16 units)': { lang: 'typescript', fixture: 'tabs', kind: 'compile', expect: [E('main.ts', 1, 46, 'error', /^Cannot find name 'q'\.$/, { code: 'TS2304' })] },
-  'typescript: run-time error without main.ts: line 1, JS position in the message': { lang: 'typescript', fixture: 'rt2', kind: 'runtime', expect: [E('main.ts', 1, 1, 'error', /^Error: negative: -2 \(at main\.js:3:15 of the compiled JavaScript\)$/)] },
-  'typescript: run-time error mapped back by the thrown line': { lang: 'typescript', fixture: 'rt2', kind: 'runtime', sources: { 'main.ts': 'rt2.src.ts' }, expect: [E('main.ts', 2, 20, 'error', /^Error: negative: -2$/)] },
-  'typescript: thrown line changed by tsc (`!` erased): line 1': { lang: 'typescript', fixture: 'rt', kind: 'runtime', sources: { 'main.ts': 'rt.src.ts' }, expect: [E('main.ts', 1, 1, 'error', /^TypeError: Cannot read properties of undefined \(reading 'name'\) \(at main\.js:5:21 /)] },
+  'typescript: tab and UTF-8 (tsc counts UTF-16 units)': {
+    lang: 'typescript',
+    fixture: 'tabs',
+    kind: 'compile',
+    expect: [E('main.ts', 1, 46, 'error', /^Cannot find name 'q'\.$/, { code: 'TS2304' })],
+  },
+  'typescript: run-time error without main.ts: line 1, JS position in the message': {
+    lang: 'typescript',
+    fixture: 'rt2',
+    kind: 'runtime',
+    expect: [E('main.ts', 1, 1, 'error', /^Error: negative: -2 \(at main\.js:3:15 of the compiled JavaScript\)$/)],
+  },
+  'typescript: run-time error mapped back by the thrown line': {
+    lang: 'typescript',
+    fixture: 'rt2',
+    kind: 'runtime',
+    sources: { 'main.ts': 'rt2.src.ts' },
+    expect: [E('main.ts', 2, 20, 'error', /^Error: negative: -2$/)],
+  },
+  'typescript: thrown line changed by tsc (`!` erased): line 1': {
+    lang: 'typescript',
+    fixture: 'rt',
+    kind: 'runtime',
+    sources: { 'main.ts': 'rt.src.ts' },
+    expect: [E('main.ts', 1, 1, 'error', /^TypeError: Cannot read properties of undefined \(reading 'name'\) \(at main\.js:5:21 /)],
+  },
 
   // ------------------------------------------------------------------ Go
-  'go: syntax error': { lang: 'go', fixture: 'syntax', kind: 'compile', expect: [E('main.go', 8, 16, 'error', /^syntax error: unexpected newline in argument list; possibly missing comma or \)$/)] },
+  'go: syntax error': {
+    lang: 'go',
+    fixture: 'syntax',
+    kind: 'compile',
+    expect: [E('main.go', 8, 16, 'error', /^syntax error: unexpected newline in argument list; possibly missing comma or \)$/)],
+  },
   'go: type errors and unused import/variable': {
     lang: 'go',
     fixture: 'semantic',
@@ -201,30 +497,83 @@ const cases: Record<string, Case> = {
     kind: 'compile',
     expect: Array.from({ length: 10 }, (_, i) => E('main.go', 6 + i, 14, 'error', new RegExp(`^undefined: a${i + 1}$`))),
   },
-  'go: byte columns (raw without the source)': { lang: 'go', fixture: 'tabs', kind: 'compile', expect: [E('main.go', 4, 26, 'error', /^undefined: q$/)] },
-  'go: byte columns to characters with the source': { lang: 'go', fixture: 'tabs', kind: 'compile', sources: { 'main.go': 'tabs.src.go' }, expect: [E('main.go', 4, 25, 'error', /^undefined: q$/)] },
-  'go: index out of range in an inlined function': { lang: 'go', fixture: 'panic', kind: 'runtime', expect: [E('main.go', 6, 1, 'error', /^panic: runtime error: index out of range \[5\] with length 3$/)] },
-  'go: integer divide by zero': { lang: 'go', fixture: 'div', kind: 'runtime', sources: { 'main.go': 'div.src.go' }, expect: [E('main.go', 6, 2, 'error', /^panic: runtime error: integer divide by zero$/)] },
-  'go: nil pointer in a method (signal line skipped)': { lang: 'go', fixture: 'nil', kind: 'runtime', expect: [E('main.go', 11, 1, 'error', /^panic: runtime error: invalid memory address or nil pointer dereference$/)] },
+  'go: byte columns (raw without the source)': {
+    lang: 'go',
+    fixture: 'tabs',
+    kind: 'compile',
+    expect: [E('main.go', 4, 26, 'error', /^undefined: q$/)],
+  },
+  'go: byte columns to characters with the source': {
+    lang: 'go',
+    fixture: 'tabs',
+    kind: 'compile',
+    sources: { 'main.go': 'tabs.src.go' },
+    expect: [E('main.go', 4, 25, 'error', /^undefined: q$/)],
+  },
+  'go: index out of range in an inlined function': {
+    lang: 'go',
+    fixture: 'panic',
+    kind: 'runtime',
+    expect: [E('main.go', 6, 1, 'error', /^panic: runtime error: index out of range \[5\] with length 3$/)],
+  },
+  'go: integer divide by zero': {
+    lang: 'go',
+    fixture: 'div',
+    kind: 'runtime',
+    sources: { 'main.go': 'div.src.go' },
+    expect: [E('main.go', 6, 2, 'error', /^panic: runtime error: integer divide by zero$/)],
+  },
+  'go: nil pointer in a method (signal line skipped)': {
+    lang: 'go',
+    fixture: 'nil',
+    kind: 'runtime',
+    expect: [E('main.go', 11, 1, 'error', /^panic: runtime error: invalid memory address or nil pointer dereference$/)],
+  },
   'go: custom panic': { lang: 'go', fixture: 'custom', kind: 'runtime', expect: [E('main.go', 11, 1, 'error', /^panic: bad number: x1$/)] },
-  'go: panic in a callback under sort.Slice': { lang: 'go', fixture: 'lib', kind: 'runtime', expect: [E('main.go', 12, 1, 'error', /^panic: assignment to entry in nil map$/)] },
-  'go: fatal error (deadlock)': { lang: 'go', fixture: 'deadlock', kind: 'runtime', expect: [E('main.go', 5, 1, 'error', /^fatal error: all goroutines are asleep - deadlock!$/)] },
+  'go: panic in a callback under sort.Slice': {
+    lang: 'go',
+    fixture: 'lib',
+    kind: 'runtime',
+    expect: [E('main.go', 12, 1, 'error', /^panic: assignment to entry in nil map$/)],
+  },
+  'go: fatal error (deadlock)': {
+    lang: 'go',
+    fixture: 'deadlock',
+    kind: 'runtime',
+    expect: [E('main.go', 5, 1, 'error', /^fatal error: all goroutines are asleep - deadlock!$/)],
+  },
 
   // ------------------------------------------------------------------ Rust 1.63
-  'rust: syntax error': { lang: 'rust', fixture: 'syntax', kind: 'compile', expect: [E('main.rs', 2, 14, 'error', /^expected `;`, found `println`$/, { endColumn: 15 })] },
+  'rust: syntax error': {
+    lang: 'rust',
+    fixture: 'syntax',
+    kind: 'compile',
+    expect: [E('main.rs', 2, 14, 'error', /^expected `;`, found `println`$/, { endColumn: 15 })],
+  },
   'rust: two errors with codes, in output order': {
     lang: 'rust',
     fixture: 'semantic',
     kind: 'compile',
-    expect: [E('main.rs', 7, 20, 'error', /^cannot find value `y` in this scope$/, { code: 'E0425', endColumn: 21 }), E('main.rs', 6, 21, 'error', /^mismatched types$/, { code: 'E0308', endColumn: 29 })],
+    expect: [
+      E('main.rs', 7, 20, 'error', /^cannot find value `y` in this scope$/, { code: 'E0425', endColumn: 21 }),
+      E('main.rs', 6, 21, 'error', /^mismatched types$/, { code: 'E0308', endColumn: 29 }),
+    ],
   },
   'rust: ANSI colours stripped': {
     lang: 'rust',
     fixture: 'color',
     kind: 'compile',
-    expect: [E('main.rs', 7, 20, 'error', /^cannot find value `y` in this scope$/, { code: 'E0425', endColumn: 21 }), E('main.rs', 6, 21, 'error', /^mismatched types$/, { code: 'E0308', endColumn: 29 })],
+    expect: [
+      E('main.rs', 7, 20, 'error', /^cannot find value `y` in this scope$/, { code: 'E0425', endColumn: 21 }),
+      E('main.rs', 6, 21, 'error', /^mismatched types$/, { code: 'E0308', endColumn: 29 }),
+    ],
   },
-  'rust: borrow checker': { lang: 'rust', fixture: 'borrow', kind: 'compile', expect: [E('main.rs', 4, 27, 'error', /^borrow of moved value: `v`$/, { code: 'E0382', endColumn: 28 })] },
+  'rust: borrow checker': {
+    lang: 'rust',
+    fixture: 'borrow',
+    kind: 'compile',
+    expect: [E('main.rs', 4, 27, 'error', /^borrow of moved value: `v`$/, { code: 'E0382', endColumn: 28 })],
+  },
   'rust: warnings (summary line dropped), a `-` span over the `^` one': {
     lang: 'rust',
     fixture: 'warning',
@@ -235,78 +584,265 @@ const cases: Record<string, Case> = {
       E('main.rs', 1, 4, 'warning', /^function `helper` is never used$/, { endColumn: 10 }),
     ],
   },
-  'rust: error in a module file helper.rs': { lang: 'rust', fixture: 'mod', kind: 'compile', expect: [E('helper.rs', 2, 9, 'error', /^cannot find value `undefined_factor`/, { code: 'E0425', endColumn: 25 })] },
-  'rust: tab shown as 4 spaces: the ^ run length': { lang: 'rust', fixture: 'tabs', kind: 'compile', expect: [E('main.rs', 2, 27, 'error', /^cannot find value `q`/, { code: 'E0425', endColumn: 28 })] },
-  'rust: index out of bounds in a function': { lang: 'rust', fixture: 'panic', kind: 'runtime', expect: [E('main.rs', 2, 5, 'error', /^index out of bounds: the len is 3 but the index is 7$/)] },
-  'rust: unwrap on Err': { lang: 'rust', fixture: 'unwrap', kind: 'runtime', expect: [E('main.rs', 2, 29, 'error', /^called `Result::unwrap\(\)` on an `Err` value: ParseIntError/)] },
-  'rust: explicit panic!': { lang: 'rust', fixture: 'div', kind: 'runtime', expect: [E('main.rs', 3, 9, 'error', /^custom: division of 10 by zero$/)] },
+  'rust: error in a module file helper.rs': {
+    lang: 'rust',
+    fixture: 'mod',
+    kind: 'compile',
+    expect: [E('helper.rs', 2, 9, 'error', /^cannot find value `undefined_factor`/, { code: 'E0425', endColumn: 25 })],
+  },
+  'rust: tab shown as 4 spaces: the ^ run length': {
+    lang: 'rust',
+    fixture: 'tabs',
+    kind: 'compile',
+    expect: [E('main.rs', 2, 27, 'error', /^cannot find value `q`/, { code: 'E0425', endColumn: 28 })],
+  },
+  'rust: index out of bounds in a function': {
+    lang: 'rust',
+    fixture: 'panic',
+    kind: 'runtime',
+    expect: [E('main.rs', 2, 5, 'error', /^index out of bounds: the len is 3 but the index is 7$/)],
+  },
+  'rust: unwrap on Err': {
+    lang: 'rust',
+    fixture: 'unwrap',
+    kind: 'runtime',
+    expect: [E('main.rs', 2, 29, 'error', /^called `Result::unwrap\(\)` on an `Err` value: ParseIntError/)],
+  },
+  'rust: explicit panic!': {
+    lang: 'rust',
+    fixture: 'div',
+    kind: 'runtime',
+    expect: [E('main.rs', 3, 9, 'error', /^custom: division of 10 by zero$/)],
+  },
 
   // ------------------------------------------------------------------ C# (mcs / mono)
-  'csharp: syntax error': { lang: 'csharp', fixture: 'syntax', kind: 'compile', expect: [E('main.cs', 8, 8, 'error', /^Unexpected symbol `Console'$/, { code: 'CS1525' })] },
+  'csharp: syntax error': {
+    lang: 'csharp',
+    fixture: 'syntax',
+    kind: 'compile',
+    expect: [E('main.cs', 8, 8, 'error', /^Unexpected symbol `Console'$/, { code: 'CS1525' })],
+  },
   'csharp: two errors (summary line dropped)': {
     lang: 'csharp',
     fixture: 'semantic',
     kind: 'compile',
-    expect: [E('main.cs', 12, 20, 'error', /^Cannot implicitly convert type `int' to `string'$/, { code: 'CS0029' }), E('main.cs', 13, 27, 'error', /^The name `y' does not exist/, { code: 'CS0103' })],
+    expect: [
+      E('main.cs', 12, 20, 'error', /^Cannot implicitly convert type `int' to `string'$/, { code: 'CS0029' }),
+      E('main.cs', 13, 27, 'error', /^The name `y' does not exist/, { code: 'CS0103' }),
+    ],
   },
   'csharp: three warnings': {
     lang: 'csharp',
     fixture: 'warning',
     kind: 'compile',
-    expect: [E('main.cs', 9, 22, 'warning', /^Unreachable code detected$/, { code: 'CS0162' }), E('main.cs', 7, 13, 'warning', /`unused' is assigned/, { code: 'CS0219' }), E('main.cs', 8, 13, 'warning', /`x' is declared but never used/, { code: 'CS0168' })],
+    expect: [
+      E('main.cs', 9, 22, 'warning', /^Unreachable code detected$/, { code: 'CS0162' }),
+      E('main.cs', 7, 13, 'warning', /`unused' is assigned/, { code: 'CS0219' }),
+      E('main.cs', 8, 13, 'warning', /`x' is declared but never used/, { code: 'CS0168' }),
+    ],
   },
-  'csharp: tabs count 1': { lang: 'csharp', fixture: 'tabs', kind: 'compile', expect: [E('main.cs', 4, 31, 'error', /`q'/, { code: 'CS0103' })] },
-  'csharp: mono has no line numbers: line 1, innermost user method named': { lang: 'csharp', fixture: 'null', kind: 'runtime', expect: [E('main.cs', 1, 1, 'error', /^System\.NullReferenceException: Object reference not set to an instance of an object \(in Program\.Name\)$/)] },
-  'csharp: divide by zero (inlined into Main)': { lang: 'csharp', fixture: 'rt', kind: 'runtime', expect: [E('main.cs', 1, 1, 'error', /^System\.DivideByZeroException: Attempted to divide by zero\. \(in Program\.Main\)$/)] },
-  'csharp: library frame skipped': { lang: 'csharp', fixture: 'lib', kind: 'runtime', expect: [E('main.cs', 1, 1, 'error', /^System\.ArgumentOutOfRangeException: .* \(in Program\.Main\)$/)] },
+  'csharp: tabs count 1': {
+    lang: 'csharp',
+    fixture: 'tabs',
+    kind: 'compile',
+    expect: [E('main.cs', 4, 31, 'error', /`q'/, { code: 'CS0103' })],
+  },
+  'csharp: mono has no line numbers: line 1, innermost user method named': {
+    lang: 'csharp',
+    fixture: 'null',
+    kind: 'runtime',
+    expect: [
+      E(
+        'main.cs',
+        1,
+        1,
+        'error',
+        /^System\.NullReferenceException: Object reference not set to an instance of an object \(in Program\.Name\)$/,
+      ),
+    ],
+  },
+  'csharp: divide by zero (inlined into Main)': {
+    lang: 'csharp',
+    fixture: 'rt',
+    kind: 'runtime',
+    expect: [E('main.cs', 1, 1, 'error', /^System\.DivideByZeroException: Attempted to divide by zero\. \(in Program\.Main\)$/)],
+  },
+  'csharp: library frame skipped': {
+    lang: 'csharp',
+    fixture: 'lib',
+    kind: 'runtime',
+    expect: [E('main.cs', 1, 1, 'error', /^System\.ArgumentOutOfRangeException: .* \(in Program\.Main\)$/)],
+  },
 
   // ------------------------------------------------------------------ Pascal (fpc)
-  'pascal: syntax error (Fatal)': { lang: 'pascal', fixture: 'syntax', kind: 'compile', expect: [E('main.pas', 6, 3, 'error', /^Syntax error, ";" expected but "identifier WRITELN" found$/)] },
+  'pascal: syntax error (Fatal)': {
+    lang: 'pascal',
+    fixture: 'syntax',
+    kind: 'compile',
+    expect: [E('main.pas', 6, 3, 'error', /^Syntax error, ";" expected but "identifier WRITELN" found$/)],
+  },
   'pascal: three errors, summaries dropped': {
     lang: 'pascal',
     fixture: 'semantic',
     kind: 'compile',
-    expect: [E('main.pas', 6, 8, 'error', /^Incompatible types: got "ShortInt" expected "ShortString"$/), E('main.pas', 7, 11, 'error', /^Identifier not found "y"$/), E('main.pas', 8, 8, 'error', /^Incompatible types: got "Char"/)],
+    expect: [
+      E('main.pas', 6, 8, 'error', /^Incompatible types: got "ShortInt" expected "ShortString"$/),
+      E('main.pas', 7, 11, 'error', /^Identifier not found "y"$/),
+      E('main.pas', 8, 8, 'error', /^Incompatible types: got "Char"/),
+    ],
   },
-  'pascal: warning and note': { lang: 'pascal', fixture: 'warning', kind: 'compile', expect: [E('main.pas', 6, 12, 'warning', /^Variable "r" does not seem to be initialized$/), E('main.pas', 3, 6, 'info', /^Local variable "unused" not used$/)] },
-  'pascal: Fatal with a column': { lang: 'pascal', fixture: 'fatal', kind: 'compile', expect: [E('main.pas', 2, 6, 'error', /^Can't find unit NoSuchUnit used by Bad$/)] },
-  'pascal: Fatal without a column': { lang: 'pascal', fixture: 'eof', kind: 'compile', expect: [E('main.pas', 4, 1, 'error', /^Unexpected end of file$/)] },
-  'pascal: byte columns to characters with the source': { lang: 'pascal', fixture: 'tabs', kind: 'compile', sources: { 'main.pas': 'tabs.src.pas' }, expect: [E('main.pas', 4, 21, 'error', /^Identifier not found "q"$/)] },
-  'pascal: runtime error 200 has no line: line 1': { lang: 'pascal', fixture: 'rt', kind: 'runtime', expect: [E('main.pas', 1, 1, 'error', /^Runtime error 200 \(division by zero\)$/)] },
-  'pascal: runtime error 201': { lang: 'pascal', fixture: 'range', kind: 'runtime', expect: [E('main.pas', 1, 1, 'error', /^Runtime error 201 \(range check error\)$/)] },
+  'pascal: warning and note': {
+    lang: 'pascal',
+    fixture: 'warning',
+    kind: 'compile',
+    expect: [
+      E('main.pas', 6, 12, 'warning', /^Variable "r" does not seem to be initialized$/),
+      E('main.pas', 3, 6, 'info', /^Local variable "unused" not used$/),
+    ],
+  },
+  'pascal: Fatal with a column': {
+    lang: 'pascal',
+    fixture: 'fatal',
+    kind: 'compile',
+    expect: [E('main.pas', 2, 6, 'error', /^Can't find unit NoSuchUnit used by Bad$/)],
+  },
+  'pascal: Fatal without a column': {
+    lang: 'pascal',
+    fixture: 'eof',
+    kind: 'compile',
+    expect: [E('main.pas', 4, 1, 'error', /^Unexpected end of file$/)],
+  },
+  'pascal: byte columns to characters with the source': {
+    lang: 'pascal',
+    fixture: 'tabs',
+    kind: 'compile',
+    sources: { 'main.pas': 'tabs.src.pas' },
+    expect: [E('main.pas', 4, 21, 'error', /^Identifier not found "q"$/)],
+  },
+  'pascal: runtime error 200 has no line: line 1': {
+    lang: 'pascal',
+    fixture: 'rt',
+    kind: 'runtime',
+    expect: [E('main.pas', 1, 1, 'error', /^Runtime error 200 \(division by zero\)$/)],
+  },
+  'pascal: runtime error 201': {
+    lang: 'pascal',
+    fixture: 'range',
+    kind: 'runtime',
+    expect: [E('main.pas', 1, 1, 'error', /^Runtime error 201 \(range check error\)$/)],
+  },
 
   // ------------------------------------------------------------------ Ruby 3.1
-  'ruby: syntax error at end of input': { lang: 'ruby', fixture: 'syntax', kind: 'runtime', expect: [E('main.rb', 6, 1, 'error', /^syntax error, unexpected end-of-input, expecting `end'$/)] },
+  'ruby: syntax error at end of input': {
+    lang: 'ruby',
+    fixture: 'syntax',
+    kind: 'runtime',
+    expect: [E('main.rb', 6, 1, 'error', /^syntax error, unexpected end-of-input, expecting `end'$/)],
+  },
   'ruby: two syntax errors, one with a caret': {
     lang: 'ruby',
     fixture: 'syntax2',
     kind: 'runtime',
-    expect: [E('main.rb', 3, 1, 'error', /^syntax error, unexpected `end'$/), E('main.rb', 5, 10, 'error', /^syntax error, unexpected '\)', expecting `end'$/, { endColumn: 11 })],
+    expect: [
+      E('main.rb', 3, 1, 'error', /^syntax error, unexpected `end'$/),
+      E('main.rb', 5, 10, 'error', /^syntax error, unexpected '\)', expecting `end'$/, { endColumn: 11 }),
+    ],
   },
-  'ruby: syntax error with a ^~~~ range': { lang: 'ruby', fixture: 'warn', kind: 'runtime', expect: [E('main.rb', 4, 3, 'error', /^syntax error, unexpected local variable or method, expecting '\]'$/, { endColumn: 7 })] },
+  'ruby: syntax error with a ^~~~ range': {
+    lang: 'ruby',
+    fixture: 'warn',
+    kind: 'runtime',
+    expect: [E('main.rb', 4, 3, 'error', /^syntax error, unexpected local variable or method, expecting '\]'$/, { endColumn: 7 })],
+  },
   'ruby: warning, then an exception at top level': {
     lang: 'ruby',
     fixture: 'warn2',
     kind: 'runtime',
-    expect: [E('main.rb', 2, 1, 'warning', /^found `= literal' in conditional, should be ==$/), E('main.rb', 8, 1, 'error', /^ArgumentError \(ArgumentError\)$/)],
+    expect: [
+      E('main.rb', 2, 1, 'warning', /^found `= literal' in conditional, should be ==$/),
+      E('main.rb', 8, 1, 'error', /^ArgumentError \(ArgumentError\)$/),
+    ],
   },
-  'ruby: ZeroDivisionError two calls deep': { lang: 'ruby', fixture: 'zero', kind: 'runtime', expect: [E('main.rb', 2, 1, 'error', /^divided by 0 \(ZeroDivisionError\)$/)] },
-  'ruby: NoMethodError with error_highlight': { lang: 'ruby', fixture: 'nil', kind: 'runtime', expect: [E('main.rb', 7, 16, 'error', /^undefined method `upcase' for nil:NilClass \(NoMethodError\)$/, { endColumn: 23 })] },
-  'ruby: NameError with error_highlight': { lang: 'ruby', fixture: 'undef', kind: 'runtime', expect: [E('main.rb', 2, 8, 'error', /^undefined local variable or method `undefined_thing'/, { endColumn: 23 })] },
-  'ruby: raised in a block by Kernel#Integer': { lang: 'ruby', fixture: 'lib', kind: 'runtime', expect: [E('main.rb', 2, 1, 'error', /^invalid value for Integer\(\): "x1" \(ArgumentError\)$/)] },
-  'ruby: raised inside the json library: first user frame': { lang: 'ruby', fixture: 'json', kind: 'runtime', expect: [E('main.rb', 4, 1, 'error', /unexpected token at '\{bad' \(JSON::ParserError\)$/)] },
+  'ruby: ZeroDivisionError two calls deep': {
+    lang: 'ruby',
+    fixture: 'zero',
+    kind: 'runtime',
+    expect: [E('main.rb', 2, 1, 'error', /^divided by 0 \(ZeroDivisionError\)$/)],
+  },
+  'ruby: NoMethodError with error_highlight': {
+    lang: 'ruby',
+    fixture: 'nil',
+    kind: 'runtime',
+    expect: [E('main.rb', 7, 16, 'error', /^undefined method `upcase' for nil:NilClass \(NoMethodError\)$/, { endColumn: 23 })],
+  },
+  'ruby: NameError with error_highlight': {
+    lang: 'ruby',
+    fixture: 'undef',
+    kind: 'runtime',
+    expect: [E('main.rb', 2, 8, 'error', /^undefined local variable or method `undefined_thing'/, { endColumn: 23 })],
+  },
+  'ruby: raised in a block by Kernel#Integer': {
+    lang: 'ruby',
+    fixture: 'lib',
+    kind: 'runtime',
+    expect: [E('main.rb', 2, 1, 'error', /^invalid value for Integer\(\): "x1" \(ArgumentError\)$/)],
+  },
+  'ruby: raised inside the json library: first user frame': {
+    lang: 'ruby',
+    fixture: 'json',
+    kind: 'runtime',
+    expect: [E('main.rb', 4, 1, 'error', /unexpected token at '\{bad' \(JSON::ParserError\)$/)],
+  },
 
   // ------------------------------------------------------------------ PHP 8 (each message printed twice)
-  'php: parse error': { lang: 'php', fixture: 'syntax', kind: 'runtime', expect: [E('main.php', 3, 1, 'error', /^syntax error, unexpected token ";"$/)] },
-  'php: DivisionByZeroError in a function': { lang: 'php', fixture: 'zero', kind: 'runtime', expect: [E('main.php', 3, 1, 'error', /^Uncaught DivisionByZeroError: Division by zero$/)] },
-  'php: call on null': { lang: 'php', fixture: 'null', kind: 'runtime', expect: [E('main.php', 3, 1, 'error', /^Uncaught Error: Call to a member function getName\(\) on null$/)] },
-  'php: undefined function': { lang: 'php', fixture: 'undef', kind: 'runtime', sources: { 'main.php': 'undef.src.php' }, expect: [E('main.php', 3, 5, 'error', /^Uncaught Error: Call to undefined function undefined_fn\(\)$/)] },
-  'php: TypeError (paths in the message shortened)': { lang: 'php', fixture: 'type', kind: 'runtime', expect: [E('main.php', 6, 1, 'error', /^Uncaught TypeError: Box::add\(\): Argument #1 \(\$o\) must be of type int, string given, called in main\.php on line 10/)] },
+  'php: parse error': {
+    lang: 'php',
+    fixture: 'syntax',
+    kind: 'runtime',
+    expect: [E('main.php', 3, 1, 'error', /^syntax error, unexpected token ";"$/)],
+  },
+  'php: DivisionByZeroError in a function': {
+    lang: 'php',
+    fixture: 'zero',
+    kind: 'runtime',
+    expect: [E('main.php', 3, 1, 'error', /^Uncaught DivisionByZeroError: Division by zero$/)],
+  },
+  'php: call on null': {
+    lang: 'php',
+    fixture: 'null',
+    kind: 'runtime',
+    expect: [E('main.php', 3, 1, 'error', /^Uncaught Error: Call to a member function getName\(\) on null$/)],
+  },
+  'php: undefined function': {
+    lang: 'php',
+    fixture: 'undef',
+    kind: 'runtime',
+    sources: { 'main.php': 'undef.src.php' },
+    expect: [E('main.php', 3, 5, 'error', /^Uncaught Error: Call to undefined function undefined_fn\(\)$/)],
+  },
+  'php: TypeError (paths in the message shortened)': {
+    lang: 'php',
+    fixture: 'type',
+    kind: 'runtime',
+    expect: [
+      E(
+        'main.php',
+        6,
+        1,
+        'error',
+        /^Uncaught TypeError: Box::add\(\): Argument #1 \(\$o\) must be of type int, string given, called in main\.php on line 10/,
+      ),
+    ],
+  },
   'php: warnings then a fatal error': {
     lang: 'php',
     fixture: 'warn',
     kind: 'runtime',
-    expect: [E('main.php', 3, 1, 'warning', /^Undefined array key 10$/), E('main.php', 4, 1, 'warning', /^Undefined variable \$undefinedVar$/), E('main.php', 5, 1, 'error', /^Uncaught DivisionByZeroError: Division by zero$/)],
+    expect: [
+      E('main.php', 3, 1, 'warning', /^Undefined array key 10$/),
+      E('main.php', 4, 1, 'warning', /^Undefined variable \$undefinedVar$/),
+      E('main.php', 5, 1, 'error', /^Uncaught DivisionByZeroError: Division by zero$/),
+    ],
   },
 };
 
@@ -326,7 +862,18 @@ function check(actual: SourceDiagnostic[], expected: Expected[]): void {
   expected.forEach((e, i) => {
     const a = actual[i]!;
     const { message, ...where } = e;
-    assert.deepEqual({ file: a.file, line: a.line, column: a.column, severity: a.severity, ...(a.endColumn !== undefined && { endColumn: a.endColumn }), ...(a.code !== undefined && { code: a.code }) }, where, `diagnostic ${i}: ${shown}`);
+    assert.deepEqual(
+      {
+        file: a.file,
+        line: a.line,
+        column: a.column,
+        severity: a.severity,
+        ...(a.endColumn !== undefined && { endColumn: a.endColumn }),
+        ...(a.code !== undefined && { code: a.code }),
+      },
+      where,
+      `diagnostic ${i}: ${shown}`,
+    );
     assert.match(a.message, message, `diagnostic ${i}`);
   });
 }
@@ -357,7 +904,21 @@ describe('diagnostics edge cases', () => {
   });
 
   test('empty or unrelated stderr gives nothing', () => {
-    for (const lang of ['c', 'cpp', 'python3', 'java', 'javascript', 'typescript', 'go', 'rust', 'csharp', 'pascal', 'ruby', 'php', 'nosuchlang']) {
+    for (const lang of [
+      'c',
+      'cpp',
+      'python3',
+      'java',
+      'javascript',
+      'typescript',
+      'go',
+      'rust',
+      'csharp',
+      'pascal',
+      'ruby',
+      'php',
+      'nosuchlang',
+    ]) {
       assert.deepEqual(runtimeDiagnostics(lang, ''), [], lang);
       assert.deepEqual(runtimeDiagnostics(lang, 'debug: n=5\nsum = 12\n'), [], lang);
       assert.deepEqual(compileDiagnostics(lang, ''), [], lang);
@@ -391,8 +952,12 @@ describe('diagnostics edge cases', () => {
       ],
     );
     assert.match(gcc[0]!.message, /has no member named/);
-    check(runtimeDiagnostics('lua', 'lua: main.lua:3: attempt to perform arithmetic on a nil value\n'), [E('main.lua', 3, 1, 'error', /^attempt to perform arithmetic/)]);
-    check(runtimeDiagnostics('lua', 'main.lua:3: attempt to perform arithmetic on a nil value\nstack traceback:\n'), [E('main.lua', 3, 1, 'error', /^attempt to perform arithmetic/)]);
+    check(runtimeDiagnostics('lua', 'lua: main.lua:3: attempt to perform arithmetic on a nil value\n'), [
+      E('main.lua', 3, 1, 'error', /^attempt to perform arithmetic/),
+    ]);
+    check(runtimeDiagnostics('lua', 'main.lua:3: attempt to perform arithmetic on a nil value\nstack traceback:\n'), [
+      E('main.lua', 3, 1, 'error', /^attempt to perform arithmetic/),
+    ]);
   });
 
   test('every diagnostic is well formed', () => {

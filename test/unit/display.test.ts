@@ -86,7 +86,7 @@ test('display: bytes decode as a strict UTF-8 decoder reads them, sequence by se
   /** Reference: the shortest 1–4 byte slice that decodes to one character is one; else the byte is bad. */
   const reference = (b: Uint8Array): string => {
     let out = '';
-    for (let i = 0; i < b.length; ) {
+    for (let i = 0; i < b.length;) {
       let n = 0;
       for (let k = 1; k <= 4 && i + k <= b.length && !n; k++) {
         try {
@@ -100,7 +100,10 @@ test('display: bytes decode as a strict UTF-8 decoder reads them, sequence by se
     }
     return displayText(out);
   };
-  const interesting = [0x00, 0x0a, 0x0d, 0x1b, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9b, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xc3, 0xdf, 0xe0, 0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xfe, 0xff];
+  const interesting = [
+    0x00, 0x0a, 0x0d, 0x1b, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9b, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xc3, 0xdf, 0xe0, 0xe2, 0xed, 0xef, 0xf0,
+    0xf4, 0xf5, 0xfe, 0xff,
+  ];
   let seed = 42;
   const random = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
   for (let round = 0; round < 3000; round++) {

@@ -5,7 +5,14 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFil
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../runner/errors';
-import { findCphFile, parseCompanionPayload, parseCphProblem, readCompanionFile, readCphFile, writeTestsFolder } from '../../runner/judge/importers';
+import {
+  findCphFile,
+  parseCompanionPayload,
+  parseCphProblem,
+  readCompanionFile,
+  readCphFile,
+  writeTestsFolder,
+} from '../../runner/judge/importers';
 import { discoverTests } from '../../runner/judge/testfolder';
 import type { TestCase } from '../../runner/judge/types';
 
@@ -52,8 +59,25 @@ test('imports: a cph .prob file', () => {
 });
 
 test('imports: a cph problem made by hand (empty url and group)', () => {
-  const prob = { name: 'Local: a', url: '', interactive: false, memoryLimit: 1024, timeLimit: 3000, group: 'local', tests: [{ id: 1, input: '1', output: '1' }], local: true, srcPath: '/x/a.py' };
-  assert.deepEqual(parseCphProblem(JSON.stringify(prob)), { name: 'Local: a', group: 'local', timeLimitMs: 3000, memoryMb: 1024, interactive: false, tests: [{ name: '1', input: { text: '1' }, answer: { text: '1' }, group: [] }] });
+  const prob = {
+    name: 'Local: a',
+    url: '',
+    interactive: false,
+    memoryLimit: 1024,
+    timeLimit: 3000,
+    group: 'local',
+    tests: [{ id: 1, input: '1', output: '1' }],
+    local: true,
+    srcPath: '/x/a.py',
+  };
+  assert.deepEqual(parseCphProblem(JSON.stringify(prob)), {
+    name: 'Local: a',
+    group: 'local',
+    timeLimitMs: 3000,
+    memoryMb: 1024,
+    interactive: false,
+    tests: [{ name: '1', input: { text: '1' }, answer: { text: '1' }, group: [] }],
+  });
 });
 
 test('imports: bad payloads are usage errors naming the source and the problem', () => {
@@ -68,9 +92,15 @@ test('imports: bad payloads are usage errors naming the source and the problem',
   ];
   for (const [json, message] of bad) assert.throws(() => parseCompanionPayload(json, 'where'), usage(message), json);
   const missing = path.join(FIXTURES, 'companion-missing-tests.json');
-  assert.throws(() => readCompanionFile(missing), usage(new RegExp(`^${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a Competitive Companion problem:[^]*output`)));
+  assert.throws(
+    () => readCompanionFile(missing),
+    usage(new RegExp(`^${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a Competitive Companion problem:[^]*output`)),
+  );
   assert.throws(() => readCphFile(path.join(FIXTURES, 'nope.prob')), usage(/Cannot read the cph problem file .*nope\.prob/));
-  assert.throws(() => parseCphProblem('{"name": 1, "tests": []}', 'f.prob'), usage(/^f\.prob is not a cph problem file \(\.prob\):[^]*name/));
+  assert.throws(
+    () => parseCphProblem('{"name": 1, "tests": []}', 'f.prob'),
+    usage(/^f\.prob is not a cph problem file \(\.prob\):[^]*name/),
+  );
 });
 
 test('imports: a byte-order mark does not break parsing', () => {
@@ -131,6 +161,7 @@ test('writeTestsFolder: refuses to mix with existing tests unless asked to repla
 
 test('writeTestsFolder: test names must be plain, unique file names', () => {
   const t = (name: string): TestCase => ({ name, input: { text: '' }, answer: { text: '' }, group: [] });
-  for (const name of ['../x', 'a/b', 'a\\b', '', '..']) assert.throws(() => writeTestsFolder(tmp(), [t(name)]), usage(/plain file name/), name);
+  for (const name of ['../x', 'a/b', 'a\\b', '', '..'])
+    assert.throws(() => writeTestsFolder(tmp(), [t(name)]), usage(/plain file name/), name);
   assert.throws(() => writeTestsFolder(tmp(), [t('1'), t('1')]), usage(/two tests named "1"/));
 });

@@ -9,10 +9,22 @@ import { EXTENSION_TO_LANGUAGE, LANGUAGES, VSCODE_LANGUAGES } from '../../protoc
 const root = path.resolve(__dirname, '../..');
 const definitions = readdirSync(path.join(root, 'languages'))
   .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(path.join(root, 'languages', f), 'utf8')) as { id: string; extensions: string[]; sourceFile: string; editor?: { vscodeLanguage: string } });
+  .map(
+    (f) =>
+      JSON.parse(readFileSync(path.join(root, 'languages', f), 'utf8')) as {
+        id: string;
+        extensions: string[];
+        sourceFile: string;
+        editor?: { vscodeLanguage: string };
+      },
+  );
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
   activationEvents: string[];
-  contributes: { languages?: { id: string; extensions: string[] }[]; menus: Record<string, { when?: string }[]>; keybindings: { when?: string }[] };
+  contributes: {
+    languages?: { id: string; extensions: string[] }[];
+    menus: Record<string, { when?: string }[]>;
+    keybindings: { when?: string }[];
+  };
 };
 
 test('languages generated: the generator has nothing to change (run node scripts/gen-languages.mjs after editing languages/*.json)', async () => {
@@ -23,7 +35,10 @@ test('languages generated: the generator has nothing to change (run node scripts
 });
 
 test('languages generated: every definition is there, by id, with its main file name', () => {
-  assert.deepEqual(LANGUAGES.map((l) => l.id), definitions.map((d) => d.id).sort());
+  assert.deepEqual(
+    LANGUAGES.map((l) => l.id),
+    definitions.map((d) => d.id).sort(),
+  );
   for (const d of definitions) assert.equal(LANGUAGES.find((l) => l.id === d.id)?.sourceFile, d.sourceFile, d.id);
   assert.equal(LANGUAGES.find((l) => l.id === 'java')?.sourceFile, '{publicClass}.java');
 });
@@ -53,7 +68,9 @@ test('languages generated: package.json activates on every VS Code language and 
 
 test('languages generated: every menu and keybinding `when` clause on resourceExtname accepts every extension a definition accepts, and not others', () => {
   const extensions = definitions.flatMap((d) => d.extensions.map((e) => e.toLowerCase()));
-  const menus = Object.values(pkg.contributes.menus).flat().map((m) => m.when ?? '');
+  const menus = Object.values(pkg.contributes.menus)
+    .flat()
+    .map((m) => m.when ?? '');
   const keybindings = pkg.contributes.keybindings.map((k) => k.when ?? '');
   const onExtension = (whens: string[]) => whens.filter((w) => w.includes('resourceExtname'));
   assert.ok(onExtension(menus).length > 0 && onExtension(keybindings).length > 0, 'menus and keybindings test resourceExtname');

@@ -22,13 +22,17 @@ test('languages: every extension belongs to exactly one language', () => {
 test('languages: the language comes from the extension, with a clear error otherwise', () => {
   assert.equal(languageForFile(languages, 'x/sol.cpp').id, 'cpp');
   assert.equal(languageForFile(languages, 'A.PY').id, 'python3');
-  assert.throws(() => languageForFile(languages, 'notes.xyz'), (e: Error) => e instanceof UsageError && /--lang/.test(e.message) && /python3/.test(e.message));
+  assert.throws(
+    () => languageForFile(languages, 'notes.xyz'),
+    (e: Error) => e instanceof UsageError && /--lang/.test(e.message) && /python3/.test(e.message),
+  );
   assert.throws(() => languageById(languages, 'cobol'), /Unknown language "cobol".*Known languages: .*c, /);
 });
 
 test('languages: Java finds its main class whatever the file is called', () => {
   const java = languageById(languages, 'java');
-  const src = 'import java.util.*;\nclass Helper { int x; }\npublic class Main {\n  static class Inner {}\n  public static void main(String[] a) {}\n}\n';
+  const src =
+    'import java.util.*;\nclass Helper { int x; }\npublic class Main {\n  static class Inner {}\n  public static void main(String[] a) {}\n}\n';
   const v = resolveVariables(java, src);
   assert.equal(expand(java.sourceFile, v), 'Main.java');
   assert.equal(v.mainClass, 'Main');

@@ -43,7 +43,8 @@ function pkg(files: Record<string, Entry>): string {
 }
 
 const SECRET = { 'data/secret/1.in': '1\n', 'data/secret/1.ans': '1\n' };
-const legacy = (yaml: string, files: Record<string, Entry> = {}): string => pkg({ 'problem.yaml': `name: T\n${yaml}`, ...SECRET, ...files });
+const legacy = (yaml: string, files: Record<string, Entry> = {}): string =>
+  pkg({ 'problem.yaml': `name: T\n${yaml}`, ...SECRET, ...files });
 const v2025 = (yaml: string, files: Record<string, Entry> = {}): string =>
   pkg({ 'problem.yaml': `problem_format_version: 2025-09\nname: T\nuuid: 1b2c\n${yaml}`, ...SECRET, ...files });
 
@@ -74,7 +75,13 @@ describe('problem fixtures', () => {
     assert.equal(p.timeLimitMs, 1500);
     assert.deepEqual([p.memoryMb, p.outputMb], [512, 8]);
     assert.deepEqual(names(p), ['sample/1', 'secret/1']);
-    assert.deepEqual(p.data.groups.map((g) => [g.name, g.path]), [['sample', ['sample']], ['secret', ['secret']]]);
+    assert.deepEqual(
+      p.data.groups.map((g) => [g.name, g.path]),
+      [
+        ['sample', ['sample']],
+        ['secret', ['secret']],
+      ],
+    );
     const [sample] = allTests(p);
     assert.equal(pathOf(sample!.input), path.join(p.root, 'data/sample/1.in'));
     assert.equal(pathOf(sample!.answer), path.join(p.root, 'data/sample/1.ans'));
@@ -109,12 +116,35 @@ describe('problem fixtures', () => {
     const secret = group(p, 'secret');
     assert.deepEqual(secret.settings, { outputValidatorFlags: [], score: 100, aggregation: 'sum', onReject: 'continue' });
     assert.deepEqual(secret.tests, []);
-    assert.deepEqual(secret.groups.map((g) => [g.name, g.path]), [['secret/1-small', ['secret', '1-small']], ['secret/2-large', ['secret', '2-large']]]);
-    assert.deepEqual(group(p, 'secret/1-small').settings, { outputValidatorFlags: [], score: 30, aggregation: 'pass-fail', onReject: 'break' });
-    assert.deepEqual(group(p, 'secret/2-large').settings, { outputValidatorFlags: ['case_sensitive'], score: 70, aggregation: 'sum', onReject: 'continue' });
-    assert.deepEqual(group(p, 'sample').settings, { outputValidatorFlags: [], onReject: 'continue' }, 'samples never count towards the score');
+    assert.deepEqual(
+      secret.groups.map((g) => [g.name, g.path]),
+      [
+        ['secret/1-small', ['secret', '1-small']],
+        ['secret/2-large', ['secret', '2-large']],
+      ],
+    );
+    assert.deepEqual(group(p, 'secret/1-small').settings, {
+      outputValidatorFlags: [],
+      score: 30,
+      aggregation: 'pass-fail',
+      onReject: 'break',
+    });
+    assert.deepEqual(group(p, 'secret/2-large').settings, {
+      outputValidatorFlags: ['case_sensitive'],
+      score: 70,
+      aggregation: 'sum',
+      onReject: 'continue',
+    });
+    assert.deepEqual(
+      group(p, 'sample').settings,
+      { outputValidatorFlags: [], onReject: 'continue' },
+      'samples never count towards the score',
+    );
     const tests = allTests(p);
-    assert.deepEqual(tests.map((t) => t.name), ['sample/1', 'secret/1-small/1', 'secret/1-small/2', 'secret/1-small/3', 'secret/2-large/1', 'secret/2-large/2', 'secret/2-large/3']);
+    assert.deepEqual(
+      tests.map((t) => t.name),
+      ['sample/1', 'secret/1-small/1', 'secret/1-small/2', 'secret/1-small/3', 'secret/2-large/1', 'secret/2-large/2', 'secret/2-large/3'],
+    );
     assert.deepEqual(tests[4]!.group, ['secret', '2-large']);
     // 2-large/3.yaml replaces the group's output_validator_args for that test only.
     assert.deepEqual(tests[6]!.settings.outputValidatorFlags, ['case_sensitive', 'space_change_sensitive']);
@@ -132,7 +162,10 @@ describe('problem fixtures', () => {
   test('shared: test files and a whole folder shared through symlinks resolve inside the package', () => {
     const p = load('shared');
     const tests = allTests(p);
-    assert.deepEqual(tests.map((t) => t.name), ['sample/1', 'sample/2', 'secret/1', 'secret/2', 'secret/samples/1', 'secret/samples/2']);
+    assert.deepEqual(
+      tests.map((t) => t.name),
+      ['sample/1', 'sample/2', 'secret/1', 'secret/2', 'secret/samples/1', 'secret/samples/2'],
+    );
     const input = Object.fromEntries(tests.map((t) => [t.name, pathOf(t.input)]));
     assert.equal(input['secret/1'], path.join(p.root, 'data/sample/1.in'));
     assert.equal(input['secret/samples/2'], path.join(p.root, 'data/sample/2.in'));
@@ -146,9 +179,19 @@ describe('problem fixtures', () => {
     for (const name of ['hello', 'different', 'guess', 'scored', 'custom', 'shared']) {
       for (const kind of ['accepted', 'wrong_answer', 'time_limit_exceeded', 'run_time_error']) {
         const files = fs.readdirSync(path.join(FIXTURES, name, 'submissions', kind));
-        assert.ok(files.some((f) => /\.(cc|cpp)$/.test(f)), `${name}/${kind} C++`);
-        assert.ok(files.some((f) => f.endsWith('.py')), `${name}/${kind} Python`);
-        if (name === 'hello' || name === 'guess') assert.ok(files.some((f) => f.endsWith('.java')), `${name}/${kind} Java`);
+        assert.ok(
+          files.some((f) => /\.(cc|cpp)$/.test(f)),
+          `${name}/${kind} C++`,
+        );
+        assert.ok(
+          files.some((f) => f.endsWith('.py')),
+          `${name}/${kind} Python`,
+        );
+        if (name === 'hello' || name === 'guess')
+          assert.ok(
+            files.some((f) => f.endsWith('.java')),
+            `${name}/${kind} Java`,
+          );
       }
     }
   });
@@ -165,14 +208,26 @@ describe('test order', () => {
 
   test('legacy: nested groups interleave with tests by name; sample comes before secret', () => {
     const dir = legacy('', {
-      'data/sample/2.in': '', 'data/sample/2.ans': '', 'data/sample/10.in': '', 'data/sample/10.ans': '',
-      'data/secret/2/1.in': '', 'data/secret/2/1.ans': '', 'data/secret/3.in': '', 'data/secret/3.ans': '',
-      'data/secret/g10/x.in': '', 'data/secret/g10/x.ans': '', 'data/secret/g9/deep/y.in': '', 'data/secret/g9/deep/y.ans': '',
+      'data/sample/2.in': '',
+      'data/sample/2.ans': '',
+      'data/sample/10.in': '',
+      'data/sample/10.ans': '',
+      'data/secret/2/1.in': '',
+      'data/secret/2/1.ans': '',
+      'data/secret/3.in': '',
+      'data/secret/3.ans': '',
+      'data/secret/g10/x.in': '',
+      'data/secret/g10/x.ans': '',
+      'data/secret/g9/deep/y.in': '',
+      'data/secret/g9/deep/y.ans': '',
     });
     const p = loadProblemPackage(dir);
     assert.deepEqual(names(p), ['sample/2', 'sample/10', 'secret/1', 'secret/2/1', 'secret/3', 'secret/g9/deep/y', 'secret/g10/x']);
     assert.deepEqual(allTests(p)[5]!.group, ['secret', 'g9', 'deep']);
-    assert.deepEqual(group(p, 'secret/g9').groups.map((g) => g.name), ['secret/g9/deep']);
+    assert.deepEqual(
+      group(p, 'secret/g9').groups.map((g) => g.name),
+      ['secret/g9/deep'],
+    );
   });
 
   test('2025-09: tests in plain subfolders join the enclosing group in natural order', () => {
@@ -186,7 +241,9 @@ describe('test order', () => {
 describe('problem.yaml', () => {
   test('2025-09 type lists: scoring and interactive, with problemtools-style nested output_validator/<name>/', () => {
     const dir = v2025('type: [scoring, interactive]\n', {
-      'output_validator/interactor/main.cpp': '', 'output_validator/interactor/lib/util.h': '', 'output_validator/interactor/.gitignore': '',
+      'output_validator/interactor/main.cpp': '',
+      'output_validator/interactor/lib/util.h': '',
+      'output_validator/interactor/.gitignore': '',
     });
     const p = loadProblemPackage(dir);
     assert.deepEqual([p.scoring, p.interactive, p.validation], [true, true, 'custom']);
@@ -194,7 +251,9 @@ describe('problem.yaml', () => {
   });
 
   test('2025-09 extras: languages, allow_file_writing, code limit, time_limit over .timelimit', () => {
-    const dir = v2025('languages: [cpp, python3]\nallow_file_writing: true\nlimits:\n  time_limit: 0.5\n  code: 64\n', { '.timelimit': '7\n' });
+    const dir = v2025('languages: [cpp, python3]\nallow_file_writing: true\nlimits:\n  time_limit: 0.5\n  code: 64\n', {
+      '.timelimit': '7\n',
+    });
     const p = loadProblemPackage(dir);
     assert.deepEqual([p.languages, p.allowFileWriting, p.codeKb, p.timeLimitMs], [['cpp', 'python3'], true, 64, 500]);
   });
@@ -204,12 +263,20 @@ describe('problem.yaml', () => {
       'problem.yaml': 'problem_format_version: 2023-07-draft\nname: T\ntype: interactive\n',
       'output_validator/validate.py': '',
       'data/secret/testdata.yaml': 'output_validator_args: a b\n',
-      'data/secret/2.in': '', 'data/secret/2.ans': '', 'data/secret/2.yaml': 'output_validator_args: c d\n',
+      'data/secret/2.in': '',
+      'data/secret/2.ans': '',
+      'data/secret/2.yaml': 'output_validator_args: c d\n',
       ...SECRET,
     });
     const p = loadProblemPackage(dir);
     assert.deepEqual([p.interactive, p.validation], [true, 'custom']);
-    assert.deepEqual(allTests(p).map((t) => t.settings.outputValidatorFlags), [['a', 'b'], ['c', 'd']]);
+    assert.deepEqual(
+      allTests(p).map((t) => t.settings.outputValidatorFlags),
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    );
   });
 
   test('legacy scoring: testdata.yaml keys inherit key by key; grader flags choose the aggregation', () => {
@@ -218,29 +285,49 @@ describe('problem.yaml', () => {
       'data/testdata.yaml': 'on_reject: continue\naccept_score: 2\noutput_validator_flags: root\n',
       'data/secret/testdata.yaml': 'range: 0 100\ngrader_flags: first_error\n',
       'data/secret/g1/testdata.yaml': 'on_reject: break\ngrader_flags: min\nrange: 0 40\naccept_score: 40\n',
-      'data/secret/g1/1.in': '', 'data/secret/g1/1.ans': '',
-      'data/secret/g2/1.in': '', 'data/secret/g2/1.ans': '',
+      'data/secret/g1/1.in': '',
+      'data/secret/g1/1.ans': '',
+      'data/secret/g2/1.in': '',
+      'data/secret/g2/1.ans': '',
     });
     const p = loadProblemPackage(dir);
     assert.deepEqual([p.scoring, p.validation, p.outputValidator?.files], [true, 'custom', ['v.py']]);
     assert.deepEqual(group(p, 'secret/g1').settings, {
-      outputValidatorFlags: ['p', 'root'], onReject: 'break', graderFlags: ['min'], acceptScore: 40, rejectScore: 0, range: [0, 40], aggregation: 'min', score: 40,
+      outputValidatorFlags: ['p', 'root'],
+      onReject: 'break',
+      graderFlags: ['min'],
+      acceptScore: 40,
+      rejectScore: 0,
+      range: [0, 40],
+      aggregation: 'min',
+      score: 40,
     });
     assert.deepEqual(group(p, 'secret/g2').settings, {
-      outputValidatorFlags: ['p', 'root'], onReject: 'continue', graderFlags: ['first_error'], acceptScore: 2, rejectScore: 0, range: [0, 100], aggregation: 'sum', score: 100,
+      outputValidatorFlags: ['p', 'root'],
+      onReject: 'continue',
+      graderFlags: ['first_error'],
+      acceptScore: 2,
+      rejectScore: 0,
+      range: [0, 100],
+      aggregation: 'sum',
+      score: 100,
     });
     assert.deepEqual(p.data.settings.range, [-Infinity, Infinity], 'the default range');
   });
 
   test('2025-09 scoring: require_pass, unbounded secret, min aggregation', () => {
     const dir = v2025('type: scoring\n', {
-      'data/sample/1.in': '', 'data/sample/1.ans': '',
+      'data/sample/1.in': '',
+      'data/sample/1.ans': '',
       'data/secret/test_group.yaml': 'max_score: unbounded\n',
       'data/secret/a/test_group.yaml': 'score_aggregation: min\n',
-      'data/secret/a/1.in': '', 'data/secret/a/1.ans': '',
+      'data/secret/a/1.in': '',
+      'data/secret/a/1.ans': '',
       'data/secret/b/test_group.yaml': 'max_score: 5\nrequire_pass: [sample, secret/a]\n',
-      'data/secret/b/1.in': '', 'data/secret/b/1.ans': '',
-      'data/secret/1.in': { link: 'a/1.in' }, 'data/secret/1.ans': { link: 'a/1.ans' },
+      'data/secret/b/1.in': '',
+      'data/secret/b/1.ans': '',
+      'data/secret/1.in': { link: 'a/1.in' },
+      'data/secret/1.ans': { link: 'a/1.ans' },
     });
     // secret/1 is a test beside groups: refused, then fixed.
     refuses(dir, /data\/secret\/: has both test data groups \(a, b\) and tests/);
@@ -262,58 +349,112 @@ describe('broken packages are refused with the file and the problem', () => {
     refuses(v2025('limits:\n  memory: 1.5\n'), 'problem.yaml: limits.memory must be a whole number of MiB, got 1.5');
     refuses(v2025('foo: 1\n'), "problem.yaml: unknown key 'foo'");
     refuses(v2025('type: [scoring, pass-fail]\n'), 'problem.yaml: type cannot be both pass-fail and scoring');
-    refuses(v2025('type: fast\n'), /^problem\.yaml: type must be one of pass-fail, scoring, interactive, multi-pass, submit-answer, or a non-empty list of them, got 'fast'$/);
+    refuses(
+      v2025('type: fast\n'),
+      /^problem\.yaml: type must be one of pass-fail, scoring, interactive, multi-pass, submit-answer, or a non-empty list of them, got 'fast'$/,
+    );
     refuses(pkg({ 'problem.yaml': 'problem_format_version: 2025-09\nname: T\n', ...SECRET }), 'problem.yaml: uuid is required');
-    refuses(legacy('validation: custom interactive\nlimits: [1]\n'), 'problem.yaml: limits must be a mapping of keys to values, got a list');
+    refuses(
+      legacy('validation: custom interactive\nlimits: [1]\n'),
+      'problem.yaml: limits must be a mapping of keys to values, got a list',
+    );
     refuses(legacy('name: again\n'), /^problem\.yaml: invalid YAML at line 2, column 1: Map keys must be unique/);
     refuses(legacy('limits: {memory: 1\n'), /^problem\.yaml: invalid YAML at line \d+, column \d+: /);
     refuses(pkg({ 'problem.yaml': '- a\n- b\n', ...SECRET }), 'problem.yaml: must be a mapping of keys to values, got a list');
     refuses(legacy('validation: strict\n'), "problem.yaml: validation must start with 'default' or 'custom', got 'strict'");
-    refuses(legacy('validation: custom score\n', { 'output_validators/v.py': '' }), /validation 'custom score' is only for scoring problems/);
+    refuses(
+      legacy('validation: custom score\n', { 'output_validators/v.py': '' }),
+      /validation 'custom score' is only for scoring problems/,
+    );
   });
 
   test('unsupported versions and features say "not supported yet"', () => {
-    refuses(pkg({ 'problem.yaml': 'problem_format_version: 2030-01\nname: T\n', ...SECRET }), /problem_format_version '2030-01' is not supported yet/);
+    refuses(
+      pkg({ 'problem.yaml': 'problem_format_version: 2030-01\nname: T\n', ...SECRET }),
+      /problem_format_version '2030-01' is not supported yet/,
+    );
     refuses(v2025('type: [pass-fail, multi-pass]\n'), 'problem.yaml: multi-pass problems are not supported yet');
     refuses(v2025('type: submit-answer\n'), 'problem.yaml: submit-answer problems are not supported yet');
     refuses(legacy('type: scoring\ngrading:\n  objective: min\n'), /'min' \(minimising the score\) is not supported yet/);
-    refuses(legacy('', { 'output_validators/a.py': '', 'output_validators/b.py': '', 'problem.yaml': 'name: T\nvalidation: custom\n' }), /running several output validators is not supported yet/);
-    refuses(legacy('type: scoring\n', { 'data/secret/testdata.yaml': 'grading: custom\n' }), "data/secret/testdata.yaml: grading 'custom' (a custom grader program) is not supported yet");
-    refuses(legacy('type: scoring\n', { 'data/testdata.yaml': 'grader_flags: avg\n' }), /data\/testdata\.yaml: grader_flags 'avg' .* is not supported yet/);
-    refuses(v2025('type: scoring\n', { 'data/secret/test_group.yaml': 'static_validation_score: 10\n' }), 'data/secret/test_group.yaml: static validation is not supported yet');
-    refuses(v2025('', { 'data/secret/1.yaml': 'args: [--fast]\n' }), 'data/secret/1.yaml: args (command-line arguments for submissions) are not supported yet');
-    refuses(v2025('', { 'data/secret/1.files/input.txt': 'x' }), /data\/secret\/1\.files\/: test input files \(\.files\) are not supported yet/);
+    refuses(
+      legacy('', { 'output_validators/a.py': '', 'output_validators/b.py': '', 'problem.yaml': 'name: T\nvalidation: custom\n' }),
+      /running several output validators is not supported yet/,
+    );
+    refuses(
+      legacy('type: scoring\n', { 'data/secret/testdata.yaml': 'grading: custom\n' }),
+      "data/secret/testdata.yaml: grading 'custom' (a custom grader program) is not supported yet",
+    );
+    refuses(
+      legacy('type: scoring\n', { 'data/testdata.yaml': 'grader_flags: avg\n' }),
+      /data\/testdata\.yaml: grader_flags 'avg' .* is not supported yet/,
+    );
+    refuses(
+      v2025('type: scoring\n', { 'data/secret/test_group.yaml': 'static_validation_score: 10\n' }),
+      'data/secret/test_group.yaml: static validation is not supported yet',
+    );
+    refuses(
+      v2025('', { 'data/secret/1.yaml': 'args: [--fast]\n' }),
+      'data/secret/1.yaml: args (command-line arguments for submissions) are not supported yet',
+    );
+    refuses(
+      v2025('', { 'data/secret/1.files/input.txt': 'x' }),
+      /data\/secret\/1\.files\/: test input files \(\.files\) are not supported yet/,
+    );
     refuses(v2025('', { 'include/default/lib.h': '' }), 'include/: files included into submissions are not supported yet');
   });
 
   test('validators: missing, in the wrong folder for the version, or unused', () => {
     refuses(legacy('validation: custom interactive\n'), "problem.yaml: validation is 'custom' but output_validators/ holds no validator");
     refuses(v2025('type: interactive\n'), /^output_validator\/: interactive problems need an interactor there/);
-    refuses(v2025('', { 'output_validators/v/v.cpp': '' }), /^output_validators\/: this 2025-09 package must keep its output validator in output_validator\//);
-    refuses(legacy('', { 'output_validator/v.cpp': '' }), /^output_validator\/: this legacy package must keep its output validator in output_validators\//);
+    refuses(
+      v2025('', { 'output_validators/v/v.cpp': '' }),
+      /^output_validators\/: this 2025-09 package must keep its output validator in output_validator\//,
+    );
+    refuses(
+      legacy('', { 'output_validator/v.cpp': '' }),
+      /^output_validator\/: this legacy package must keep its output validator in output_validators\//,
+    );
     refuses(legacy('', { 'output_validators/v.cpp': '' }), /validation is 'default' but output_validators\/ holds a validator/);
   });
 
   test('test data: unpaired files, missing folders, misplaced tests', () => {
     refuses(legacy('', { 'data/secret/2.in': '' }), 'data/secret/2.in: has no answer file 2.ans beside it');
     refuses(legacy('', { 'data/sample/3.ans': '' }), 'data/sample/3.ans: has no input file 3.in beside it');
-    refuses(pkg({ 'problem.yaml': 'name: T\n', 'data/sample/1.in': '', 'data/sample/1.ans': '' }), "data/secret/: missing; every package needs secret tests");
+    refuses(
+      pkg({ 'problem.yaml': 'name: T\n', 'data/sample/1.in': '', 'data/sample/1.ans': '' }),
+      'data/secret/: missing; every package needs secret tests',
+    );
     refuses(pkg({ 'problem.yaml': 'name: T\n', 'data/secret/README': '' }), /^data\/secret\/: holds no tests/);
-    refuses(legacy('', { 'data/extra/1.in': '', 'data/extra/1.ans': '' }), 'data/extra/: unknown test data folder; tests go in data/sample/ or data/secret/');
-    refuses(legacy('', { 'data/secret/a b.in': '', 'data/secret/a b.ans': '' }), /data\/secret\/a b\.in: a test's file name must start with a letter, a digit or '_', then use only letters, digits, '_', '\.' and '-'/);
+    refuses(
+      legacy('', { 'data/extra/1.in': '', 'data/extra/1.ans': '' }),
+      'data/extra/: unknown test data folder; tests go in data/sample/ or data/secret/',
+    );
+    refuses(
+      legacy('', { 'data/secret/a b.in': '', 'data/secret/a b.ans': '' }),
+      /data\/secret\/a b\.in: a test's file name must start with a letter, a digit or '_', then use only letters, digits, '_', '\.' and '-'/,
+    );
     // '-' is allowed, but not first: the message says so, rather than "'-' is allowed".
-    refuses(legacy('', { 'data/secret/-rf.in': '', 'data/secret/-rf.ans': '' }), /data\/secret\/-rf\.in: a test's file name must start with a letter, a digit or '_'/);
+    refuses(
+      legacy('', { 'data/secret/-rf.in': '', 'data/secret/-rf.ans': '' }),
+      /data\/secret\/-rf\.in: a test's file name must start with a letter, a digit or '_'/,
+    );
     refuses(pkg({ 'problem.yaml': 'name: T\n' }), /^data\/: missing/);
     refuses(pkg({ 'data/secret/1.in': '' }), /not a problem package \(it has no problem\.yaml\)/);
   });
 
   test('symlinks must stay inside the package', () => {
     const outside = pkg({ 'secret.txt': 'not test data\n' });
-    refuses(legacy('', { 'data/secret/2.in': { link: path.join(outside, 'secret.txt') }, 'data/secret/2.ans': '' }), /^data\/secret\/2\.in: links outside the problem package/);
+    refuses(
+      legacy('', { 'data/secret/2.in': { link: path.join(outside, 'secret.txt') }, 'data/secret/2.ans': '' }),
+      /^data\/secret\/2\.in: links outside the problem package/,
+    );
     refuses(legacy('', { 'data/secret/more': { link: path.dirname(outside) } }), /^data\/secret\/more: links outside the problem package/);
-    refuses(legacy('', { 'data/secret/2.in': { link: 'missing.in' }, 'data/secret/2.ans': '' }), "data/secret/2.in: the symlink's target does not exist");
+    refuses(
+      legacy('', { 'data/secret/2.in': { link: 'missing.in' }, 'data/secret/2.ans': '' }),
+      "data/secret/2.in: the symlink's target does not exist",
+    );
     refuses(legacy('', { 'data/secret/loop': { link: '..' } }), /symlinks form a cycle/);
-    refuses(v2025('', { 'output_validator': { link: outside } }), /^output_validator: links outside the problem package/);
+    refuses(v2025('', { output_validator: { link: outside } }), /^output_validator: links outside the problem package/);
     // The whole package may itself be reached through a symlink.
     const real = legacy('');
     const alias = path.join(path.dirname(real), 'alias');
@@ -322,22 +463,60 @@ describe('broken packages are refused with the file and the problem', () => {
   });
 
   test('test data configuration files', () => {
-    refuses(legacy('', { 'data/secret/testdata.yaml': 'on_reject: maybe\n' }), "data/secret/testdata.yaml: on_reject must be one of 'break', 'continue', got 'maybe'");
-    refuses(legacy('', { 'data/testdata.yaml': 'accept_score: 1\n' }), 'data/testdata.yaml: accept_score is only for scoring problems (problem.yaml type: scoring)');
-    refuses(legacy('type: scoring\n', { 'data/secret/testdata.yaml': 'range: 10 0\n' }), "data/secret/testdata.yaml: range must be two numbers, minimum then maximum (such as '0 100'), got '10 0'");
+    refuses(
+      legacy('', { 'data/secret/testdata.yaml': 'on_reject: maybe\n' }),
+      "data/secret/testdata.yaml: on_reject must be one of 'break', 'continue', got 'maybe'",
+    );
+    refuses(
+      legacy('', { 'data/testdata.yaml': 'accept_score: 1\n' }),
+      'data/testdata.yaml: accept_score is only for scoring problems (problem.yaml type: scoring)',
+    );
+    refuses(
+      legacy('type: scoring\n', { 'data/secret/testdata.yaml': 'range: 10 0\n' }),
+      "data/secret/testdata.yaml: range must be two numbers, minimum then maximum (such as '0 100'), got '10 0'",
+    );
     refuses(legacy('', { 'data/secret/testdata.yaml': 'grader_flags: fastest\n' }), /unknown flag 'fastest'/);
-    refuses(v2025('', { 'data/secret/testdata.yaml': 'on_reject: break\n' }), /data\/secret\/testdata\.yaml: 2025-09 renamed testdata\.yaml to test_group\.yaml/);
-    refuses(v2025('', { 'data/secret/test_group.yaml': 'max_score: 10\n' }), 'data/secret/test_group.yaml: max_score is only for scoring problems (problem.yaml type: scoring)');
-    refuses(v2025('type: scoring\n', { 'data/sample/test_group.yaml': 'max_score: 10\n' }), 'data/sample/test_group.yaml: max_score is not permitted in sample');
-    refuses(v2025('', { 'data/secret/test_group.yaml': 'output_validator_args: case_sensitive\n' }), "data/secret/test_group.yaml: output_validator_args must be a list of arguments, got 'case_sensitive'");
+    refuses(
+      v2025('', { 'data/secret/testdata.yaml': 'on_reject: break\n' }),
+      /data\/secret\/testdata\.yaml: 2025-09 renamed testdata\.yaml to test_group\.yaml/,
+    );
+    refuses(
+      v2025('', { 'data/secret/test_group.yaml': 'max_score: 10\n' }),
+      'data/secret/test_group.yaml: max_score is only for scoring problems (problem.yaml type: scoring)',
+    );
+    refuses(
+      v2025('type: scoring\n', { 'data/sample/test_group.yaml': 'max_score: 10\n' }),
+      'data/sample/test_group.yaml: max_score is not permitted in sample',
+    );
+    refuses(
+      v2025('', { 'data/secret/test_group.yaml': 'output_validator_args: case_sensitive\n' }),
+      "data/secret/test_group.yaml: output_validator_args must be a list of arguments, got 'case_sensitive'",
+    );
     refuses(v2025('', { 'data/secret/1.yaml': 'hint: try 0\nfoo: 2\n' }), "data/secret/1.yaml: unknown key 'foo'");
     const groups = { 'data/secret/g/1.in': '', 'data/secret/g/1.ans': '' };
     const scoring2025 = (files: Record<string, Entry>): string =>
       pkg({ 'problem.yaml': 'problem_format_version: 2025-09\nname: T\nuuid: u\ntype: scoring\n', ...groups, ...files });
-    refuses(scoring2025({ 'data/secret/g/test_group.yaml': 'score_aggregation: sum\n' }), 'data/secret/g/test_group.yaml: max_score is required, because secret has a bounded max_score (100)');
-    refuses(scoring2025({ 'data/secret/g/test_group.yaml': 'max_score: 5\n', 'data/secret/g/sub/test_group.yaml': '', 'data/secret/g/sub/1.in': '', 'data/secret/g/sub/1.ans': '' }), /do not nest/);
+    refuses(
+      scoring2025({ 'data/secret/g/test_group.yaml': 'score_aggregation: sum\n' }),
+      'data/secret/g/test_group.yaml: max_score is required, because secret has a bounded max_score (100)',
+    );
+    refuses(
+      scoring2025({
+        'data/secret/g/test_group.yaml': 'max_score: 5\n',
+        'data/secret/g/sub/test_group.yaml': '',
+        'data/secret/g/sub/1.in': '',
+        'data/secret/g/sub/1.ans': '',
+      }),
+      /do not nest/,
+    );
     refuses(scoring2025({ 'data/secret/g/test_group.yaml': 'max_score: 5\nrequire_pass: secret/z\n' }), /require_pass names 'secret\/z'/);
-    refuses(scoring2025({ 'data/secret/test_group.yaml': 'score_aggregation: pass-fail\n', 'data/secret/g/test_group.yaml': 'max_score: 5\nscore_aggregation: sum\n' }), /must be 'pass-fail' because secret uses pass-fail/);
+    refuses(
+      scoring2025({
+        'data/secret/test_group.yaml': 'score_aggregation: pass-fail\n',
+        'data/secret/g/test_group.yaml': 'max_score: 5\nscore_aggregation: sum\n',
+      }),
+      /must be 'pass-fail' because secret uses pass-fail/,
+    );
   });
 
   test('.timelimit must hold a number of seconds', () => {

@@ -30,6 +30,8 @@ test('protocol doc: every field the supervisor writes or reads is documented', (
   for (const k of all(/FIELD\("([a-z_]+)"\)/g, sources)) read.add(k);
   for (const k of all(/strcmp\((?:k|m->fields\[i\]\.key|m\.fields\[i\]\.key), "([a-z_]+)"\)/g, sources)) read.add(k);
   assert.ok(written.size > 20 && read.size > 15, `found ${written.size} written and ${read.size} read fields`);
-  const undocumented = [...written, ...read].filter((k) => !doc.includes(`\`${k}\``) && !doc.includes(`\`${k}=`) && !doc.includes(`\`p.${k}\``));
+  const undocumented = [...written, ...read].filter(
+    (k) => !doc.includes(`\`${k}\``) && !doc.includes(`\`${k}=`) && !doc.includes(`\`p.${k}\``),
+  );
   assert.deepEqual(undocumented, [], `fields missing from docs/protocol.md: ${undocumented.join(', ')}`);
 });

@@ -30,7 +30,10 @@ test('protocol: a large field arriving in many chunks is decoded once, intact', 
 test('protocol: two messages in one chunk come out in order', () => {
   const wire = Buffer.concat([encodeMessage([['n', 1]]), encodeMessage([['n', 2]])]);
   const got = new MessageDecoder().push(wire);
-  assert.deepEqual(got.map((m) => m.num('n')), [1, 2]);
+  assert.deepEqual(
+    got.map((m) => m.num('n')),
+    [1, 2],
+  );
 });
 
 test('protocol: a malformed header is an error, not a hang', () => {

@@ -12,7 +12,14 @@ test('spec: defaults are CPU 2 s, wall 3x CPU + 1 s, 256 MiB, 64 processes, 1 Mi
 });
 
 test('spec: limits above their ceiling are refused', () => {
-  for (const [key, max] of [['cpuMs', LIMITS.cpuMs.max], ['memoryMb', LIMITS.memoryMb.max], ['processes', LIMITS.processes.max], ['outputBytes', LIMITS.outputBytes.max], ['diskMb', LIMITS.diskMb.max], ['openFiles', LIMITS.openFiles.max]] as const) {
+  for (const [key, max] of [
+    ['cpuMs', LIMITS.cpuMs.max],
+    ['memoryMb', LIMITS.memoryMb.max],
+    ['processes', LIMITS.processes.max],
+    ['outputBytes', LIMITS.outputBytes.max],
+    ['diskMb', LIMITS.diskMb.max],
+    ['openFiles', LIMITS.openFiles.max],
+  ] as const) {
     assert.equal(ExecutionSpec.safeParse({ language: 'c', files: [file], limits: { [key]: max } }).success, true, key);
     assert.equal(ExecutionSpec.safeParse({ language: 'c', files: [file], limits: { [key]: max + 1 } }).success, false, key);
   }
@@ -27,8 +34,17 @@ test('spec: file names with directories, empty file lists and unknown fields are
 });
 
 const base: Execution = {
-  exitCode: 0, signal: null, cpuMs: 10, wallMs: 12, memoryKb: 1000, limit: 'none', oomKilled: false,
-  stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), stdoutTruncated: false, stderrTruncated: false,
+  exitCode: 0,
+  signal: null,
+  cpuMs: 10,
+  wallMs: 12,
+  memoryKb: 1000,
+  limit: 'none',
+  oomKilled: false,
+  stdout: Buffer.alloc(0),
+  stderr: Buffer.alloc(0),
+  stdoutTruncated: false,
+  stderrTruncated: false,
 };
 const limits = { cpuMs: 1000, wallMs: 4000, memoryMb: 64, outputBytes: 100 };
 

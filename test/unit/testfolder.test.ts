@@ -25,21 +25,55 @@ const usage = (pattern: RegExp) => (e: Error) => e instanceof UsageError && patt
 
 test('naturalCompare: numbers inside names sort by value', () => {
   const cases: [string[], string[]][] = [
-    [['10', '2', '1'], ['1', '2', '10']],
-    [['a10', 'a2', 'b1', 'a1'], ['a1', 'a2', 'a10', 'b1']],
-    [['sample-10', 'sample-9', 'secret-1'], ['sample-9', 'sample-10', 'secret-1']],
-    [['01', '1', '002', '3'], ['01', '1', '002', '3']],
-    [['1b', '1a', '1'], ['1', '1a', '1b']],
-    [['99999999999999999999', '100000000000000000000', '7'], ['7', '99999999999999999999', '100000000000000000000']],
-    [['x', '', 'X'], ['', 'X', 'x']],
+    [
+      ['10', '2', '1'],
+      ['1', '2', '10'],
+    ],
+    [
+      ['a10', 'a2', 'b1', 'a1'],
+      ['a1', 'a2', 'a10', 'b1'],
+    ],
+    [
+      ['sample-10', 'sample-9', 'secret-1'],
+      ['sample-9', 'sample-10', 'secret-1'],
+    ],
+    [
+      ['01', '1', '002', '3'],
+      ['01', '1', '002', '3'],
+    ],
+    [
+      ['1b', '1a', '1'],
+      ['1', '1a', '1b'],
+    ],
+    [
+      ['99999999999999999999', '100000000000000000000', '7'],
+      ['7', '99999999999999999999', '100000000000000000000'],
+    ],
+    [
+      ['x', '', 'X'],
+      ['', 'X', 'x'],
+    ],
   ];
   for (const [input, sorted] of cases) assert.deepEqual([...input].sort(naturalCompare), sorted, input.join(' '));
 });
 
 test('discoverTests: pairs NAME.in with NAME.ans or NAME.out in natural order', () => {
-  const dir = tree({ '10.in': '', '10.ans': '', '2.in': '', '2.out': '', '1.in': 'x', '1.ans': 'y', 'notes.txt': '', 'sub/3.in': '', 'sub/3.ans': '' });
+  const dir = tree({
+    '10.in': '',
+    '10.ans': '',
+    '2.in': '',
+    '2.out': '',
+    '1.in': 'x',
+    '1.ans': 'y',
+    'notes.txt': '',
+    'sub/3.in': '',
+    'sub/3.ans': '',
+  });
   const tests = discoverTests(dir);
-  assert.deepEqual(tests.map((t) => t.name), ['1', '2', '10']);
+  assert.deepEqual(
+    tests.map((t) => t.name),
+    ['1', '2', '10'],
+  );
   assert.deepEqual(tests[0], { name: '1', input: { path: path.join(dir, '1.in') }, answer: { path: path.join(dir, '1.ans') }, group: [] });
   assert.deepEqual(tests[1]!.answer, { path: path.join(dir, '2.out') });
 });
@@ -47,7 +81,10 @@ test('discoverTests: pairs NAME.in with NAME.ans or NAME.out in natural order', 
 test('discoverTests: .ans wins over .out; a stray .out is ignored', () => {
   const dir = tree({ 'a.in': '', 'a.ans': '', 'a.out': '', 'b.out': '' });
   const tests = discoverTests(dir);
-  assert.deepEqual(tests.map((t) => [t.name, path.basename((t.answer as { path: string }).path)]), [['a', 'a.ans']]);
+  assert.deepEqual(
+    tests.map((t) => [t.name, path.basename((t.answer as { path: string }).path)]),
+    [['a', 'a.ans']],
+  );
 });
 
 test('discoverTests: a relative folder gives absolute paths; links to files count', () => {
@@ -55,7 +92,10 @@ test('discoverTests: a relative folder gives absolute paths; links to files coun
   symlinkSync(path.join(dir, 'data/1.in'), path.join(dir, 'data/2.in'));
   symlinkSync(path.join(dir, 'data/1.ans'), path.join(dir, 'data/2.ans'));
   const tests = discoverTests(path.relative(process.cwd(), path.join(dir, 'data')));
-  assert.deepEqual(tests.map((t) => t.name), ['1', '2']);
+  assert.deepEqual(
+    tests.map((t) => t.name),
+    ['1', '2'],
+  );
   assert.ok(tests.every((t) => 'path' in t.input && path.isAbsolute(t.input.path)));
 });
 

@@ -14,7 +14,9 @@ const score = z.number({ error: 'must be a number' });
 /** 2023-07-draft's per-group score map (named `grading` early on, `scoring` later). */
 const DraftScore = z.strictObject({
   score: z.number({ error: 'must be a number' }).nonnegative().optional(),
-  max_score: z.union([z.number().nonnegative(), z.literal('unbounded')], { error: "must be a non-negative number or 'unbounded'" }).optional(),
+  max_score: z
+    .union([z.number().nonnegative(), z.literal('unbounded')], { error: "must be a non-negative number or 'unbounded'" })
+    .optional(),
   aggregation: z.enum(['pass-fail', 'sum', 'min']).optional(),
   require_pass: z.union([z.string(), z.array(z.string())]).optional(),
 });
@@ -49,18 +51,25 @@ export function parseTestdataYaml(value: unknown, file: string, scoring: boolean
   const y = validate(TestdataYaml, value, file);
   if (y.grading === 'custom') throw new UsageError(`${file}: grading 'custom' (a custom grader program) is not supported yet`);
   for (const f of words(y.grader_flags)) {
-    if (!GRADER_FLAGS.includes(f)) throw new UsageError(`${file}: grader_flags has the unknown flag '${f}' (known: ${GRADER_FLAGS.join(', ')})`);
-    if (f === 'avg' || f === 'max') throw new UsageError(`${file}: grader_flags '${f}' (score aggregation by ${f === 'avg' ? 'average' : 'maximum'}) is not supported yet`);
+    if (!GRADER_FLAGS.includes(f))
+      throw new UsageError(`${file}: grader_flags has the unknown flag '${f}' (known: ${GRADER_FLAGS.join(', ')})`);
+    if (f === 'avg' || f === 'max')
+      throw new UsageError(
+        `${file}: grader_flags '${f}' (score aggregation by ${f === 'avg' ? 'average' : 'maximum'}) is not supported yet`,
+      );
   }
   if (!scoring) {
     for (const k of ['accept_score', 'reject_score', 'range', 'scoring'] as const) {
       if (y[k] !== undefined) throw new UsageError(`${file}: ${k} is only for scoring problems (problem.yaml type: scoring)`);
     }
-    if (typeof y.grading === 'object') throw new UsageError(`${file}: grading scores are only for scoring problems (problem.yaml type: scoring)`);
+    if (typeof y.grading === 'object')
+      throw new UsageError(`${file}: grading scores are only for scoring problems (problem.yaml type: scoring)`);
   }
   if (y.range !== undefined) parseRange(y.range, file);
-  if (y.static_validation !== undefined && y.static_validation !== false) throw new UsageError(`${file}: static validation is not supported yet`);
-  if (words(typeof y.args === 'string' ? y.args : y.args?.join(' ')).length > 0) throw new UsageError(`${file}: args (command-line arguments for submissions) are not supported yet`);
+  if (y.static_validation !== undefined && y.static_validation !== false)
+    throw new UsageError(`${file}: static validation is not supported yet`);
+  if (words(typeof y.args === 'string' ? y.args : y.args?.join(' ')).length > 0)
+    throw new UsageError(`${file}: args (command-line arguments for submissions) are not supported yet`);
   return y;
 }
 
@@ -74,7 +83,8 @@ export function inheritTestdata(parent: TestdataYaml, own: TestdataYaml | undefi
 
 /** Settings of a legacy / 2023-07-draft group from its effective configuration. */
 export function legacySettings(y: TestdataYaml, problemFlags: string[], scoring: boolean, file: string): TestGroupSettings {
-  const groupFlags = y.output_validator_args ?? (typeof y.output_validator_flags === 'object' ? y.output_validator_flags.flags : y.output_validator_flags);
+  const groupFlags =
+    y.output_validator_args ?? (typeof y.output_validator_flags === 'object' ? y.output_validator_flags.flags : y.output_validator_flags);
   const settings: TestGroupSettings = {
     outputValidatorFlags: [...problemFlags, ...(Array.isArray(groupFlags) ? groupFlags : words(groupFlags))],
     onReject: y.on_reject ?? 'break',
@@ -94,7 +104,8 @@ export function legacySettings(y: TestdataYaml, problemFlags: string[], scoring:
     if (max === 'unbounded') delete settings.score;
     else if (max !== undefined) settings.score = max;
     if (draft.aggregation) settings.aggregation = draft.aggregation;
-    if (draft.require_pass !== undefined) settings.requirePass = typeof draft.require_pass === 'string' ? [draft.require_pass] : draft.require_pass;
+    if (draft.require_pass !== undefined)
+      settings.requirePass = typeof draft.require_pass === 'string' ? [draft.require_pass] : draft.require_pass;
   }
   return settings;
 }
@@ -111,7 +122,9 @@ function parseRange(range: string, file: string): [number, number] {
 
 const args = z.array(z.union([z.string(), z.number()]).transform(String), { error: 'must be a list of arguments' });
 const TestGroupYaml = z.strictObject({
-  max_score: z.union([z.number().int().nonnegative(), z.literal('unbounded')], { error: "must be a non-negative whole number or 'unbounded'" }).optional(),
+  max_score: z
+    .union([z.number().int().nonnegative(), z.literal('unbounded')], { error: "must be a non-negative whole number or 'unbounded'" })
+    .optional(),
   score_aggregation: z.enum(['pass-fail', 'sum', 'min']).optional(),
   static_validation_score: z.union([z.number().int().nonnegative(), z.literal('pass-fail')]).optional(),
   require_pass: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
@@ -132,9 +145,11 @@ export function parseTestGroupYaml(value: unknown, file: string, role: GroupRole
   for (const k of ['max_score', 'score_aggregation', 'require_pass'] as const) {
     if (y[k] === undefined) continue;
     if (!scoring) throw new UsageError(`${file}: ${k} is only for scoring problems (problem.yaml type: scoring)`);
-    if (role === 'sample' || role === 'data') throw new UsageError(`${file}: ${k} is not permitted in ${role === 'data' ? 'data/' : 'sample'}`);
+    if (role === 'sample' || role === 'data')
+      throw new UsageError(`${file}: ${k} is not permitted in ${role === 'data' ? 'data/' : 'sample'}`);
   }
-  if (y.static_validation_score !== undefined || y.static_validator_args !== undefined) throw new UsageError(`${file}: static validation is not supported yet`);
+  if (y.static_validation_score !== undefined || y.static_validator_args !== undefined)
+    throw new UsageError(`${file}: static validation is not supported yet`);
   if (y.args && y.args.length > 0) throw new UsageError(`${file}: args (command-line arguments for submissions) are not supported yet`);
   return y;
 }
@@ -143,7 +158,14 @@ export function parseTestGroupYaml(value: unknown, file: string, role: GroupRole
  * Settings of a 2025-09 folder. Arguments come from the nearest test_group.yaml; scores only from
  * the group's own file, with the spec's defaults (secret: 100, sum; groups: unbounded, pass-fail).
  */
-export function settings2025(own: TestGroupYaml | undefined, parent: TestGroupSettings | undefined, role: GroupRole, scoring: boolean, secret: TestGroupSettings | undefined, file: string): TestGroupSettings {
+export function settings2025(
+  own: TestGroupYaml | undefined,
+  parent: TestGroupSettings | undefined,
+  role: GroupRole,
+  scoring: boolean,
+  secret: TestGroupSettings | undefined,
+  file: string,
+): TestGroupSettings {
   const outputValidatorFlags = own?.output_validator_args ?? parent?.outputValidatorFlags ?? [];
   if (!scoring || role === 'data' || role === 'sample') {
     return { outputValidatorFlags, onReject: scoring ? 'continue' : 'break' };
@@ -152,10 +174,13 @@ export function settings2025(own: TestGroupYaml | undefined, parent: TestGroupSe
   const aggregation = own?.score_aggregation ?? (role === 'secret' ? 'sum' : 'pass-fail');
   const s: TestGroupSettings = { outputValidatorFlags, aggregation, onReject: aggregation === 'sum' ? 'continue' : 'break' };
   if (max !== 'unbounded') s.score = max;
-  if (aggregation === 'pass-fail' && s.score === undefined) throw new UsageError(`${file}: pass-fail aggregation needs a bounded max_score`);
+  if (aggregation === 'pass-fail' && s.score === undefined)
+    throw new UsageError(`${file}: pass-fail aggregation needs a bounded max_score`);
   if (role === 'group' && secret) {
-    if (secret.aggregation === 'pass-fail' && aggregation !== 'pass-fail') throw new UsageError(`${file}: score_aggregation must be 'pass-fail' because secret uses pass-fail`);
-    if (secret.score !== undefined && s.score === undefined) throw new UsageError(`${file}: max_score is required, because secret has a bounded max_score (${secret.score})`);
+    if (secret.aggregation === 'pass-fail' && aggregation !== 'pass-fail')
+      throw new UsageError(`${file}: score_aggregation must be 'pass-fail' because secret uses pass-fail`);
+    if (secret.score !== undefined && s.score === undefined)
+      throw new UsageError(`${file}: max_score is required, because secret has a bounded max_score (${secret.score})`);
   }
   if (own?.require_pass !== undefined) s.requirePass = typeof own.require_pass === 'string' ? [own.require_pass] : own.require_pass;
   return s;

@@ -78,6 +78,7 @@ function timelimitFile(fs: PackageFs): number | undefined {
   const text = fs.readConfig('.timelimit');
   if (text === undefined) return undefined;
   const seconds = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`.timelimit: must be a positive number of seconds, got ${show(text.trim())}`);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`.timelimit: must be a positive number of seconds, got ${show(text.trim())}`);
   return seconds;
 }

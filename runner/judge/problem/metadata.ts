@@ -29,14 +29,22 @@ export interface Metadata {
 /** Free text that YAML may have read as a number (`name: 2048`, `source: 2019`). */
 const text = z.union([z.string(), z.number()], { error: 'must be text' }).transform(String);
 const seconds = z.number({ error: 'must be a number of seconds' }).positive({ error: 'must be a positive number of seconds' });
-const mib = z.number({ error: 'must be a whole number of MiB' }).int({ error: 'must be a whole number of MiB' }).positive({ error: 'must be a positive number of MiB' });
-const kib = z.number({ error: 'must be a whole number of KiB' }).int({ error: 'must be a whole number of KiB' }).positive({ error: 'must be a positive number of KiB' });
+const mib = z
+  .number({ error: 'must be a whole number of MiB' })
+  .int({ error: 'must be a whole number of MiB' })
+  .positive({ error: 'must be a positive number of MiB' });
+const kib = z
+  .number({ error: 'must be a whole number of KiB' })
+  .int({ error: 'must be a whole number of KiB' })
+  .positive({ error: 'must be a positive number of KiB' });
 const factor = z.number({ error: 'must be a number' }).min(1, { error: 'must be at least 1' });
 const License = z.enum(['unknown', 'public domain', 'cc0', 'cc by', 'cc by-sa', 'educational', 'permission']);
 const TYPES = ['pass-fail', 'scoring', 'interactive', 'multi-pass', 'submit-answer'] as const;
 type ProblemType = (typeof TYPES)[number];
 const TypeName = z.enum(TYPES, { error: `must be one of ${TYPES.join(', ')}` });
-const TypeField = z.union([TypeName, z.array(TypeName).min(1)], { error: `must be one of ${TYPES.join(', ')}, or a non-empty list of them` });
+const TypeField = z.union([TypeName, z.array(TypeName).min(1)], {
+  error: `must be one of ${TYPES.join(', ')}, or a non-empty list of them`,
+});
 /** "default" or "custom" followed by modifiers; checked word by word in validationWords(). */
 const Validation = z.string({ error: "must be 'default' or 'custom' followed by modifiers such as 'interactive'" });
 const Scoring = z.strictObject({ objective: z.enum(['min', 'max']).optional(), show_test_data_groups: z.boolean().optional() });
@@ -131,7 +139,8 @@ const V2023 = z.strictObject({
 });
 
 export function parseMetadata(raw: unknown): Metadata {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${FILE}: must be a mapping of keys to values, got ${show(raw)}`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new UsageError(`${FILE}: must be a mapping of keys to values, got ${show(raw)}`);
   const version = formatVersion((raw as Record<string, unknown>).problem_format_version);
   if (version === 'legacy') return fromLegacy(validate(Legacy, raw, FILE));
   if (version === '2023-07-draft') return fromModern(validate(V2023, raw, FILE), version);
@@ -167,7 +176,11 @@ function fromLegacy(y: z.output<typeof Legacy>): Metadata {
 function fromModern(y: z.output<typeof V2023> | z.output<typeof V2025>, version: FormatVersion): Metadata {
   const types = new Set<ProblemType>(y.type === undefined ? [] : typeof y.type === 'string' ? [y.type] : y.type);
   if (Array.isArray(y.type) && types.size !== y.type.length) throw new UsageError(`${FILE}: type lists a value twice`);
-  for (const [a, b] of [['pass-fail', 'scoring'], ['submit-answer', 'interactive'], ['submit-answer', 'multi-pass']] as const) {
+  for (const [a, b] of [
+    ['pass-fail', 'scoring'],
+    ['submit-answer', 'interactive'],
+    ['submit-answer', 'multi-pass'],
+  ] as const) {
     if (types.has(a) && types.has(b)) throw new UsageError(`${FILE}: type cannot be both ${a} and ${b}`);
   }
   const scoring = types.has('scoring');
@@ -187,7 +200,8 @@ function fromModern(y: z.output<typeof V2023> | z.output<typeof V2025>, version:
   if (types.has('multi-pass')) throw new UsageError(`${FILE}: multi-pass problems are not supported yet`);
   if (types.has('submit-answer')) throw new UsageError(`${FILE}: submit-answer problems are not supported yet`);
   const name = typeof y.name === 'string' ? y.name : (y.name.en ?? Object.values(y.name)[0]);
-  const languages = y.languages === undefined || y.languages === 'all' ? undefined : typeof y.languages === 'string' ? words(y.languages) : y.languages;
+  const languages =
+    y.languages === undefined || y.languages === 'all' ? undefined : typeof y.languages === 'string' ? words(y.languages) : y.languages;
   return {
     formatVersion: version,
     name,
@@ -205,14 +219,21 @@ function fromModern(y: z.output<typeof V2023> | z.output<typeof V2025>, version:
 }
 
 /** Splits a legacy `validation` value ("custom interactive score") into its mode and modifiers. */
-function validationWords(value: string | undefined, scoring: boolean, allowed: string[]): { mode: 'default' | 'custom'; modifiers: Set<string> } {
+function validationWords(
+  value: string | undefined,
+  scoring: boolean,
+  allowed: string[],
+): { mode: 'default' | 'custom'; modifiers: Set<string> } {
   const [mode = 'default', ...rest] = words(value ?? 'default');
-  if (mode !== 'default' && mode !== 'custom') throw new UsageError(`${FILE}: validation must start with 'default' or 'custom', got ${show(value)}`);
-  if (mode === 'default' && rest.length > 0) throw new UsageError(`${FILE}: validation 'default' takes no modifiers, got ${show(value)}; interactive and score need 'custom'`);
+  if (mode !== 'default' && mode !== 'custom')
+    throw new UsageError(`${FILE}: validation must start with 'default' or 'custom', got ${show(value)}`);
+  if (mode === 'default' && rest.length > 0)
+    throw new UsageError(`${FILE}: validation 'default' takes no modifiers, got ${show(value)}; interactive and score need 'custom'`);
   for (const m of rest) {
     if (!allowed.includes(m)) throw new UsageError(`${FILE}: validation modifier '${m}' is unknown (known: ${allowed.join(', ')})`);
   }
-  if (rest.includes('score') && !scoring) throw new UsageError(`${FILE}: validation 'custom score' is only for scoring problems (type: scoring)`);
+  if (rest.includes('score') && !scoring)
+    throw new UsageError(`${FILE}: validation 'custom score' is only for scoring problems (type: scoring)`);
   return { mode, modifiers: new Set(rest) };
 }
 

@@ -23,13 +23,17 @@ export function findOutputValidator(fs: PackageFs, meta: Metadata): Validation {
   // Version mismatches are easy to make when converting a package, and would otherwise silently
   // judge with the default validator: say which folder this version reads.
   if (!found && fs.kind(other) === 'dir') {
-    throw new UsageError(`${other}/: this ${meta.formatVersion} package must keep its output validator in ${folder}/ (${other}/ belongs to ${legacy ? '2023-07-draft and later' : 'the legacy format'})`);
+    throw new UsageError(
+      `${other}/: this ${meta.formatVersion} package must keep its output validator in ${folder}/ (${other}/ belongs to ${legacy ? '2023-07-draft and later' : 'the legacy format'})`,
+    );
   }
   if (meta.validation === 'custom' && !found) {
     throw new UsageError(`problem.yaml: validation is 'custom' but ${folder}/ holds no validator`);
   }
   if (meta.validation === 'default' && found) {
-    throw new UsageError(`problem.yaml: validation is 'default' but ${folder}/ holds a validator; set validation: custom to use it, or remove it`);
+    throw new UsageError(
+      `problem.yaml: validation is 'default' but ${folder}/ holds a validator; set validation: custom to use it, or remove it`,
+    );
   }
   if (meta.interactive && !found) {
     throw new UsageError(`${folder}/: interactive problems need an interactor there (the custom output validator talks to the submission)`);
@@ -44,7 +48,10 @@ function program(fs: PackageFs, folder: string, legacy: boolean): OutputValidato
   let dir = folder;
   if (legacy) {
     // Legacy allows several validators that must all accept; one is what judges use in practice.
-    if (entries.length > 1) throw new UsageError(`${folder}/: holds ${entries.length} validators (${entries.join(', ')}); running several output validators is not supported yet`);
+    if (entries.length > 1)
+      throw new UsageError(
+        `${folder}/: holds ${entries.length} validators (${entries.join(', ')}); running several output validators is not supported yet`,
+      );
     if (fs.kind(path.join(folder, entries[0]!)) === 'dir') dir = path.join(folder, entries[0]!);
   } else if (entries.length === 1 && fs.kind(path.join(folder, entries[0]!)) === 'dir') {
     // output_validator/ is itself the program, but problemtools' examples nest one more folder

@@ -95,7 +95,8 @@ export class PackageFs {
     if (k === undefined) return undefined;
     if (k !== 'file') throw new UsageError(`${this.shown(rel)}: must be a file`);
     const real = this.resolve(rel)!;
-    if (fs.statSync(real).size > MAX_CONFIG_BYTES) throw new UsageError(`${this.shown(rel)}: larger than ${MAX_CONFIG_BYTES / 1024} KiB; is it really a config file?`);
+    if (fs.statSync(real).size > MAX_CONFIG_BYTES)
+      throw new UsageError(`${this.shown(rel)}: larger than ${MAX_CONFIG_BYTES / 1024} KiB; is it really a config file?`);
     return fs.readFileSync(real, 'utf8');
   }
 }

@@ -34,12 +34,14 @@ export function loadTestData(fs: PackageFs, meta: Metadata): TestGroup {
     if (kind === 'dir' && name !== 'sample' && name !== 'secret' && !VALIDATION_FOLDERS.has(name)) {
       throw new UsageError(`data/${name}/: unknown test data folder; tests go in data/sample/ or data/secret/`);
     }
-    if (kind === 'file' && /\.(in|ans)$/.test(name)) throw new UsageError(`data/${name}: tests go in data/sample/ or data/secret/, not directly in data/`);
+    if (kind === 'file' && /\.(in|ans)$/.test(name))
+      throw new UsageError(`data/${name}: tests go in data/sample/ or data/secret/, not directly in data/`);
   }
   const walker = meta.formatVersion === '2025-09' ? new Walker2025(fs, meta) : new LegacyWalker(fs, meta);
   const data = walker.root();
   const secret = data.groups.find((g) => g.name === 'secret');
-  if (!secret || countTests(secret) === 0) throw new UsageError('data/secret/: holds no tests (each test is a .in file with a .ans file beside it)');
+  if (!secret || countTests(secret) === 0)
+    throw new UsageError('data/secret/: holds no tests (each test is a .in file with a .ans file beside it)');
   return data;
 }
 
@@ -92,7 +94,8 @@ abstract class Walker {
     const tests: Listing['tests'] = [];
     for (const name of files) {
       const shown = this.fs.shown(path.join(rel, name));
-      if (name.endsWith('.ans') && !files.has(`${name.slice(0, -4)}.in`)) throw new UsageError(`${shown}: has no input file ${name.slice(0, -4)}.in beside it`);
+      if (name.endsWith('.ans') && !files.has(`${name.slice(0, -4)}.in`))
+        throw new UsageError(`${shown}: has no input file ${name.slice(0, -4)}.in beside it`);
       if (!name.endsWith('.in')) continue;
       const base = name.slice(0, -3);
       if (!VALID_NAME.test(name))
@@ -111,7 +114,12 @@ abstract class Walker {
   protected testSettings(rel: string, base: string, files: Set<string>, group: TestGroupSettings): TestGroupSettings {
     if (this.meta.formatVersion === 'legacy' || !files.has(`${base}.yaml`)) return group;
     const file = this.fs.shown(path.join(rel, `${base}.yaml`));
-    return testCaseSettings(parseYaml(this.fs.readConfig(path.join(rel, `${base}.yaml`))!, file), file, group, this.meta.formatVersion === '2023-07-draft');
+    return testCaseSettings(
+      parseYaml(this.fs.readConfig(path.join(rel, `${base}.yaml`))!, file),
+      file,
+      group,
+      this.meta.formatVersion === '2023-07-draft',
+    );
   }
 
   protected test(segs: string[], groupPath: string[], t: Listing['tests'][number], settings: TestGroupSettings): ProblemTest {
@@ -171,16 +179,26 @@ class Walker2025 extends Walker {
     for (const g of [secret, ...secret.groups]) {
       for (const req of g.settings.requirePass ?? []) {
         if (!names.has(req) || (req !== 'sample' && naturalCompare(req, g.name) >= 0)) {
-          throw new UsageError(`data/${g.name}/test_group.yaml: require_pass names '${req}', which is not sample or an earlier test data group`);
+          throw new UsageError(
+            `data/${g.name}/test_group.yaml: require_pass names '${req}', which is not sample or an earlier test data group`,
+          );
         }
       }
     }
     return { name: '', path: [], settings: data, tests: [], groups };
   }
 
-  private groupConfig(rel: string, role: GroupRole, parent: TestGroupSettings | undefined, secret: TestGroupSettings | undefined): TestGroupSettings {
+  private groupConfig(
+    rel: string,
+    role: GroupRole,
+    parent: TestGroupSettings | undefined,
+    secret: TestGroupSettings | undefined,
+  ): TestGroupSettings {
     const file = this.fs.shown(path.join(rel, 'test_group.yaml'));
-    if (this.fs.kind(path.join(rel, 'testdata.yaml')) === 'file') throw new UsageError(`${this.fs.shown(path.join(rel, 'testdata.yaml'))}: 2025-09 renamed testdata.yaml to test_group.yaml (with new keys)`);
+    if (this.fs.kind(path.join(rel, 'testdata.yaml')) === 'file')
+      throw new UsageError(
+        `${this.fs.shown(path.join(rel, 'testdata.yaml'))}: 2025-09 renamed testdata.yaml to test_group.yaml (with new keys)`,
+      );
     const text = this.fs.readConfig(path.join(rel, 'test_group.yaml'));
     const own = text === undefined ? undefined : parseTestGroupYaml(parseYaml(text, file), file, role, this.meta.scoring);
     return settings2025(own, parent, role, this.meta.scoring, secret, file);
@@ -196,9 +214,13 @@ class Walker2025 extends Walker {
       const groupDirs = role === 'secret' ? dirs.filter((d) => this.fs.kind(path.join(rel, d, 'test_group.yaml')) === 'file') : [];
       if (groupDirs.length > 0) {
         // The spec keeps secret/ either all groups or all tests, so every test has exactly one group.
-        if (own.length > 0) throw new UsageError(`data/secret/: has both test data groups (${groupDirs.join(', ')}) and tests (${own[0]!.base}.in); put the tests in a group`);
+        if (own.length > 0)
+          throw new UsageError(
+            `data/secret/: has both test data groups (${groupDirs.join(', ')}) and tests (${own[0]!.base}.in); put the tests in a group`,
+          );
         const plain = dirs.filter((d) => !groupDirs.includes(d));
-        if (plain.length > 0) throw new UsageError(`data/secret/${plain[0]}/: has no test_group.yaml, but its siblings are test data groups; add one`);
+        if (plain.length > 0)
+          throw new UsageError(`data/secret/${plain[0]}/: has no test_group.yaml, but its siblings are test data groups; add one`);
         for (const d of groupDirs) groups.push(this.group([...segs, d], 'group', settings, settings));
       } else {
         this.collect(rel, segs, segs, settings, { tests: own, dirs, files }, tests);
@@ -208,7 +230,14 @@ class Walker2025 extends Walker {
   }
 
   /** Adds the tests of a folder and its plain subfolders to the group around them, in natural order. */
-  private collect(rel: string, segs: string[], groupPath: string[], settings: TestGroupSettings, listing: Listing, out: ProblemTest[]): void {
+  private collect(
+    rel: string,
+    segs: string[],
+    groupPath: string[],
+    settings: TestGroupSettings,
+    listing: Listing,
+    out: ProblemTest[],
+  ): void {
     const items = [...listing.tests.map((t) => ({ key: t.base, t })), ...listing.dirs.map((d) => ({ key: d, d }))];
     items.sort((a, b) => naturalCompare(a.key, b.key));
     for (const item of items) {
@@ -218,7 +247,9 @@ class Walker2025 extends Walker {
       }
       const sub = path.join(rel, item.d);
       if (this.fs.kind(path.join(sub, 'test_group.yaml')) === 'file') {
-        throw new UsageError(`${this.fs.shown(sub)}/test_group.yaml: test data groups can only be folders of data/secret/ (they do not nest)`);
+        throw new UsageError(
+          `${this.fs.shown(sub)}/test_group.yaml: test data groups can only be folders of data/secret/ (they do not nest)`,
+        );
       }
       this.enter(sub, () => this.collect(sub, [...segs, item.d], groupPath, settings, this.listing(sub), out));
     }

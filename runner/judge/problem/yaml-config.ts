@@ -41,7 +41,9 @@ function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}`;
     case 'too_small':
-      return issue.origin === 'array' ? 'must not be empty' : `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
+      return issue.origin === 'array'
+        ? 'must not be empty'
+        : `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
     case 'invalid_union':
       return 'has the wrong type';
     default:
@@ -50,7 +52,14 @@ function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
 }
 
 const article = (type: string): string => {
-  const words: Record<string, string> = { object: 'a mapping of keys to values', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false', int: 'a whole number' };
+  const words: Record<string, string> = {
+    object: 'a mapping of keys to values',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    boolean: 'true or false',
+    int: 'a whole number',
+  };
   return words[type] ?? type;
 };
 
