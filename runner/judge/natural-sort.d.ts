@@ -1,1 +1,0 @@
-export declare function naturalCompare(a: string, b: string): number;

@@ -1,2 +1,0 @@
-import pino from 'pino';
-export declare const log: pino.Logger<never, boolean>;
