@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Runner } from '../runner/engine';
 import type { JudgeTest } from '../runner/judge/judge';
 
-import type { TargetRow } from './lib';
+import { dockerRunArgs, type TargetRow } from './lib';
 
 let N = 50;
 const SOURCE = '#include <iostream>\nint main() { long long a, b; std::cin >> a >> b; std::cout << a + b << "\\n"; }\n';
@@ -47,33 +47,7 @@ async function runDockerPerTest(): Promise<number> {
   for (const test of tests) {
     const r = await execa(
       'docker',
-      [
-        'run',
-        '--rm',
-        '-i',
-        '--network',
-        'none',
-        '--read-only',
-        '--user',
-        '10001:10001',
-        '--cap-drop',
-        'ALL',
-        '--security-opt',
-        'no-new-privileges',
-        '--pids-limit',
-        '72',
-        '--memory',
-        '512m',
-        '--memory-swap',
-        '512m',
-        '--cpus',
-        '1',
-        '--init',
-        '-v',
-        `${dir}:/box:ro`,
-        'verdict/gcc:latest',
-        '/box/aplusb',
-      ],
+      [...dockerRunArgs({ pids: 72, memory: '512m', stdin: true }), '-v', `${dir}:/box:ro`, 'verdict/gcc:latest', '/box/aplusb'],
       { input: (test.input as { text: string }).text, stripFinalNewline: false },
     );
     if (r.stdout !== (test.answer as { text: string }).text) throw new Error(`docker run gave ${r.stdout} ${r.stderr}`);

@@ -38,3 +38,35 @@ export function printTargets(rows: TargetRow[]): void {
   console.log(`\n${'target'.padEnd(w0)}  ${'measured'.padEnd(w1)}  met`);
   for (const r of rows) console.log(`${r.target.padEnd(w0)}  ${r.measured.padEnd(w1)}  ${r.met ? 'yes' : 'NO'}`);
 }
+
+/**
+ * `docker run` with the limits Verdict's containers get (network none, read-only root, uid 10001,
+ * no capabilities, no-new-privileges, pids, memory = memory + swap, one CPU, an init): the
+ * container-per-submission baseline the benchmarks compare against.
+ */
+export function dockerRunArgs(options: { pids: number; memory: string; tmpfs?: boolean; stdin?: boolean }): string[] {
+  return [
+    'run',
+    '--rm',
+    ...(options.stdin ? ['-i'] : []),
+    '--network',
+    'none',
+    '--read-only',
+    ...(options.tmpfs ? ['--tmpfs', '/tmp:rw,exec,size=65536k'] : []),
+    '--user',
+    '10001:10001',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    '--pids-limit',
+    String(options.pids),
+    '--memory',
+    options.memory,
+    '--memory-swap',
+    options.memory,
+    '--cpus',
+    '1',
+    '--init',
+  ];
+}

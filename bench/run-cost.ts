@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Runner } from '../runner/engine';
-import { stats, time, type Stats, type TargetRow } from './lib';
+import { dockerRunArgs, stats, time, type Stats, type TargetRow } from './lib';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-bench-'));
 const PY = 'print("Hello, World!")\n';
@@ -22,30 +22,7 @@ function bare(cmd: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
 }
 
-const DOCKER_LIMITS = [
-  'run',
-  '--rm',
-  '--network',
-  'none',
-  '--read-only',
-  '--tmpfs',
-  '/tmp:rw,exec,size=65536k',
-  '--user',
-  '10001:10001',
-  '--cap-drop',
-  'ALL',
-  '--security-opt',
-  'no-new-privileges',
-  '--pids-limit',
-  '72',
-  '--memory',
-  '512m',
-  '--memory-swap',
-  '512m',
-  '--cpus',
-  '1',
-  '--init',
-];
+const DOCKER_LIMITS = dockerRunArgs({ pids: 72, memory: '512m', tmpfs: true });
 
 export async function runCost(N: number): Promise<TargetRow[]> {
   // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).

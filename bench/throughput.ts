@@ -3,7 +3,7 @@
 // `docker run --rm` that compiles and runs), both with the same concurrency, in this one process.
 //   npx tsx bench/throughput.ts [submissions]
 import { Runner } from '../runner/engine';
-import type { TargetRow } from './lib';
+import { dockerRunArgs, type TargetRow } from './lib';
 
 const source = (i: number) => `#include <stdio.h>\nint main(void) { printf("%d\\n", ${i}); return 0; }\n`;
 
@@ -24,29 +24,7 @@ async function dockerRun(i: number): Promise<void> {
   const r = await execa(
     'docker',
     [
-      'run',
-      '--rm',
-      '-i',
-      '--network',
-      'none',
-      '--read-only',
-      '--tmpfs',
-      '/tmp:rw,exec,size=65536k',
-      '--user',
-      '10001:10001',
-      '--cap-drop',
-      'ALL',
-      '--security-opt',
-      'no-new-privileges',
-      '--pids-limit',
-      '136',
-      '--memory',
-      '768m',
-      '--memory-swap',
-      '768m',
-      '--cpus',
-      '1',
-      '--init',
+      ...dockerRunArgs({ pids: 136, memory: '768m', tmpfs: true, stdin: true }),
       '-w',
       '/tmp',
       'verdict/gcc:latest',

@@ -507,17 +507,7 @@ export class VerdictServer {
         { id: params.language, ...language },
         { folderSetting: this.settings.tests.folder, replaceTests: params.replaceTests === true },
       );
-      return {
-        name: saved.name,
-        ...(saved.group ? { group: saved.group } : {}),
-        source: pathToFileURL(saved.source).href,
-        testsDir: saved.testsDir,
-        tests: saved.tests,
-        saved: saved.saved,
-        ...(saved.timeLimitMs ? { timeLimitMs: saved.timeLimitMs } : {}),
-        ...(saved.memoryLimitMb ? { memoryLimitMb: saved.memoryLimitMb } : {}),
-        notes: saved.notes,
-      };
+      return { ...saved, source: pathToFileURL(saved.source).href };
     } catch (err) {
       throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
     }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { defaultTestsDir, discoverTests, preferredTestsDir } from './testfolder';
 import type { TestCase } from './types';
 import { displayText, utf8Boundary } from '../../protocol/display';
+import type { CompanionProblemResult } from '../../protocol/lsp';
 
 export interface FoundTests {
   /** The folder or file the tests come from. */
@@ -88,21 +89,8 @@ export function problemFileBase(name: string, taskClass: unknown): string {
   return /^[0-9-]/.test(base) ? `P${base}` : base;
 }
 
-export interface SavedProblem {
-  name: string;
-  /** The contest or site it came from, when Competitive Companion said. */
-  group?: string;
-  /** The solution file (made from the language's template when it was new, else kept). */
-  source: string;
-  testsDir: string;
-  tests: number;
-  /** False when the folder already held tests and replacing them was not asked for: nothing written. */
-  saved: boolean;
-  timeLimitMs?: number;
-  memoryLimitMb?: number;
-  /** What the editor should say about it (interactive, file input/output). */
-  notes: string[];
-}
+/** What saving a problem made: as the editor protocol says it, with the source as a path (the server makes it a URI). */
+export type SavedProblem = CompanionProblemResult;
 
 /**
  * Saves a problem received from Competitive Companion into `folder`: its tests where Judge finds them

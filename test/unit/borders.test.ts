@@ -14,7 +14,7 @@ function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) return files(full);
-    return name.endsWith('.ts') ? [full] : [];
+    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [full] : [];
   });
 }
 
@@ -53,7 +53,7 @@ const ALLOWED: Record<(typeof PARTS)[number], (target: string) => boolean> = {
 };
 
 test("borders: each part imports only what it may (protocol nothing; runner the protocol; server the protocol and the runner's doors; client the protocol)", () => {
-  assert.ok(graph.size > 80, `read ${graph.size} modules`);
+  assert.ok(graph.size > 60, `read ${graph.size} modules`);
   const crossings: string[] = [];
   for (const [file, targets] of graph) {
     const part = partOf(file) as (typeof PARTS)[number];
