@@ -13,6 +13,8 @@ log() { printf '[setup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 need_apt=()
 command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || need_apt+=(debootstrap)
+# better-sqlite3 (the classroom service's store) is compiled on install: no prebuilt binary is fetched.
+command -v g++ >/dev/null 2>&1 && command -v make >/dev/null 2>&1 || need_apt+=(g++ make python3)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]} with apt-get"
   $SUDO apt-get update -qq
@@ -37,7 +39,8 @@ log "Docker $(docker info --format '{{.ServerVersion}}') is running"
 stamp=node_modules/.verdict-install-stamp
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   log "installing npm dependencies"
-  npm ci --no-audit --no-fund --loglevel=error
+  # Native modules build from source: the machines we run on reach no download host but the registry.
+  npm_config_build_from_source=true npm ci --no-audit --no-fund --loglevel=error
   touch "$stamp"
 fi
 node scripts/build.mjs
