@@ -127,7 +127,12 @@ export const ClassLimits = z
   .strict();
 export type ClassLimits = z.infer<typeof ClassLimits>;
 
-export const DEFAULT_CLASS_LIMITS: ClassLimits = { requestsPerMinute: 60, concurrentRuns: 2, cpuSecondsPerDay: 3600, classConcurrentRuns: 16 };
+export const DEFAULT_CLASS_LIMITS: ClassLimits = {
+  requestsPerMinute: 60,
+  concurrentRuns: 2,
+  cpuSecondsPerDay: 3600,
+  classConcurrentRuns: 16,
+};
 
 export const LanguageInfo = z.object({ id: z.string(), name: z.string(), version: z.string(), extensions: z.array(z.string()) });
 export type LanguageInfo = z.infer<typeof LanguageInfo>;

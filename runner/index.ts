@@ -20,3 +20,5 @@ export type { OutputListener } from './submission';
 export function sourceFileName(language: LanguageDefinition, content: string): string {
   return expand(language.sourceFile, { ...resolveVariables(language, content), memoryMb: '0' });
 }
+export { judgingOfPackage, submissionFiles, type PackageJudging } from './judge/package-judging';
+export { imageName } from './images/names';

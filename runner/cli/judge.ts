@@ -1,17 +1,17 @@
 // `verdict judge`: where the tests come from (a folder, a problem package, cph's file), which checker,
 // then the judge, with each test printed as it ends.
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Runner } from '../engine';
-import { languageById, languageForFile, type LanguageDefinition } from '../languages';
-import { MAX_SOURCE_BYTES, type SourceFile } from '../spec';
+import { languageForFile, type LanguageDefinition } from '../languages';
+import { MAX_SOURCE_BYTES } from '../spec';
 import { UsageError } from '../errors';
 import type { CheckerSpec, JudgeRequest, JudgeResult, JudgeTest } from '../judge/judge';
 import { BUILTIN_CHECKERS, type BuiltinChecker } from '../judge/types';
 import { defaultTestsDir, discoverTests } from '../judge/testfolder';
 import { findCphFile, readCphFile } from '../judge/importers';
-import { allTests, loadProblemPackage } from '../judge/problem';
-import { scoreGroups, type ScoreGroup } from '../judge/scoring';
+import { judgingOfPackage, submissionFiles } from '../judge/package-judging';
+import type { ScoreGroup } from '../judge/scoring';
 import { readUserFile } from './files';
 import { displayText } from '../../protocol/display';
 import { judgeSummary, testRow } from '../../protocol/report';
@@ -28,57 +28,6 @@ export interface JudgeCliOptions {
   json?: boolean;
 }
 
-/** The submission: files named on the command line, or every source file of a folder. */
-function submissionFiles(
-  args: string[],
-  languages: Map<string, LanguageDefinition>,
-  langId?: string,
-): { language: LanguageDefinition; files: SourceFile[] } {
-  const paths: string[] = [];
-  for (const arg of args) {
-    const isDir = (() => {
-      try {
-        return statSync(arg).isDirectory();
-      } catch {
-        return false;
-      }
-    })();
-    if (isDir)
-      paths.push(
-        ...readdirSync(arg)
-          .sort()
-          .map((f) => path.join(arg, f))
-          .filter((p) => statSync(p).isFile()),
-      );
-    else paths.push(arg);
-  }
-  if (paths.length === 0) throw new UsageError('No source files to judge.');
-  const language = langId
-    ? languageById(languages, langId)
-    : languageForFile(languages, paths.find((p) => tryLanguage(languages, p)) ?? paths[0]!);
-  // Every file goes into the box (headers, other classes); the main one, the language's file that
-  // defines an entry point (or else the first), goes first and is compiled or run.
-  const files = paths.map((p) => ({ path: p, name: path.basename(p), content: readUserFile(p, 'Source file', MAX_SOURCE_BYTES) }));
-  const sources = files.filter((f) => language.extensions.includes(path.extname(f.path).toLowerCase()));
-  const main = sources.find((f) => /\bmain\s*\(/.test(f.content)) ?? sources[0] ?? files[0]!;
-  const ordered = [main, ...files.filter((f) => f !== main)];
-  return { language, files: ordered.map(({ name, content }) => ({ name, content })) };
-}
-
-function tryLanguage(languages: Map<string, LanguageDefinition>, file: string): boolean {
-  try {
-    languageForFile(languages, file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function programFiles(dir: string, languages: Map<string, LanguageDefinition>): { language: string; files: SourceFile[] } {
-  const { language, files } = submissionFiles([dir], languages);
-  return { language: language.id, files };
-}
-
 /** Builds the judge request from the command line: tests, checker, limits. */
 export function judgeRequest(args: string[], opts: JudgeCliOptions, runner: Runner): JudgeRequest {
   const { language, files } = submissionFiles(args, runner.languages, opts.lang);
@@ -88,17 +37,11 @@ export function judgeRequest(args: string[], opts: JudgeCliOptions, runner: Runn
   let interactor: JudgeRequest['interactor'];
   let scoring: ScoreGroup[] = [];
   if (opts.problem) {
-    const problem = loadProblemPackage(opts.problem);
-    scoring = scoreGroups(problem);
-    tests = allTests(problem).map((t) => ({ ...t, validatorFlags: t.settings.outputValidatorFlags }));
-    if (problem.timeLimitMs && !opts.timeLimit) Object.assign(limits, { cpuMs: problem.timeLimitMs });
-    if (problem.memoryMb && !opts.memoryLimit) Object.assign(limits, { memoryMb: problem.memoryMb });
-    if (problem.validation === 'custom' || problem.interactive) {
-      if (!problem.outputValidator) throw new UsageError(`${opts.problem}: the problem needs a custom output validator, but it has none.`);
-      const program = programFiles(problem.outputValidator.dir, runner.languages);
-      if (problem.interactive) interactor = program;
-      else checker = { kind: 'program', protocol: 'kattis', ...program };
-    } else checker = { kind: 'builtin', name: 'kattis-default' };
+    const judging = judgingOfPackage(opts.problem, runner.languages);
+    ({ tests, checker, scoring } = judging);
+    interactor = judging.interactor;
+    if (judging.limits.cpuMs && !opts.timeLimit) Object.assign(limits, { cpuMs: judging.limits.cpuMs });
+    if (judging.limits.memoryMb && !opts.memoryLimit) Object.assign(limits, { memoryMb: judging.limits.memoryMb });
   } else {
     const source = args[0]!;
     const dir = opts.tests ?? defaultTestsDir(source);

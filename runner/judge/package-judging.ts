@@ -1,0 +1,93 @@
+// A problem package as the judge takes it (the CLI's `--problem DIR` and the classroom service's
+// stored problems alike): its tests with their validator flags, the checker (the Kattis default
+// validator, or the package's own output validator), the interactor, the scored groups and limits;
+// and a program (submission, validator) from the files of a folder.
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { languageById, languageForFile, type LanguageDefinition } from '../languages';
+import { MAX_SOURCE_BYTES, type SourceFile } from '../spec';
+import { UsageError } from '../errors';
+import { readUserFile } from '../cli/files';
+import type { CheckerSpec, JudgeRequest, JudgeTest, ScoreGroup } from '../../protocol/judge';
+import { allTests, loadProblemPackage, type ProblemPackage } from './problem';
+import { scoreGroups } from './scoring';
+
+export interface PackageJudging {
+  problem: ProblemPackage;
+  tests: JudgeTest[];
+  checker: CheckerSpec;
+  interactor?: JudgeRequest['interactor'];
+  scoring: ScoreGroup[];
+  /** The package's own limits, when it sets them. */
+  limits: { cpuMs?: number; memoryMb?: number };
+}
+
+/** Everything the judge needs from a problem package folder, but the submission. */
+export function judgingOfPackage(dir: string, languages: Map<string, LanguageDefinition>): PackageJudging {
+  const problem = loadProblemPackage(dir);
+  const tests = allTests(problem).map((t) => ({ ...t, validatorFlags: t.settings.outputValidatorFlags }));
+  const limits = {
+    ...(problem.timeLimitMs ? { cpuMs: problem.timeLimitMs } : {}),
+    ...(problem.memoryMb ? { memoryMb: problem.memoryMb } : {}),
+  };
+  let checker: CheckerSpec = { kind: 'builtin', name: 'kattis-default' };
+  let interactor: JudgeRequest['interactor'];
+  if (problem.validation === 'custom' || problem.interactive) {
+    if (!problem.outputValidator) throw new UsageError(`${dir}: the problem needs a custom output validator, but it has none.`);
+    const program = programFiles(problem.outputValidator.dir, languages);
+    if (problem.interactive) interactor = program;
+    else checker = { kind: 'program', protocol: 'kattis', ...program };
+  }
+  return { problem, tests, checker, ...(interactor ? { interactor } : {}), scoring: scoreGroups(problem), limits };
+}
+
+/** The submission: files named on the command line, or every source file of a folder. */
+export function submissionFiles(
+  args: string[],
+  languages: Map<string, LanguageDefinition>,
+  langId?: string,
+): { language: LanguageDefinition; files: SourceFile[] } {
+  const paths: string[] = [];
+  for (const arg of args) {
+    const isDir = (() => {
+      try {
+        return statSync(arg).isDirectory();
+      } catch {
+        return false;
+      }
+    })();
+    if (isDir)
+      paths.push(
+        ...readdirSync(arg)
+          .sort()
+          .map((f) => path.join(arg, f))
+          .filter((p) => statSync(p).isFile()),
+      );
+    else paths.push(arg);
+  }
+  if (paths.length === 0) throw new UsageError('No source files to judge.');
+  const language = langId
+    ? languageById(languages, langId)
+    : languageForFile(languages, paths.find((p) => tryLanguage(languages, p)) ?? paths[0]!);
+  // Every file goes into the box (headers, other classes); the main one, the language's file that
+  // defines an entry point (or else the first), goes first and is compiled or run.
+  const files = paths.map((p) => ({ path: p, name: path.basename(p), content: readUserFile(p, 'Source file', MAX_SOURCE_BYTES) }));
+  const sources = files.filter((f) => language.extensions.includes(path.extname(f.path).toLowerCase()));
+  const main = sources.find((f) => /\bmain\s*\(/.test(f.content)) ?? sources[0] ?? files[0]!;
+  const ordered = [main, ...files.filter((f) => f !== main)];
+  return { language, files: ordered.map(({ name, content }) => ({ name, content })) };
+}
+
+function tryLanguage(languages: Map<string, LanguageDefinition>, file: string): boolean {
+  try {
+    languageForFile(languages, file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function programFiles(dir: string, languages: Map<string, LanguageDefinition>): { language: string; files: SourceFile[] } {
+  const { language, files } = submissionFiles([dir], languages);
+  return { language: language.id, files };
+}
