@@ -38,7 +38,8 @@ const common = {
   minify: true,
   keepNames: true,
   logLevel: 'warning',
-  external: ['ssh2', 'cpu-features', 'docker-modem/lib/ssh.js'],
+  // better-sqlite3 is a native addon: loaded from node_modules, never bundled.
+  external: ['ssh2', 'cpu-features', 'docker-modem/lib/ssh.js', 'better-sqlite3'],
   plugins: [lean],
 };
 /**

@@ -15,6 +15,7 @@ import { probeLanguages } from '../probe';
 import { buildImages, type RootfsSource } from '../images/build';
 import { connectDocker, assertDockerReachable } from '../sandbox/docker';
 import { runDoctor } from './doctor';
+import { addServiceCommands } from './service';
 import { ProgressDisplay } from './progress';
 
 const EXIT_USAGE = 2;
@@ -151,6 +152,8 @@ export function buildProgram(): Command {
       const ok = await runDoctor(opts.json ?? false);
       if (!ok) process.exitCode = 1;
     });
+
+  addServiceCommands(program);
 
   const images = program.command('images').description('Manage the sandbox images.');
   images
