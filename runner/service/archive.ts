@@ -94,7 +94,7 @@ function memberPath(name: string, maxDepth: number): string {
   const segments = name.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) refuse(name, 'a path that leaves the archive');
   if (segments.some((s) => Buffer.byteLength(s) > MAX_SEGMENT_BYTES)) refuse(name, `a name segment over ${MAX_SEGMENT_BYTES} bytes`);
-  if (segments.length > maxDepth) refuse(name, `deeper than ${maxDepth} folders`);
+  if (segments.length > maxDepth) refuse(name, `more than ${maxDepth} levels deep`);
   return segments.join('/');
 }
 
@@ -207,10 +207,15 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** zip: the type from a Unix `st_mode` in the external attributes, when the archiver recorded one. */
+/** zip: the Unix `st_mode` in the external attributes, when made on Unix or macOS (else 0: other
+ *  systems put other things there, and a member is then a file, or a folder when its name ends in /). */
+function zipMode(entry: Entry): number {
+  const madeBy = entry.versionMadeBy >> 8;
+  return madeBy === 3 || madeBy === 19 ? entry.externalFileAttributes >>> 16 : 0;
+}
+
 function zipKind(entry: Entry, name: string): 'file' | 'directory' {
-  const mode = entry.externalFileAttributes >>> 16;
-  const type = mode & 0o170000;
+  const type = zipMode(entry) & 0o170000;
   if (type === 0o120000) refuse(name, 'a symbolic link (only files and folders are allowed)');
   if (type === 0o020000 || type === 0o060000) refuse(name, 'a device file (only files and folders are allowed)');
   if (type === 0o010000) refuse(name, 'a FIFO (only files and folders are allowed)');
@@ -241,7 +246,7 @@ async function extractZip(archive: Buffer, out: Extraction): Promise<void> {
       }
       if (entry.isEncrypted()) refuse(name, 'an encrypted member');
       if (!entry.canDecodeFileData()) refuse(name, `compression method ${entry.compressionMethod} (only stored and deflate are read)`);
-      const executable = ((entry.externalFileAttributes >>> 16) & 0o100) !== 0;
+      const executable = (zipMode(entry) & 0o100) !== 0;
       if (!out.openFile(name, entry.uncompressedSize, executable)) continue;
       try {
         // Counted as they stream: the header's size is a claim (yauzl also refuses a stream longer

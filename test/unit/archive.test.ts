@@ -210,7 +210,7 @@ test('archive: paths that leave dest, absolute paths, backslashes, NUL and contr
     [Buffer.from([0x61, 0xff]), /not valid UTF-8/],
     ['x'.repeat(256), /a name segment over 255 bytes/],
     [('abcdefgh/'.repeat(120) + 'x').slice(0, 1030), /a name over 1024 bytes/],
-    [Array.from({ length: 17 }, (_, i) => `d${i}`).join('/'), /deeper than 16 folders/],
+    [Array.from({ length: 17 }, (_, i) => `d${i}`).join('/'), /more than 16 levels deep/],
   ];
   for (const [name, message] of cases) {
     // A good member first: what was written before the refusal must go too.
@@ -464,6 +464,16 @@ test('archive: only the owner execute bit survives from a member mode (never set
   );
   assert.equal(statSync(path.join(dest, 'run')).mode & 0o7777, 0o755);
   assert.equal(statSync(path.join(dest, 'plain')).mode & 0o7777, 0o644);
+  const fromZip = destIn(temp());
+  await extractArchive(
+    zip([
+      { name: 'run', data: '#!/bin/sh\n', mode: 0o106777 },
+      { name: 'plain', data: 'x', mode: 0o100666 },
+    ]),
+    fromZip,
+  );
+  assert.equal(statSync(path.join(fromZip, 'run')).mode & 0o7777, 0o755);
+  assert.equal(statSync(path.join(fromZip, 'plain')).mode & 0o7777, 0o644);
 });
 
 test('archive: an existing empty dest is used and emptied on refusal; a non-empty one is not touched', async () => {
