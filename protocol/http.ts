@@ -127,11 +127,12 @@ export const ClassLimits = z
   .strict();
 export type ClassLimits = z.infer<typeof ClassLimits>;
 
+/** Until a teacher says otherwise: a burst of ten runs per student is queued, not refused. */
 export const DEFAULT_CLASS_LIMITS: ClassLimits = {
-  requestsPerMinute: 60,
-  concurrentRuns: 2,
+  requestsPerMinute: 120,
+  concurrentRuns: 10,
   cpuSecondsPerDay: 3600,
-  classConcurrentRuns: 16,
+  classConcurrentRuns: 64,
 };
 
 export const LanguageInfo = z.object({ id: z.string(), name: z.string(), version: z.string(), extensions: z.array(z.string()) });

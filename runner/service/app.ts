@@ -140,8 +140,8 @@ export async function buildApp(service: Service, log: Logger): Promise<FastifyIn
     return { submission_id: record.id, ...record };
   });
 
-  app.get('/v1/languages', async () => {
-    caller;
+  app.get('/v1/languages', async (req) => {
+    caller(req);
     return service.languages();
   });
 

@@ -1,0 +1,359 @@
+// The classroom service as a class uses it: the real `verdict serve` process on loopback, real
+// Docker, real sandboxes, tokens made with the real CLI. Auth and roles, bad input, events, limits,
+// hidden tests (asserted on every answer, event, log line and export), archive attacks, a kill -9
+// in the middle of a queue.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { create as createTar } from 'tar';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'bin/verdict.js');
+const scratch = mkdtempSync(path.join(tmpdir(), 'verdict-service-'));
+const data = path.join(scratch, 'data');
+
+type Server = { url: string; stop: (signal?: NodeJS.Signals) => Promise<void>; log: () => string };
+
+async function execa() {
+  // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
+  return (await import('execa')).execa;
+}
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const run = await execa();
+  const r = await run(process.execPath, [CLI, ...args], { env, reject: false, stdin: 'ignore' });
+  return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
+}
+
+async function token(name: string, role: string, cls: string): Promise<string> {
+  const r = await cli(['token', 'create', '--name', name, '--role', role, '--class', cls, '--data', data]);
+  assert.equal(r.exitCode, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+/** Starts `verdict serve` on a free loopback port; its log (stderr) is kept for the hidden-test checks. */
+async function startServer(extra: string[] = []): Promise<Server> {
+  const run = await execa();
+  const child = run(process.execPath, [CLI, 'serve', '--port', '0', '--data', data, ...extra], {
+    reject: false,
+    stdin: 'ignore',
+    env: { VERDICT_LOG_LEVEL: 'debug' },
+    buffer: false,
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    void child.then(() => reject(new Error(`verdict serve ended: ${stderr}`)));
+  });
+  return {
+    url,
+    log: () => stderr,
+    stop: async (signal = 'SIGTERM') => {
+      child.kill(signal);
+      await child;
+    },
+  };
+}
+
+let server: Server;
+let teacher: string;
+let student: string;
+let other: string;
+
+async function api(
+  method: string,
+  route: string,
+  opts: { token?: string; body?: unknown; raw?: Buffer; type?: string; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | Buffer | undefined;
+  if (opts.raw) ((body = opts.raw), (headers['content-type'] = opts.type ?? 'application/gzip'));
+  else if (opts.body !== undefined)
+    ((body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body)), (headers['content-type'] = 'application/json'));
+  const res = await fetch(server.url + route, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** The whole event stream of a run (until `done`), as [id, type, data]. */
+async function events(id: string, tokenValue: string, lastEventId?: number): Promise<Array<{ id: number; type: string; data: any }>> {
+  const res = await fetch(`${server.url}/v1/runs/${id}/events`, {
+    headers: { authorization: `Bearer ${tokenValue}`, ...(lastEventId !== undefined ? { 'last-event-id': String(lastEventId) } : {}) },
+  });
+  const text = await res.text();
+  return text
+    .split('\n\n')
+    .filter((block) => block.startsWith('id:'))
+    .map((block) => {
+      const fields = Object.fromEntries(block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+      return { id: Number(fields.id), type: fields.event!, data: JSON.parse(fields.data!) };
+    });
+}
+
+const PY_SUM = 'a, b = map(int, input().split())\nprint(a + b)\n';
+
+before(async () => {
+  teacher = await token('tina', 'teacher', 'algo1');
+  student = await token('sam', 'student', 'algo1');
+  other = await token('olga', 'student', 'algo2');
+  server = await startServer(['--concurrency', '2']);
+});
+
+after(async () => {
+  await server?.stop().catch(() => undefined);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+test('service: no token is 401, a student on a teacher endpoint 403, a revoked token 401', async () => {
+  assert.equal((await api('GET', '/v1/languages')).status, 401);
+  assert.equal((await api('GET', '/v1/languages', { token: 'vt_nonsense' })).status, 401);
+  const limits = await api('PUT', '/v1/classes/algo1/limits', {
+    token: student,
+    body: { requestsPerMinute: 1, concurrentRuns: 1, cpuSecondsPerDay: 1, classConcurrentRuns: 1 },
+  });
+  assert.equal(limits.status, 403, limits.text);
+  assert.match(limits.json.message, /teacher/);
+  // A teacher acts in their own class only.
+  assert.equal((await api('GET', '/v1/classes/algo2/limits', { token: teacher })).status, 403);
+  const made = await api('POST', '/v1/tokens', { token: teacher, body: { name: 'temp' } });
+  assert.equal(made.status, 201, made.text);
+  assert.equal((await api('GET', '/v1/problems', { token: made.json.token })).status, 200);
+  assert.equal((await api('DELETE', '/v1/tokens/algo1/temp', { token: teacher })).status, 200);
+  const revoked = await api('GET', '/v1/problems', { token: made.json.token });
+  assert.equal(revoked.status, 401);
+  assert.match(revoked.json.message, /revoked/);
+});
+
+test('service: a run with ?wait=true answers its result; another student cannot see it', async () => {
+  const r = await api('POST', '/v1/runs?wait=true', {
+    token: student,
+    body: { kind: 'run', language: 'python3', files: [{ name: 'a.py', content: PY_SUM }], stdin: '2 40\n' },
+  });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.state, 'done');
+  assert.equal(r.json.result.status, 'Accepted');
+  assert.equal(r.json.result.stdout, '42\n');
+  assert.equal((await api('GET', `/v1/runs/${r.json.id}`, { token: student })).json.result.stdout, '42\n');
+  assert.equal((await api('GET', `/v1/runs/${r.json.id}`, { token: other })).status, 404);
+  assert.equal((await api('GET', `/v1/runs/${r.json.id}`, { token: teacher })).status, 200);
+  // The two-call alias.
+  const alias = await api('POST', '/execute', {
+    token: student,
+    body: { kind: 'run', language: 'python3', files: [{ name: 'a.py', content: 'print(1)' }] },
+  });
+  assert.equal(alias.status, 202, alias.text);
+  assert.ok(alias.json.submission_id);
+});
+
+test('service: bad input is a precise 4xx, before anything is stored', async () => {
+  const before = (await api('GET', '/v1/submissions', { token: teacher })).json.length;
+  const cases: Array<[unknown, number, RegExp]> = [
+    ['{not json', 400, /JSON/i],
+    [{ kind: 'run', language: 'python3', files: [{ name: 'a.py', content: '' }], extra: 1 }, 400, /extra|Unrecognized/],
+    [{ kind: 'run', language: 'python3', files: [{ name: '../a.py', content: '' }] }, 400, /plain file name/],
+    [{ kind: 'run', language: 'python3', files: [{ name: 'a\u0000.py', content: '' }] }, 400, /plain file name/],
+    [{ kind: 'run', language: 'cobol', files: [{ name: 'a.cob', content: '' }] }, 400, /Unknown language "cobol"/],
+    [{ kind: 'run', language: 'python3', files: [{ name: 'a.py', content: 'x'.repeat(1024 * 1024 + 1) }] }, 400, /1 MiB/],
+    [{ kind: 'judge', language: 'python3', files: [{ name: 'a.py', content: '' }], problem: 'nope' }, 404, /no problem "nope"/],
+    [{ kind: 'judge', language: 'python3', files: [{ name: 'a.py', content: '' }] }, 400, /tests or problem/],
+  ];
+  for (const [body, status, message] of cases) {
+    const r = await api('POST', '/v1/runs', { token: student, body });
+    assert.equal(r.status, status, `${JSON.stringify(body).slice(0, 80)}: ${r.text}`);
+    assert.match(r.json.message, message, r.text);
+    assert.ok(r.json.requestId);
+  }
+  assert.equal((await api('GET', '/v1/submissions', { token: teacher })).json.length, before, 'nothing stored');
+});
+
+test('service: events arrive in order, each once, and resume from Last-Event-ID', async () => {
+  const r = await api('POST', '/v1/runs', {
+    token: student,
+    body: {
+      kind: 'judge',
+      language: 'python3',
+      files: [{ name: 'a.py', content: PY_SUM }],
+      tests: [
+        { name: '1', input: '1 2\n', answer: '3\n' },
+        { name: '2', input: '2 2\n', answer: '4\n' },
+        { name: '3', input: '5 5\n', answer: '11\n' },
+      ],
+    },
+  });
+  assert.equal(r.status, 202, r.text);
+  const all = await events(r.json.id, student);
+  assert.deepEqual(
+    all.map((e) => e.id),
+    all.map((_, i) => i + 1),
+    'ids 1, 2, 3, …',
+  );
+  assert.deepEqual(
+    all.map((e) => e.type),
+    ['queued', 'started', 'compiled', 'test', 'test', 'test', 'done'],
+  );
+  assert.equal(all.at(-1)!.data.record.result.status, 'Wrong Answer');
+  const resumed = await events(r.json.id, student, 4);
+  assert.deepEqual(
+    resumed.map((e) => e.id),
+    [5, 6, 7],
+  );
+});
+
+test('service: each limit answers 429 with the limit and Retry-After', async () => {
+  const cls = 'quota';
+  const t = await token('teacher-q', 'teacher', cls);
+  const s = await token('student-q', 'student', cls);
+  const set = (limits: object) =>
+    api('PUT', `/v1/classes/${cls}/limits`, {
+      token: t,
+      body: { requestsPerMinute: 100, concurrentRuns: 10, cpuSecondsPerDay: 1000, classConcurrentRuns: 10, ...limits },
+    });
+  const slow = { kind: 'run', language: 'python3', files: [{ name: 'a.py', content: 'import time\ntime.sleep(2)' }] };
+  const quick = { kind: 'run', language: 'python3', files: [{ name: 'a.py', content: 'print(1)' }] };
+
+  assert.equal((await set({ concurrentRuns: 1 })).status, 200);
+  const first = await api('POST', '/v1/runs', { token: s, body: slow });
+  assert.equal(first.status, 202);
+  const second = await api('POST', '/v1/runs', { token: s, body: slow });
+  assert.equal(second.status, 429, second.text);
+  assert.equal(second.json.limit, 'concurrent_runs');
+  assert.ok(Number(second.headers.get('retry-after')) > 0);
+  await api('DELETE', `/v1/runs/${first.json.id}`, { token: s });
+
+  await set({ requestsPerMinute: 2 });
+  let last: Awaited<ReturnType<typeof api>> | undefined;
+  for (let i = 0; i < 3; i++) last = await api('POST', '/v1/runs?wait=true', { token: s, body: quick });
+  assert.equal(last!.status, 429, last!.text);
+  assert.equal(last!.json.limit, 'requests_per_minute');
+  assert.ok(Number(last!.headers.get('retry-after')) > 0);
+
+  const s2 = await token('student-q2', 'student', cls);
+  await set({ cpuSecondsPerDay: 0.01 });
+  const burn = await api('POST', '/v1/runs?wait=true', {
+    token: s2,
+    body: { ...quick, files: [{ name: 'a.py', content: 'x = 0\nfor i in range(3000000): x += i' }] },
+  });
+  assert.equal(burn.status, 200, burn.text);
+  const over = await api('POST', '/v1/runs', { token: s2, body: quick });
+  assert.equal(over.status, 429, over.text);
+  assert.equal(over.json.limit, 'cpu_seconds_per_day');
+  assert.ok(Number(over.headers.get('retry-after')) > 0);
+});
+
+test("service: a problem's hidden tests never leave the server — answers, events, problem info, the log, the export, the server's log", async () => {
+  // A package with one sample and two hidden tests whose data is unmistakable.
+  const pkg = path.join(scratch, 'sumhidden');
+  mkdirSync(path.join(pkg, 'data/sample'), { recursive: true });
+  mkdirSync(path.join(pkg, 'data/secret'), { recursive: true });
+  writeFileSync(path.join(pkg, 'problem.yaml'), 'name: Hidden sum\n');
+  writeFileSync(path.join(pkg, 'data/sample/1.in'), '1 2\n');
+  writeFileSync(path.join(pkg, 'data/sample/1.ans'), '3\n');
+  writeFileSync(path.join(pkg, 'data/secret/1.in'), '424242 171717\n');
+  writeFileSync(path.join(pkg, 'data/secret/1.ans'), '595959\n');
+  writeFileSync(path.join(pkg, 'data/secret/2.in'), '313131 282828\n');
+  writeFileSync(path.join(pkg, 'data/secret/2.ans'), '595959\n');
+  const pushed = await cli(['problem', 'push', pkg, '--server', server.url], { VERDICT_TOKEN: teacher });
+  assert.equal(pushed.exitCode, 0, pushed.stderr);
+  assert.match(pushed.stdout, /1 sample tests, 2 hidden/);
+  // A students' solution that passes the sample and fails the hidden tests, and prints its input to stderr.
+  const sneaky =
+    'import sys\nline = input()\nprint(line, file=sys.stderr)\na, b = map(int, line.split())\nprint(a + b + (1 if a > 1000 else 0))\n';
+  const r = await api('POST', '/v1/runs?wait=true', {
+    token: student,
+    body: { kind: 'judge', language: 'python3', files: [{ name: 's.py', content: sneaky }], problem: 'sumhidden' },
+  });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.result.status, 'Wrong Answer');
+  assert.deepEqual(
+    r.json.result.tests.map((t: { name: string; status: string }) => [t.name, t.status]),
+    [
+      ['sample/1', 'Accepted'],
+      ['secret/1', 'Wrong Answer'],
+    ],
+  );
+  const seen = [
+    r.text,
+    (await api('GET', `/v1/runs/${r.json.id}`, { token: student })).text,
+    (await api('GET', `/v1/runs/${r.json.id}`, { token: teacher })).text,
+    JSON.stringify(await events(r.json.id, student)),
+    (await api('GET', '/v1/problems/sumhidden', { token: student })).text,
+    (await api('GET', '/v1/problems', { token: student })).text,
+    (await api('GET', '/v1/submissions', { token: teacher })).text,
+    (await api('GET', '/v1/submissions?format=csv', { token: teacher })).text,
+    (await api('GET', '/metrics')).text,
+    server.log(),
+  ].join('\n');
+  for (const secret of ['424242', '171717', '595959', '595960', '313131', '282828'])
+    assert.ok(!seen.includes(secret), `"${secret}" leaked`);
+  // The sample's data is the student's to see.
+  assert.match((await api('GET', '/v1/problems/sumhidden', { token: student })).text, /"input":"1 2\\n"/);
+});
+
+test('service: archive attacks are refused with 400 and store nothing', async () => {
+  const evil = path.join(scratch, 'evil');
+  mkdirSync(path.join(evil, 'data/sample'), { recursive: true });
+  writeFileSync(path.join(evil, 'problem.yaml'), 'name: Evil\n');
+  symlinkSync('/etc/passwd', path.join(evil, 'data/sample/1.in'));
+  writeFileSync(path.join(evil, 'data/sample/1.ans'), 'x\n');
+  const chunks: Buffer[] = [];
+  for await (const c of createTar({ gzip: true, cwd: evil, portable: true }, ['problem.yaml', 'data'])) chunks.push(c as Buffer);
+  const r = await api('POST', '/v1/problems?id=evil', { token: teacher, raw: Buffer.concat(chunks) });
+  assert.equal(r.status, 400, r.text);
+  assert.match(r.json.message, /link/i);
+  const notArchive = await api('POST', '/v1/problems?id=evil2', { token: teacher, raw: Buffer.from('hello, not an archive') });
+  assert.equal(notArchive.status, 400, notArchive.text);
+  assert.equal((await api('GET', '/v1/problems/evil', { token: teacher })).status, 404);
+});
+
+test('service: /openapi.json describes the API; /readyz checks Docker, images and the database', async () => {
+  const doc = (await api('GET', '/openapi.json')).json;
+  assert.equal(doc.openapi, '3.1.0');
+  assert.ok(doc.paths['/v1/runs'].post.requestBody);
+  const ready = await api('GET', '/readyz');
+  assert.equal(ready.status, 200, ready.text);
+  assert.deepEqual(ready.json.checks, { docker: 'ok', images: 'ok', database: 'ok' });
+});
+
+test('service: a kill -9 in the middle of a queue, then a restart, loses nothing and duplicates nothing', async () => {
+  await server.stop();
+  server = await startServer(['--concurrency', '1']);
+  const s = await token('burst', 'student', 'algo1');
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await api('POST', '/v1/runs', {
+      token: s,
+      body: { kind: 'run', language: 'python3', files: [{ name: 'a.py', content: `import time\ntime.sleep(0.4)\nprint(${i})` }] },
+    });
+    assert.equal(r.status, 202, r.text);
+    ids.push(r.json.id);
+  }
+  // Kill it while the first is running and the others wait.
+  await new Promise((r) => setTimeout(r, 300));
+  await server.stop('SIGKILL');
+  server = await startServer(['--concurrency', '2']);
+  for (const [i, id] of ids.entries()) {
+    const all = await events(id, s);
+    const done = all.filter((e) => e.type === 'done');
+    assert.equal(done.length, 1, `run ${i}: one result`);
+    assert.equal(done[0]!.data.record.result.status, 'Accepted', JSON.stringify(done[0]!.data.record.result));
+    assert.equal(done[0]!.data.record.result.stdout, `${i}\n`);
+  }
+  const log = (await api('GET', '/v1/submissions?user=burst', { token: teacher })).json as Array<{ id: string; state: string }>;
+  assert.deepEqual(log.map((e) => e.id).sort(), [...ids].sort(), 'each run once in the log');
+  assert.ok(log.every((e) => e.state === 'done'));
+});
