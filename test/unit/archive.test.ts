@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
@@ -114,7 +114,12 @@ function paxRecord(key: string, value: string): string {
   return `${len}${body}`;
 }
 
-const temp = () => mkdtempSync(path.join(tmpdir(), 'verdict-archive-'));
+const temps: string[] = [];
+const temp = () => {
+  temps.push(mkdtempSync(path.join(tmpdir(), 'verdict-archive-')));
+  return temps.at(-1)!;
+};
+after(() => temps.forEach((t) => rmSync(t, { recursive: true, force: true })));
 const destIn = (dir: string) => path.join(dir, 'out');
 
 const PACKAGE: Record<string, string> = {
