@@ -62,6 +62,17 @@ test("borders: each part imports only what it may (protocol nothing; runner the 
   assert.deepEqual(crossings, []);
 });
 
+test('borders: the classroom service reaches the rest of the runner only through its front door', () => {
+  const service = [...graph].filter(([file]) => file.startsWith(path.join('runner', 'service') + path.sep));
+  assert.ok(service.length >= 5, `read ${service.length} service modules`);
+  const crossings = service.flatMap(([file, targets]) =>
+    targets
+      .filter((t) => partOf(t) === 'runner' && t !== 'runner/index.ts' && !t.startsWith(path.join('runner', 'service') + path.sep))
+      .map((t) => `${file} → ${t}`),
+  );
+  assert.deepEqual(crossings, []);
+});
+
 test('borders: no import cycles, type-only imports included', () => {
   const cycles: string[] = [];
   const state = new Map<string, 'open' | 'done'>();
