@@ -357,3 +357,57 @@ test('service: a kill -9 in the middle of a queue, then a restart, loses nothing
   assert.deepEqual(log.map((e) => e.id).sort(), [...ids].sort(), 'each run once in the log');
   assert.ok(log.every((e) => e.state === 'done'));
 });
+
+async function stateOf(id: string, tokenValue: string): Promise<string> {
+  return (await api('GET', `/v1/runs/${id}`, { token: tokenValue })).json.state;
+}
+
+async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test('service: cancelling a running run kills its sandbox and ends it as cancelled', async () => {
+  const s = await token('canceller', 'student', 'algo1');
+  const r = await api('POST', '/v1/runs', {
+    token: s,
+    body: { kind: 'run', language: 'python3', files: [{ name: 'a.py', content: 'while True: pass' }], limits: { cpuMs: 20_000 } },
+  });
+  await until('the run to start', async () => (await stateOf(r.json.id, s)) === 'running');
+  const cancelled = await api('DELETE', `/v1/runs/${r.json.id}`, { token: s });
+  assert.deepEqual(cancelled.json, { id: r.json.id, cancelled: true });
+  await until('the run to end', async () => (await stateOf(r.json.id, s)) === 'cancelled', 5000);
+  const done = (await events(r.json.id, s)).at(-1)!;
+  assert.equal(done.type, 'done');
+  assert.equal(done.data.record.state, 'cancelled');
+});
+
+test('service: SIGTERM lets the run in flight finish, leaves the waiting one queued, and the next start carries it out', async () => {
+  await server.stop();
+  server = await startServer(['--concurrency', '1', '--grace', '20']);
+  const s = await token('shutdown', 'student', 'algo1');
+  const slow = await api('POST', '/v1/runs', {
+    token: s,
+    body: { kind: 'run', language: 'python3', files: [{ name: 'a.py', content: 'import time\ntime.sleep(1.5)\nprint("slow")' }] },
+  });
+  const waiting = await api('POST', '/v1/runs', {
+    token: s,
+    body: { kind: 'run', language: 'python3', files: [{ name: 'a.py', content: 'print("next")' }] },
+  });
+  await until('the slow run to start', async () => (await stateOf(slow.json.id, s)) === 'running');
+  await server.stop('SIGTERM'); // returns when the process has ended
+  const restartedAt = new Date().toISOString();
+  server = await startServer(['--concurrency', '1']);
+  const first = (await events(slow.json.id, s)).filter((e) => e.type === 'done');
+  assert.equal(first.length, 1);
+  assert.equal(first[0]!.data.record.result.stdout, 'slow\n', 'finished within the grace period, not started over');
+  assert.equal((await api('GET', `/v1/runs/${slow.json.id}`, { token: s })).json.result.stdout, 'slow\n');
+  const next = (await events(waiting.json.id, s)).filter((e) => e.type === 'done');
+  assert.equal(next.length, 1);
+  assert.equal(next[0]!.data.record.result.stdout, 'next\n');
+  assert.ok(next[0]!.data.record.startedAt > restartedAt, 'the waiting run was left for the next start, not run during the grace period');
+});
