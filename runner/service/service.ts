@@ -159,6 +159,10 @@ export class Service {
     this.running.set(row.id, entry);
     this.metrics.running.set(this.running.size);
     this.emit(row.id, { type: 'started' });
+    this.log.info(
+      { runId: row.id, user: row.user, class: row.class, kind: row.kind, language: row.language, attempt: row.attempts + 1 },
+      'run started',
+    );
     entry.promise = this.carryOut(row, controller.signal)
       .then((result) => this.finish(row, result))
       .catch((err: Error) => {
@@ -265,6 +269,11 @@ export class Service {
       result: result ? JSON.stringify(result) : '',
     });
     this.metrics.runs.inc({ language: row.language, kind: row.kind, status });
+    // The verdict and figures only: a result's data (and a hidden test's) stays out of the log.
+    this.log.info(
+      { runId: row.id, user: row.user, class: row.class, kind: row.kind, language: row.language, state, status, cpuMs },
+      'run finished',
+    );
     if (status === 'Internal Error') this.metrics.failures.inc();
     this.emit(row.id, { type: 'done', record: this.record(this.store.run(row.id)!) });
   }
