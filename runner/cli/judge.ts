@@ -26,6 +26,8 @@ export interface JudgeCliOptions {
   memoryLimit?: number;
   stopOnFailure?: boolean;
   json?: boolean;
+  /** Judge on a classroom server instead (runner/cli/remote.ts). */
+  server?: string;
 }
 
 /** Builds the judge request from the command line: tests, checker, limits. */
@@ -43,19 +45,9 @@ export function judgeRequest(args: string[], opts: JudgeCliOptions, runner: Runn
     if (judging.limits.cpuMs && !opts.timeLimit) Object.assign(limits, { cpuMs: judging.limits.cpuMs });
     if (judging.limits.memoryMb && !opts.memoryLimit) Object.assign(limits, { memoryMb: judging.limits.memoryMb });
   } else {
-    const source = args[0]!;
-    const dir = opts.tests ?? defaultTestsDir(source);
-    if (dir) tests = discoverTests(dir);
-    else {
-      const cph = findCphFile(source);
-      if (!cph)
-        throw new UsageError(
-          `No tests found for ${source}. Put NAME.in/NAME.ans pairs where \`verdict judge\` looks (see docs/judging.md), or pass --tests DIR or --problem DIR.`,
-        );
-      const imported = readCphFile(cph);
-      tests = imported.tests;
-      if (imported.timeLimitMs && !opts.timeLimit) Object.assign(limits, { cpuMs: imported.timeLimitMs });
-    }
+    const found = testsOfSource(args[0]!, opts.tests);
+    tests = found.tests;
+    if (found.timeLimitMs && !opts.timeLimit) Object.assign(limits, { cpuMs: found.timeLimitMs });
   }
   if (opts.checker) checker = checkerFromOption(opts.checker, opts.checkerProtocol, runner.languages);
   return {
@@ -68,6 +60,26 @@ export function judgeRequest(args: string[], opts: JudgeCliOptions, runner: Runn
     limits,
     stopOnFailure: Boolean(opts.stopOnFailure),
   };
+}
+
+/**
+ * The tests of a source file without a problem package: the --tests folder, else the folder where
+ * `verdict judge` looks, else cph's file (with its time limit). Used by local and remote judging.
+ */
+export function testsOfSource(
+  source: string,
+  testsDir?: string,
+  problemOption = '--problem DIR',
+): { tests: JudgeTest[]; timeLimitMs?: number } {
+  const dir = testsDir ?? defaultTestsDir(source);
+  if (dir) return { tests: discoverTests(dir) };
+  const cph = findCphFile(source);
+  if (!cph)
+    throw new UsageError(
+      `No tests found for ${source}. Put NAME.in/NAME.ans pairs where \`verdict judge\` looks (see docs/judging.md), or pass --tests DIR or ${problemOption}.`,
+    );
+  const imported = readCphFile(cph);
+  return { tests: imported.tests, ...(imported.timeLimitMs ? { timeLimitMs: imported.timeLimitMs } : {}) };
 }
 
 function checkerFromOption(value: string, protocol: 'testlib' | 'kattis', languages: Map<string, LanguageDefinition>): CheckerSpec {

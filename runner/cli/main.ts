@@ -1,6 +1,8 @@
 // The `verdict` command line: run a file, list languages, check the machine, build images.
 // Exit status: 0 when the command was carried out (whatever the program's verdict), 2 for bad usage
 // (unknown language, missing or oversized file), 3 when no sandbox could be made (Internal Error).
+// With --server URL, `run` and `judge` send the same files to a classroom server (remote.ts); 3 then
+// also means the server could not be reached, refused the token or a limit was hit.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import { Runner } from '../engine';
@@ -10,6 +12,8 @@ import { readUserBytes, readUserFile } from './files';
 import { DisplayStream, displayText } from '../../protocol/display';
 import { runVerdictLine } from '../../protocol/report';
 import { runJudgeCommand, type JudgeCliOptions } from './judge';
+import { remoteFailure, remoteJudge, remoteRun } from './remote';
+import { ServiceClientError } from '../../protocol/service-client';
 import { SandboxUnavailable, UsageError } from '../errors';
 import { probeLanguages } from '../probe';
 import { buildImages, type RootfsSource } from '../images/build';
@@ -54,12 +58,18 @@ export function buildProgram(): Command {
     .option('--time-limit <ms>', 'CPU time limit in milliseconds', positiveInt)
     .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
     .option('--json', 'print the result object as JSON on stdout')
+    .option('--server <url>', 'run it on a classroom server (`verdict serve`) instead, with the token in VERDICT_TOKEN')
     .action(
       async (
         file: string,
         args: string[],
-        opts: { lang?: string; stdin?: string; timeLimit?: number; memoryLimit?: number; json?: boolean },
+        opts: { lang?: string; stdin?: string; timeLimit?: number; memoryLimit?: number; json?: boolean; server?: string },
       ) => {
+        if (opts.server) {
+          const remote = await remoteRun(file, args, { ...opts, server: opts.server });
+          if (remote?.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
+          return;
+        }
         const languages = loadLanguages();
         const language = opts.lang ? languageById(languages, opts.lang) : languageForFile(languages, file);
         const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
@@ -112,7 +122,7 @@ export function buildProgram(): Command {
     .description('Compile once and run every test: a folder of NAME.in/NAME.ans pairs, or an ICPC/Kattis problem package.')
     .argument('<files...>', 'the submission: one or more source files, or a folder')
     .option('--tests <dir>', 'folder of NAME.in with NAME.ans (or NAME.out) pairs')
-    .option('--problem <dir>', 'an ICPC/Kattis problem package')
+    .option('--problem <dir|id>', 'an ICPC/Kattis problem package (with --server: the id of a problem on the server)')
     .option('--lang <id>', 'language id (see `verdict languages`)')
     .option('--checker <name|file>', 'exact, lines (default for folders), tokens, float, kattis-default, or a checker program')
     .addOption(
@@ -122,7 +132,13 @@ export function buildProgram(): Command {
     .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
     .option('--stop-on-failure', 'stop at the first test that fails')
     .option('--json', 'print {status, compile, tests: [{name, status, timeMs, memoryKb, diff?}]} as JSON')
+    .option('--server <url>', 'judge on a classroom server (`verdict serve`) instead, with the token in VERDICT_TOKEN')
     .action(async (files: string[], opts: JudgeCliOptions) => {
+      if (opts.server) {
+        const remote = await remoteJudge(files, { ...opts, server: opts.server });
+        if (remote?.status === 'Internal Error' && remote.tests.length === 0) process.exitCode = EXIT_INTERNAL;
+        return;
+      }
       const result = await withRunner((runner) => runJudgeCommand(runner, files, opts));
       if (result.status === 'Internal Error' && result.tests.length === 0) process.exitCode = EXIT_INTERNAL;
     });
@@ -200,6 +216,11 @@ export async function main(argv = process.argv): Promise<void> {
       // Usage errors may quote files and validators' compiler output.
       process.stderr.write(`verdict: ${displayText(err.message)}\n`);
       process.exitCode = EXIT_USAGE;
+    } else if (err instanceof ServiceClientError) {
+      // --server: unreachable, a token refused, a limit hit (exit 3), or a request refused (exit 2).
+      const failure = remoteFailure(err);
+      process.stderr.write(`verdict: ${failure.message}\n`);
+      process.exitCode = failure.exitCode;
     } else if (err instanceof SandboxUnavailable) {
       process.stderr.write(`verdict: ${err.message}\n`);
       process.exitCode = EXIT_INTERNAL;
