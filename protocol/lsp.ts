@@ -3,14 +3,19 @@
 // the language server registers handlers for them, the VS Code client sends and listens with the
 // same objects, so a change of shape is a compile error on both sides. Any other editor reads this
 // file as the specification. Depends only on the LSP's own types.
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { ProblemInfo } from './http';
 import type { JudgeResult, RunResult, TestResult } from './results';
 
 /** workspace/executeCommand names the server registers (any LSP editor can call them). */
 export const Commands = {
   /** args: [uri: string] → RunResult */
   run: 'verdict.run',
-  /** args: [uri: string, tests?: string[]] → JudgeResult (only the named tests when given) */
+  /**
+   * args: [uri: string, tests?: string[]] → JudgeResult (only the named tests when given), or
+   * [uri: string, { problem: string }] → JudgeResult against that problem stored on the server
+   * (remote runner only; its tests, limits and checker are the server's).
+   */
   judge: 'verdict.judge',
   /** args: [uri?: string] — cancels the run or judge of that file (or every one) and kills its sandbox. → { stopped: number } */
   stop: 'verdict.stop',
@@ -106,3 +111,21 @@ export interface CompanionProblemResult {
   notes: string[];
 }
 export const CompanionProblemRequest = new RequestType<CompanionProblemParams, CompanionProblemResult, void>('verdict/companionProblem');
+
+/** Client → server: the token for the remote runner (VS Code keeps it in its SecretStorage); "" = none, the `verdict.runner.token` setting then applies. */
+export interface SetTokenParams {
+  token: string;
+}
+export const SetTokenNotification = new NotificationType<SetTokenParams>('verdict/setToken');
+
+/** Server → client: a remote run or judge waits in the server's queue (the status bar shows it). */
+export interface QueueParams {
+  uri: string;
+  runId: string;
+  /** Its place in the queue (1 = next); 0 once it no longer waits (started, ended or cancelled). */
+  position: number;
+}
+export const QueueNotification = new NotificationType<QueueParams>('verdict/queue');
+
+/** Client → server: the problems stored on the remote server that this token may judge against (empty for the local runner). */
+export const ProblemsRequest = new RequestType0<ProblemInfo[], void>('verdict/problems');

@@ -1,19 +1,37 @@
 // The one interface through which the language server reaches a runner: run, judge, cancel (through
 // AbortSignal), health. The local implementation is the runner library in this process, loaded
 // through its front door (runner/index.ts) on the first run, so an idle editor loads neither the
-// Docker client nor zod; its warm pool then serves every later run. A remote one (the classroom
-// service) comes later, and the rest of the server never knows which it talks to.
+// Docker client nor zod; its warm pool then serves every later run. The remote one is a classroom
+// service (`verdict serve`) reached with protocol/service-client.ts: the same requests, progress
+// from its Server-Sent Events, cancellation as a DELETE. The rest of the server never knows which
+// it talks to, except for what only a server has (its stored problems, its queue).
+import { isUtf8 } from 'node:buffer';
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { ExecutionSpecInput } from '../protocol/spec';
-import type { JudgeRequest } from '../protocol/judge';
+import type { JudgeRequest, TestData } from '../protocol/judge';
+import type { InlineTest, JudgeRequestBody, ProblemInfo, RunEvent, RunRecord, RunRequest, SubmitRequest } from '../protocol/http';
 import type { CompileResult, JudgeResult, RunResult, TestResult } from '../protocol/results';
+import type { SourceFile } from '../protocol/spec';
+import { ServiceClient } from '../protocol/service-client';
 import type * as RunnerLibrary from '../runner/index';
+
+/** A remote run's place in the server's queue while it waits (1 = next); 0 once it no longer waits. */
+export type QueueListener = (position: number) => void;
 
 export interface JudgeCallbacks {
   /** Labels the judge and everything streamed about it. */
   runId?: string;
   onCompiled?: (compile: CompileResult | undefined) => void;
   onTest?: (test: TestResult, index: number, total: number) => void;
+  onQueue?: QueueListener;
+}
+
+/** A judge against a problem stored on the server: its tests, limits and checker are the server's. */
+export interface ProblemJudgeRequest {
+  language: string;
+  files: SourceFile[];
+  problem: string;
 }
 
 export interface Health {
@@ -37,8 +55,13 @@ export interface RunnerClient {
     signal: AbortSignal,
     onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void,
     runId?: string,
+    onQueue?: QueueListener,
   ): Promise<RunResult>;
   judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult>;
+  /** Remote only: a judge against a problem stored on the server. */
+  judgeProblem(request: ProblemJudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult>;
+  /** The problems stored on the server (none for the local runner). */
+  problems(): Promise<ProblemInfo[]>;
   /** Starts a container for a language in the background (a file of it was opened). */
   warm(languageId: string): void;
   language(id: string): Promise<LanguageDetails>;
@@ -80,8 +103,18 @@ export class LocalRunnerClient implements RunnerClient {
     return (await this.get()).run(spec, { signal, ...(onOutput ? { onOutput } : {}), ...(runId ? { runId } : {}) });
   }
 
-  async judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult> {
+  async judge(request: JudgeRequest, signal: AbortSignal, { onQueue: _, ...callbacks }: JudgeCallbacks): Promise<JudgeResult> {
     return (await this.get()).judge(request, { signal, ...callbacks });
+  }
+
+  async judgeProblem(request: ProblemJudgeRequest): Promise<JudgeResult> {
+    throw usageError(
+      `Judging against a problem stored on a server ("${request.problem}") needs the remote runner: sign in to a server ("Verdict: Sign in to a Server") or set verdict.runner.mode to "remote" and verdict.runner.url.`,
+    );
+  }
+
+  async problems(): Promise<ProblemInfo[]> {
+    return [];
   }
 
   warm(languageId: string): void {
@@ -143,29 +176,240 @@ function dockerPing(): Promise<true | string> {
   });
 }
 
-/** Placeholder until the classroom service exists: says so instead of failing obscurely. */
-export class UnavailableRemoteRunner implements RunnerClient {
+/** An error in the user's hands (said as it is, never logged as a crash): server.ts's UsageError, by name. */
+function usageError(message: string): Error {
+  const err = new Error(message);
+  err.name = 'UsageError';
+  return err;
+}
+
+/** As the runner says a run was cancelled (server.ts answers the request as cancelled). */
+function cancelled(): Error {
+  const err = new Error('The run was cancelled on the server.');
+  err.name = 'RunCancelled';
+  return err;
+}
+
+/** A queued run is reported only when it is still waiting after this long (most start at once). */
+const QUEUE_GRACE_MS = 300;
+/** While a run waits, its place is asked for this often (the server's events say it once, on entry). */
+const QUEUE_POLL_MS = 1000;
+
+/**
+ * A classroom service (`verdict serve`) through its HTTP API: a run or judge is submitted, its
+ * Server-Sent Events followed (output, tests, its place in the queue), its record's result returned;
+ * an abort cancels it on the server. Failures are ServiceClientError messages, which say what to do
+ * (401, 403, 429 with the wait, unreachable, another API version). Language definitions are still
+ * read locally: the diagnostics need the source's name in the sandbox.
+ */
+export class RemoteRunnerClient implements RunnerClient {
   readonly mode = 'remote' as const;
-  constructor(private readonly url: string) {}
-  private fail(): never {
-    throw new Error(
-      `The remote runner at ${this.url || '(no URL set)'} is not supported by this version yet; set verdict.runner.mode to "local".`,
+  private readonly client: ServiceClient;
+  /** The server's API version, checked once (before the first submission). */
+  private checked: Promise<void> | undefined;
+
+  constructor(
+    readonly url: string,
+    private readonly token: string,
+  ) {
+    this.client = new ServiceClient(url, token);
+  }
+
+  async run(
+    spec: ExecutionSpecInput,
+    signal: AbortSignal,
+    onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void,
+    runId?: string,
+    onQueue?: QueueListener,
+  ): Promise<RunResult> {
+    const stdin = spec.stdin === undefined ? undefined : typeof spec.stdin === 'string' ? Buffer.from(spec.stdin) : Buffer.from(spec.stdin);
+    const body: RunRequest = {
+      kind: 'run',
+      language: spec.language,
+      files: spec.files,
+      ...(spec.stdinBase64 !== undefined
+        ? { stdinBase64: spec.stdinBase64 }
+        : stdin && stdin.length > 0
+          ? isUtf8(stdin)
+            ? { stdin: stdin.toString('utf8') }
+            : { stdinBase64: stdin.toString('base64') }
+          : {}),
+      ...(spec.args?.length ? { args: spec.args } : {}),
+      ...(spec.limits ? { limits: spec.limits as RunRequest['limits'] } : {}),
+    };
+    const record = await this.submit(body, signal, onQueue, (event) => {
+      if (event.type === 'output') onOutput?.(event.stream, Buffer.from(event.text));
+    });
+    return { ...(record.result as RunResult), runId: runId ?? record.result!.runId };
+  }
+
+  async judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult> {
+    const checker = request.checker;
+    if (checker.kind !== 'builtin')
+      throw usageError('A checker program cannot be sent to the server: judge against a problem stored on it instead.');
+    if (request.interactor || request.scoring)
+      throw usageError('Interactive and scoring problems are judged on the server as its stored problems, not as tests sent to it.');
+    const tests: InlineTest[] = await Promise.all(
+      request.tests.map(
+        async (t) => ({ name: t.name, ...(await inline('input', t.input)), ...(await inline('answer', t.answer)) }) as InlineTest,
+      ),
+    );
+    const body: JudgeRequestBody = {
+      kind: 'judge',
+      language: request.language,
+      files: request.files,
+      tests,
+      checker: checker.name,
+      ...(request.limits ? { limits: request.limits as JudgeRequestBody['limits'] } : {}),
+      ...(request.stopOnFailure !== undefined ? { stopOnFailure: request.stopOnFailure } : {}),
+    };
+    return this.submitJudge(body, signal, callbacks);
+  }
+
+  judgeProblem(request: ProblemJudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult> {
+    return this.submitJudge(
+      { kind: 'judge', language: request.language, files: request.files, problem: request.problem },
+      signal,
+      callbacks,
     );
   }
-  async run(): Promise<RunResult> {
-    return this.fail();
+
+  problems(): Promise<ProblemInfo[]> {
+    this.requireConfigured();
+    return this.client.problems();
   }
-  async judge(): Promise<JudgeResult> {
-    return this.fail();
-  }
+
   warm(): void {}
+
   language(id: string): Promise<LanguageDetails> {
     return languageDetails(id);
   }
-  health(): Promise<Health> {
-    return Promise.resolve({ healthy: false, message: `remote runner ${this.url || '(no URL)'}: not supported by this version yet` });
+
+  async health(): Promise<Health> {
+    const where = `remote runner ${this.url || '(no URL)'}`;
+    try {
+      this.requireConfigured();
+      await this.client.check();
+      const languages = await this.client.languages();
+      return { healthy: true, message: `${where}: reachable, ${languages.length} language${languages.length === 1 ? '' : 's'}` };
+    } catch (err) {
+      return { healthy: false, message: `${where}: ${(err as Error).message}` };
+    }
   }
-  dispose(): Promise<void> {
-    return Promise.resolve();
+
+  async dispose(): Promise<void> {}
+
+  private requireConfigured(): void {
+    if (!this.url)
+      throw usageError('No server URL: sign in to a server ("Verdict: Sign in to a Server"), or set verdict.runner.url (and a token).');
+    if (!/^https?:\/\//i.test(this.url)) throw usageError(`verdict.runner.url must be an http:// or https:// URL (it is "${this.url}").`);
+    if (!this.token)
+      throw usageError(
+        `No token for ${this.url}: sign in to the server ("Verdict: Sign in to a Server"), or set verdict.runner.token to the token your teacher gave you.`,
+      );
   }
+
+  private async submitJudge(body: JudgeRequestBody, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult> {
+    const record = await this.submit(body, signal, callbacks.onQueue, (event) => {
+      if (event.type === 'compiled')
+        callbacks.onCompiled?.(
+          event.status === 'OK' ? undefined : { status: event.status as CompileResult['status'], output: '', timeMs: 0 },
+        );
+      else if (event.type === 'test') callbacks.onTest?.(event.test, event.index, event.total);
+    });
+    const result = record.result as JudgeResult;
+    return { ...result, runId: callbacks.runId ?? result.runId };
+  }
+
+  /**
+   * Submits, follows the events to the end and returns the record (with its result). An abort
+   * cancels the run on the server (DELETE) and stops following; the run then ends as RunCancelled.
+   */
+  private async submit(
+    body: SubmitRequest,
+    signal: AbortSignal,
+    onQueue: QueueListener | undefined,
+    onEvent: (event: RunEvent) => void,
+  ): Promise<RunRecord> {
+    this.requireConfigured();
+    this.checked ??= this.client.check().catch((err) => {
+      this.checked = undefined; // asked again next time (the server may be started, or updated)
+      throw err;
+    });
+    await this.checked;
+    if (signal.aborted) throw cancelled();
+    const { id } = await this.client.submit(body);
+    const following = new AbortController();
+    let cancelling: Promise<unknown> | undefined;
+    const abort = () => {
+      cancelling ??= this.client.cancel(id).catch(() => undefined);
+      following.abort();
+    };
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+
+    // The queue: reported when a run still waits after a moment, then asked for until it starts.
+    let waiting = false;
+    let shown = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const show = (position: number) => {
+      if (position === shown) return;
+      shown = position;
+      onQueue?.(position);
+    };
+    const poll = () => {
+      timer = setTimeout(() => {
+        if (!waiting) return;
+        this.client
+          .run(id)
+          .then((r) => {
+            if (waiting && r.state === 'queued' && r.position !== undefined) show(r.position);
+          })
+          .catch(() => undefined)
+          .finally(() => waiting && poll());
+      }, QUEUE_POLL_MS);
+    };
+    try {
+      const record = await this.client.follow(
+        id,
+        (event) => {
+          if (event.type === 'queued') {
+            waiting = true;
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+              if (!waiting) return;
+              show(event.position);
+              poll();
+            }, QUEUE_GRACE_MS);
+          } else if (event.type === 'started' || event.type === 'done') {
+            waiting = false;
+            clearTimeout(timer);
+            show(0);
+          }
+          onEvent(event);
+        },
+        following.signal,
+      );
+      if (record.state === 'cancelled' || !record.result) throw cancelled();
+      return record;
+    } catch (err) {
+      if (signal.aborted) {
+        await cancelling;
+        throw cancelled();
+      }
+      throw err;
+    } finally {
+      waiting = false;
+      clearTimeout(timer);
+      show(0);
+      signal.removeEventListener('abort', abort);
+    }
+  }
+}
+
+/** Test data for a request: text, or base64 when its bytes are not UTF-8. */
+async function inline(what: 'input' | 'answer', data: TestData): Promise<Partial<InlineTest>> {
+  if ('text' in data) return { [what]: data.text };
+  const bytes = await readFile(data.path);
+  return isUtf8(bytes) ? { [what]: bytes.toString('utf8') } : { [`${what}Base64`]: bytes.toString('base64') };
 }

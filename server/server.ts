@@ -4,6 +4,11 @@
 // protocol of protocol/lsp.ts and reaches the runner only through RunnerClient (and
 // runner/judge/tests.ts for where tests live).
 //
+// The runner is local (Docker on this machine) or remote (a classroom service at verdict.runner.url,
+// with the token VS Code keeps in its SecretStorage and sends as initializationOptions.token and
+// verdict/setToken, or else the verdict.runner.token setting); only the remote one has stored
+// problems (verdict/problems, the judge command's { problem } form) and a queue (verdict/queue).
+//
 // One result, one message: a run's or judge's result is the command's response, and nothing else
 // repeats it. Program output streams as verdict/output to a client that asked for it
 // (initializationOptions.outputNotifications, the VS Code extension), and as window/logMessage to
@@ -38,6 +43,9 @@ import {
   Commands,
   CompanionProblemRequest,
   OutputNotification,
+  ProblemsRequest,
+  QueueNotification,
+  SetTokenNotification,
   StatusNotification,
   TestDataRequest,
   TestResultNotification,
@@ -45,6 +53,7 @@ import {
   type CompanionProblemParams,
   type CompanionProblemResult,
   type OutputParams,
+  type QueueParams,
   type StatusParams,
   type TestDataParams,
   type TestDataResult,
@@ -53,7 +62,8 @@ import {
 } from '../protocol/lsp';
 import { addTest, findTests, readTestData, saveCompanionProblem } from '../runner/judge/tests';
 import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from './diagnostics';
-import { LocalRunnerClient, UnavailableRemoteRunner, type RunnerClient } from './runner-client';
+import type { ProblemInfo } from '../protocol/http';
+import { LocalRunnerClient, RemoteRunnerClient, type JudgeCallbacks, type QueueListener, type RunnerClient } from './runner-client';
 
 type Last = { kind: 'run'; result: RunResult } | { kind: 'judge'; result: JudgeResult };
 
@@ -83,13 +93,18 @@ export class VerdictServer {
   /** The client shows verdict/output itself (the VS Code extension); others get window/logMessage. */
   private outputNotifications = false;
   private lastStatus = '';
+  /** The token the client keeps for the remote runner (VS Code's SecretStorage); "" = the verdict.runner.token setting's. */
+  private clientToken = '';
+  /** What the current runner was made from (mode, URL, token). */
+  private runnerKey = JSON.stringify(['local']);
 
   constructor(private readonly connection: Connection) {
     connection.onInitialize((params): InitializeResult => {
       this.canRefreshLenses = Boolean(params.capabilities.workspace?.codeLens?.refreshSupport);
       this.hasConfiguration = Boolean(params.capabilities.workspace?.configuration);
-      this.outputNotifications =
-        (params.initializationOptions as { outputNotifications?: unknown } | undefined)?.outputNotifications === true;
+      const options = params.initializationOptions as { outputNotifications?: unknown; token?: unknown } | undefined;
+      this.outputNotifications = options?.outputNotifications === true;
+      if (typeof options?.token === 'string') this.clientToken = options.token;
       return {
         capabilities: {
           textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -106,6 +121,11 @@ export class VerdictServer {
     connection.onRequest(TestsRequest, (params) => this.testsOf(params.uri));
     connection.onRequest(TestDataRequest, (params) => this.testData(params));
     connection.onRequest(CompanionProblemRequest, (params) => this.companionProblem(params));
+    connection.onRequest(ProblemsRequest, () => this.problems());
+    connection.onNotification(SetTokenNotification, (params) => {
+      this.clientToken = typeof params?.token === 'string' ? params.token : '';
+      void this.applyRunner().then(() => this.sendStatus());
+    });
     connection.onShutdown(() => this.runner.dispose());
 
     this.documents.onDidOpen((e) => {
@@ -133,11 +153,20 @@ export class VerdictServer {
     const raw = await this.connection.workspace.getConfiguration('verdict').catch(() => ({}));
     const { settings: next, problems } = readVerdictSettings(raw ?? {});
     if (problems.length) this.showMessage(MessageType.Warning, `Verdict: invalid settings, defaults used instead: ${problems.join('; ')}`);
-    if (next.runner.mode !== this.settings.runner.mode || next.runner.url !== this.settings.runner.url) {
-      await this.runner.dispose();
-      this.runner = next.runner.mode === 'remote' ? new UnavailableRemoteRunner(next.runner.url) : new LocalRunnerClient();
-    }
     this.settings = next;
+    await this.applyRunner();
+  }
+
+  /** A new runner when its mode, URL or token changed: the local runner, or the server's with the client's token (else the setting's). */
+  private async applyRunner(): Promise<void> {
+    const { mode, url, token } = this.settings.runner;
+    const effective = this.clientToken || token;
+    const key = JSON.stringify(mode === 'remote' ? [mode, url, effective] : [mode]);
+    if (key === this.runnerKey) return;
+    this.runnerKey = key;
+    const old = this.runner;
+    this.runner = mode === 'remote' ? new RemoteRunnerClient(url.trim(), effective.trim()) : new LocalRunnerClient();
+    await old.dispose();
   }
 
   /**
@@ -210,7 +239,7 @@ export class VerdictServer {
         case Commands.run:
           return await this.run(this.requireUri(uri), token);
         case Commands.judge:
-          return await this.judge(this.requireUri(uri), testNames(args[1]), token);
+          return await this.judge(this.requireUri(uri), judgeTarget(args[1]), token);
         case Commands.stop:
           return this.stop(uri);
         case Commands.addTest:
@@ -229,7 +258,9 @@ export class VerdictServer {
     if (isError(err, 'RunCancelled'))
       return new ResponseError(LSPErrorCodes.RequestCancelled, 'The run was cancelled and its sandbox removed.');
     const message = (err as Error).message;
-    if (!isError(err, 'UsageError', 'SpecInvalid')) this.connection.console.error(`verdict: ${(err as Error).stack ?? message}`);
+    // A server's answer (401, 403, 429, unreachable, another version) says what to do: not a crash either.
+    if (!isError(err, 'UsageError', 'SpecInvalid', 'ServiceClientError'))
+      this.connection.console.error(`verdict: ${(err as Error).stack ?? message}`);
     this.showMessage(MessageType.Error, `Verdict: ${message}`);
     return new ResponseError(LSPErrorCodes.RequestFailed, message);
   }
@@ -300,6 +331,7 @@ export class VerdictServer {
           this.output(uri, runId, stream, shown[stream].write(data));
         },
         runId,
+        this.queue(uri, runId, progress, language.compiled ? 'compiling' : 'running'),
       );
       if (streamed) for (const stream of ['stdout', 'stderr'] as const) this.output(uri, result.runId, stream, shown[stream].end());
       if (!this.outputNotifications) {
@@ -324,9 +356,27 @@ export class VerdictServer {
     }
   }
 
-  private async judge(uri: string, only: string[] | undefined, token: CancellationToken): Promise<JudgeResult> {
+  private async judge(uri: string, target: JudgeTarget, token: CancellationToken): Promise<JudgeResult> {
     const language = this.languageOf(uri)!;
     const { file, name, content } = this.source(uri);
+    if (target && 'problem' in target) {
+      // A problem stored on the server: its tests, limits and checker are the server's.
+      if (this.runner.mode !== 'remote')
+        throw new UsageError(
+          `Judging against a problem stored on a server ("${displayText(target.problem, { oneLine: true })}") needs the remote runner: sign in to a server ("Verdict: Sign in to a Server"), or set verdict.runner.mode to "remote" with verdict.runner.url.`,
+        );
+      return this.judgeWith(
+        uri,
+        token,
+        language,
+        content,
+        `Verdict: judging ${name} against ${target.problem}`,
+        undefined,
+        (signal, callbacks) =>
+          this.runner.judgeProblem({ language: language.id, files: [{ name, content }], problem: target.problem }, signal, callbacks),
+      );
+    }
+    const only = target?.tests;
     const found = await findTests(file, this.settings.tests.folder);
     if (!found)
       throw new UsageError(
@@ -337,14 +387,9 @@ export class VerdictServer {
     const unknown = only?.filter((n) => !found.tests.some((t) => t.name === n)) ?? [];
     if (unknown.length)
       throw new UsageError(`${name} has no test named ${unknown.map((n) => `"${displayText(n, { oneLine: true })}"`).join(', ')}.`);
-    const controller = this.begin(uri, token);
-    const progress: WorkDoneProgressServerReporter = await this.connection.window.createWorkDoneProgress();
-    progress.begin(`Verdict: judging ${name}`, 0, language.compiled ? 'compiling' : `test 1 of ${tests.length}`, true);
-    progress.token.onCancellationRequested(() => controller.abort());
     const limits = { ...this.limitsFor(language), ...(found.timeLimitMs ? { cpuMs: found.timeLimitMs } : {}) };
-    const runId = randomUUID();
-    try {
-      const result = await this.runner.judge(
+    return this.judgeWith(uri, token, language, content, `Verdict: judging ${name}`, tests.length, (signal, callbacks) =>
+      this.runner.judge(
         {
           language: language.id,
           files: [{ name, content }],
@@ -352,19 +397,41 @@ export class VerdictServer {
           checker: { kind: 'builtin', name: this.settings.tests.checker },
           limits,
         },
-        controller.signal,
-        {
-          runId,
-          onCompiled: () => progress.report(0, `test 1 of ${tests.length}`),
-          onTest: (test, index, total) => {
-            progress.report(Math.round(((index + 1) / total) * 100), `test ${Math.min(index + 2, total)} of ${total}`);
-            if (this.outputNotifications) {
-              const params: TestResultParams = { uri, runId, index, total, test };
-              void this.connection.sendNotification(TestResultNotification, params);
-            } else this.log(uri, 'test', testRow(test));
-          },
+        signal,
+        callbacks,
+      ),
+    );
+  }
+
+  /** A judge with its progress, streamed tests, diagnostics and lens; `count` is the number of tests when known. */
+  private async judgeWith(
+    uri: string,
+    token: CancellationToken,
+    language: LanguageFacts,
+    content: string,
+    title: string,
+    count: number | undefined,
+    judge: (signal: AbortSignal, callbacks: JudgeCallbacks) => Promise<JudgeResult>,
+  ): Promise<JudgeResult> {
+    const controller = this.begin(uri, token);
+    const progress: WorkDoneProgressServerReporter = await this.connection.window.createWorkDoneProgress();
+    const of = (n: number) => (count === undefined ? `test ${n}` : `test ${n} of ${count}`);
+    progress.begin(title, 0, language.compiled ? 'compiling' : of(1), true);
+    progress.token.onCancellationRequested(() => controller.abort());
+    const runId = randomUUID();
+    try {
+      const result = await judge(controller.signal, {
+        runId,
+        onCompiled: () => progress.report(0, of(1)),
+        onTest: (test, index, total) => {
+          progress.report(Math.round(((index + 1) / total) * 100), `test ${Math.min(index + 2, total)} of ${total}`);
+          if (this.outputNotifications) {
+            const params: TestResultParams = { uri, runId, index, total, test };
+            void this.connection.sendNotification(TestResultNotification, params);
+          } else this.log(uri, 'test', testRow(test));
         },
-      );
+        onQueue: this.queue(uri, runId, progress, language.compiled ? 'compiling' : of(1)),
+      });
       if (!this.outputNotifications) {
         if (result.compile?.status === 'Compile Error') this.log(uri, 'compile', result.compile.output);
         this.log(uri, 'verdict', judgeSummary(result));
@@ -397,6 +464,19 @@ export class VerdictServer {
       progress.done();
       this.settle(uri, controller);
     }
+  }
+
+  /**
+   * A remote run's place in the server's queue: in the progress, and as verdict/queue for Verdict's
+   * client (its status bar), until it starts (position 0).
+   */
+  private queue(uri: string, runId: string, progress: WorkDoneProgressServerReporter, next: string): QueueListener {
+    return (position) => {
+      progress.report(position > 0 ? `waiting in the server's queue: #${position}` : next);
+      if (!this.outputNotifications) return;
+      const params: QueueParams = { uri, runId, position };
+      void this.connection.sendNotification(QueueNotification, params);
+    };
   }
 
   private settle(uri: string, controller: AbortController): void {
@@ -513,14 +593,30 @@ export class VerdictServer {
     }
   }
 
+  /** The problems on the server this token may judge against; none with the local runner. */
+  private async problems(): Promise<ProblemInfo[]> {
+    try {
+      return await this.runner.problems();
+    } catch (err) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
+    }
+  }
+
   private languageOfId(id: string): LanguageFacts | undefined {
     return LANGUAGES.find((l) => l.id === id);
   }
 }
 
-/** The judge command's optional second argument: the names of the tests to run. */
-function testNames(arg: unknown): string[] | undefined {
+/** What a judge is against: the file's tests (all, or only the named ones), or a problem stored on the server. */
+type JudgeTarget = { tests: string[] } | { problem: string } | undefined;
+
+/** The judge command's optional second argument: the names of the tests to run, or { problem: ID }. */
+function judgeTarget(arg: unknown): JudgeTarget {
   if (arg === undefined || arg === null) return undefined;
-  if (Array.isArray(arg) && arg.every((n) => typeof n === 'string')) return arg;
-  throw new UsageError('The judge command takes the file URI and, optionally, a list of test names.');
+  if (Array.isArray(arg) && arg.every((n) => typeof n === 'string')) return { tests: arg };
+  const problem = typeof arg === 'object' && !Array.isArray(arg) ? (arg as { problem?: unknown }).problem : undefined;
+  if (typeof problem === 'string' && problem !== '') return { problem };
+  throw new UsageError(
+    'The judge command takes the file URI and, optionally, a list of test names or { problem: ID } (a problem stored on the server).',
+  );
 }

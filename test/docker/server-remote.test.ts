@@ -1,0 +1,445 @@
+// The language server's remote mode as an editor drives it: the real language server over JSON-RPC
+// on stdio, in remote mode against the real `verdict serve` on loopback (real Docker behind it),
+// tokens made with the real CLI, the token given as VS Code's extension gives it
+// (initializationOptions.token, then verdict/setToken).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  InitializeRequest,
+  InitializedNotification,
+  DidOpenTextDocumentNotification,
+  ExecuteCommandRequest,
+  CodeLensRequest,
+  ConfigurationRequest,
+  WorkDoneProgressCreateRequest,
+  ShutdownRequest,
+  ExitNotification,
+  type ProtocolConnection,
+  type CodeLens,
+} from 'vscode-languageserver-protocol/node';
+import {
+  Commands,
+  OutputNotification,
+  ProblemsRequest,
+  QueueNotification,
+  SetTokenNotification,
+  StatusNotification,
+  TestResultNotification,
+  type OutputParams,
+  type QueueParams,
+  type StatusParams,
+  type TestResultParams,
+} from '../../protocol/lsp';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CLI = path.join(ROOT, 'bin/verdict.js');
+const LANGUAGE_SERVER = path.join(ROOT, 'bin/verdict-language-server.js');
+const scratch = mkdtempSync(path.join(tmpdir(), 'verdict-lsp-remote-'));
+const data = path.join(scratch, 'data');
+const work = path.join(scratch, 'work');
+
+async function execa() {
+  // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
+  return (await import('execa')).execa;
+}
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const run = await execa();
+  const r = await run(process.execPath, [CLI, ...args], { env, reject: false, stdin: 'ignore' });
+  return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
+}
+
+async function makeToken(name: string, role: string, cls: string): Promise<string> {
+  const r = await cli(['token', 'create', '--name', name, '--role', role, '--class', cls, '--data', data]);
+  assert.equal(r.exitCode, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+let service: { url: string; stop: () => Promise<void> };
+
+/** `verdict serve` on a free loopback port, one sandbox at once (so a second run waits). */
+async function startService(): Promise<typeof service> {
+  const run = await execa();
+  const child = run(process.execPath, [CLI, 'serve', '--port', '0', '--data', data, '--concurrency', '1'], {
+    reject: false,
+    stdin: 'ignore',
+    buffer: false,
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    void child.then(() => reject(new Error(`verdict serve ended: ${stderr}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await child;
+    },
+  };
+}
+
+async function api(method: string, route: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(service.url + route, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+let teacher: string;
+let student: string;
+let server: ChildProcess;
+let connection: ProtocolConnection;
+const settings: { runner: { mode: string; url: string; token: string }; limits: { timeMs: number; memoryMb: number } } = {
+  runner: { mode: 'remote', url: '', token: '' },
+  limits: { timeMs: 2000, memoryMb: 256 },
+};
+const statuses: StatusParams[] = [];
+let configurationReads = 0;
+
+function file(name: string, content: string | Buffer): string {
+  const p = path.join(work, name);
+  mkdirSync(path.dirname(p), { recursive: true });
+  writeFileSync(p, content);
+  return pathToFileURL(p).href;
+}
+
+function open(uri: string, text: string): void {
+  void connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'python', version: 1, text },
+  });
+}
+
+function execute(command: string, args: unknown[]): Promise<any> {
+  return connection.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+}
+
+async function until(what: string, check: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Settings changed as an editor says so; resolves once the server has read them again (and had time to apply them). */
+async function configure(change: () => void): Promise<void> {
+  change();
+  const before = configurationReads;
+  await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  await until('the server to read the settings', () => configurationReads > before, 10_000);
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+before(async () => {
+  mkdirSync(work, { recursive: true });
+  teacher = await makeToken('tara', 'teacher', 'lab');
+  student = await makeToken('stu', 'student', 'lab');
+  service = await startService();
+  settings.runner.url = service.url;
+  // A problem with a sample and a hidden test, pushed by the teacher with the real CLI.
+  const pkg = path.join(scratch, 'addtwo');
+  mkdirSync(path.join(pkg, 'data/sample'), { recursive: true });
+  mkdirSync(path.join(pkg, 'data/secret'), { recursive: true });
+  writeFileSync(path.join(pkg, 'problem.yaml'), 'name: Add two\n');
+  writeFileSync(path.join(pkg, 'data/sample/1.in'), '1 2\n');
+  writeFileSync(path.join(pkg, 'data/sample/1.ans'), '3\n');
+  writeFileSync(path.join(pkg, 'data/secret/1.in'), '1000 2000\n');
+  writeFileSync(path.join(pkg, 'data/secret/1.ans'), '3000\n');
+  const pushed = await cli(['problem', 'push', pkg, '--server', service.url], { VERDICT_TOKEN: teacher });
+  assert.equal(pushed.exitCode, 0, pushed.stderr);
+
+  server = spawn(process.execPath, [LANGUAGE_SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  connection.onRequest(ConfigurationRequest.type, (p) => {
+    configurationReads++;
+    return p.items.map((i) => (i.section === 'verdict' ? settings : null));
+  });
+  connection.onRequest(WorkDoneProgressCreateRequest.method, () => null);
+  connection.onRequest('workspace/codeLens/refresh', () => null);
+  connection.onNotification(StatusNotification, (p: StatusParams) => void statuses.push(p));
+  connection.listen();
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: pathToFileURL(work).href,
+    // As the VS Code extension does: it shows verdict/output itself, and gives the token it keeps in its SecretStorage.
+    initializationOptions: { outputNotifications: true, token: student },
+    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, codeLens: { refreshSupport: true } } },
+    workspaceFolders: [{ uri: pathToFileURL(work).href, name: 'w' }],
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+});
+
+after(async () => {
+  await connection?.sendRequest(ShutdownRequest.type).catch(() => undefined);
+  await connection?.sendNotification(ExitNotification.type).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 300));
+  server?.kill();
+  await service?.stop().catch(() => undefined);
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+test('remote: the status says the server is reachable and how many languages it runs', async () => {
+  await until('a status', () => statuses.some((s) => s.runner === 'remote'));
+  const status = statuses.filter((s) => s.runner === 'remote').at(-1)!;
+  assert.equal(status.healthy, true, status.message);
+  assert.match(status.message, new RegExp(`^remote runner ${service.url}: reachable, \\d+ languages$`));
+});
+
+test('remote: Run of a Python file returns the result and streams verdict/output; its stdin file is sent, bytes and all', async () => {
+  const text = 'import sys\ndata = sys.stdin.buffer.read()\nprint("got", len(data), flush=True)\nprint(data.hex())\n';
+  const uri = file('hello.py', text);
+  file('hello.stdin', Buffer.from([0x68, 0x69, 0xff, 0x0a])); // not UTF-8: sent as stdinBase64
+  open(uri, text);
+  const shown: OutputParams[] = [];
+  const off = connection.onNotification(OutputNotification, (p: OutputParams) => void (p.uri === uri && shown.push(p)));
+  const result = await execute(Commands.run, [uri]);
+  off.dispose();
+  assert.equal(result.status, 'Accepted', JSON.stringify(result));
+  assert.equal(result.stdout, 'got 4\n6869ff0a\n');
+  assert.equal(
+    shown
+      .filter((p) => p.stream === 'stdout')
+      .map((p) => p.text)
+      .join(''),
+    'got 4\n6869ff0a\n',
+  );
+  assert.ok(
+    shown.every((p) => p.runId === result.runId),
+    'streamed output carries the run id of the result',
+  );
+  const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  assert.match(lenses.at(-1)!.command!.title, /^✔ Accepted/);
+});
+
+test('remote: Judge with a tests folder streams verdict/testResult and the lens shows the verdict', async () => {
+  const text = 'a, b = map(int, input().split())\nprint(a + b)\n';
+  const uri = file('sum.py', text);
+  file('sum.tests/1.in', '1 2\n');
+  file('sum.tests/1.ans', '3\n');
+  file('sum.tests/2.in', '5 5\n');
+  file('sum.tests/2.ans', '11\n');
+  open(uri, text);
+  const streamed: TestResultParams[] = [];
+  const off = connection.onNotification(TestResultNotification, (p: TestResultParams) => void streamed.push(p));
+  const result = await execute(Commands.judge, [uri]);
+  off.dispose();
+  assert.equal(result.status, 'Wrong Answer', JSON.stringify(result));
+  assert.deepEqual(
+    streamed.map((s) => [s.index, s.total, s.test.name, s.test.status]),
+    [
+      [0, 2, '1', 'Accepted'],
+      [1, 2, '2', 'Wrong Answer'],
+    ],
+  );
+  assert.ok(
+    streamed.every((s) => s.runId === result.runId && s.uri === uri),
+    "streamed tests carry the judge's run id",
+  );
+  const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  assert.equal(lenses.at(-1)!.command!.title, '✘ Wrong Answer on test 2');
+});
+
+test('remote: verdict/problems lists the server problems; a judge against one by id uses its hidden tests too', async () => {
+  const problems = await connection.sendRequest(ProblemsRequest);
+  assert.deepEqual(
+    problems.map((p) => [p.id, p.name, p.samples.length, p.hiddenTests]),
+    [['addtwo', 'Add two', 1, 1]],
+  );
+  // Passes the sample, fails the hidden test.
+  const text = 'a, b = map(int, input().split())\nprint(a + b if a < 100 else 0)\n';
+  const uri = file('addtwo.py', text);
+  open(uri, text);
+  const streamed: TestResultParams[] = [];
+  const off = connection.onNotification(TestResultNotification, (p: TestResultParams) => void streamed.push(p));
+  const result = await execute(Commands.judge, [uri, { problem: 'addtwo' }]);
+  off.dispose();
+  assert.equal(result.status, 'Wrong Answer', JSON.stringify(result));
+  assert.deepEqual(
+    result.tests.map((t: { name: string; status: string }) => [t.name, t.status]),
+    [
+      ['sample/1', 'Accepted'],
+      ['secret/1', 'Wrong Answer'],
+    ],
+  );
+  assert.deepEqual(
+    streamed.map((s) => s.test.name),
+    ['sample/1', 'secret/1'],
+  );
+  await assert.rejects(execute(Commands.judge, [uri, { problem: 'nope' }]), /no problem "nope"/);
+});
+
+test('remote: the local runner has no server problems: an empty list, and a judge by problem id is a clear error', async () => {
+  const plain = spawn(process.execPath, [LANGUAGE_SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const local = createProtocolConnection(new StreamMessageReader(plain.stdout!), new StreamMessageWriter(plain.stdin!));
+  local.onRequest(WorkDoneProgressCreateRequest.method, () => null);
+  local.listen();
+  try {
+    await local.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(work).href, capabilities: {} });
+    await local.sendNotification(InitializedNotification.type, {});
+    assert.deepEqual(await local.sendRequest(ProblemsRequest), []);
+    const uri = file('local.py', 'print(1)\n');
+    await assert.rejects(
+      local.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri, { problem: 'addtwo' }] }),
+      /needs the remote runner/,
+    );
+  } finally {
+    await local.sendRequest(ShutdownRequest.type).catch(() => undefined);
+    await local.sendNotification(ExitNotification.type).catch(() => undefined);
+    plain.kill();
+  }
+});
+
+test('remote: while a run waits in the server queue, verdict/queue says its place until it starts', async () => {
+  const seen = new Map<string, number[]>();
+  const off = connection.onNotification(QueueNotification, (p: QueueParams) => {
+    seen.set(p.uri, [...(seen.get(p.uri) ?? []), p.position]);
+  });
+  const outputs = new Set<string>();
+  const offOutput = connection.onNotification(OutputNotification, (p: OutputParams) => void outputs.add(p.uri));
+  const slow = (name: string, seconds: number) => {
+    const text = `import time\nprint("${name} started", flush=True)\ntime.sleep(${seconds})\nprint("${name} done")\n`;
+    const uri = file(`${name}.py`, text);
+    open(uri, text);
+    return uri;
+  };
+  const a = slow('qa', 3);
+  const b = slow('qb', 2);
+  const c = slow('qc', 0);
+  try {
+    const runA = execute(Commands.run, [a]);
+    await until('the first run to start', () => outputs.has(a));
+    const runB = execute(Commands.run, [b]);
+    await new Promise((r) => setTimeout(r, 200));
+    const runC = execute(Commands.run, [c]);
+    const results = await Promise.all([runA, runB, runC]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['Accepted', 'Accepted', 'Accepted'],
+    );
+  } finally {
+    off.dispose();
+    offOutput.dispose();
+  }
+  assert.equal(seen.get(a), undefined, 'a run that starts at once is never shown as queued');
+  assert.deepEqual(seen.get(b), [1, 0]);
+  // Second in line, then first when the first run ends and the second starts, then started.
+  assert.deepEqual(seen.get(c), [2, 1, 0]);
+});
+
+test('remote: a bad token fails the command with a message about the token; verdict/setToken replaces it', async () => {
+  const uri = file('tok.py', 'print("ok")\n');
+  await connection.sendNotification(SetTokenNotification, { token: 'vt_not_a_real_token' });
+  await assert.rejects(execute(Commands.run, [uri]), /did not accept your token.*Sign in again/s);
+  await until('an unhealthy status', () => statuses.at(-1)?.healthy === false);
+  assert.match(statuses.at(-1)!.message, /token/);
+  await connection.sendNotification(SetTokenNotification, { token: student });
+  assert.equal((await execute(Commands.run, [uri])).stdout, 'ok\n');
+  await until('a healthy status', () => statuses.at(-1)?.healthy === true);
+});
+
+test('remote: a limit reached is a 429 message with the wait', async () => {
+  const cls = 'tight';
+  const t = await makeToken('tom', 'teacher', cls);
+  const s = await makeToken('sue', 'student', cls);
+  const set = await api('PUT', `/v1/classes/${cls}/limits`, t, {
+    requestsPerMinute: 100,
+    concurrentRuns: 1,
+    cpuSecondsPerDay: 1000,
+    classConcurrentRuns: 10,
+  });
+  assert.equal(set.status, 200, JSON.stringify(set.json));
+  await connection.sendNotification(SetTokenNotification, { token: s });
+  const text = 'import time\nprint("busy", flush=True)\ntime.sleep(2)\n';
+  const busy = file('busy.py', text);
+  const other = file('other.py', 'print(1)\n');
+  const seen = new Set<string>();
+  const off = connection.onNotification(OutputNotification, (p: OutputParams) => void seen.add(p.uri));
+  try {
+    const first = execute(Commands.run, [busy]);
+    await until('the first run to start', () => seen.has(busy));
+    await assert.rejects(execute(Commands.run, [other]), /Try again in \d+ s/);
+    assert.equal((await first).status, 'Accepted');
+  } finally {
+    off.dispose();
+    await connection.sendNotification(SetTokenNotification, { token: student });
+  }
+});
+
+test('remote: a server on a closed port is "unreachable", in words', async () => {
+  const closed = await new Promise<number>((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const port = (probe.address() as { port: number }).port;
+      probe.close(() => resolve(port));
+    });
+  });
+  const uri = file('far.py', 'print(1)\n');
+  await configure(() => (settings.runner.url = `http://127.0.0.1:${closed}`));
+  try {
+    await assert.rejects(execute(Commands.run, [uri]), /unreachable.*is the URL right, and is it running\?/s);
+    await until('the status to say so', () => statuses.at(-1)?.healthy === false && /unreachable/.test(statuses.at(-1)!.message), 10_000);
+  } finally {
+    await configure(() => (settings.runner.url = service.url));
+  }
+});
+
+test('remote: a server of another API version is named as such', async () => {
+  const other = createServer((req, res) => {
+    res.writeHead(req.url === '/healthz' ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(req.url === '/healthz' ? JSON.stringify({ ok: true, version: '2' }) : '{}');
+  });
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  const uri = file('vers.py', 'print(1)\n');
+  await configure(() => (settings.runner.url = `http://127.0.0.1:${(other.address() as { port: number }).port}`));
+  try {
+    await assert.rejects(execute(Commands.run, [uri]), /speaks API version 2, this client 1/);
+  } finally {
+    other.close();
+    await configure(() => (settings.runner.url = service.url));
+  }
+});
+
+test('remote: Stop cancels the run on the server (its state becomes cancelled)', async () => {
+  const text = 'print("spinning", flush=True)\nwhile True:\n    pass\n';
+  const uri = file('spin.py', text);
+  open(uri, text);
+  await configure(() => (settings.limits.timeMs = 20_000)); // the limit must not be what stops it
+  const seen = new Set<string>();
+  const off = connection.onNotification(OutputNotification, (p: OutputParams) => void seen.add(p.uri));
+  try {
+    const pending = execute(Commands.run, [uri]);
+    await until('the loop to run', () => seen.has(uri));
+    const running = (await api('GET', '/v1/submissions', student)).json as Array<{ id: string; state: string }>;
+    const mine = running.find((r) => r.state === 'running');
+    assert.ok(mine, JSON.stringify(running));
+    const stopped = await execute(Commands.stop, [uri]);
+    assert.deepEqual(stopped, { stopped: 1 });
+    await assert.rejects(pending, (e: { code?: number }) => e.code === -32800);
+    let state = '';
+    for (const end = Date.now() + 10_000; Date.now() < end && state !== 'cancelled'; await new Promise((r) => setTimeout(r, 100)))
+      state = (await api('GET', `/v1/runs/${mine.id}`, student)).json.state;
+    assert.equal(state, 'cancelled');
+  } finally {
+    off.dispose();
+    await configure(() => (settings.limits.timeMs = 2000));
+  }
+});
