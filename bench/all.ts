@@ -5,6 +5,7 @@ import { judgeCost } from './judge-cost';
 import { throughput } from './throughput';
 import { caches } from './caches';
 import { serverMemory } from './server-memory';
+import { serviceLoad } from './service-load';
 import { printTargets, type TargetRow } from './lib';
 
 async function main(): Promise<void> {
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   rows.push(...(await caches(20)));
   console.log('\n== language server idle memory');
   rows.push(...(await serverMemory(5)));
+  console.log('\n== classroom service under load');
+  rows.push(...(await serviceLoad(500, 50)));
   printTargets(rows);
 }
 
