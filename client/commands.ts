@@ -63,8 +63,11 @@ export class VerdictCommands {
             return void vscode.window.showWarningMessage('Verdict: open a source file (C, C++, Python, Java, …) to run or judge it.');
           this.output.begin(command === Commands.run ? 'run' : 'judge', uri);
           this.output.show();
-          const tests = Array.isArray(args[1]) ? (args[1] as string[]) : undefined;
-          return command === Commands.run ? await server.run(uri) : await server.judge(uri, tests);
+          if (command === Commands.run) return await server.run(uri);
+          // A problem stored on the server ("Verdict: Judge Against a Server Problem"), or the file's tests (all, or the named ones).
+          const problem = (args[1] as { problem?: unknown } | undefined)?.problem;
+          if (typeof problem === 'string') return await server.judgeProblem(uri, problem);
+          return await server.judge(uri, Array.isArray(args[1]) ? (args[1] as string[]) : undefined);
         }
         case Commands.stop: {
           const uri = args[0] === undefined ? undefined : targetUri(args[0]);

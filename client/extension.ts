@@ -1,5 +1,6 @@
 // Verdict's VS Code extension: starts the language server and wires its notifications to the
-// output channel, status bar, tasks and Test Explorer; receives Competitive Companion problems.
+// output channel, status bar, tasks and Test Explorer; receives Competitive Companion problems;
+// signs in to a Verdict server (the remote runner's token in SecretStorage).
 // Every resource goes onto context.subscriptions, so deactivation disposes of all of it.
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
@@ -9,6 +10,7 @@ import { errorText } from './format';
 import { verdictTitle } from '../protocol/report';
 import { VerdictEvents, VerdictServer, createLanguageClient } from './language-client';
 import { VerdictOutput } from './output-channel';
+import { RemoteAccess } from './remote';
 import { affectsSettings, readSettings, type Settings } from './settings';
 import { VerdictStatusBar } from './status-bar';
 import { TASK_TYPE, VerdictTaskProvider } from './tasks';
@@ -22,7 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   let settings: Settings = readSettings(report);
 
   const events = new VerdictEvents();
-  const statusBar = new VerdictStatusBar(() => settings.server.runner.mode);
+  const statusBar = new VerdictStatusBar(() => settings.server.runner);
   const commands = new VerdictCommands(output);
   let server: VerdictServer | undefined;
   const currentServer = () => server;
@@ -33,28 +35,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output,
     (uri) => void tests.discover(uri),
   );
-  context.subscriptions.push(output, events, statusBar, tests, companion, ...commands.register());
+  const remote = new RemoteAccess(context.secrets, currentServer, output);
+  await remote.load();
+  context.subscriptions.push(output, events, statusBar, tests, companion, remote, ...commands.register(), ...remote.register());
 
   context.subscriptions.push(
     events.onOutput((p) => output.output(p)),
     events.onTestResult((p) => output.testResult(p)),
     events.onResult((p) => {
       output.result(p);
-      statusBar.setVerdict(verdictTitle(p));
+      statusBar.setVerdict(verdictTitle(p), p.uri);
     }),
     events.onStatus((p) => statusBar.setStatus(p)),
+    events.onQueue((p) => statusBar.setQueue(p)),
     commands.onTestsChanged((uri) => void tests.discover(uri)),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new VerdictTaskProvider(currentServer, events)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsSettings(e)) return;
       settings = readSettings(report);
+      if (affectsSettings(e, 'runner')) statusBar.refresh();
       if (affectsSettings(e, 'companion')) companion.apply();
       if (affectsSettings(e, 'tests')) void tests.discoverOpen();
     }),
   );
   companion.apply();
 
-  client = createLanguageClient(context, commands.middleware);
+  client = createLanguageClient(context, commands.middleware, () => remote.current());
   context.subscriptions.push(
     ...events.listen(client),
     client.onDidChangeState((e) =>

@@ -1,13 +1,18 @@
 // Starts the Verdict language server (dist/server/server.js, over IPC) and turns what it says into
 // VS Code events, so every part of the extension can listen: its notifications (output as it comes,
-// each test as it ends, the runner's health) and the result of every run or judge, which is the
-// command's response (the server sends it once, as that response).
+// each test as it ends, the runner's health, a remote run's place in the queue) and the result of
+// every run or judge, which is the command's response (the server sends it once, as that response).
+// The remote runner's token (from VS Code's SecretStorage) goes to the server in
+// initializationOptions and, when it changes, as verdict/setToken.
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, TransportKind, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
 import {
   Commands,
   CompanionProblemRequest,
   OutputNotification,
+  ProblemsRequest,
+  QueueNotification,
+  SetTokenNotification,
   StatusNotification,
   TestDataRequest,
   TestResultNotification,
@@ -15,12 +20,14 @@ import {
   type CompanionProblemParams,
   type CompanionProblemResult,
   type OutputParams,
+  type QueueParams,
   type ResultParams,
   type StatusParams,
   type TestDataResult,
   type TestResultParams,
   type TestsResult,
 } from '../protocol/lsp';
+import type { ProblemInfo } from '../protocol/http';
 import type { JudgeResult, RunResult } from '../protocol/results';
 import { documentSelector } from './languages';
 import { SECTION } from './settings';
@@ -31,16 +38,20 @@ export class VerdictEvents implements vscode.Disposable {
   private readonly result = new vscode.EventEmitter<ResultParams>();
   private readonly testResult = new vscode.EventEmitter<TestResultParams>();
   private readonly status = new vscode.EventEmitter<StatusParams>();
+  private readonly queue = new vscode.EventEmitter<QueueParams>();
   readonly onOutput = this.output.event;
   readonly onResult = this.result.event;
   readonly onTestResult = this.testResult.event;
   readonly onStatus = this.status.event;
+  /** A remote run's place in the server's queue (0: it no longer waits). */
+  readonly onQueue = this.queue.event;
 
   listen(client: LanguageClient): vscode.Disposable[] {
     return [
       client.onNotification(OutputNotification, (p) => this.output.fire(p)),
       client.onNotification(TestResultNotification, (p) => this.testResult.fire(p)),
       client.onNotification(StatusNotification, (p) => this.status.fire(p)),
+      client.onNotification(QueueNotification, (p) => this.queue.fire(p)),
     ];
   }
 
@@ -50,7 +61,7 @@ export class VerdictEvents implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const e of [this.output, this.result, this.testResult, this.status]) e.dispose();
+    for (const e of [this.output, this.result, this.testResult, this.status, this.queue]) e.dispose();
   }
 }
 
@@ -80,6 +91,23 @@ export class VerdictServer {
     return result;
   }
 
+  /** Judges a file against a problem stored on the server (remote runner only). */
+  async judgeProblem(uri: vscode.Uri, problem: string, token?: vscode.CancellationToken): Promise<JudgeResult> {
+    const result = await this.execute<JudgeResult>(Commands.judge, [uri.toString(), { problem }], token);
+    this.events.resultOf({ uri: uri.toString(), kind: 'judge', result });
+    return result;
+  }
+
+  /** The problems on the server (none with the local runner). */
+  problems(): Promise<ProblemInfo[]> {
+    return this.client.sendRequest(ProblemsRequest);
+  }
+
+  /** The remote runner's token changed ("" when signed out). */
+  setToken(token: string): Promise<void> {
+    return this.client.sendNotification(SetTokenNotification, { token });
+  }
+
   tests(uri: vscode.Uri): Promise<TestsResult> {
     return this.client.sendRequest(TestsRequest, { uri: uri.toString() });
   }
@@ -106,7 +134,11 @@ export function sameUri(a: string, b: vscode.Uri): boolean {
   }
 }
 
-export function createLanguageClient(context: vscode.ExtensionContext, middleware: Middleware): LanguageClient {
+/**
+ * The language client; `token` gives the remote runner's token at each start of the server (it may
+ * restart after a crash, and the token may have changed since).
+ */
+export function createLanguageClient(context: vscode.ExtensionContext, middleware: Middleware, token: () => string): LanguageClient {
   const module = context.asAbsolutePath('dist/server/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -116,7 +148,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, middlewar
     documentSelector,
     synchronize: { configurationSection: SECTION },
     // This client shows program output from verdict/output; the server then keeps it out of the log.
-    initializationOptions: { outputNotifications: true },
+    initializationOptions: () => ({ outputNotifications: true, token: token() }),
     middleware,
   });
 }

@@ -1,17 +1,30 @@
-// The status bar item: the runner (local or remote) and its health from verdict/status, and the
+// The status bar item: the runner (local, or the server's host when remote) and its health from
+// verdict/status, a remote run's place in the server's queue while it waits (verdict/queue), and the
 // last verdict (from the last result). Clicking it shows the output channel.
 import * as vscode from 'vscode';
-import type { StatusParams } from '../protocol/lsp';
+import type { QueueParams, StatusParams } from '../protocol/lsp';
+import type { VerdictSettings } from '../protocol/settings';
 
 export const SHOW_OUTPUT_COMMAND = 'verdict.showOutput';
+
+/** The server's host (and port) as the status bar names it; the URL itself when it does not parse. */
+export function serverHost(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}
 
 export class VerdictStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('verdict.status', vscode.StatusBarAlignment.Left, 10);
   private status?: StatusParams;
   private lastVerdict?: string;
   private state: 'starting' | 'running' | 'stopped' = 'starting';
+  /** Remote runs waiting in the server's queue: their place, by file. */
+  private readonly queued = new Map<string, number>();
 
-  constructor(private readonly mode: () => 'local' | 'remote') {
+  constructor(private readonly runner: () => VerdictSettings['runner']) {
     this.item.name = 'Verdict';
     this.item.command = SHOW_OUTPUT_COMMAND;
     this.render();
@@ -23,13 +36,26 @@ export class VerdictStatusBar implements vscode.Disposable {
     this.render();
   }
 
-  setVerdict(verdict: string): void {
+  setVerdict(verdict: string, uri?: string): void {
     this.lastVerdict = verdict;
+    if (uri) this.queued.delete(uri);
+    this.render();
+  }
+
+  setQueue(p: QueueParams): void {
+    if (p.position > 0) this.queued.set(p.uri, p.position);
+    else this.queued.delete(p.uri);
     this.render();
   }
 
   setServerState(state: 'starting' | 'running' | 'stopped'): void {
     this.state = state;
+    if (state !== 'running') this.queued.clear();
+    this.render();
+  }
+
+  /** The settings changed (the runner's mode or URL, shown until the server's next status). */
+  refresh(): void {
     this.render();
   }
 
@@ -38,17 +64,27 @@ export class VerdictStatusBar implements vscode.Disposable {
   }
 
   private render(): void {
-    const runner = this.status?.runner ?? this.mode();
+    const settings = this.runner();
+    const runner = this.status?.runner ?? settings.mode;
+    const host = runner === 'remote' && settings.url ? serverHost(settings.url) : undefined;
     const healthy = this.state === 'running' && (this.status?.healthy ?? true);
     const icon = this.state === 'starting' ? '$(sync~spin)' : healthy ? '$(beaker)' : '$(warning)';
-    this.item.text = `${icon} Verdict ${runner}${this.lastVerdict ? ` · ${this.lastVerdict}` : ''}`;
+    const place = this.queued.size > 0 ? Math.min(...this.queued.values()) : undefined;
+    const after = place !== undefined ? ` · queued #${place}` : this.lastVerdict ? ` · ${this.lastVerdict}` : '';
+    this.item.text = `${icon} Verdict ${host ?? runner}${after}`;
     this.item.backgroundColor = healthy || this.state === 'starting' ? undefined : new vscode.ThemeColor('statusBarItem.warningBackground');
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Verdict** — ${runner} runner`);
+    tooltip.appendMarkdown('**Verdict** — ');
+    if (host) tooltip.appendText(`remote runner at ${settings.url}`);
+    else tooltip.appendMarkdown(`${runner} runner`);
     if (this.state === 'stopped')
       tooltip.appendMarkdown('\n\nThe language server is not running: see the "Verdict Language Server" output.');
     else if (this.status?.message) tooltip.appendMarkdown(`\n\n${healthy ? '$(check)' : '$(warning)'} `).appendText(this.status.message);
     else if (this.state === 'starting') tooltip.appendMarkdown('\n\nStarting…');
+    if (place !== undefined)
+      tooltip.appendMarkdown(
+        `\n\n$(watch) Waiting in the server's queue: #${place}${this.queued.size > 1 ? ` (${this.queued.size} runs waiting)` : ''}`,
+      );
     if (this.lastVerdict) tooltip.appendMarkdown('\n\nLast verdict: ').appendText(this.lastVerdict);
     tooltip.appendMarkdown('\n\nClick to show the output.');
     this.item.tooltip = tooltip;
