@@ -280,8 +280,13 @@ export class Service {
 
   // ---- events ----
 
+  /** Each run's last event number, kept here so an event costs one insert (read from the store once). */
+  private readonly seqs = new Map<string, number>();
+
   private emit(runId: string, event: RunEvent): void {
-    const seq = this.store.lastEventSeq(runId) + 1;
+    const seq = (this.seqs.get(runId) ?? this.store.lastEventSeq(runId)) + 1;
+    if (event.type === 'done') this.seqs.delete(runId);
+    else this.seqs.set(runId, seq);
     this.store.addEvent(runId, seq, JSON.stringify(event));
     this.live.emit(runId, seq, event);
   }

@@ -94,6 +94,14 @@ export class Store {
     }
   }
 
+  /** Prepared statements, compiled once each: a submission runs a dozen of them. */
+  private readonly statements = new Map<string, Database.Statement>();
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
   /** Whether the database takes writes (for /readyz). */
   writable(): boolean {
     try {
@@ -112,12 +120,20 @@ export class Store {
 
   // ---- classes and tokens ----
 
+  /** Class limits are read for every submission and every start: kept here, written through. */
+  private readonly limitsCache = new Map<string, ClassLimits>();
+
   classLimits(name: string): ClassLimits {
-    const row = this.db.prepare('SELECT limits FROM classes WHERE name = ?').get(name) as { limits: string } | undefined;
-    return row ? { ...DEFAULT_CLASS_LIMITS, ...(JSON.parse(row.limits) as Partial<ClassLimits>) } : DEFAULT_CLASS_LIMITS;
+    const known = this.limitsCache.get(name);
+    if (known) return known;
+    const row = this.stmt('SELECT limits FROM classes WHERE name = ?').get(name) as { limits: string } | undefined;
+    const limits = row ? { ...DEFAULT_CLASS_LIMITS, ...(JSON.parse(row.limits) as Partial<ClassLimits>) } : DEFAULT_CLASS_LIMITS;
+    this.limitsCache.set(name, limits);
+    return limits;
   }
 
   setClassLimits(name: string, limits: ClassLimits): void {
+    this.limitsCache.set(name, limits);
     this.db
       .prepare('INSERT INTO classes (name, limits, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET limits = excluded.limits')
       .run(name, JSON.stringify(limits), now());
@@ -137,15 +153,15 @@ export class Store {
   }
 
   tokenByHash(hash: string): TokenRow | undefined {
-    return this.db.prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
+    return this.stmt('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
   }
 
   tokenByName(cls: string, name: string): TokenRow | undefined {
-    return this.db.prepare('SELECT * FROM tokens WHERE class = ? AND name = ?').get(cls, name) as TokenRow | undefined;
+    return this.stmt('SELECT * FROM tokens WHERE class = ? AND name = ?').get(cls, name) as TokenRow | undefined;
   }
 
   revokeToken(id: number): void {
-    this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ?').run(now(), id);
+    this.stmt('UPDATE tokens SET revoked_at = ? WHERE id = ?').run(now(), id);
   }
 
   // ---- problems ----
@@ -161,14 +177,12 @@ export class Store {
   }
 
   problem(id: string): ProblemRow | undefined {
-    return this.db.prepare('SELECT * FROM problems WHERE id = ?').get(id) as ProblemRow | undefined;
+    return this.stmt('SELECT * FROM problems WHERE id = ?').get(id) as ProblemRow | undefined;
   }
 
   problems(cls?: string): ProblemRow[] {
     return (
-      cls
-        ? this.db.prepare('SELECT * FROM problems WHERE class = ? ORDER BY id').all(cls)
-        : this.db.prepare('SELECT * FROM problems ORDER BY id').all()
+      cls ? this.stmt('SELECT * FROM problems WHERE class = ? ORDER BY id').all(cls) : this.stmt('SELECT * FROM problems ORDER BY id').all()
     ) as ProblemRow[];
   }
 
@@ -197,20 +211,20 @@ export class Store {
   }
 
   run(id: string): RunRow | undefined {
-    return this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    return this.stmt('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
   }
 
   /** Runs not yet done, oldest first: what a (re)started service must carry out. */
   unfinishedRuns(): RunRow[] {
-    return this.db.prepare("SELECT * FROM runs WHERE state IN ('queued', 'running') ORDER BY created_at, rowid").all() as RunRow[];
+    return this.stmt("SELECT * FROM runs WHERE state IN ('queued', 'running') ORDER BY created_at, rowid").all() as RunRow[];
   }
 
   startRun(id: string): void {
-    this.db.prepare("UPDATE runs SET state = 'running', started_at = ?, attempts = attempts + 1 WHERE id = ?").run(now(), id);
+    this.stmt("UPDATE runs SET state = 'running', started_at = ?, attempts = attempts + 1 WHERE id = ?").run(now(), id);
   }
 
   requeueRun(id: string): void {
-    this.db.prepare("UPDATE runs SET state = 'queued', started_at = NULL WHERE id = ?").run(id);
+    this.stmt("UPDATE runs SET state = 'queued', started_at = NULL WHERE id = ?").run(id);
   }
 
   finishRun(id: string, state: 'done' | 'cancelled', out: { status: string; score?: number; cpuMs: number; result: string }): void {
@@ -235,29 +249,29 @@ export class Store {
     if (filter.user) (where.push('user = ?'), args.push(filter.user));
     if (filter.problem) (where.push('problem = ?'), args.push(filter.problem));
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
-    return this.db.prepare(sql).all(...args, filter.limit) as RunRow[];
+    return this.stmt(sql).all(...args, filter.limit) as RunRow[];
   }
 
   // ---- events ----
 
   addEvent(runId: string, seq: number, data: string): void {
-    this.db.prepare('INSERT INTO events (run_id, seq, data) VALUES (?, ?, ?)').run(runId, seq, data);
+    this.stmt('INSERT INTO events (run_id, seq, data) VALUES (?, ?, ?)').run(runId, seq, data);
   }
 
   events(runId: string, after: number): Array<{ seq: number; data: string }> {
-    return this.db.prepare('SELECT seq, data FROM events WHERE run_id = ? AND seq > ? ORDER BY seq').all(runId, after) as Array<{
+    return this.stmt('SELECT seq, data FROM events WHERE run_id = ? AND seq > ? ORDER BY seq').all(runId, after) as Array<{
       seq: number;
       data: string;
     }>;
   }
 
   lastEventSeq(runId: string): number {
-    const row = this.db.prepare('SELECT MAX(seq) AS seq FROM events WHERE run_id = ?').get(runId) as { seq: number | null };
+    const row = this.stmt('SELECT MAX(seq) AS seq FROM events WHERE run_id = ?').get(runId) as { seq: number | null };
     return row.seq ?? 0;
   }
 
   /** A run started over: its events of the failed attempt go (the new attempt writes its own). */
   clearEvents(runId: string, after: number): void {
-    this.db.prepare('DELETE FROM events WHERE run_id = ? AND seq > ?').run(runId, after);
+    this.stmt('DELETE FROM events WHERE run_id = ? AND seq > ?').run(runId, after);
   }
 }
