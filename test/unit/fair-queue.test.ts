@@ -26,7 +26,10 @@ test('fair queue: an item that may not start keeps its place; removed items are 
   assert.equal(q.next((i) => i.cls !== 'full')?.id, 'y1');
   assert.equal(q.remove('y2'), true);
   assert.equal(q.remove('nope'), false);
-  assert.equal(q.next((i) => i.cls !== 'full'), undefined);
+  assert.equal(
+    q.next((i) => i.cls !== 'full'),
+    undefined,
+  );
   assert.equal(q.next()?.id, 'x1');
   assert.equal(q.position('x1'), undefined);
 });
