@@ -248,6 +248,8 @@ export class VerdictServer {
           throw new ResponseError(LSPErrorCodes.RequestFailed, `Unknown command ${command}`);
       }
     } catch (err) {
+      // A failed command may say the runner is gone (unreachable, a refused token): the status bar says so too.
+      void this.sendStatus();
       throw this.responseError(err);
     }
   }
