@@ -15,9 +15,8 @@ import { ServiceClient } from '../protocol/service-client';
 import { DEFAULT_CLASS_LIMITS, type ClassLimits, type RunRecord, type SubmitRequest } from '../protocol/http';
 import type { JudgeResult, RunResult } from '../protocol/results';
 import { printTargets, stats, type TargetRow } from './lib';
+import { ROOT, makeToken, startServer, type RunningServer } from '../test/docker/service-fixture';
 
-const ROOT = path.resolve(__dirname, '..');
-const CLI = path.join(ROOT, 'bin/verdict.js');
 const CLASS = 'bench';
 /** How long the server is left alone after it is ready (and the tokens are made) before its RSS is read. */
 const SETTLE_MS = 1500;
@@ -134,54 +133,6 @@ const ownCpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
-interface Server {
-  url: string;
-  pid: number;
-  log: () => string;
-  stop: () => Promise<void>;
-}
-
-/** `verdict serve` on a free loopback port, as a class would run it; its log's tail is kept for errors. */
-async function startServer(data: string, concurrency: number): Promise<Server> {
-  // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
-  const { execa } = await import('execa');
-  const child = execa(process.execPath, [CLI, 'serve', '--port', '0', '--data', data, '--concurrency', String(concurrency)], {
-    reject: false,
-    stdin: 'ignore',
-    buffer: false,
-  });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-64 * 1024)));
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-      await child;
-      clearTimeout(timer);
-    })());
-  try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      void child.then(() => reject(new Error(`verdict serve ended: ${log}`)));
-    });
-    for (const deadline = Date.now() + 60_000; ; await sleep(100)) {
-      const res = await fetch(`${url}/readyz`).catch(() => undefined);
-      if (res?.ok) break;
-      if (Date.now() > deadline) throw new Error(`verdict serve not ready in 60 s: ${res ? await res.text() : 'unreachable'}`);
-    }
-    return { url, pid: child.pid!, log: () => log, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-}
-
 async function api<T>(url: string, method: string, route: string, token: string, body: unknown): Promise<T> {
   const res = await fetch(url + route, {
     method,
@@ -222,18 +173,12 @@ export async function serviceLoad(total = 500, tokens = 50): Promise<TargetRow[]
   const perToken = Math.ceil(total / tokens);
   // Each phase's programs differ from every other phase's and every earlier run's.
   const base = (Date.now() % 100_000) * 100_000;
-  let server: Server | undefined;
+  let server: RunningServer | undefined;
   let runner: Runner | undefined;
   try {
     // ---- the service: a teacher made with the CLI, the students by the teacher, limits for the burst ----
-    const { execa } = await import('execa');
-    const made = await execa(
-      process.execPath,
-      [CLI, 'token', 'create', '--name', 'teacher', '--role', 'teacher', '--class', CLASS, '--data', data],
-      { stdin: 'ignore' },
-    );
-    const teacher = String(made.stdout).trim();
-    server = await startServer(data, concurrency);
+    const teacher = await makeToken(data, 'teacher', 'teacher', CLASS);
+    server = await startServer(data, ['--concurrency', String(concurrency)], { ready: true, logLevel: 'warn' });
     const { url } = server;
     const limits: ClassLimits = {
       ...DEFAULT_CLASS_LIMITS,

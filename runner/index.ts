@@ -5,7 +5,7 @@
 // run. The request and result types are the protocol's (protocol/), re-exported here.
 import { expand, resolveVariables, type LanguageDefinition } from './languages';
 
-export { Runner, type RunnerOptions, type RunOptions } from './engine';
+export { Runner, internalError, type RunnerOptions, type RunOptions } from './engine';
 export type { JudgeOptions } from './judge/judge';
 export * from './spec';
 export * from './errors';

@@ -11,7 +11,16 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { DisplayStream, Runner, judgingOfPackage, probeLanguages, imageName, type JudgeRequest, type JudgeTest } from '../index';
+import {
+  DisplayStream,
+  Runner,
+  internalError as runInternalError,
+  judgingOfPackage,
+  probeLanguages,
+  imageName,
+  type JudgeRequest,
+  type JudgeTest,
+} from '../index';
 import type { JudgeResult, RunResult, TestResult } from '../../protocol/results';
 import { type JudgeRequestBody, type LanguageInfo, type RunEvent, type RunRecord, type SubmitRequest } from '../../protocol/http';
 import type { Store, RunRow, TokenRow } from './store';
@@ -429,22 +438,8 @@ export class Service {
 }
 
 function internalError(row: RunRow, message: string): RunResult | JudgeResult {
-  const text = `${message} (run ${row.id})`;
-  if (row.kind === 'judge') return { status: 'Internal Error', tests: [], message: text, runId: row.id };
-  return {
-    status: 'Internal Error',
-    exitCode: null,
-    signal: null,
-    stdout: '',
-    stderr: '',
-    stdoutTruncated: false,
-    stderrTruncated: false,
-    timeMs: 0,
-    wallMs: 0,
-    memoryKb: 0,
-    message: text,
-    runId: row.id,
-  };
+  if (row.kind === 'judge') return { status: 'Internal Error', tests: [], message: `${message} (run ${row.id})`, runId: row.id };
+  return runInternalError(row.id, message);
 }
 
 /** A hidden test as a student may see it: status, time, memory, score. */

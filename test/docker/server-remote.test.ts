@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cli as runCli, makeToken as makeServerToken, startServer, type RunningServer } from './service-fixture';
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -41,58 +42,18 @@ import {
 } from '../../protocol/lsp';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'bin/verdict.js');
 const LANGUAGE_SERVER = path.join(ROOT, 'bin/verdict-language-server.js');
 const scratch = mkdtempSync(path.join(tmpdir(), 'verdict-lsp-remote-'));
 const data = path.join(scratch, 'data');
 const work = path.join(scratch, 'work');
 
-async function execa() {
-  // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
-  return (await import('execa')).execa;
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
+const makeToken = (name: string, role: string, cls: string) => makeServerToken(data, name, role, cls);
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const run = await execa();
-  const r = await run(process.execPath, [CLI, ...args], { env, reject: false, stdin: 'ignore' });
-  return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
-}
-
-async function makeToken(name: string, role: string, cls: string): Promise<string> {
-  const r = await cli(['token', 'create', '--name', name, '--role', role, '--class', cls, '--data', data]);
-  assert.equal(r.exitCode, 0, r.stderr);
-  return r.stdout.trim();
-}
-
-let service: { url: string; stop: () => Promise<void> };
+let service: RunningServer;
 
 /** `verdict serve` on a free loopback port, one sandbox at once (so a second run waits). */
-async function startService(): Promise<typeof service> {
-  const run = await execa();
-  const child = run(process.execPath, [CLI, 'serve', '--port', '0', '--data', data, '--concurrency', '1'], {
-    reject: false,
-    stdin: 'ignore',
-    buffer: false,
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    void child.then(() => reject(new Error(`verdict serve ended: ${stderr}`)));
-  });
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await child;
-    },
-  };
-}
+const startService = () => startServer(data, ['--concurrency', '1'], { logLevel: 'warn' });
 
 async function api(method: string, route: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(service.url + route, {

@@ -9,68 +9,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RunResult } from '../../runner/spec';
+import { CLI, cli as runCli, makeToken, startServer as startVerdictServer, type RunningServer } from './service-fixture';
 
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'bin/verdict.js');
 const scratch = mkdtempSync(path.join(tmpdir(), 'verdict-service-cli-'));
 const data = path.join(scratch, 'data');
 
-type Server = { url: string; stop: (signal?: NodeJS.Signals) => Promise<void>; log: () => string };
-
-async function execa() {
-  // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
-  return (await import('execa')).execa;
-}
+type Server = RunningServer;
 
 /** The CLI as a user runs it, in the scratch folder, with `env` added to ours (VERDICT_TOKEN always set, '' for none). */
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const run = await execa();
-  const r = await run(process.execPath, [CLI, ...args], {
-    env: { VERDICT_TOKEN: '', ...env },
-    cwd: scratch,
-    reject: false,
-    stdin: 'ignore',
-    stripFinalNewline: false,
-    timeout: 120_000,
-  });
-  return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
-}
-
-async function token(name: string, role: string, cls: string): Promise<string> {
-  const r = await cli(['token', 'create', '--name', name, '--role', role, '--class', cls, '--data', data]);
-  assert.equal(r.exitCode, 0, r.stderr);
-  return r.stdout.trim();
-}
-
-/** Starts `verdict serve` on a free loopback port. */
-async function startServer(extra: string[] = []): Promise<Server> {
-  const run = await execa();
-  const child = run(process.execPath, [CLI, 'serve', '--port', '0', '--data', data, ...extra], {
-    reject: false,
-    stdin: 'ignore',
-    env: { VERDICT_LOG_LEVEL: 'warn' },
-    buffer: false,
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    void child.then(() => reject(new Error(`verdict serve ended: ${stderr}`)));
-  });
-  return {
-    url,
-    log: () => stderr,
-    stop: async (signal = 'SIGTERM') => {
-      child.kill(signal);
-      await child;
-    },
-  };
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env: { VERDICT_TOKEN: '', ...env }, cwd: scratch });
+const token = (name: string, role: string, cls: string) => makeToken(data, name, role, cls);
+const startServer = (extra: string[] = []) => startVerdictServer(data, extra, { logLevel: 'warn' });
 
 function file(name: string, content: string | Buffer): string {
   const p = path.join(scratch, name);
@@ -287,8 +236,8 @@ test('service cli: a run that waits says its place in the queue; Ctrl-C cancels 
   assert.equal(waited.stdout, 'hello\n');
 
   file('long.py', 'import time\nprint("started", flush=True)\ntime.sleep(60)\n');
-  const run = await execa();
-  const child = run(process.execPath, [CLI, 'run', 'long.py', '--server', server.url], {
+  const { execa } = await import('execa'); // ESM only: imported when used (privatenumber/tsx#673)
+  const child = execa(process.execPath, [CLI, 'run', 'long.py', '--server', server.url], {
     env: { VERDICT_TOKEN: student },
     cwd: scratch,
     reject: false,

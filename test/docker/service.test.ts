@@ -8,60 +8,16 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { create as createTar } from 'tar';
+import { cli as runCli, makeToken, startServer as startVerdictServer, type RunningServer } from './service-fixture';
 
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'bin/verdict.js');
 const scratch = mkdtempSync(path.join(tmpdir(), 'verdict-service-'));
 const data = path.join(scratch, 'data');
 
-type Server = { url: string; stop: (signal?: NodeJS.Signals) => Promise<void>; log: () => string };
+type Server = RunningServer;
 
-async function execa() {
-  // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
-  return (await import('execa')).execa;
-}
-
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const run = await execa();
-  const r = await run(process.execPath, [CLI, ...args], { env, reject: false, stdin: 'ignore' });
-  return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
-}
-
-async function token(name: string, role: string, cls: string): Promise<string> {
-  const r = await cli(['token', 'create', '--name', name, '--role', role, '--class', cls, '--data', data]);
-  assert.equal(r.exitCode, 0, r.stderr);
-  return r.stdout.trim();
-}
-
-/** Starts `verdict serve` on a free loopback port; its log (stderr) is kept for the hidden-test checks. */
-async function startServer(extra: string[] = []): Promise<Server> {
-  const run = await execa();
-  const child = run(process.execPath, [CLI, 'serve', '--port', '0', '--data', data, ...extra], {
-    reject: false,
-    stdin: 'ignore',
-    env: { VERDICT_LOG_LEVEL: 'debug' },
-    buffer: false,
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    void child.then(() => reject(new Error(`verdict serve ended: ${stderr}`)));
-  });
-  return {
-    url,
-    log: () => stderr,
-    stop: async (signal = 'SIGTERM') => {
-      child.kill(signal);
-      await child;
-    },
-  };
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
+const token = (name: string, role: string, cls: string) => makeToken(data, name, role, cls);
+const startServer = (extra: string[] = []) => startVerdictServer(data, extra);
 
 let server: Server;
 let teacher: string;
