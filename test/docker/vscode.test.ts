@@ -4,12 +4,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { makeToken, startServer } from './service-fixture';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CODE_SERVER = path.join(
@@ -26,6 +27,7 @@ let companionPort = 0;
 let browser: Browser | undefined;
 let page: Page;
 let workspace: string;
+let userData: string;
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -45,7 +47,7 @@ before(async () => {
   assert.ok(vsix, 'npm run package made a .vsix');
 
   const home = mkdtempSync(path.join(tmpdir(), 'verdict-code-server-'));
-  const userData = path.join(home, 'user');
+  userData = path.join(home, 'user');
   const extensions = path.join(home, 'extensions');
   mkdirSync(path.join(userData, 'User'), { recursive: true });
   companionPort = await freePort();
@@ -208,5 +210,57 @@ test(
     assert.deepEqual(readdirSync(tests).sort(), ['1.ans', '1.in', '2.ans', '2.in', '3.ans', '3.in']);
     await page.locator('.tabs-container .tab', { hasText: 'GCastleDefense.cpp' }).first().waitFor({ timeout: 30_000 });
     await page.locator('.codelens-decoration a', { hasText: '⚖ Judge (3 tests)' }).first().waitFor({ timeout: 60_000 });
+  },
+);
+
+test(
+  'vscode: signed in to a classroom server (the palette, the token in secret storage), Run goes to the server and the status bar names it',
+  { skip, timeout: 300_000 },
+  async () => {
+    const data = mkdtempSync(path.join(tmpdir(), 'verdict-vscode-remote-'));
+    const token = await makeToken(data, 'vera', 'student', 'vscode');
+    const server = await startServer(data, [], { ready: true, logLevel: 'warn' });
+    try {
+      writeFileSync(path.join(workspace, 'remote.py'), 'print("Hello from the server!")\n');
+      const input = page.locator('.quick-input-widget input');
+      await page.keyboard.press('Control+Shift+P');
+      await page.keyboard.type('Verdict: Sign in to a Server');
+      await page.waitForTimeout(500);
+      await page.keyboard.press('Enter');
+      await input.waitFor({ timeout: 30_000 });
+      await input.fill(server.url);
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: '(2/2)' }).waitFor({ timeout: 30_000 });
+      await input.fill(token);
+      await page.keyboard.press('Enter');
+      await page.locator('.statusbar-item', { hasText: 'Verdict 127.0.0.1' }).first().waitFor({ timeout: 60_000 });
+      // Quick Open, since the side bar now shows the Test Explorer.
+      await page.keyboard.press('Control+P');
+      await page.keyboard.type('remote.py');
+      await page.waitForTimeout(500);
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab', { hasText: 'remote.py' }).first().waitFor({ timeout: 30_000 });
+      const run = page.locator('.codelens-decoration a', { hasText: '▶ Run' }).first();
+      await run.waitFor({ timeout: 60_000 });
+      await run.click();
+      await page.locator('.part.panel', { hasText: 'Hello from the server!' }).first().waitFor({ timeout: 120_000 });
+      await page.screenshot({ path: path.join(RESULTS, 'vscode-remote.png') });
+      // It ran on the server, as that student.
+      const log = (await (await fetch(`${server.url}/v1/submissions`, { headers: { authorization: `Bearer ${token}` } })).json()) as Array<{
+        user: string;
+        status: string;
+      }>;
+      assert.deepEqual(
+        log.map((e) => [e.user, e.status]),
+        [['vera', 'Accepted']],
+      );
+      // The token is in secret storage, never in the settings file.
+      const settingsFile = readFileSync(path.join(userData, 'User', 'settings.json'), 'utf8');
+      assert.ok(!settingsFile.includes(token), 'the token is not in settings.json');
+      assert.match(settingsFile, /"verdict\.runner\.mode": "remote"/);
+    } finally {
+      await server.stop();
+      rmSync(data, { recursive: true, force: true });
+    }
   },
 );
