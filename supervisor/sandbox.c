@@ -330,7 +330,11 @@ void out_sandbox(const char *prefix, struct sandbox *sb, long long cpu_fallback_
   out_num(K("signal"), have ? sb->r.signal : SIGKILL);
   /* Killed before its init could report: the container's CPU counter is the best figure left. */
   out_num(K("cpu_us"), have ? sb->r.cpu_us : cpu_fallback_us);
-  out_num(K("wall_us"), have ? sb->r.wall_us : now_us() - sb->started);
+  /* Stopped at the wall limit: the time that limit was measured on (ours, from before the sandbox was
+   * made), so the figure is never below the limit it broke. */
+  int64_t wall = have ? sb->r.wall_us : now_us() - sb->started;
+  if (!strcmp(sb->limit, "wall") && sb->stop_at - sb->started > wall) wall = sb->stop_at - sb->started;
+  out_num(K("wall_us"), wall);
   out_num(K("rss_kb"), have ? sb->r.rss_kb : -1);
   out_str(K("limit"), have && sb->r.cpu_killed && !strcmp(sb->limit, "none") ? "cpu" : sb->limit);
 #undef K

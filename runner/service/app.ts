@@ -128,8 +128,9 @@ export async function buildApp(service: Service, log: Logger): Promise<FastifyIn
       res.end();
     };
     req.raw.on('close', end);
-    stop = service.follow(row.id, from, (seq, event: RunEvent) => {
-      res.write(`id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    // The event as stored: written once as JSON, sent to every follower as it is.
+    stop = service.follow(row.id, from, (seq, event: RunEvent, json) => {
+      res.write(`id: ${seq}\nevent: ${event.type}\ndata: ${json}\n\n`);
       if (event.type === 'done') end();
     });
   });

@@ -296,23 +296,24 @@ export class Service {
     const seq = (this.seqs.get(runId) ?? this.store.lastEventSeq(runId)) + 1;
     if (event.type === 'done') this.seqs.delete(runId);
     else this.seqs.set(runId, seq);
-    this.store.addEvent(runId, seq, JSON.stringify(event));
-    this.live.emit(runId, seq, event);
+    const json = JSON.stringify(event);
+    this.store.addEvent(runId, seq, json);
+    this.live.emit(runId, seq, event, json);
   }
 
   /**
    * A run's events after `after` (Last-Event-ID), then live ones until `done`. Returns a function
    * that stops listening.
    */
-  follow(runId: string, after: number, send: (seq: number, event: RunEvent) => void): () => void {
+  follow(runId: string, after: number, send: (seq: number, event: RunEvent, json: string) => void): () => void {
     let last = after;
-    const deliver = (seq: number, event: RunEvent) => {
+    const deliver = (seq: number, event: RunEvent, json: string) => {
       if (seq <= last) return;
       last = seq;
-      send(seq, event);
+      send(seq, event, json);
     };
     this.live.on(runId, deliver);
-    for (const e of this.store.events(runId, after)) deliver(e.seq, JSON.parse(e.data) as RunEvent);
+    for (const e of this.store.events(runId, after)) deliver(e.seq, JSON.parse(e.data) as RunEvent, e.data);
     return () => this.live.off(runId, deliver);
   }
 
