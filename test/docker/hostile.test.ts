@@ -28,6 +28,8 @@ const HOSTILE_C = String.raw`
 #include <unistd.h>
 static char *volatile keep;
 static void touch(size_t mb) { char *p = malloc(mb << 20); for (size_t i = 0; i < (mb << 20); i += 4096) p[i] = 1; keep = p; }
+/* Whether a child has ended without being reaped (state Z), read from /proc: waiting for it reaps nothing. */
+static int is_zombie(pid_t pid) { char path[64], buf[256]; snprintf(path, sizeof path, "/proc/%d/stat", pid); FILE *f = fopen(path, "r"); if (!f) return 0; size_t n = fread(buf, 1, sizeof buf - 1, f); fclose(f); buf[n] = 0; char *p = strrchr(buf, ')'); return p && p[2] == 'Z'; }
 static void spin(double s) { struct timespec t; do clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); while (t.tv_sec + t.tv_nsec / 1e9 < s); }
 int main(int argc, char **argv) {
   const char *w = argc > 1 ? argv[1] : "";
@@ -52,7 +54,7 @@ int main(int argc, char **argv) {
   if (!strcmp(w, "big-then-sleep")) { touch(300); free(keep); keep = 0; sleep(30); return 0; }
   if (!strcmp(w, "tmpfs-file")) { FILE *f = fopen("/tmp/big", "w"); char *b = calloc(1, 1 << 20); for (int i = 0; i < 60; i++) fwrite(b, 1, 1 << 20, f); fclose(f); touch(220); return 0; }
   if (!strcmp(w, "near-limit")) { touch(240); return 0; }
-  if (!strcmp(w, "zombie-child")) { if (fork() == 0) { spin(1.0); _exit(0); } sleep(2); return 0; }
+  if (!strcmp(w, "zombie-child")) { pid_t c = fork(); if (c == 0) { spin(1.0); _exit(0); } while (!is_zombie(c)) usleep(10000); return 0; }
   if (!strcmp(w, "raise-sigxcpu")) { raise(SIGXCPU); return 0; }
   if (!strcmp(w, "spin")) { spin(atof(argv[2])); return 0; }
   return 3;
