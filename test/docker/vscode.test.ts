@@ -75,6 +75,7 @@ before(async () => {
   workspace = path.join(home, 'work');
   mkdirSync(path.join(workspace, 'sum.tests'), { recursive: true });
   writeFileSync(path.join(workspace, 'hello.py'), 'print("Hello from Verdict!")\n');
+  writeFileSync(path.join(workspace, 'remote.py'), 'print("Hello from the server!")\n');
   writeFileSync(path.join(workspace, 'sum.py'), 'a, b = map(int, input().split())\nprint(a + b)\n');
   writeFileSync(path.join(workspace, 'sum.tests', '1.in'), '1 2\n');
   writeFileSync(path.join(workspace, 'sum.tests', '1.ans'), '3\n');
@@ -221,7 +222,6 @@ test(
     const token = await makeToken(data, 'vera', 'student', 'vscode');
     const server = await startServer(data, [], { ready: true, logLevel: 'warn' });
     try {
-      writeFileSync(path.join(workspace, 'remote.py'), 'print("Hello from the server!")\n');
       const input = page.locator('.quick-input-widget input');
       await page.keyboard.press('Control+Shift+P');
       await page.keyboard.type('Verdict: Sign in to a Server');
@@ -234,12 +234,9 @@ test(
       await input.fill(token);
       await page.keyboard.press('Enter');
       await page.locator('.statusbar-item', { hasText: 'Verdict 127.0.0.1' }).first().waitFor({ timeout: 60_000 });
-      // Quick Open, since the side bar now shows the Test Explorer.
-      await page.keyboard.press('Control+P');
-      await page.keyboard.type('remote.py');
-      await page.waitForTimeout(500);
-      await page.keyboard.press('Enter');
-      await page.locator('.tabs-container .tab', { hasText: 'remote.py' }).first().waitFor({ timeout: 30_000 });
+      // Back to the Explorer (the side bar shows the Test Explorer now), then open the file as a person would.
+      await page.keyboard.press('Control+Shift+E');
+      await openFile('remote.py');
       const run = page.locator('.codelens-decoration a', { hasText: '▶ Run' }).first();
       await run.waitFor({ timeout: 60_000 });
       await run.click();
