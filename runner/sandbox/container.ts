@@ -62,6 +62,7 @@ export class SandboxContainer {
   private queue: Message[] = [];
   private stderrTail = '';
   private busy = false;
+  private removal?: Promise<void>;
 
   private constructor(
     private readonly docker: Docker,
@@ -205,12 +206,17 @@ export class SandboxContainer {
   }
 
   /** Removes the container and everything in it. Safe to call more than once. */
-  async destroy(): Promise<void> {
-    this.fail(new SandboxUnavailable(`The sandbox container for ${this.shape.language} was removed.`));
-    this.stream.destroy();
-    await this.container.remove({ force: true }).catch((err) => {
-      if (!isNotFound(err) && !/already in progress/.test(describeDockerError(err))) throw err;
-    });
+  destroy(): Promise<void> {
+    // One removal, however many owners ask (a release and the pool's close may race): each caller
+    // waits for the container to be gone, not just for its own request to be refused as a duplicate.
+    this.removal ??= (async () => {
+      this.fail(new SandboxUnavailable(`The sandbox container for ${this.shape.language} was removed.`));
+      this.stream.destroy();
+      await this.container.remove({ force: true }).catch((err) => {
+        if (!isNotFound(err) && !/already in progress/.test(describeDockerError(err))) throw err;
+      });
+    })();
+    return this.removal;
   }
 }
 

@@ -33,6 +33,8 @@ export class ContainerPool {
   private readonly idle = new Map<string, Idle[]>();
   private readonly all = new Set<SandboxContainer>();
   private readonly warming = new Map<string, Promise<void>>();
+  /** Removals under way (a container discarded after a release, a worn-out one). */
+  private readonly removing = new Set<Promise<void>>();
   /** Per shape: containers in use now and the peak in the current window (sizes the warm pool). */
   private readonly demand = new Map<string, { busy: number; peak: number; since: number }>();
   /** Per shape: containers being reset after use, and acquirers waiting for one of them. */
@@ -171,6 +173,7 @@ export class ContainerPool {
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.allSettled([...this.warming.values()]);
     await Promise.allSettled([...this.all].map((c) => this.discard(c)));
+    await Promise.allSettled([...this.removing]);
     this.idle.clear();
   }
 
@@ -217,7 +220,10 @@ export class ContainerPool {
 
   private async discard(container: SandboxContainer): Promise<void> {
     this.forget(container);
-    await container.destroy().catch(() => undefined);
+    // Tracked until the container is gone, so close() waits for removals already under way too.
+    const removal = container.destroy().catch(() => undefined);
+    this.removing.add(removal);
+    await removal.finally(() => this.removing.delete(removal));
   }
 
   private forget(container: SandboxContainer): void {
