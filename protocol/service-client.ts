@@ -3,7 +3,17 @@
 // fetch and a small Server-Sent Events reader: nothing to load but the types. Every failure becomes
 // a ServiceClientError saying what happened and what to do (401, 403, 429 with the wait, the server
 // unreachable, a server of another API version).
+import { isUtf8 } from 'node:buffer';
 import type { Accepted, ErrorBody, LanguageInfo, ProblemInfo, RunEvent, RunRecord, SubmitRequest } from './http';
+
+/**
+ * Bytes as a request field carries them: `field` as text when they are UTF-8 (exactly, a BOM and NUL
+ * included), else `<field>Base64` — for stdin and inline tests, so no byte is lost on the way.
+ */
+export function bytesField(field: 'stdin' | 'input' | 'answer', bytes: Uint8Array): Record<string, string> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return isUtf8(buffer) ? { [field]: buffer.toString('utf8') } : { [`${field}Base64`]: buffer.toString('base64') };
+}
 
 export const SERVICE_API_VERSION = '1';
 

@@ -5,7 +5,6 @@
 // service (`verdict serve`) reached with protocol/service-client.ts: the same requests, progress
 // from its Server-Sent Events, cancellation as a DELETE. The rest of the server never knows which
 // it talks to, except for what only a server has (its stored problems, its queue).
-import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { ExecutionSpecInput } from '../protocol/spec';
@@ -13,7 +12,7 @@ import type { JudgeRequest, TestData } from '../protocol/judge';
 import type { InlineTest, JudgeRequestBody, ProblemInfo, RunEvent, RunRecord, RunRequest, SubmitRequest } from '../protocol/http';
 import type { CompileResult, JudgeResult, RunResult, TestResult } from '../protocol/results';
 import type { SourceFile } from '../protocol/spec';
-import { ServiceClient } from '../protocol/service-client';
+import { ServiceClient, bytesField } from '../protocol/service-client';
 import type * as RunnerLibrary from '../runner/index';
 
 /** A remote run's place in the server's queue while it waits (1 = next); 0 once it no longer waits. */
@@ -227,13 +226,7 @@ export class RemoteRunnerClient implements RunnerClient {
       kind: 'run',
       language: spec.language,
       files: spec.files,
-      ...(spec.stdinBase64 !== undefined
-        ? { stdinBase64: spec.stdinBase64 }
-        : stdin && stdin.length > 0
-          ? isUtf8(stdin)
-            ? { stdin: stdin.toString('utf8') }
-            : { stdinBase64: stdin.toString('base64') }
-          : {}),
+      ...(spec.stdinBase64 !== undefined ? { stdinBase64: spec.stdinBase64 } : stdin && stdin.length > 0 ? bytesField('stdin', stdin) : {}),
       ...(spec.args?.length ? { args: spec.args } : {}),
       ...(spec.limits ? { limits: spec.limits as RunRequest['limits'] } : {}),
     };
@@ -409,7 +402,5 @@ export class RemoteRunnerClient implements RunnerClient {
 
 /** Test data for a request: text, or base64 when its bytes are not UTF-8. */
 async function inline(what: 'input' | 'answer', data: TestData): Promise<Partial<InlineTest>> {
-  if ('text' in data) return { [what]: data.text };
-  const bytes = await readFile(data.path);
-  return isUtf8(bytes) ? { [what]: bytes.toString('utf8') } : { [`${what}Base64`]: bytes.toString('base64') };
+  return 'text' in data ? { [what]: data.text } : bytesField(what, await readFile(data.path));
 }

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { InlineTest, JudgeRequestBody, RunEvent, RunRecord, RunRequest, SubmitRequest } from '../../protocol/http';
-import { ServiceClient, ServiceClientError } from '../../protocol/service-client';
+import { ServiceClient, ServiceClientError, bytesField } from '../../protocol/service-client';
 import type { JudgeResult, RunResult } from '../../protocol/results';
 import type { TestData } from '../../protocol/judge';
 import { displayText } from '../../protocol/display';
@@ -62,28 +62,12 @@ function clientFor(server: string): ServiceClient {
   return new ServiceClient(server, token);
 }
 
-/** Bytes as a request carries them: text when they are UTF-8 (exactly, BOM and NUL included), else base64. */
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-function textOrBase64(bytes: Buffer): { text: string } | { base64: string } {
-  try {
-    return { text: strictUtf8.decode(bytes) };
-  } catch {
-    return { base64: bytes.toString('base64') };
-  }
-}
-
 function bytesOf(data: TestData): Buffer {
   return 'path' in data ? readFileSync(data.path) : Buffer.from(data.text, 'utf8');
 }
 
 function inlineTest(test: { name: string; input: TestData; answer: TestData }): InlineTest {
-  const input = textOrBase64(bytesOf(test.input));
-  const answer = textOrBase64(bytesOf(test.answer));
-  return {
-    name: test.name,
-    ...('text' in input ? { input: input.text } : { inputBase64: input.base64 }),
-    ...('text' in answer ? { answer: answer.text } : { answerBase64: answer.base64 }),
-  };
+  return { name: test.name, ...bytesField('input', bytesOf(test.input)), ...bytesField('answer', bytesOf(test.answer)) } as InlineTest;
 }
 
 /**
@@ -233,7 +217,6 @@ export async function remoteRun(file: string, args: string[], opts: RemoteRunOpt
   const languages = loadLanguages();
   const language = opts.lang ? languageById(languages, opts.lang) : languageForFile(languages, file);
   const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
-  const stdin = opts.stdin ? textOrBase64(readUserBytes(opts.stdin, 'Input file', MAX_STDIN_BYTES)) : undefined;
   const limits = {
     ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}),
     ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}),
@@ -242,7 +225,7 @@ export async function remoteRun(file: string, args: string[], opts: RemoteRunOpt
     kind: 'run',
     language: language.id,
     files: [{ name: path.basename(file), content }],
-    ...(stdin ? ('text' in stdin ? { stdin: stdin.text } : { stdinBase64: stdin.base64 }) : {}),
+    ...(opts.stdin ? bytesField('stdin', readUserBytes(opts.stdin, 'Input file', MAX_STDIN_BYTES)) : {}),
     ...(args.length ? { args } : {}),
     ...(Object.keys(limits).length ? { limits } : {}),
   };

@@ -114,21 +114,13 @@ export class Service {
     return row;
   }
 
-  /** Runs of an owner that are waiting or running. */
+  /** Runs waiting or running that match (a token's runs in flight). */
   private inFlight(match: (r: { owner: string; class: string }) => boolean): number {
-    let n = 0;
-    for (const r of this.running.values()) if (match(r)) n++;
-    for (const id of this.queuedIds()) {
-      const q = this.queuedById.get(id);
-      if (q && match(q)) n++;
-    }
-    return n;
+    return count(this.running.values(), match) + count(this.queuedById.values(), match);
   }
 
+  /** The queued runs by id (the queue keeps them in its own fair order). */
   private readonly queuedById = new Map<string, QueuedRun>();
-  private queuedIds(): string[] {
-    return [...this.queuedById.keys()];
-  }
 
   private enqueue(row: RunRow): void {
     const item: QueuedRun = { id: row.id, owner: String(row.token_id), class: row.class, queuedAt: Date.now() };
@@ -152,9 +144,7 @@ export class Service {
   }
 
   private inRunning(match: (r: Running) => boolean): number {
-    let n = 0;
-    for (const r of this.running.values()) if (match(r)) n++;
-    return n;
+    return count(this.running.values(), match);
   }
 
   // ---- carrying out ----
@@ -461,4 +451,10 @@ function redactResult(r: JudgeResult, hidden: Set<string>): JudgeResult {
   if (!failed || !hidden.has(failed.name)) return { ...r, tests };
   const { transcript: _transcript, ...rest } = r;
   return { ...rest, tests, message: `${failed.status} on test ${failed.name} ${HIDDEN}` };
+}
+
+function count<T>(items: Iterable<T>, match: (item: T) => boolean): number {
+  let n = 0;
+  for (const item of items) if (match(item)) n++;
+  return n;
 }
