@@ -13,16 +13,9 @@
  * that directory is bound read-only instead and root_mode says "bind" (paths then show). */
 const char *root_mode = "overlay";
 
-static int write_file(const char *path, const char *text) {
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  ssize_t n = write(fd, text, strlen(text));
-  close(fd);
-  return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
-static int create_file(const char *path, const char *text, mode_t mode) {
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+/* Writes text to a file: an existing one (a /proc control file), or with O_CREAT a new one (0644). */
+static int write_file(const char *path, const char *text, int create) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC | (create ? O_CREAT | O_TRUNC | O_NOFOLLOW : 0), 0644);
   if (fd < 0) return -1;
   ssize_t n = write(fd, text, strlen(text));
   close(fd);
@@ -32,11 +25,11 @@ static int create_file(const char *path, const char *text, mode_t mode) {
 /* Maps our own uid and gid into a user namespace we just entered (the only mapping allowed unprivileged). */
 int map_self(uid_t uid, gid_t gid) {
   char buf[64];
-  if (write_file("/proc/self/setgroups", "deny") != 0) return -1;
+  if (write_file("/proc/self/setgroups", "deny", 0) != 0) return -1;
   snprintf(buf, sizeof buf, "%u %u 1\n", uid, uid);
-  if (write_file("/proc/self/uid_map", buf) != 0) return -1;
+  if (write_file("/proc/self/uid_map", buf, 0) != 0) return -1;
   snprintf(buf, sizeof buf, "%u %u 1\n", gid, gid);
-  return write_file("/proc/self/gid_map", buf);
+  return write_file("/proc/self/gid_map", buf, 0);
 }
 
 /* Remount flags must repeat the locked ones of the original mount, or the kernel refuses. */
@@ -141,8 +134,8 @@ void prepare_root(void) {
 
   snprintf(copy_dst, sizeof copy_dst, ROOT_DIR "/etc");
   nftw("/etc", copy_entry, 32, FTW_PHYS);
-  if (create_file(ROOT_DIR "/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", 0644) != 0 ||
-      create_file(ROOT_DIR "/etc/hostname", "verdict\n", 0644) != 0 || create_file(ROOT_DIR "/etc/resolv.conf", "", 0644) != 0)
+  if (write_file(ROOT_DIR "/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", 1) != 0 ||
+      write_file(ROOT_DIR "/etc/hostname", "verdict\n", 1) != 0 || write_file(ROOT_DIR "/etc/resolv.conf", "", 1) != 0)
     fail_hard("write /etc files of the sandbox root");
 
   if (mount("tmpfs", ROOT_DIR "/sys", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=16k,mode=0555,nr_inodes=16") != 0 ||
