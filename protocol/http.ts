@@ -92,7 +92,11 @@ export const RunRecord = z.object({
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 
-/** Server-Sent Events of a run, in order; each has an id (its sequence number) for Last-Event-ID. */
+/**
+ * Server-Sent Events of a run, in order; each has an id (its sequence number) for Last-Event-ID —
+ * except a waiting run's new place in the queue: `queued` again, sent live when it changes (at most
+ * once a second), with no id and not replayed (the run's record has the current place).
+ */
 export const RunEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queued'), position: z.number().int() }),
   z.object({ type: z.literal('started') }),

@@ -191,8 +191,6 @@ function cancelled(): Error {
 
 /** A queued run is reported only when it is still waiting after this long (most start at once). */
 const QUEUE_GRACE_MS = 300;
-/** While a run waits, its place is asked for this often (the server's events say it once, on entry). */
-const QUEUE_POLL_MS = 1000;
 
 /**
  * A classroom service (`verdict serve`) through its HTTP API: a run or judge is submitted, its
@@ -341,39 +339,30 @@ export class RemoteRunnerClient implements RunnerClient {
     if (signal.aborted) abort();
     else signal.addEventListener('abort', abort, { once: true });
 
-    // The queue: reported when a run still waits after a moment, then asked for until it starts.
+    // The queue: reported when a run still waits after a moment, then as the server tells it moves.
     let waiting = false;
+    let patient = false;
+    let position = 0;
     let shown = 0;
     let timer: NodeJS.Timeout | undefined;
-    const show = (position: number) => {
-      if (position === shown) return;
-      shown = position;
-      onQueue?.(position);
-    };
-    const poll = () => {
-      timer = setTimeout(() => {
-        if (!waiting) return;
-        this.client
-          .run(id)
-          .then((r) => {
-            if (waiting && r.state === 'queued' && r.position !== undefined) show(r.position);
-          })
-          .catch(() => undefined)
-          .finally(() => waiting && poll());
-      }, QUEUE_POLL_MS);
+    const show = (p: number) => {
+      if (p === shown) return;
+      shown = p;
+      onQueue?.(p);
     };
     try {
       const record = await this.client.follow(
         id,
         (event) => {
           if (event.type === 'queued') {
+            position = event.position;
+            if (patient) show(position);
+            else if (!waiting)
+              timer = setTimeout(() => {
+                patient = true;
+                if (waiting) show(position);
+              }, QUEUE_GRACE_MS);
             waiting = true;
-            clearTimeout(timer);
-            timer = setTimeout(() => {
-              if (!waiting) return;
-              show(event.position);
-              poll();
-            }, QUEUE_GRACE_MS);
           } else if (event.type === 'started' || event.type === 'done') {
             waiting = false;
             clearTimeout(timer);

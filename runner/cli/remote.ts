@@ -72,35 +72,26 @@ function inlineTest(test: { name: string; input: TestData; answer: TestData }): 
 
 /**
  * "queued (position N)" on stderr while the run waits (human output only): shown when it has waited
- * a moment, again when the position changes (the server's `queued` events, and a look at the run
- * each second), rewritten in place on a terminal and erased when the run starts.
+ * a moment, again when the position changes (the server's `queued` events, sent as it moves),
+ * rewritten in place on a terminal and erased when the run starts.
  */
 class QueueNotice {
   private current: number | undefined;
   private shown: number | undefined;
   private started = false;
   private armed = false;
-  private timers: NodeJS.Timeout[] = [];
+  private timer: NodeJS.Timeout | undefined;
   private readonly tty = Boolean(process.stderr.isTTY);
 
   constructor(private readonly enabled: boolean) {}
 
-  watch(client: ServiceClient, id: string, position: number | undefined): void {
+  watch(position: number | undefined): void {
     if (!this.enabled) return;
     this.current = position;
-    this.timers.push(
-      setTimeout(() => {
-        this.armed = true;
-        this.show();
-      }, 500),
-      setInterval(() => {
-        if (this.started) return;
-        client.run(id).then(
-          (r) => (r.state === 'queued' ? this.queued(r.position) : this.start()),
-          () => undefined, // the events say the same; a failed look changes nothing
-        );
-      }, 1000),
-    );
+    this.timer = setTimeout(() => {
+      this.armed = true;
+      this.show();
+    }, 500);
   }
 
   queued(position: number | undefined): void {
@@ -116,8 +107,7 @@ class QueueNotice {
   }
 
   stop(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers = [];
+    clearTimeout(this.timer);
     this.erase();
   }
 
@@ -175,7 +165,7 @@ async function carryOut(
       await cancel();
       return undefined;
     }
-    if (accepted.state === 'queued') notice.watch(client, id, accepted.position);
+    if (accepted.state === 'queued') notice.watch(accepted.position);
     const record = await client.follow(
       id,
       (event) => {

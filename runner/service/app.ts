@@ -130,7 +130,8 @@ export async function buildApp(service: Service, log: Logger): Promise<FastifyIn
     req.raw.on('close', end);
     // The event as stored: written once as JSON, sent to every follower as it is.
     stop = service.follow(row.id, from, (seq, event: RunEvent, json) => {
-      res.write(`id: ${seq}\nevent: ${event.type}\ndata: ${json}\n\n`);
+      // A live-only event (seq 0, a new place in the queue) has no id: Last-Event-ID never points at it.
+      res.write(`${seq ? `id: ${seq}\n` : ''}event: ${event.type}\ndata: ${json}\n\n`);
       if (event.type === 'done') end();
     });
   });

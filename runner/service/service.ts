@@ -7,7 +7,7 @@
 // Hidden tests never leave the server: a judge against a stored problem is redacted as it happens —
 // each test event and the stored result carry a hidden test's status, time, memory and score only.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
@@ -20,15 +20,19 @@ import {
   imageName,
   type JudgeRequest,
   type JudgeTest,
+  type PackageJudging,
 } from '../index';
 import type { JudgeResult, RunResult, TestResult } from '../../protocol/results';
 import { type JudgeRequestBody, type LanguageInfo, type RunEvent, type RunRecord, type SubmitRequest } from '../../protocol/http';
-import type { Store, RunRow, TokenRow } from './store';
+import type { Store, ProblemRow, RunRow, TokenRow } from './store';
 import { FairQueue } from './fair-queue';
 import type { Metrics } from './metrics';
 import { ServiceError, Quotas } from './quotas';
 
 export const MAX_ATTEMPTS = 3;
+
+/** How often a waiting run's followers hear its new place in the queue (when it changed). */
+const POSITION_INTERVAL_MS = 1000;
 
 export interface ServiceOptions {
   /** Sandboxes at once. */
@@ -74,6 +78,7 @@ export class Service {
     this.live.setMaxListeners(0);
     this.quotas = new Quotas(store, metrics);
     this.recover();
+    this.positionTimer = setInterval(() => this.tellPositions(), POSITION_INTERVAL_MS).unref();
   }
 
   // ---- submitting ----
@@ -126,7 +131,9 @@ export class Service {
     const item: QueuedRun = { id: row.id, owner: String(row.token_id), class: row.class, queuedAt: Date.now() };
     this.queue.add(item);
     this.queuedById.set(row.id, item);
-    this.emit(row.id, { type: 'queued', position: this.queue.position(row.id) ?? 1 });
+    const position = this.queue.position(row.id) ?? 1;
+    this.toldPositions.set(row.id, position);
+    this.emit(row.id, { type: 'queued', position });
     this.metrics.queueDepth.set(this.queue.size);
     setImmediate(() => this.pump());
   }
@@ -137,6 +144,7 @@ export class Service {
       const item = this.queue.next((q) => this.inRunning((r) => r.class === q.class) < this.store.classLimits(q.class).classConcurrentRuns);
       if (!item) break;
       this.queuedById.delete(item.id);
+      this.toldPositions.delete(item.id);
       this.metrics.queueDepth.set(this.queue.size);
       this.metrics.queueWait.observe((Date.now() - item.queuedAt) / 1000);
       this.start(item);
@@ -214,7 +222,7 @@ export class Service {
       if (body.problem) {
         const problem = this.store.problem(body.problem);
         if (!problem) throw new ServiceError(404, 'unknown_problem', `There is no problem "${body.problem}" on this server.`);
-        const judging = judgingOfPackage(problem.dir, this.runner.languages);
+        const judging = this.judgingOf(problem);
         for (const t of judging.tests) if (t.group[0] !== 'sample') hidden.add(t.name);
         request = {
           language: body.language,
@@ -228,13 +236,16 @@ export class Service {
           stopOnFailure: body.stopOnFailure ?? judging.scoring.length === 0,
         };
       } else {
-        mkdirSync(scratch, { recursive: true });
-        const tests: JudgeTest[] = (body.tests ?? []).map((t, i) => {
-          const base = path.join(scratch, String(i));
-          writeFileSync(`${base}.in`, t.inputBase64 !== undefined ? Buffer.from(t.inputBase64, 'base64') : (t.input ?? ''));
-          writeFileSync(`${base}.ans`, t.answerBase64 !== undefined ? Buffer.from(t.answerBase64, 'base64') : (t.answer ?? ''));
-          return { name: t.name, input: { path: `${base}.in` }, answer: { path: `${base}.ans` }, group: [] };
-        });
+        // Written off the event loop: a slow disk must not stall every other run and request.
+        await mkdir(scratch, { recursive: true });
+        const tests: JudgeTest[] = await Promise.all(
+          (body.tests ?? []).map(async (t, i) => {
+            const base = path.join(scratch, String(i));
+            await writeFile(`${base}.in`, t.inputBase64 !== undefined ? Buffer.from(t.inputBase64, 'base64') : (t.input ?? ''));
+            await writeFile(`${base}.ans`, t.answerBase64 !== undefined ? Buffer.from(t.answerBase64, 'base64') : (t.answer ?? ''));
+            return { name: t.name, input: { path: `${base}.in` }, answer: { path: `${base}.ans` }, group: [] };
+          }),
+        );
         request = {
           language: body.language,
           files: body.files,
@@ -253,8 +264,19 @@ export class Service {
       });
       return hidden.size ? redactResult(result, hidden) : result;
     } finally {
-      rmSync(scratch, { recursive: true, force: true });
+      await rm(scratch, { recursive: true, force: true });
     }
+  }
+
+  /** Each stored problem read from disk once per version (a push replaces it and changes created_at). */
+  private readonly judgings = new Map<string, { version: string; judging: PackageJudging }>();
+  private judgingOf(problem: ProblemRow): PackageJudging {
+    const version = `${problem.dir}\n${problem.created_at}`;
+    const cached = this.judgings.get(problem.id);
+    if (cached?.version === version) return cached.judging;
+    const judging = judgingOfPackage(problem.dir, this.runner.languages);
+    this.judgings.set(problem.id, { version, judging });
+    return judging;
   }
 
   private finish(row: RunRow, result: RunResult | JudgeResult | undefined, state: 'done' | 'cancelled' = 'done'): void {
@@ -279,6 +301,26 @@ export class Service {
 
   // ---- events ----
 
+  /** Each waiting run's place in the queue as its followers last heard it. */
+  private readonly toldPositions = new Map<string, number>();
+  private readonly positionTimer: NodeJS.Timeout;
+
+  /**
+   * Tells the followers of each waiting run its new place in the queue, when it changed: a `queued`
+   * event sent live but not stored (no event id; a follower who comes back gets the current place in
+   * the run's record), so that clients need not ask for it, and a long queue adds no rows.
+   */
+  private tellPositions(): void {
+    for (const id of this.queuedById.keys()) {
+      if (this.live.listenerCount(id) === 0) continue;
+      const position = this.queue.position(id);
+      if (position === undefined || position === this.toldPositions.get(id)) continue;
+      this.toldPositions.set(id, position);
+      const event: RunEvent = { type: 'queued', position };
+      this.live.emit(id, 0, event, JSON.stringify(event));
+    }
+  }
+
   /** Each run's last event number, kept here so an event costs one insert (read from the store once). */
   private readonly seqs = new Map<string, number>();
 
@@ -293,11 +335,12 @@ export class Service {
 
   /**
    * A run's events after `after` (Last-Event-ID), then live ones until `done`. Returns a function
-   * that stops listening.
+   * that stops listening. An event with seq 0 is live only (a new place in the queue): never stored.
    */
   follow(runId: string, after: number, send: (seq: number, event: RunEvent, json: string) => void): () => void {
     let last = after;
     const deliver = (seq: number, event: RunEvent, json: string) => {
+      if (seq === 0) return send(seq, event, json);
       if (seq <= last) return;
       last = seq;
       send(seq, event, json);
@@ -347,6 +390,7 @@ export class Service {
   cancel(row: RunRow): boolean {
     if (this.queue.remove(row.id)) {
       this.queuedById.delete(row.id);
+      this.toldPositions.delete(row.id);
       this.metrics.queueDepth.set(this.queue.size);
       this.finish(row, undefined, 'cancelled');
       return true;
@@ -415,6 +459,7 @@ export class Service {
    */
   async shutdown(graceMs: number): Promise<void> {
     this.accepting = false;
+    clearInterval(this.positionTimer);
     const inFlight = [...this.running.values()];
     const timer = new Promise((r) => setTimeout(r, graceMs).unref());
     await Promise.race([Promise.all(inFlight.map((r) => r.promise)), timer]);

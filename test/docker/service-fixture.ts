@@ -51,7 +51,9 @@ export async function startServer(
   options: { ready?: boolean; logLevel?: string } = {},
 ): Promise<RunningServer> {
   const run = await execa();
-  const child = run(process.execPath, [CLI, 'serve', '--port', '0', '--data', dataDir, ...extra], {
+  // VERDICT_PROFILE_DIR=DIR: the server writes a CPU profile there when it stops (for the bench).
+  const profile = process.env.VERDICT_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.VERDICT_PROFILE_DIR}`] : [];
+  const child = run(process.execPath, [...profile, CLI, 'serve', '--port', '0', '--data', dataDir, ...extra], {
     reject: false,
     stdin: 'ignore',
     env: { VERDICT_LOG_LEVEL: options.logLevel ?? 'debug' },

@@ -170,6 +170,33 @@ test('service: events arrive in order, each once, and resume from Last-Event-ID'
   );
 });
 
+test('service: a waiting run hears its new place in the queue as it moves (live, no id), then starts', async () => {
+  const run = (seconds: number) =>
+    api('POST', '/v1/runs', {
+      token: teacher,
+      body: { kind: 'run', language: 'python3', files: [{ name: 'a.py', content: `import time\ntime.sleep(${seconds})\nprint("ok")` }] },
+    });
+  // Both sandboxes busy (one for longer), then two runs wait: the second of them is 2nd in line, and
+  // 1st from when the first of them starts (at ~1.5 s) until the long run ends (at 3.5 s).
+  const busy = [await run(3.5), await run(1.5)];
+  await new Promise((r) => setTimeout(r, 500));
+  const first = await run(1.5);
+  const second = await run(0);
+  assert.equal(second.json.position, 2, second.text);
+  const res = await fetch(`${server.url}/v1/runs/${second.json.id}/events`, { headers: { authorization: `Bearer ${teacher}` } });
+  const blocks = (await res.text()).split('\n\n').filter((b) => b.includes('event: '));
+  const seen = blocks.map((b) => {
+    const id = /^id: (\d+)$/m.exec(b)?.[1];
+    const type = /^event: (\w+)$/m.exec(b)![1];
+    const data = JSON.parse(/^data: (.*)$/m.exec(b)![1]!);
+    return `${id ?? '-'} ${type}${type === 'queued' ? ` ${data.position}` : ''}`;
+  });
+  // Stored: queued at 2, started, …, done; live only, without an id: its place once the first slot freed.
+  assert.deepEqual(seen.slice(0, 3), ['1 queued 2', '- queued 1', '2 started'], seen.join(' | '));
+  assert.equal(seen.at(-1)!.split(' ')[1], 'done');
+  for (const r of [...busy, first]) assert.equal(r.status, 202);
+});
+
 test('service: each limit answers 429 with the limit and Retry-After', async () => {
   const cls = 'quota';
   const t = await token('teacher-q', 'teacher', cls);
