@@ -24,6 +24,16 @@ export const DEFAULT_POOL_SETTINGS: PoolSettings = { maxUses: 200, maxBusy: 2, i
 
 type ShapeRequest = Omit<ContainerShape, 'owner'>;
 
+/** Why a container was removed: after an anomaly, a failed reset, worn out, not needed, idle too long, or the pool closing. */
+export type RetireReason = 'anomaly' | 'reset failed' | 'worn out' | 'surplus' | 'idle' | 'closing';
+
+/** What the pool has done since it began (the service's metrics read it). */
+export interface PoolCounts {
+  started: number;
+  startFailures: number;
+  retired: Record<RetireReason, number>;
+}
+
 interface Idle {
   container: SandboxContainer;
   since: number;
@@ -46,6 +56,11 @@ export class ContainerPool {
   private readonly waiters: Array<() => void> = [];
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
+  readonly counts: PoolCounts = {
+    started: 0,
+    startFailures: 0,
+    retired: { anomaly: 0, 'reset failed': 0, 'worn out': 0, surplus: 0, idle: 0, closing: 0 },
+  };
 
   constructor(
     private readonly docker: Docker,
@@ -74,7 +89,7 @@ export class ContainerPool {
         let entry: Idle | undefined;
         while ((entry = list.pop())) {
           if (entry.container.alive) break;
-          this.forget(entry.container);
+          void this.discard(entry.container, 'anomaly');
         }
         if (entry) {
           // Keep as many warm as recent demand asks for, refilled off this request's path.
@@ -101,19 +116,20 @@ export class ContainerPool {
     if (!healthy || !container.alive || container.uses >= this.settings.maxUses || this.closed) {
       const reason = !healthy || !container.alive ? 'anomaly' : this.closed ? 'closing' : 'worn out';
       log.info({ container: container.id, language: container.shape.language, uses: container.uses, reason }, 'container retired');
-      return this.discard(container);
+      return this.discard(container, reason);
     }
     this.returning.set(key, this.returningCount(key) + 1);
     return container
       .request([['op', 'reset']], 30_000)
       .then((m) => {
-        if (m.text('status') !== 'ok' || this.closed) return this.discard(container);
+        if (this.closed) return this.discard(container, 'closing');
+        if (m.text('status') !== 'ok') return this.discard(container, 'reset failed');
         const list = this.idle.get(key) ?? [];
-        if (list.length >= this.target(key)) return this.discard(container);
+        if (list.length >= this.target(key)) return this.discard(container, 'surplus');
         list.push({ container, since: Date.now() });
         this.idle.set(key, list);
       })
-      .catch(() => this.discard(container))
+      .catch(() => this.discard(container, 'reset failed'))
       .finally(() => {
         this.returning.set(key, this.returningCount(key) - 1);
         // Wake one waiter per container that came back; when none is coming any more, all of them.
@@ -157,7 +173,7 @@ export class ContainerPool {
     if (this.warming.has(key) || this.closed) return;
     const job = this.create(shape)
       .then((c) => {
-        if (this.closed) return this.discard(c);
+        if (this.closed) return this.discard(c, 'closing');
         const list = this.idle.get(key) ?? [];
         list.push({ container: c, since: Date.now() });
         this.idle.set(key, list);
@@ -172,7 +188,7 @@ export class ContainerPool {
     this.closed = true;
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.allSettled([...this.warming.values()]);
-    await Promise.allSettled([...this.all].map((c) => this.discard(c)));
+    await Promise.allSettled([...this.all].map((c) => this.discard(c, 'closing')));
     await Promise.allSettled([...this.removing]);
     this.idle.clear();
   }
@@ -207,7 +223,11 @@ export class ContainerPool {
 
   private async create(shape: ShapeRequest): Promise<SandboxContainer> {
     const started = Date.now();
-    const container = await SandboxContainer.start(this.docker, { ...shape, owner: this.owner });
+    const container = await SandboxContainer.start(this.docker, { ...shape, owner: this.owner }).catch((err: Error) => {
+      this.counts.startFailures++;
+      throw err;
+    });
+    this.counts.started++;
     log.info({ container: container.id, language: shape.language, ms: Date.now() - started }, 'container started');
     if (this.closed) {
       await container.destroy();
@@ -218,7 +238,8 @@ export class ContainerPool {
     return container;
   }
 
-  private async discard(container: SandboxContainer): Promise<void> {
+  private async discard(container: SandboxContainer, reason: RetireReason): Promise<void> {
+    if (this.all.has(container)) this.counts.retired[reason]++;
     this.forget(container);
     // Tracked until the container is gone, so close() waits for removals already under way too.
     const removal = container.destroy().catch(() => undefined);
@@ -237,7 +258,9 @@ export class ContainerPool {
   private async sweep(): Promise<void> {
     const cutoff = Date.now() - this.settings.idleTimeoutMs;
     for (const list of this.idle.values())
-      for (const entry of [...list]) if (entry.since < cutoff || !entry.container.alive) await this.discard(entry.container);
+      for (const entry of [...list])
+        if (!entry.container.alive) await this.discard(entry.container, 'anomaly');
+        else if (entry.since < cutoff) await this.discard(entry.container, 'idle');
   }
 
   private slot(): Promise<void> {

@@ -1,5 +1,6 @@
 // What the service reports to Prometheus (GET /metrics, prom-client): runs by language and status,
-// how long they took and waited, the queue, the warm pool, failures and quota refusals.
+// how long they took and waited, the queue, the warm pool (containers started, failed, retired and
+// why: anomalies among them), failures and quota refusals.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export class Metrics {
@@ -43,7 +44,50 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** The warm pool's own counts (the runner keeps them), read when metrics are scraped. */
+  private poolCounts: () => PoolCounts = () => ({ started: 0, startFailures: 0, retired: {} });
+  readonly containersStarted: Counter = new Counter({
+    name: 'verdict_containers_started_total',
+    help: 'Sandbox containers the warm pool started',
+    registers: [this.registry],
+    collect: (): void => setCounter(this.containersStarted, [[{}, this.poolCounts().started]]),
+  });
+  readonly containerFailures: Counter = new Counter({
+    name: 'verdict_container_failures_total',
+    help: 'Sandbox containers that could not be started (each such run is an Internal Error)',
+    registers: [this.registry],
+    collect: (): void => setCounter(this.containerFailures, [[{}, this.poolCounts().startFailures]]),
+  });
+  readonly containersRetired: Counter<'reason'> = new Counter({
+    name: 'verdict_containers_retired_total',
+    help: 'Sandbox containers removed, by reason: anomaly (a sandbox misbehaved or died), reset failed, worn out (replaced after its uses), surplus, idle, closing',
+    labelNames: ['reason'],
+    registers: [this.registry],
+    collect: (): void =>
+      setCounter(
+        this.containersRetired,
+        Object.entries(this.poolCounts().retired).map(([reason, n]) => [{ reason }, n]),
+      ),
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'verdict_process_' });
   }
+
+  watchPool(counts: () => PoolCounts): void {
+    this.poolCounts = counts;
+  }
+}
+
+/** The pool's counts, in the shape it keeps them (runner/sandbox/pool.ts). */
+interface PoolCounts {
+  started: number;
+  startFailures: number;
+  retired: Record<string, number>;
+}
+
+/** A counter whose values are kept elsewhere: set to them at each scrape (they only ever grow there). */
+function setCounter<L extends string>(counter: Counter<L>, values: Array<[Partial<Record<L, string>>, number]>): void {
+  counter.reset();
+  for (const [labels, value] of values) counter.inc(labels, value);
 }

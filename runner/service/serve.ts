@@ -33,7 +33,9 @@ export async function serve(options: ServeOptions): Promise<{ url: string; close
   const concurrency = options.concurrency ?? Math.max(1, os.availableParallelism());
   const store = new Store(options.dataDir);
   const runner = await Runner.create({ pool: { maxBusy: concurrency } });
-  const service = new Service(runner, store, new Metrics(), log, { concurrency, queueDepth: options.queueDepth ?? 1000 });
+  const metrics = new Metrics();
+  metrics.watchPool(() => runner.pool.counts);
+  const service = new Service(runner, store, metrics, log, { concurrency, queueDepth: options.queueDepth ?? 1000 });
   const app = await buildApp(service, log);
   const url = await app.listen({ port: options.port, host: options.host });
   log.info({ url, dataDir: options.dataDir, concurrency }, 'listening');

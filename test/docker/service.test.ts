@@ -377,6 +377,18 @@ test('service: cancelling a running run kills its sandbox and ends it as cancell
   assert.equal(done.data.record.state, 'cancelled');
 });
 
+test('service: /metrics counts runs by language and status, queue waits, and the containers started and retired (why)', async () => {
+  const text = (await api('GET', '/metrics')).text;
+  const value = (line: RegExp) => Number(new RegExp(`^${line.source} (\\d+(?:\\.\\d+)?)$`, 'm').exec(text)?.[1] ?? NaN);
+  assert.ok(value(/verdict_runs_total\{language="python3",kind="run",status="Accepted"\}/) >= 1, text);
+  assert.ok(value(/verdict_queue_wait_seconds_count/) >= 1, text);
+  assert.ok(value(/verdict_containers_started_total/) >= 1, text);
+  assert.equal(value(/verdict_container_failures_total/), 0);
+  // The cancelled run's sandbox was killed: its container is not reused.
+  assert.ok(value(/verdict_containers_retired_total\{reason="anomaly"\}/) >= 1, text);
+  assert.match(text, /^verdict_containers_retired_total\{reason="worn out"\} 0$/m);
+});
+
 test('service: SIGTERM lets the run in flight finish, leaves the waiting one queued, and the next start carries it out', async () => {
   await server.stop();
   server = await startServer(['--concurrency', '1', '--grace', '20']);
