@@ -16,58 +16,139 @@ export interface LanguageFacts {
   mainFile: string;
   /** Whether the language has a compile step. */
   compiled: boolean;
+  /** Claims a source of a shared extension (a multi-line regular expression: a shebang, a directive). */
+  detect?: string;
+  /** The language this one is a variant of (cpp20 of cpp): chosen by id or standard, never by extension alone. */
+  variantOf?: string;
+  /** The language standard it compiles (c++17, c++20, c++23). */
+  standard?: string;
 }
 
 /** Every language, by id. */
 export const LANGUAGES: readonly LanguageFacts[] = [
+  { id: 'bash', name: 'Bash', extensions: ['.sh', '.bash'], vscodeLanguage: 'shellscript', sourceFile: 'main.sh', mainFile: 'main.sh', compiled: false },
   { id: 'c', name: 'C (GCC, GNU17)', extensions: ['.c'], vscodeLanguage: 'c', sourceFile: 'main.c', mainFile: 'main.c', compiled: true },
-  { id: 'cpp', name: 'C++ (GCC, GNU++17)', extensions: ['.cpp', '.cc', '.cxx', '.c++'], vscodeLanguage: 'cpp', sourceFile: 'main.cpp', mainFile: 'main.cpp', compiled: true },
+  { id: 'cpp', name: 'C++ (GCC, GNU++17)', extensions: ['.cpp', '.cc', '.cxx', '.c++'], vscodeLanguage: 'cpp', sourceFile: 'main.cpp', mainFile: 'main.cpp', compiled: true, standard: 'c++17' },
+  { id: 'cpp20', name: 'C++ (GCC, GNU++20)', extensions: ['.cpp', '.cc', '.cxx', '.c++'], vscodeLanguage: 'cpp', sourceFile: 'main.cpp', mainFile: 'main.cpp', compiled: true, variantOf: 'cpp', standard: 'c++20' },
+  { id: 'cpp23', name: 'C++ (GCC, GNU++23)', extensions: ['.cpp', '.cc', '.cxx', '.c++'], vscodeLanguage: 'cpp', sourceFile: 'main.cpp', mainFile: 'main.cpp', compiled: true, variantOf: 'cpp', standard: 'c++23' },
   { id: 'csharp', name: 'C# (Mono)', extensions: ['.cs'], vscodeLanguage: 'csharp', sourceFile: 'main.cs', mainFile: 'main.cs', compiled: true },
+  { id: 'd', name: 'D (GDC)', extensions: ['.d'], vscodeLanguage: 'd', sourceFile: 'main.d', mainFile: 'main.d', compiled: true },
+  { id: 'elixir', name: 'Elixir', extensions: ['.ex', '.exs'], vscodeLanguage: 'elixir', sourceFile: 'main.exs', mainFile: 'main.exs', compiled: false },
+  { id: 'erlang', name: 'Erlang', extensions: ['.erl'], vscodeLanguage: 'erlang', sourceFile: 'main.erl', mainFile: 'main.erl', compiled: true },
+  { id: 'fortran', name: 'Fortran (GNU Fortran)', extensions: ['.f90', '.f95', '.f03', '.f08', '.f', '.for'], vscodeLanguage: 'fortran', sourceFile: 'main.f90', mainFile: 'main.f90', compiled: true },
   { id: 'go', name: 'Go', extensions: ['.go'], vscodeLanguage: 'go', sourceFile: 'main.go', mainFile: 'main.go', compiled: true },
+  { id: 'haskell', name: 'Haskell (GHC)', extensions: ['.hs'], vscodeLanguage: 'haskell', sourceFile: 'main.hs', mainFile: 'main.hs', compiled: true },
   { id: 'java', name: 'Java (OpenJDK 17)', extensions: ['.java'], vscodeLanguage: 'java', sourceFile: '{publicClass}.java', mainFile: 'Main.java', compiled: true },
   { id: 'javascript', name: 'JavaScript (Node.js)', extensions: ['.js', '.cjs'], vscodeLanguage: 'javascript', sourceFile: 'main.js', mainFile: 'main.js', compiled: false },
+  { id: 'kotlin', name: 'Kotlin (kotlinc 2.4, JVM 17)', extensions: ['.kt'], vscodeLanguage: 'kotlin', sourceFile: 'main.kt', mainFile: 'main.kt', compiled: true },
+  { id: 'lisp', name: 'Common Lisp (SBCL)', extensions: ['.lisp', '.lsp', '.cl'], vscodeLanguage: 'lisp', sourceFile: 'main.lisp', mainFile: 'main.lisp', compiled: true },
+  { id: 'lua', name: 'Lua', extensions: ['.lua'], vscodeLanguage: 'lua', sourceFile: 'main.lua', mainFile: 'main.lua', compiled: false },
+  { id: 'nim', name: 'Nim', extensions: ['.nim'], vscodeLanguage: 'nim', sourceFile: 'main.nim', mainFile: 'main.nim', compiled: true },
+  { id: 'ocaml', name: 'OCaml (ocamlopt)', extensions: ['.ml'], vscodeLanguage: 'ocaml', sourceFile: 'main.ml', mainFile: 'main.ml', compiled: true },
   { id: 'pascal', name: 'Pascal (Free Pascal)', extensions: ['.pas', '.pp'], vscodeLanguage: 'pascal', sourceFile: 'main.pas', mainFile: 'main.pas', compiled: true },
+  { id: 'perl', name: 'Perl', extensions: ['.pl', '.pm'], vscodeLanguage: 'perl', sourceFile: 'main.pl', mainFile: 'main.pl', compiled: false },
   { id: 'php', name: 'PHP', extensions: ['.php'], vscodeLanguage: 'php', sourceFile: 'main.php', mainFile: 'main.php', compiled: false },
-  { id: 'python3', name: 'Python 3 (CPython)', extensions: ['.py'], vscodeLanguage: 'python', sourceFile: 'main.py', mainFile: 'main.py', compiled: false },
+  { id: 'prolog', name: 'Prolog (SWI-Prolog)', extensions: ['.pro', '.prolog', '.pl'], vscodeLanguage: 'prolog', sourceFile: 'main.pl', mainFile: 'main.pl', compiled: false, detect: '^#!.*\\bswipl\\b|^:-\\s*(?:initialization|use_module|module|set_prolog_flag)\\b' },
+  { id: 'pypy3', name: 'Python 3 (PyPy)', extensions: ['.py', '.py3'], vscodeLanguage: 'python', sourceFile: 'main.py', mainFile: 'main.py', compiled: false, detect: '^#!.*\\bpypy' },
+  { id: 'python3', name: 'Python 3 (CPython)', extensions: ['.py', '.py3'], vscodeLanguage: 'python', sourceFile: 'main.py', mainFile: 'main.py', compiled: false },
+  { id: 'r', name: 'R', extensions: ['.r'], vscodeLanguage: 'r', sourceFile: 'main.R', mainFile: 'main.R', compiled: false },
   { id: 'ruby', name: 'Ruby', extensions: ['.rb'], vscodeLanguage: 'ruby', sourceFile: 'main.rb', mainFile: 'main.rb', compiled: false },
   { id: 'rust', name: 'Rust', extensions: ['.rs'], vscodeLanguage: 'rust', sourceFile: 'main.rs', mainFile: 'main.rs', compiled: true },
+  { id: 'scala', name: 'Scala (2.11, JVM 17)', extensions: ['.scala'], vscodeLanguage: 'scala', sourceFile: '{mainObject}.scala', mainFile: 'Main.scala', compiled: true },
   { id: 'typescript', name: 'TypeScript (tsc 5, Node.js)', extensions: ['.ts', '.cts'], vscodeLanguage: 'typescript', sourceFile: 'main.ts', mainFile: 'main.ts', compiled: true },
 ];
 
 /** Lower-case file extension, with the dot → Verdict's language id. */
 export const EXTENSION_TO_LANGUAGE: Readonly<Record<string, string>> = {
+  '.sh': 'bash',
+  '.bash': 'bash',
   '.c': 'c',
   '.cpp': 'cpp',
   '.cc': 'cpp',
   '.cxx': 'cpp',
   '.c++': 'cpp',
   '.cs': 'csharp',
+  '.d': 'd',
+  '.ex': 'elixir',
+  '.exs': 'elixir',
+  '.erl': 'erlang',
+  '.f90': 'fortran',
+  '.f95': 'fortran',
+  '.f03': 'fortran',
+  '.f08': 'fortran',
+  '.f': 'fortran',
+  '.for': 'fortran',
   '.go': 'go',
+  '.hs': 'haskell',
   '.java': 'java',
   '.js': 'javascript',
   '.cjs': 'javascript',
+  '.kt': 'kotlin',
+  '.lisp': 'lisp',
+  '.lsp': 'lisp',
+  '.cl': 'lisp',
+  '.lua': 'lua',
+  '.nim': 'nim',
+  '.ml': 'ocaml',
   '.pas': 'pascal',
   '.pp': 'pascal',
+  '.pl': 'perl',
+  '.pm': 'perl',
   '.php': 'php',
   '.py': 'python3',
+  '.py3': 'python3',
+  '.r': 'r',
   '.rb': 'ruby',
   '.rs': 'rust',
+  '.scala': 'scala',
   '.ts': 'typescript',
   '.cts': 'typescript',
+  '.pro': 'prolog',
+  '.prolog': 'prolog',
 };
+
+/**
+ * The language of a source: its extension's default, unless another language sharing the extension
+ * recognises the source (`.pl`: Perl, or Prolog for `:- initialization(main).`; `.py`: CPython, or
+ * PyPy for a `#!/usr/bin/env pypy3` line). The runner's languageForFile() decides the same way.
+ */
+export function languageOfSource(fileName: string, content?: string): LanguageFacts | undefined {
+  const dot = fileName.lastIndexOf('.');
+  const ext = dot > fileName.lastIndexOf('/') ? fileName.slice(dot).toLowerCase() : '';
+  if (content !== undefined)
+    for (const l of LANGUAGES)
+      if (l.detect !== undefined && l.extensions.includes(ext) && new RegExp(l.detect, 'm').test(content)) return l;
+  const id = EXTENSION_TO_LANGUAGE[ext];
+  return id === undefined ? undefined : LANGUAGES.find((l) => l.id === id);
+}
 
 /** VS Code language id → the file extensions Verdict runs among that language's files. */
 export const VSCODE_LANGUAGES: Readonly<Record<string, readonly string[]>> = {
   c: ['.c'],
   cpp: ['.cpp', '.cc', '.cxx', '.c++'],
   csharp: ['.cs'],
+  d: ['.d'],
+  elixir: ['.ex', '.exs'],
+  erlang: ['.erl'],
+  fortran: ['.f90', '.f95', '.f03', '.f08', '.f', '.for'],
   go: ['.go'],
+  haskell: ['.hs'],
   java: ['.java'],
   javascript: ['.js', '.cjs'],
+  kotlin: ['.kt'],
+  lisp: ['.lisp', '.lsp', '.cl'],
+  lua: ['.lua'],
+  nim: ['.nim'],
+  ocaml: ['.ml'],
   pascal: ['.pas', '.pp'],
+  perl: ['.pl', '.pm'],
   php: ['.php'],
-  python: ['.py'],
+  prolog: ['.pro', '.prolog', '.pl'],
+  python: ['.py', '.py3'],
+  r: ['.r'],
   ruby: ['.rb'],
   rust: ['.rs'],
+  scala: ['.scala'],
+  shellscript: ['.sh', '.bash'],
   typescript: ['.ts', '.cts'],
 };

@@ -1,10 +1,11 @@
 // Language definitions: data files in languages/*.json, validated here at load.
 // Adding a language means adding a definition (and, if needed, an image recipe in
 // languages/images/); no runner code changes.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from './errors';
+import { LIMITS } from './spec';
 
 const StepLimits = z
   .object({
@@ -29,7 +30,21 @@ export const LanguageDefinition = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9+-]*$/),
     name: z.string(),
-    extensions: z.array(z.string().regex(/^\.[A-Za-z0-9+]+$/)).min(1),
+    /**
+     * File extensions of the language. Two languages may share one (`.py`: CPython and PyPy; `.pl`:
+     * Perl and Prolog) when all but one of them say how to recognise their sources (`detect`) or are
+     * variants (C++20 shares C++'s and is chosen by id or standard, never by extension alone).
+     */
+    extensions: z.array(z.string().regex(/^\.[A-Za-z0-9+]+$/)),
+    /**
+     * A regular expression (multi-line) that claims a source of a shared extension for this language,
+     * e.g. a shebang (`^#!.*\bpypy`). Without it, the language is its extensions' default.
+     */
+    detect: z.string().optional(),
+    /** Another language this one is a variant of (cpp20 of cpp): same sources, another standard. */
+    variantOf: z.string().optional(),
+    /** The language standard it compiles, as `--std` names it (c++17, c++20, c++23). */
+    standard: z.string().optional(),
     /** How editors know such files: VS Code's language id (python3 files are VS Code's "python"). */
     editor: z
       .object({ vscodeLanguage: z.string().regex(/^[a-z][a-z0-9+-]*$/) })
@@ -48,7 +63,16 @@ export const LanguageDefinition = z
       .strict()
       .optional(),
     /** Runs with /box read-only and a fresh /tmp as its working directory. */
-    run: z.object({ command: z.array(z.string()).min(1) }).strict(),
+    run: z
+      .object({
+        command: z.array(z.string()).min(1),
+        /**
+         * Open files the runtime needs to start at all, granted when the run's limit is lower (R
+         * refuses to start with fewer than 100). Never above the limit's ceiling.
+         */
+        openFiles: z.number().int().positive().max(LIMITS.openFiles.max).optional(),
+      })
+      .strict(),
     /** How the language's runtime meets the memory limit (see docs/design.md, "What counts as memory"). */
     memory: z
       .object({
@@ -87,14 +111,78 @@ export function loadLanguages(dir = languagesDir): Map<string, LanguageDefinitio
     if (`${parsed.data.id}.json` !== file) throw new Error(`Language definition ${where} must be named ${parsed.data.id}.json`);
     languages.set(parsed.data.id, parsed.data);
   }
+  for (const lang of languages.values()) {
+    if (lang.variantOf !== undefined && !languages.has(lang.variantOf))
+      throw new Error(`Language definition ${lang.id}.json is a variant of "${lang.variantOf}", which is not defined.`);
+    if (isDefault(lang))
+      for (const ext of lang.extensions) {
+        const other = [...languages.values()].find((l) => l !== lang && isDefault(l) && l.extensions.includes(ext));
+        if (other)
+          throw new Error(`The extension "${ext}" is the default of both ${other.id}.json and ${lang.id}.json: give one a "detect".`);
+      }
+  }
   return languages;
 }
 
-export function languageForFile(languages: Map<string, LanguageDefinition>, fileName: string): LanguageDefinition {
+/** Whether the language is the default of its extensions (not recognised by its content, not a variant). */
+const isDefault = (l: LanguageDefinition) => l.detect === undefined && l.variantOf === undefined;
+
+/**
+ * The language of a source file, by its extension; when several languages share the extension (`.pl`),
+ * the first whose `detect` expression matches the source (a shebang, a directive), else the default.
+ */
+export function languageForFile(languages: Map<string, LanguageDefinition>, fileName: string, content?: string): LanguageDefinition {
   const ext = path.extname(fileName).toLowerCase();
-  for (const lang of languages.values()) if (lang.extensions.includes(ext)) return lang;
+  const candidates = [...languages.values()].filter((l) => l.extensions.includes(ext));
+  // Callers that name a file on disk (the CLI, a package's submissions) need not read it first.
+  if (candidates.length > 1 && content === undefined) content = readHead(fileName);
+  if (candidates.length > 1 && content !== undefined) {
+    const detected = candidates.find((l) => l.detect !== undefined && new RegExp(l.detect, 'm').test(content));
+    if (detected) return detected;
+  }
+  const chosen = candidates.find(isDefault) ?? candidates[0];
+  if (chosen) return chosen;
   throw new UsageError(
     `No language uses the extension "${ext || '(none)'}" of ${fileName}. Pass --lang with one of: ${[...languages.keys()].join(', ')}.`,
+  );
+}
+
+/** The first 64 KiB of a file, or undefined when it cannot be read (a name that is not a path). */
+function readHead(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const buffer = Buffer.alloc(64 * 1024);
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The variant of a language for a standard (`--std c++20` of cpp → cpp20): `c++20`, `gnu++20`, `20`
+ * and the variant's id all name it. Every variant of the same base language (and the base) is a candidate.
+ */
+export function languageForStandard(
+  languages: Map<string, LanguageDefinition>,
+  language: LanguageDefinition,
+  standard: string,
+): LanguageDefinition {
+  const base = language.variantOf ?? language.id;
+  const family = [...languages.values()].filter((l) => l.id === base || l.variantOf === base);
+  const want = standard
+    .toLowerCase()
+    .replace(/^gnu/, 'c')
+    .replace(/^(\d+)$/, (_, n: string) => `${base === 'c' ? 'c' : 'c++'}${n}`);
+  const found = family.find((l) => l.id === want || l.standard?.toLowerCase() === want);
+  if (found) return found;
+  const known = family.filter((l) => l.standard).map((l) => `${l.standard} (${l.id})`);
+  throw new UsageError(
+    known.length
+      ? `${language.name} has no standard "${standard}". Known: ${known.join(', ')}.`
+      : `${language.name} has no standards to choose from (--std is for C++).`,
   );
 }
 

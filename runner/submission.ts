@@ -121,7 +121,13 @@ export class Submission {
    * directory). The sandbox's memory budget includes the runtime's allowance; {memoryMb} does not.
    */
   runStep(limits: Limits = this.limits, args: string[] = []): ProgramStep {
-    const budget = { ...limits, memoryMb: limits.memoryMb + this.language.memory.runtimeMb, boxWritable: false };
+    const budget = {
+      ...limits,
+      memoryMb: limits.memoryMb + this.language.memory.runtimeMb,
+      // A runtime that needs more descriptors than the limit to start at all (R refuses fewer than 100).
+      openFiles: Math.max(limits.openFiles, this.language.run.openFiles ?? 0),
+      boxWritable: false,
+    };
     return { ...this.step(this.language.run.command, budget), argv: [...this.command(this.language.run.command), ...args] };
   }
 

@@ -74,12 +74,10 @@ function readDefinitions() {
       if (typeof def.id !== 'string' || `${def.id}.json` !== file)
         throw bad(`"id" must be a string naming the file (${file.slice(0, -5)})`);
       if (typeof def.name !== 'string') throw bad('"name" must be a string');
-      if (
-        !Array.isArray(def.extensions) ||
-        def.extensions.length === 0 ||
-        !def.extensions.every((e) => typeof e === 'string' && /^\.[A-Za-z0-9+]+$/.test(e))
-      )
-        throw bad('"extensions" must be a non-empty list like [".cpp", ".cc"]');
+      if (!Array.isArray(def.extensions) || !def.extensions.every((e) => typeof e === 'string' && /^\.[A-Za-z0-9+]+$/.test(e)))
+        throw bad('"extensions" must be a list like [".cpp", ".cc"]');
+      if (def.detect !== undefined && typeof def.detect !== 'string') throw bad('"detect" must be a regular expression');
+      if (def.variantOf !== undefined && typeof def.variantOf !== 'string') throw bad('"variantOf" must be a language id');
       if (typeof def.sourceFile !== 'string') throw bad('"sourceFile" must be a string');
       // Without `editor.vscodeLanguage`, VS Code's id is ours.
       const vscodeLanguage = def.editor?.vscodeLanguage ?? def.id;
@@ -94,25 +92,34 @@ function readDefinitions() {
         // The source's name in the sandbox when nothing in it says otherwise (each {variable} at its default).
         mainFile: def.sourceFile.replace(/\{(\w+)\}/g, (whole, name) => def.variables?.[name]?.default ?? whole),
         compiled: def.compile !== undefined,
+        ...(def.detect !== undefined ? { detect: def.detect } : {}),
+        ...(def.variantOf !== undefined ? { variantOf: def.variantOf } : {}),
+        ...(typeof def.standard === 'string' ? { standard: def.standard } : {}),
       };
     })
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function derive(languages) {
+  // An extension is its default language's: the one that neither recognises its sources (`detect`)
+  // nor is a variant of another (cpp20 of cpp).
   const extensionToLanguage = {};
-  for (const l of languages)
+  for (const l of languages.filter((l) => l.detect === undefined && l.variantOf === undefined))
     for (const ext of l.extensions) {
       const other = extensionToLanguage[ext];
       if (other)
         throw new LanguageFactsError(
-          `The extension "${ext}" is claimed by both languages/${other}.json and languages/${l.id}.json: remove it from one.`,
+          `The extension "${ext}" is the default of both languages/${other}.json and languages/${l.id}.json: remove it from one, or give one a "detect".`,
         );
       extensionToLanguage[ext] = l.id;
     }
+  // A language that recognises its sources owns the extensions no default claims (Prolog's .pro).
+  for (const l of languages.filter((l) => l.detect !== undefined && l.variantOf === undefined))
+    for (const ext of l.extensions) extensionToLanguage[ext] ??= l.id;
   const vscodeLanguages = {};
   for (const l of [...languages].sort((a, b) => (a.vscodeLanguage < b.vscodeLanguage ? -1 : a.vscodeLanguage > b.vscodeLanguage ? 1 : 0)))
-    (vscodeLanguages[l.vscodeLanguage] ??= []).push(...l.extensions);
+    for (const ext of l.extensions)
+      if (!(vscodeLanguages[l.vscodeLanguage] ??= []).includes(ext)) vscodeLanguages[l.vscodeLanguage].push(ext);
   return { extensionToLanguage, vscodeLanguages };
 }
 
@@ -139,6 +146,12 @@ export interface LanguageFacts {
   mainFile: string;
   /** Whether the language has a compile step. */
   compiled: boolean;
+  /** Claims a source of a shared extension (a multi-line regular expression: a shebang, a directive). */
+  detect?: string;
+  /** The language this one is a variant of (cpp20 of cpp): chosen by id or standard, never by extension alone. */
+  variantOf?: string;
+  /** The language standard it compiles (c++17, c++20, c++23). */
+  standard?: string;
 }
 
 /** Every language, by id. */
@@ -146,7 +159,7 @@ export const LANGUAGES: readonly LanguageFacts[] = [
 ${languages
   .map(
     (l) =>
-      `  { id: ${str(l.id)}, name: ${str(l.name)}, extensions: ${list(l.extensions)}, vscodeLanguage: ${str(l.vscodeLanguage)}, sourceFile: ${str(l.sourceFile)}, mainFile: ${str(l.mainFile)}, compiled: ${l.compiled} },`,
+      `  { id: ${str(l.id)}, name: ${str(l.name)}, extensions: ${list(l.extensions)}, vscodeLanguage: ${str(l.vscodeLanguage)}, sourceFile: ${str(l.sourceFile)}, mainFile: ${str(l.mainFile)}, compiled: ${l.compiled}${l.detect !== undefined ? `, detect: ${str(l.detect)}` : ''}${l.variantOf !== undefined ? `, variantOf: ${str(l.variantOf)}` : ''}${l.standard !== undefined ? `, standard: ${str(l.standard)}` : ''} },`,
   )
   .join('\n')}
 ];
@@ -157,6 +170,21 @@ ${Object.entries(extensionToLanguage)
   .map(([ext, id]) => `  ${str(ext)}: ${str(id)},`)
   .join('\n')}
 };
+
+/**
+ * The language of a source: its extension's default, unless another language sharing the extension
+ * recognises the source (\`.pl\`: Perl, or Prolog for \`:- initialization(main).\`; \`.py\`: CPython, or
+ * PyPy for a \`#!/usr/bin/env pypy3\` line). The runner's languageForFile() decides the same way.
+ */
+export function languageOfSource(fileName: string, content?: string): LanguageFacts | undefined {
+  const dot = fileName.lastIndexOf('.');
+  const ext = dot > fileName.lastIndexOf('/') ? fileName.slice(dot).toLowerCase() : '';
+  if (content !== undefined)
+    for (const l of LANGUAGES)
+      if (l.detect !== undefined && l.extensions.includes(ext) && new RegExp(l.detect, 'm').test(content)) return l;
+  const id = EXTENSION_TO_LANGUAGE[ext];
+  return id === undefined ? undefined : LANGUAGES.find((l) => l.id === id);
+}
 
 /** VS Code language id → the file extensions Verdict runs among that language's files. */
 export const VSCODE_LANGUAGES: Readonly<Record<string, readonly string[]>> = {

@@ -71,12 +71,21 @@ export async function buildImages(docker: Docker, languages: LanguageDefinition[
   );
 
   const baseId = (await docker.getImage(BASE_IMAGE).inspect()).Id;
-  const recipes = [...new Set(languages.map((l) => l.image))];
-  const queue = [...recipes];
-  const workers = Array.from({ length: Math.max(1, options.parallel ?? 2) }, async () => {
-    for (let recipe; (recipe = queue.shift());) {
+  // A recipe waits for its parent (the base, or another language's image: Fortran's is GCC's), then
+  // for one of `parallel` build slots; every image a selected one is built FROM is built too.
+  const slots = new Slots(Math.max(1, options.parallel ?? 2));
+  const builds = new Map<string, Promise<void>>();
+  const build = (recipe: string): Promise<void> => {
+    let done = builds.get(recipe);
+    if (done) return done;
+    done = (async () => {
       const file = `${recipe}.Dockerfile`;
       if (!existsSync(path.join(RECIPES_DIR, file))) throw new ImageBuildError(`Missing image recipe languages/images/${file}.`);
+      const parent = recipeParent(recipe);
+      if (parent) await build(parent);
+      const parentImage = parent ? imageName(parent) : BASE_IMAGE;
+      const parentId = parent ? (await docker.getImage(parentImage).inspect()).Id : baseId;
+      await slots.acquire();
       const context = languageContext(file);
       try {
         results.push(
@@ -86,18 +95,47 @@ export async function buildImages(docker: Docker, languages: LanguageDefinition[
             dockerfile: file,
             files: [file, EXTRA_CA_FILE],
             hashed: [file],
-            buildargs: { BASE: BASE_IMAGE },
-            parentId: baseId,
+            buildargs: { BASE: parentImage, ROOT: BASE_IMAGE },
+            parentId,
             emit,
           }),
         );
       } finally {
         rmSync(context, { recursive: true, force: true });
+        slots.release();
       }
-    }
-  });
-  await Promise.all(workers);
+    })();
+    builds.set(recipe, done);
+    return done;
+  };
+  await Promise.all([...new Set(languages.map((l) => l.image))].map(build));
   return results;
+}
+
+/**
+ * The language image a recipe is built FROM, when it is not the base: a recipe declares it as the
+ * default of its BASE argument (`ARG BASE=verdict/gcc:latest`), and the builder passes the same
+ * image. Such images share their parent's layers (C, C++, Fortran, D and Nim share GCC's).
+ */
+export function recipeParent(recipe: string): string | undefined {
+  const text = readFileSync(path.join(RECIPES_DIR, `${recipe}.Dockerfile`), 'utf8');
+  const parent = /^ARG BASE=verdict\/([a-z0-9-]+):latest\s*$/m.exec(text)?.[1];
+  return parent === undefined || parent === 'base' ? undefined : parent;
+}
+
+/** At most n holders at once. */
+class Slots {
+  private readonly waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { EXTENSION_TO_LANGUAGE, LANGUAGES, VSCODE_LANGUAGES } from '../../protocol/languages.generated';
+import { EXTENSION_TO_LANGUAGE, LANGUAGES, VSCODE_LANGUAGES, languageOfSource } from '../../protocol/languages.generated';
 
 const root = path.resolve(__dirname, '../..');
 const definitions = readdirSync(path.join(root, 'languages'))
@@ -15,6 +15,8 @@ const definitions = readdirSync(path.join(root, 'languages'))
         id: string;
         extensions: string[];
         sourceFile: string;
+        detect?: string;
+        variantOf?: string;
         editor?: { vscodeLanguage: string };
       },
   );
@@ -52,11 +54,24 @@ test('languages generated: every extension a definition accepts maps to it, and 
   for (const d of definitions) {
     const vscodeLanguage = LANGUAGES.find((l) => l.id === d.id)!.vscodeLanguage;
     for (const ext of d.extensions) {
-      assert.equal(EXTENSION_TO_LANGUAGE[ext.toLowerCase()], d.id, ext);
+      // A language that recognises its sources (Prolog's .pl) or is a variant (cpp20) shares its
+      // extension with the default; languageOfSource tells them apart.
+      if (d.detect === undefined && d.variantOf === undefined) assert.equal(EXTENSION_TO_LANGUAGE[ext.toLowerCase()], d.id, ext);
+      else assert.ok(EXTENSION_TO_LANGUAGE[ext.toLowerCase()], `${ext} of ${d.id} has a default language`);
       assert.ok(VSCODE_LANGUAGES[vscodeLanguage]?.includes(ext.toLowerCase()), `${ext} in VSCODE_LANGUAGES.${vscodeLanguage}`);
     }
   }
   assert.equal(VSCODE_LANGUAGES.python?.[0], '.py');
+});
+
+test('languages generated: languageOfSource recognises a shared extension by its content, as the runner does', () => {
+  assert.equal(languageOfSource('/w/a.pl', 'print 1;\n')?.id, 'perl');
+  assert.equal(languageOfSource('/w/a.pl', ':- initialization(main).\n')?.id, 'prolog');
+  assert.equal(languageOfSource('/w/a.pl')?.id, 'perl');
+  assert.equal(languageOfSource('/w/a.pro')?.id, 'prolog');
+  assert.equal(languageOfSource('/w/A.PY', '#!/usr/bin/env pypy3\n')?.id, 'pypy3');
+  assert.equal(languageOfSource('/w/a.c++')?.id, 'cpp');
+  assert.equal(languageOfSource('/w/x.d/readme')?.id, undefined);
 });
 
 test('languages generated: package.json activates on every VS Code language and declares the ones VS Code lacks', () => {

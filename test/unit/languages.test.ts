@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expand, languageById, languageForFile, loadLanguages, resolveVariables } from '../../runner/languages';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expand, languageById, languageForFile, languageForStandard, loadLanguages, resolveVariables } from '../../runner/languages';
 import { UsageError } from '../../runner/errors';
 
 const languages = loadLanguages();
@@ -10,13 +13,104 @@ test('languages: at least the twelve required languages are defined', () => {
     assert.ok(languages.has(id), id);
 });
 
-test('languages: every extension belongs to exactly one language', () => {
-  const seen = new Map<string, string>();
+test('languages: every extension has exactly one default language; the others sharing it recognise their sources or are variants', () => {
+  const defaults = new Map<string, string>();
   for (const l of languages.values())
     for (const ext of l.extensions) {
-      assert.ok(!seen.has(ext), `${ext} in ${l.id} and ${seen.get(ext)}`);
-      seen.set(ext, l.id);
+      if (l.detect !== undefined || l.variantOf !== undefined) continue;
+      assert.ok(!defaults.has(ext), `${ext} is the default of ${l.id} and ${defaults.get(ext)}`);
+      defaults.set(ext, l.id);
     }
+  for (const l of languages.values())
+    for (const ext of l.extensions) assert.ok(defaults.has(ext) || l.detect !== undefined, `${ext} of ${l.id} has no default language`);
+});
+
+test('languages: at least 24 languages, with every ICPC and Kattis staple', () => {
+  assert.ok(languages.size >= 24, `${languages.size} languages`);
+  for (const id of ['cpp20', 'cpp23', 'pypy3', 'kotlin', 'scala', 'haskell', 'ocaml', 'lisp', 'perl', 'bash', 'lua', 'fortran', 'd'])
+    assert.ok(languages.has(id), id);
+  for (const id of ['elixir', 'erlang', 'nim', 'prolog', 'r']) assert.ok(languages.has(id), id);
+});
+
+test("languages: contest systems' file extensions (Kattis, DOMjudge)", () => {
+  const cases: Array<[string, string]> = [
+    ['a.py3', 'python3'],
+    ['a.cc', 'cpp'],
+    ['a.cxx', 'cpp'],
+    ['a.c++', 'cpp'],
+    ['a.kt', 'kotlin'],
+    ['a.hs', 'haskell'],
+    ['a.ml', 'ocaml'],
+    ['a.scala', 'scala'],
+    ['a.lisp', 'lisp'],
+    ['a.cl', 'lisp'],
+    ['a.pl', 'perl'],
+    ['a.pm', 'perl'],
+    ['a.pro', 'prolog'],
+    ['a.sh', 'bash'],
+    ['a.lua', 'lua'],
+    ['a.f90', 'fortran'],
+    ['a.f', 'fortran'],
+    ['a.d', 'd'],
+    ['a.nim', 'nim'],
+    ['a.ex', 'elixir'],
+    ['a.exs', 'elixir'],
+    ['a.erl', 'erlang'],
+    ['a.R', 'r'],
+  ];
+  for (const [file, id] of cases) assert.equal(languageForFile(languages, file).id, id, file);
+});
+
+test('languages: a shebang or a directive breaks the tie of a shared extension; without one the default wins', () => {
+  assert.equal(languageForFile(languages, 'a.pl', 'print "hi\\n";\n').id, 'perl');
+  assert.equal(languageForFile(languages, 'a.pl', '#!/usr/bin/perl\nprint 1;\n').id, 'perl');
+  assert.equal(languageForFile(languages, 'a.pl', '#!/usr/bin/env swipl\nmain :- write(1).\n').id, 'prolog');
+  assert.equal(languageForFile(languages, 'a.pl', ':- initialization(main).\nmain :- write(1).\n').id, 'prolog');
+  assert.equal(languageForFile(languages, 'a.py', 'print(1)\n').id, 'python3');
+  assert.equal(languageForFile(languages, 'a.py', '#!/usr/bin/env pypy3\nprint(1)\n').id, 'pypy3');
+  // C++20 is never chosen by the extension: by id or by standard only.
+  assert.equal(languageForFile(languages, 'a.cpp', '#include <compare>\n').id, 'cpp');
+});
+
+test('languages: a file on disk is read to break the tie when the caller gives no content', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'verdict-lang-'));
+  try {
+    writeFileSync(path.join(dir, 'sol.pl'), ':- use_module(library(readutil)).\nmain :- true.\n');
+    assert.equal(languageForFile(languages, path.join(dir, 'sol.pl')).id, 'prolog');
+    writeFileSync(path.join(dir, 'other.pl'), 'print 1;\n');
+    assert.equal(languageForFile(languages, path.join(dir, 'other.pl')).id, 'perl');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('languages: --std picks the C++ variant by standard or id, from any of the family', () => {
+  const cpp = languageById(languages, 'cpp');
+  assert.equal(languageForStandard(languages, cpp, 'c++20').id, 'cpp20');
+  assert.equal(languageForStandard(languages, cpp, 'gnu++23').id, 'cpp23');
+  assert.equal(languageForStandard(languages, cpp, '20').id, 'cpp20');
+  assert.equal(languageForStandard(languages, cpp, 'cpp23').id, 'cpp23');
+  assert.equal(languageForStandard(languages, languageById(languages, 'cpp23'), 'c++17').id, 'cpp');
+  assert.throws(() => languageForStandard(languages, cpp, 'c++98'), /no standard "c\+\+98".*c\+\+17 \(cpp\).*c\+\+20 \(cpp20\)/);
+  assert.throws(() => languageForStandard(languages, languageById(languages, 'python3'), 'c++20'), /no standards/);
+  for (const id of ['cpp20', 'cpp23']) {
+    const v = languageById(languages, id);
+    assert.equal(v.variantOf, 'cpp');
+    assert.equal(v.image, 'gcc', 'a variant shares the C++ image');
+    assert.ok(v.compile!.command.includes(`-std=gnu++${id.slice(3)}`));
+  }
+  assert.ok(languageById(languages, 'cpp').compile!.command.includes('-std=gnu++17'), 'the default stays C++17, as contest judges use');
+});
+
+test('languages: Kotlin and Scala find their main class as Kattis does', () => {
+  const kotlin = languageById(languages, 'kotlin');
+  assert.equal(resolveVariables(kotlin, 'fun main() {}\n').mainClass, 'MainKt');
+  assert.equal(resolveVariables(kotlin, 'object Sol {\n  @JvmStatic fun main(args: Array<String>) {}\n}\n').mainClass, 'Sol');
+  const scala = languageById(languages, 'scala');
+  const v = resolveVariables(scala, 'object Helper { val x = 1 }\nobject Solution {\n  def main(args: Array[String]): Unit = {}\n}\n');
+  assert.equal(v.mainObject, 'Solution');
+  assert.equal(expand(scala.sourceFile, v), 'Solution.scala');
+  assert.equal(resolveVariables(scala, 'object Sol extends App { println(1) }\n').mainObject, 'Sol');
 });
 
 test('languages: the language comes from the extension, with a clear error otherwise', () => {
