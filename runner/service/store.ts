@@ -94,7 +94,7 @@ export class Store {
     }
   }
 
-  /** Prepared statements, compiled once each: a submission runs a dozen of them. */
+  /** Prepared statements, compiled once each (every statement after the migrations): a submission runs a dozen of them. */
   private readonly statements = new Map<string, Database.Statement>();
   private stmt(sql: string): Database.Statement {
     let st = this.statements.get(sql);
@@ -105,9 +105,7 @@ export class Store {
   /** Whether the database takes writes (for /readyz). */
   writable(): boolean {
     try {
-      this.db
-        .prepare("INSERT INTO meta (key, value) VALUES ('ready', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-        .run(now());
+      this.stmt("INSERT INTO meta (key, value) VALUES ('ready', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(now());
       return true;
     } catch {
       return false;
@@ -134,22 +132,29 @@ export class Store {
 
   setClassLimits(name: string, limits: ClassLimits): void {
     this.limitsCache.set(name, limits);
-    this.db
-      .prepare('INSERT INTO classes (name, limits, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET limits = excluded.limits')
-      .run(name, JSON.stringify(limits), now());
+    this.stmt(
+      'INSERT INTO classes (name, limits, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET limits = excluded.limits',
+    ).run(name, JSON.stringify(limits), now());
   }
 
   ensureClass(name: string): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO classes (name, limits, created_at) VALUES (?, ?, ?)')
-      .run(name, JSON.stringify(DEFAULT_CLASS_LIMITS), now());
+    this.stmt('INSERT OR IGNORE INTO classes (name, limits, created_at) VALUES (?, ?, ?)').run(
+      name,
+      JSON.stringify(DEFAULT_CLASS_LIMITS),
+      now(),
+    );
   }
 
   addToken(t: { name: string; class: string; role: Role; hash: string; expiresAt?: string }): void {
     this.ensureClass(t.class);
-    this.db
-      .prepare('INSERT INTO tokens (name, class, role, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(t.name, t.class, t.role, t.hash, now(), t.expiresAt ?? null);
+    this.stmt('INSERT INTO tokens (name, class, role, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      t.name,
+      t.class,
+      t.role,
+      t.hash,
+      now(),
+      t.expiresAt ?? null,
+    );
   }
 
   tokenByHash(hash: string): TokenRow | undefined {
@@ -167,13 +172,11 @@ export class Store {
   // ---- problems ----
 
   putProblem(p: Omit<ProblemRow, 'created_at'>): void {
-    this.db
-      .prepare(
-        `INSERT INTO problems (id, class, name, dir, info, created_by, created_at) VALUES (@id, @class, @name, @dir, @info, @created_by, @created_at)
+    this.stmt(
+      `INSERT INTO problems (id, class, name, dir, info, created_by, created_at) VALUES (@id, @class, @name, @dir, @info, @created_by, @created_at)
          ON CONFLICT (id) DO UPDATE SET class = excluded.class, name = excluded.name, dir = excluded.dir, info = excluded.info,
            created_by = excluded.created_by, created_at = excluded.created_at`,
-      )
-      .run({ ...p, created_at: now() });
+    ).run({ ...p, created_at: now() });
   }
 
   problem(id: string): ProblemRow | undefined {
@@ -201,12 +204,10 @@ export class Store {
       cpu_ms: 0,
       result: null,
     };
-    this.db
-      .prepare(
-        `INSERT INTO runs (id, token_id, user, class, kind, language, problem, request, state, attempts, created_at)
+    this.stmt(
+      `INSERT INTO runs (id, token_id, user, class, kind, language, problem, request, state, attempts, created_at)
          VALUES (@id, @token_id, @user, @class, @kind, @language, @problem, @request, @state, @attempts, @created_at)`,
-      )
-      .run(row);
+    ).run(row);
     return row;
   }
 
@@ -228,16 +229,23 @@ export class Store {
   }
 
   finishRun(id: string, state: 'done' | 'cancelled', out: { status: string; score?: number; cpuMs: number; result: string }): void {
-    this.db
-      .prepare('UPDATE runs SET state = ?, finished_at = ?, status = ?, score = ?, cpu_ms = ?, result = ? WHERE id = ?')
-      .run(state, now(), out.status, out.score ?? null, out.cpuMs, out.result, id);
+    this.stmt('UPDATE runs SET state = ?, finished_at = ?, status = ?, score = ?, cpu_ms = ?, result = ? WHERE id = ?').run(
+      state,
+      now(),
+      out.status,
+      out.score ?? null,
+      out.cpuMs,
+      out.result,
+      id,
+    );
   }
 
   /** CPU seconds a token's runs used since a time (its daily budget). */
   cpuSecondsSince(tokenId: number, since: string): number {
-    const row = this.db
-      .prepare('SELECT COALESCE(SUM(cpu_ms), 0) AS ms FROM runs WHERE token_id = ? AND finished_at >= ?')
-      .get(tokenId, since) as { ms: number };
+    const row = this.stmt('SELECT COALESCE(SUM(cpu_ms), 0) AS ms FROM runs WHERE token_id = ? AND finished_at >= ?').get(
+      tokenId,
+      since,
+    ) as { ms: number };
     return row.ms / 1000;
   }
 
