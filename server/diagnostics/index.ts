@@ -12,6 +12,18 @@ import { mcsCompile, monoRuntime } from './mcs';
 import { fpcCompile, fpcRuntime } from './fpc';
 import { rubyRuntime } from './ruby';
 import { phpRuntime } from './php';
+import { kotlincCompile } from './kotlinc';
+import { scalacCompile } from './scalac';
+import { ghcCompile, ghcRuntime } from './ghc';
+import { ocamlCompile, ocamlRuntime } from './ocaml';
+import { sbclCompile, sbclRuntime } from './sbcl';
+import { bashRuntime, luaRuntime, perlRuntime } from './scripts';
+import { gfortranCompile, gfortranRuntime } from './gfortran';
+import { dRuntime } from './gdc';
+import { nimCompile, nimRuntime } from './nim';
+import { elixirRuntime, erlangRuntime, erlcCompile } from './beam';
+import { prologRuntime } from './swipl';
+import { rRuntime } from './r';
 import { NO_COLUMN, genericParse } from './generic';
 import { LANGUAGES } from '../../protocol/languages.generated';
 
@@ -44,6 +56,25 @@ const FAMILIES: Record<string, Family> = {
   pascal: { compile: fpcCompile, runtime: fpcRuntime, compileColumns: 'byte' },
   ruby: { compile: none, runtime: rubyRuntime, compileColumns: 'char' },
   php: { compile: none, runtime: phpRuntime, compileColumns: 'char' },
+  cpp20: { compile: gccCompile, runtime: gccRuntime, compileColumns: 'display' },
+  cpp23: { compile: gccCompile, runtime: gccRuntime, compileColumns: 'display' },
+  pypy3: { compile: none, runtime: pythonRuntime, compileColumns: 'char' },
+  kotlin: { compile: kotlincCompile, runtime: jvmRuntime, compileColumns: 'char' },
+  scala: { compile: scalacCompile, runtime: jvmRuntime, compileColumns: 'char' },
+  haskell: { compile: ghcCompile, runtime: ghcRuntime, compileColumns: 'char' },
+  ocaml: { compile: ocamlCompile, runtime: ocamlRuntime, compileColumns: 'byte' },
+  lisp: { compile: sbclCompile, runtime: sbclRuntime, compileColumns: 'char' },
+  fortran: { compile: gfortranCompile, runtime: gfortranRuntime, compileColumns: 'char' },
+  d: { compile: gccCompile, runtime: dRuntime, compileColumns: 'display' },
+  nim: { compile: nimCompile, runtime: nimRuntime, compileColumns: 'char' },
+  erlang: { compile: erlcCompile, runtime: erlangRuntime, compileColumns: 'char' },
+  // Perl, Bash, Lua, Elixir, Prolog and R run their sources as they are: syntax errors come from the run.
+  perl: { compile: none, runtime: perlRuntime, compileColumns: 'char' },
+  bash: { compile: none, runtime: bashRuntime, compileColumns: 'char' },
+  lua: { compile: none, runtime: luaRuntime, compileColumns: 'char' },
+  elixir: { compile: none, runtime: elixirRuntime, compileColumns: 'char' },
+  prolog: { compile: none, runtime: prologRuntime, compileColumns: 'char' },
+  r: { compile: none, runtime: rRuntime, compileColumns: 'char' },
 };
 
 const GENERIC: Family = { compile: genericParse, runtime: genericParse, compileColumns: 'char' };

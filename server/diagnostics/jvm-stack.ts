@@ -1,4 +1,4 @@
-// JVM uncaught exceptions: `Exception in thread "main" X: msg` / `Caused by: …` sections of
+// JVM uncaught exceptions (Java, Kotlin, Scala): `Exception in thread "main" X: msg` / `Caused by: …` sections of
 // `\tat pkg.Class.method(File.java:N)` frames; the deepest cause's innermost frame in the user's classes wins.
 import type { ParseContext, SourceDiagnostic } from './types';
 import { NO_COLUMN } from './generic';
@@ -9,7 +9,9 @@ interface Section {
 }
 
 /** `\tat java.base/java.util.ArrayList.get(ArrayList.java:427)`, `\tat Main$Node.value(Main.java:7)` */
-const FRAME = /^\s+at (\S+?)\(([^():]+\.java):(\d+)\)$/;
+const FRAME = /^\s+at (\S+?)\(([^():]+\.(?:java|kt|scala)):(\d+)\)$/;
+/** Classes of the language runtimes that ship without a module prefix. */
+const LIBRARY = /^(?:kotlin|kotlinx|scala|java|javax|jdk|sun)\./;
 const HEADER = /^(?:Exception in thread "[^"]*" |Caused by: )(.*)$/;
 /** A bare `java.lang.IllegalStateException: msg` (printStackTrace) followed by frames. */
 const BARE = /^((?:[a-zA-Z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable)\b.*)$/;
@@ -32,7 +34,8 @@ export function jvmRuntime(stderr: string, ctx: ParseContext): SourceDiagnostic[
     }
     const frame = FRAME.exec(text);
     // A module or class-loader prefix (`java.base/`) marks the JDK; the user's classes have none (or `app//`).
-    if (frame && current && (!frame[1]!.includes('/') || frame[1]!.startsWith('app//')))
+    // Kotlin's and Scala's own libraries have no prefix: their packages tell them apart.
+    if (frame && current && (!frame[1]!.includes('/') || frame[1]!.startsWith('app//')) && !LIBRARY.test(frame[1]!))
       current.frames.push({ file: frame[2]!, line: Number(frame[3]) });
   }
   if (sections.length === 0) return [];

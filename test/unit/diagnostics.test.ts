@@ -843,6 +843,250 @@ const cases: Record<string, Case> = {
       E('main.php', 4, 1, 'warning', /^Undefined variable \$undefinedVar$/),
       E('main.php', 5, 1, 'error', /^Uncaught DivisionByZeroError: Division by zero$/),
     ],
+  }, // ------------------------------------------------------------------ languages of issue 13 (captured from their images)
+  'bash: runtime syntax': {
+    lang: 'bash',
+    fixture: 'syntax',
+    kind: 'runtime',
+    sources: { 'main.sh': 'syntax.src.sh' },
+    expect: [E('main.sh', 4, 1, 'error', /^syntax error near unexpected token `fi'$/)],
+  },
+  'bash: runtime unbound': {
+    lang: 'bash',
+    fixture: 'unbound',
+    kind: 'runtime',
+    sources: { 'main.sh': 'unbound.src.sh' },
+    expect: [E('main.sh', 3, 1, 'error', /^undefined_var: unbound variable$/)],
+  },
+  'd: runtime throw': {
+    lang: 'd',
+    fixture: 'throw',
+    kind: 'runtime',
+    sources: { 'main.d': 'throw.src.d' },
+    expect: [E('main.d', 5, 5, 'error', /^Exception: value too large$/)],
+  },
+  'd: compile undefined': {
+    lang: 'd',
+    fixture: 'undefined',
+    kind: 'compile',
+    sources: { 'main.d': 'undefined.src.d' },
+    expect: [E('main.d', 4, 13, 'error', /^undefined identifier ‘y’$/, { endColumn: 14 })],
+  },
+  'elixir: runtime compile': {
+    lang: 'elixir',
+    fixture: 'compile',
+    kind: 'runtime',
+    sources: { 'main.exs': 'compile.src.exs' },
+    expect: [
+      E('main.exs', 3, 5, 'warning', /^variable "unknown_var" does not exist and is being expanded /),
+      E('main.exs', 3, 5, 'error', /^CompileError: undefined function unknown_var\/0 \(expected M t/),
+    ],
+  },
+  'elixir: runtime syntax': {
+    lang: 'elixir',
+    fixture: 'syntax',
+    kind: 'runtime',
+    sources: { 'main.exs': 'syntax.src.exs' },
+    expect: [E('main.exs', 3, 13, 'error', /^SyntaxError: syntax error before: '\)'$/)],
+  },
+  'elixir: runtime undefined': {
+    lang: 'elixir',
+    fixture: 'undefined',
+    kind: 'runtime',
+    sources: { 'main.exs': 'undefined.src.exs' },
+    expect: [E('main.exs', 4, 1, 'error', /^UndefinedFunctionError: function M\.g\/1 is undefined or private$/)],
+  },
+  'erlang: runtime badmatch': {
+    lang: 'erlang',
+    fixture: 'badmatch',
+    kind: 'runtime',
+    sources: { 'main.erl': 'badmatch.src.erl' },
+    expect: [E('main.erl', 4, 1, 'error', /^error: no function clause matching main:check\(5\) \(main\.erl, line 4\)$/)],
+  },
+  'erlang: compile unbound': {
+    lang: 'erlang',
+    fixture: 'unbound',
+    kind: 'compile',
+    sources: { 'main.erl': 'unbound.src.erl' },
+    expect: [E('main.erl', 6, 28, 'error', /^variable 'Y' is unbound$/)],
+  },
+  'fortran: runtime bounds': {
+    lang: 'fortran',
+    fixture: 'bounds',
+    kind: 'runtime',
+    sources: { 'main.f90': 'bounds.src.f90' },
+    expect: [E('main.f90', 6, 3, 'error', /^signal SIGSEGV: Segmentation fault - invalid memory reference\.$/)],
+  },
+  'fortran: runtime segv': {
+    lang: 'fortran',
+    fixture: 'segv',
+    kind: 'runtime',
+    sources: { 'main.f90': 'segv.src.f90' },
+    expect: [E('main.f90', 6, 3, 'error', /^signal SIGILL: Illegal instruction\.$/)],
+  },
+  'fortran: compile undeclared': {
+    lang: 'fortran',
+    fixture: 'undeclared',
+    kind: 'compile',
+    sources: { 'main.f90': 'undeclared.src.f90' },
+    expect: [E('main.f90', 5, 16, 'error', /^Symbol ‘b’ has no IMPLICIT type$/)],
+  },
+  'haskell: runtime pattern': {
+    lang: 'haskell',
+    fixture: 'pattern',
+    kind: 'runtime',
+    sources: { 'main.hs': 'pattern.src.hs' },
+    expect: [E('main.hs', 2, 1, 'error', /^Non-exhaustive patterns in function f$/)],
+  },
+  'haskell: compile scope': {
+    lang: 'haskell',
+    fixture: 'scope',
+    kind: 'compile',
+    sources: { 'main.hs': 'scope.src.hs' },
+    expect: [E('main.hs', 6, 15, 'error', /^Variable not in scope: ys :: \[a0\]$/)],
+  },
+  'haskell: compile warning': {
+    lang: 'haskell',
+    fixture: 'warning',
+    kind: 'compile',
+    sources: { 'main.hs': 'warning.src.hs' },
+    expect: [E('main.hs', 5, 21, 'error', /^No instance for \(Num String\) arising from a use of ‘\+’$/)],
+  },
+  'kotlin: runtime npe': {
+    lang: 'kotlin',
+    fixture: 'npe',
+    kind: 'runtime',
+    sources: { 'main.kt': 'npe.src.kt' },
+    expect: [E('main.kt', 1, 1, 'error', /^java\.lang\.IndexOutOfBoundsException: Empty list doesn't cont/)],
+  },
+  'kotlin: compile type': {
+    lang: 'kotlin',
+    fixture: 'type',
+    kind: 'compile',
+    sources: { 'main.kt': 'type.src.kt' },
+    expect: [E('main.kt', 3, 16, 'error', /^initializer type mismatch: expected 'Int', actual 'String'\.$/)],
+  },
+  'lisp: compile unbalanced': {
+    lang: 'lisp',
+    fixture: 'unbalanced',
+    kind: 'compile',
+    sources: { 'main.lisp': 'unbalanced.src.lisp' },
+    expect: [E('main.lisp', 1, 1, 'error', /^end of file on \/box\/main\.lisp$/)],
+  },
+  'lisp: runtime undefined': {
+    lang: 'lisp',
+    fixture: 'undefined',
+    kind: 'runtime',
+    sources: { 'main.lisp': 'undefined.src.lisp' },
+    expect: [E('main.lisp', 4, 1, 'error', /^end of file on standard input$/)],
+  },
+  'lua: runtime error': {
+    lang: 'lua',
+    fixture: 'error',
+    kind: 'runtime',
+    sources: { 'main.lua': 'error.src.lua' },
+    expect: [E('main.lua', 3, 5, 'error', /^too big$/)],
+  },
+  'lua: runtime syntax': {
+    lang: 'lua',
+    fixture: 'syntax',
+    kind: 'runtime',
+    sources: { 'main.lua': 'syntax.src.lua' },
+    expect: [E('main.lua', 4, 1, 'error', /^unexpected symbol near <eof>$/)],
+  },
+  'nim: runtime raise': {
+    lang: 'nim',
+    fixture: 'raise',
+    kind: 'runtime',
+    sources: { 'main.nim': 'raise.src.nim' },
+    expect: [E('main.nim', 3, 5, 'error', /^unhandled exception: too large \[ValueError\]$/)],
+  },
+  'nim: compile type': {
+    lang: 'nim',
+    fixture: 'type',
+    kind: 'compile',
+    sources: { 'main.nim': 'type.src.nim' },
+    expect: [E('main.nim', 3, 8, 'error', /^type mismatch: got <int, string>$/)],
+  },
+  'ocaml: runtime notfound': {
+    lang: 'ocaml',
+    fixture: 'notfound',
+    kind: 'runtime',
+    sources: { 'main.ml': 'notfound.src.ml' },
+    expect: [E('main.ml', 1, 16, 'error', /^exception Not_found$/, { endColumn: 30 })],
+  },
+  'ocaml: compile syntax': {
+    lang: 'ocaml',
+    fixture: 'syntax',
+    kind: 'compile',
+    sources: { 'main.ml': 'syntax.src.ml' },
+    expect: [E('main.ml', 3, 11, 'error', /^Syntax error$/, { endColumn: 13 })],
+  },
+  'ocaml: compile unbound': {
+    lang: 'ocaml',
+    fixture: 'unbound',
+    kind: 'compile',
+    sources: { 'main.ml': 'unbound.src.ml' },
+    expect: [E('main.ml', 3, 14, 'error', /^Unbound value totl$/, { endColumn: 18 })],
+  },
+  'perl: runtime die': {
+    lang: 'perl',
+    fixture: 'die',
+    kind: 'runtime',
+    sources: { 'main.pl': 'die.src.pl' },
+    expect: [E('main.pl', 3, 1, 'error', /^too big$/)],
+  },
+  'perl: runtime syntax': {
+    lang: 'perl',
+    fixture: 'syntax',
+    kind: 'runtime',
+    sources: { 'main.pl': 'syntax.src.pl' },
+    expect: [
+      E('main.pl', 3, 1, 'error', /^syntax error$/),
+      E('main.pl', 4, 1, 'error', /^Global symbol "\$y" requires explicit package name \(did you f/),
+    ],
+  },
+  'prolog: runtime syntax': {
+    lang: 'prolog',
+    fixture: 'syntax',
+    kind: 'runtime',
+    sources: { 'main.pl': 'syntax.src.pro' },
+    expect: [E('main.pl', 3, 13, 'error', /^Syntax error: Operand expected, unquoted comma or bar found$/)],
+  },
+  'prolog: runtime unknown': {
+    lang: 'prolog',
+    fixture: 'unknown',
+    kind: 'runtime',
+    sources: { 'main.pl': 'unknown.src.pro' },
+    expect: [E('main.pl', 4, 5, 'error', /^Unknown procedure: undefined_pred\/1$/)],
+  },
+  'r: runtime nested': {
+    lang: 'r',
+    fixture: 'nested',
+    kind: 'runtime',
+    sources: { 'main.R': 'nested.src.R' },
+    expect: [E('main.R', 2, 3, 'error', /^too big$/)],
+  },
+  'r: runtime syntax': {
+    lang: 'r',
+    fixture: 'syntax',
+    kind: 'runtime',
+    sources: { 'main.R': 'syntax.src.R' },
+    expect: [E('main.R', 3, 8, 'error', /^unexpected symbol$/)],
+  },
+  'scala: runtime index': {
+    lang: 'scala',
+    fixture: 'index',
+    kind: 'runtime',
+    sources: { 'Main.scala': 'index.src.scala' },
+    expect: [E('Main.scala', 2, 3, 'error', /^java\.lang\.ArrayIndexOutOfBoundsException: Index 5 out of bou/)],
+  },
+  'scala: compile syntax': {
+    lang: 'scala',
+    fixture: 'syntax',
+    kind: 'compile',
+    sources: { 'Main.scala': 'syntax.src.scala' },
+    expect: [E('Main.scala', 4, 3, 'error', /^'\)' expected but '\}' found\.$/)],
   },
 };
 
@@ -940,7 +1184,7 @@ describe('diagnostics edge cases', () => {
   });
 
   test('unknown languages: the generic file:line[:col] parser', () => {
-    check(compileDiagnostics('kotlin', fixture('go/semantic.txt')), cases['go: type errors and unused import/variable']!.expect);
+    check(compileDiagnostics('cobol', fixture('go/semantic.txt')), cases['go: type errors and unused import/variable']!.expect);
     const gcc = compileDiagnostics('zig', fixture('c/multi.txt'));
     assert.deepEqual(
       gcc.map((d) => [d.file, d.line, d.column, d.severity]),
@@ -952,10 +1196,10 @@ describe('diagnostics edge cases', () => {
       ],
     );
     assert.match(gcc[0]!.message, /has no member named/);
-    check(runtimeDiagnostics('lua', 'lua: main.lua:3: attempt to perform arithmetic on a nil value\n'), [
+    check(runtimeDiagnostics('cobol', 'lua: main.lua:3: attempt to perform arithmetic on a nil value\n'), [
       E('main.lua', 3, 1, 'error', /^attempt to perform arithmetic/),
     ]);
-    check(runtimeDiagnostics('lua', 'main.lua:3: attempt to perform arithmetic on a nil value\nstack traceback:\n'), [
+    check(runtimeDiagnostics('cobol', 'main.lua:3: attempt to perform arithmetic on a nil value\nstack traceback:\n'), [
       E('main.lua', 3, 1, 'error', /^attempt to perform arithmetic/),
     ]);
   });
