@@ -30,6 +30,16 @@ export const LanguageDefinition = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9+-]*$/),
     name: z.string(),
+    /** The same language in the APIs the classroom service is compatible with (runner/service/compat/). */
+    compat: z
+      .object({
+        /** Judge0 CE language ids; the first is the one its GET /languages lists, the others are accepted too. */
+        judge0: z.array(z.number().int().positive()).default([]),
+        /** Piston's language name, then the aliases it accepts. */
+        piston: z.array(z.string().regex(/^[a-z0-9+#.-]+$/)).default([]),
+      })
+      .strict()
+      .default({ judge0: [], piston: [] }),
     /**
      * File extensions of the language. Two languages may share one (`.py`: CPython and PyPy; `.pl`:
      * Perl and Prolog) when all but one of them say how to recognise their sources (`detect`) or are
@@ -214,4 +224,18 @@ export function expand(template: string, values: Record<string, string>): string
     if (!(name in values)) throw new Error(`Unknown placeholder ${whole} in a language definition`);
     return values[name]!;
   });
+}
+
+/**
+ * `--std` on the command line: the id of the variant of the language given (`--lang`) or of the file's,
+ * for that standard (`verdict run a.cpp --std c++20` → cpp20).
+ */
+export function languageIdForStandard(
+  languages: Map<string, LanguageDefinition>,
+  standard: string,
+  langId: string | undefined,
+  file: string,
+): string {
+  const base = langId ? languageById(languages, langId) : languageForFile(languages, file);
+  return languageForStandard(languages, base, standard).id;
 }
