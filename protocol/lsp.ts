@@ -5,7 +5,7 @@
 // file as the specification. Depends only on the LSP's own types.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { ProblemInfo } from './http';
-import type { JudgeResult, RunResult, TestResult } from './results';
+import type { Diff, JudgeResult, RunResult, Status, TestResult } from './results';
 
 /** workspace/executeCommand names the server registers (any LSP editor can call them). */
 export const Commands = {
@@ -129,3 +129,80 @@ export const QueueNotification = new NotificationType<QueueParams>('verdict/queu
 
 /** Client → server: the problems stored on the remote server that this token may judge against (empty for the local runner). */
 export const ProblemsRequest = new RequestType0<ProblemInfo[], void>('verdict/problems');
+
+// ---- stress testing (`verdict stress`, "Verdict: Stress Test"; docs/stress.md) -------------------------
+
+/** Bytes as JSON carries them: the text (UTF-8), and the exact bytes in base64 when they are not valid UTF-8 (only then). */
+export interface StressBytes {
+  text: string;
+  base64?: string;
+}
+
+/** What one program did on the failing input. */
+export interface StressProgramRun {
+  status: Status;
+  /** Its standard output: for the reference, the answer the solution is checked against. */
+  stdout: StressBytes;
+  /** The first bytes of its standard error, as display text (protocol/display.ts). */
+  stderr: string;
+  stdoutTruncated: boolean;
+  timeMs: number;
+  memoryKb: number;
+  message?: string;
+}
+
+/** An input on which the solution and the reference disagree. */
+export interface StressCase {
+  /** The generator's arguments that made it: [seed] in the rounds, [seed, size] while shrinking. */
+  generatorArgs: string[];
+  input: StressBytes;
+  inputBytes: number;
+  solution: StressProgramRun;
+  reference: StressProgramRun;
+  /** What differs, in words: the solution's verdict, or the checker's message. */
+  message: string;
+  /** The first difference between the outputs (checker), when the solution ran to the end. */
+  diff?: Diff;
+}
+
+export interface StressResult {
+  /** passed: no difference in `rounds` rounds; difference: `failing` holds it; cancelled: stopped by the caller. */
+  status: 'passed' | 'difference' | 'cancelled';
+  /** Rounds run (a failing round counts), shrinking not included. */
+  rounds: number;
+  /** The seed of the first round (round i gets seed + i). */
+  seed: number;
+  elapsedMs: number;
+  roundsPerSecond: number;
+  checker: string;
+  /** The smallest failing case found (after shrinking). */
+  failing?: StressCase;
+  /** The case first found, when shrinking found a smaller one. */
+  original?: StressCase;
+  /** What shrinking did, in words (e.g. "size 3 (seed 17): 9 bytes instead of 4123, 23 inputs tried"). */
+  shrink?: string;
+}
+
+/** Client → server: stress-test a source against a reference with a generator's inputs, with work-done progress (cancellable). */
+export interface StressParams {
+  /** The solution. */
+  uri: string;
+  reference: string;
+  generator: string;
+  rounds?: number;
+  seed?: number;
+}
+export const StressRequest = new RequestType<StressParams, StressResult, void>('verdict/stress');
+
+/** Client → server: save the failing case of a stress test as a test of the solution (STEM.in, STEM.ans = the reference's output). */
+export interface AddStressTestParams {
+  uri: string;
+  failing: StressCase;
+}
+export interface AddStressTestResult {
+  /** The test's name (stress-1, stress-2, …), its folder and its input file. */
+  name: string;
+  dir: string;
+  input: string;
+}
+export const AddStressTestRequest = new RequestType<AddStressTestParams, AddStressTestResult, void>('verdict/addStressTest');

@@ -22,3 +22,14 @@ export function sourceFileName(language: LanguageDefinition, content: string): s
 }
 export { judgingOfPackage, submissionFiles, type PackageJudging } from './judge/package-judging';
 export { imageName } from './images/names';
+export {
+  stress,
+  StressProgramFailed,
+  DEFAULT_ROUNDS,
+  stressPoolSize,
+  type StressRequest,
+  type StressProgram,
+  type StressProgress,
+  type StressOptions,
+} from './stress/stress';
+export { writeStressCase, addStressTest, describeCase } from './stress/case-files';

@@ -1,13 +1,14 @@
 // The `verdict` command line: run a file, list languages, check the machine, build images.
 // Exit status: 0 when the command was carried out (whatever the program's verdict), 2 for bad usage
-// (unknown language, missing or oversized file), 3 when no sandbox could be made (Internal Error).
+// (unknown language, missing or oversized file), 3 when no sandbox could be made (Internal Error);
+// `stress` also exits 1 when it found a difference and 130 when interrupted (runner/cli/stress.ts).
 // With --server URL, `run` and `judge` send the same files to a classroom server (remote.ts); 3 then
 // also means the server could not be reached, refused the token or a limit was hit.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import { Runner } from '../engine';
 import { languageById, languageForFile, loadLanguages } from '../languages';
-import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, outputBytes } from '../spec';
+import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB, outputBytes } from '../spec';
 import { readUserBytes, readUserFile } from './files';
 import { DisplayStream, displayText } from '../../protocol/display';
 import { runVerdictLine } from '../../protocol/report';
@@ -21,9 +22,46 @@ import { connectDocker, assertDockerReachable } from '../sandbox/docker';
 import { runDoctor } from './doctor';
 import { addServiceCommands } from './service';
 import { ProgressDisplay } from './progress';
+import { runStressCommand, type StressCliOptions } from './stress';
+import { DEFAULT_ROUNDS, stressPoolSize } from '../stress/stress';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const EXIT_USAGE = 2;
 const EXIT_INTERNAL = 3;
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more.');
+  return n;
+}
+
+/** All of this process's standard input, as bytes (never decoded), refused past the limit. */
+async function readStandardInput(max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) throw new UsageError(`Standard input is over ${max / MiB} MiB, the limit of a program's input.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The program's input: --stdin FILE; --stdin - or, without --stdin, this process's own standard input
+ * when it is piped or redirected. From a terminal it is read until Ctrl-D before the program starts:
+ * the supervisor takes a program's input whole (docs/protocol.md, exec `stdin`), so a terminal cannot
+ * be live; the user is told so, and the limits count from the program's start.
+ */
+async function programInput(option: string | undefined): Promise<Buffer> {
+  if (option !== undefined && option !== '-') return readUserBytes(option, 'Input file', MAX_STDIN_BYTES);
+  if (process.stdin.isTTY)
+    process.stderr.write(
+      "verdict: type the program's input, then Ctrl-D on an empty line; the program starts after that (its input is read whole first, see `verdict run --help`).\n",
+    );
+  return readStandardInput(MAX_STDIN_BYTES);
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -31,9 +69,9 @@ function positiveInt(value: string): number {
   return n;
 }
 
-async function withRunner<T>(body: (runner: Runner) => Promise<T>): Promise<T> {
+async function withRunner<T>(body: (runner: Runner) => Promise<T>, maxBusy?: number): Promise<T> {
   // A CLI process serves one command: keep no spare containers warm behind it.
-  const runner = await Runner.create({ pool: { idlePerShape: 0, idleTimeoutMs: 0 } });
+  const runner = await Runner.create({ pool: { idlePerShape: 0, idleTimeoutMs: 0, ...(maxBusy ? { maxBusy } : {}) } });
   try {
     return await body(runner);
   } finally {
@@ -54,10 +92,21 @@ export function buildProgram(): Command {
     .argument('<file>', 'source file; its extension picks the language unless --lang is given')
     .argument('[args...]', 'arguments passed to the program')
     .option('--lang <id>', 'language id (see `verdict languages`)')
-    .option('--stdin <file>', 'file given to the program as standard input')
+    .option(
+      '--stdin <file>',
+      "file given to the program as standard input; - for verdict's own (the default when it is piped or redirected)",
+    )
     .option('--time-limit <ms>', 'CPU time limit in milliseconds', positiveInt)
     .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
     .option('--json', 'print the result object as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Standard input: \`echo 3 4 | verdict run a.py\` and \`verdict run a.py < in.txt\` give the program that input,
+byte for byte. In a terminal with no input given, what you type is the input, up to Ctrl-D on an empty
+line; the program starts after that, not while you type (a program's input goes into the sandbox
+whole). \`< /dev/null\` runs it with no input at once.`,
+    )
     .option('--server <url>', 'run it on a classroom server (`verdict serve`) instead, with the token in VERDICT_TOKEN')
     .action(
       async (
@@ -66,14 +115,23 @@ export function buildProgram(): Command {
         opts: { lang?: string; stdin?: string; timeLimit?: number; memoryLimit?: number; json?: boolean; server?: string },
       ) => {
         if (opts.server) {
-          const remote = await remoteRun(file, args, { ...opts, server: opts.server });
-          if (remote?.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
+          // The server's client reads input from a file: this process's own input goes through one, removed after.
+          const own = opts.stdin === undefined || opts.stdin === '-' ? await programInput(opts.stdin) : undefined;
+          const tmp = own ? mkdtempSync(path.join(tmpdir(), 'verdict-stdin-')) : undefined;
+          try {
+            if (tmp) writeFileSync(path.join(tmp, 'stdin'), own!);
+            const stdin = tmp ? path.join(tmp, 'stdin') : opts.stdin;
+            const remote = await remoteRun(file, args, { ...opts, server: opts.server, ...(stdin !== undefined ? { stdin } : {}) });
+            if (remote?.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
+          } finally {
+            if (tmp) rmSync(tmp, { recursive: true, force: true });
+          }
           return;
         }
         const languages = loadLanguages();
         const language = opts.lang ? languageById(languages, opts.lang) : languageForFile(languages, file);
         const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
-        const stdin = opts.stdin ? readUserBytes(opts.stdin, 'Input file', MAX_STDIN_BYTES) : Buffer.alloc(0);
+        const stdin = await programInput(opts.stdin);
         const limits = {
           ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}),
           ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}),
@@ -141,6 +199,36 @@ export function buildProgram(): Command {
       }
       const result = await withRunner((runner) => runJudgeCommand(runner, files, opts));
       if (result.status === 'Internal Error' && result.tests.length === 0) process.exitCode = EXIT_INTERNAL;
+    });
+
+  program
+    .command('stress')
+    .description('Compare a solution with a reference on generated inputs until they differ; save and shrink the failing input.')
+    .argument('<solution>', 'the solution to test (its extension picks the language)')
+    .requiredOption('--reference <file>', 'a trusted, maybe slow, solution (a brute force): its output is the answer')
+    .requiredOption(
+      '--generator <file>',
+      'writes one input to stdout; called as `GEN seed`, and `GEN seed size` to shrink (docs/stress.md)',
+    )
+    .option('--rounds <n>', `rounds at most (default ${DEFAULT_ROUNDS})`, positiveInt, DEFAULT_ROUNDS)
+    .option('--seed <s>', 'seed of the first round, round i gets seed + i (default: random, printed)', wholeNumber)
+    .option('--checker <name>', 'exact, lines (default), tokens, float or kattis-default')
+    .option('--time-limit <ms>', 'CPU time limit of the solution and the reference, per input', positiveInt)
+    .option('--memory-limit <mb>', 'memory limit of the solution and the reference, in MiB', positiveInt)
+    .option('--no-shrink', 'keep the first failing input (no search for a smaller one)')
+    .option('--out <dir>', 'where the failing case is saved (default: SOLUTION.stress/ next to it, e.g. sol.stress/)')
+    .option(
+      '--json',
+      'print the result as JSON: {status, rounds, seed, roundsPerSecond, failing?: {input, solution, reference, message, diff}}',
+    )
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 no difference, 1 a difference (saved), 2 bad usage or a generator or reference that
+failed, 3 no sandbox could be made, 130 interrupted (Ctrl-C stops and removes the sandboxes).`,
+    )
+    .action(async (solution: string, opts: StressCliOptions) => {
+      await withRunner((runner) => runStressCommand(runner, solution, opts), stressPoolSize());
     });
 
   program
