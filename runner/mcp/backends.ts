@@ -1,0 +1,272 @@
+// Where the MCP tools' runs happen: a Runner on this machine (`verdict mcp`), or a classroom service's
+// queue — a remote server through its HTTP client (`verdict mcp --server URL`) or the service itself
+// (`verdict serve`'s /mcp), so quotas, fair queueing and hidden-test redaction apply as to any submit.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  RunCancelled,
+  UsageError,
+  judgingOfPackage,
+  languageById,
+  languageForFile,
+  probeLanguages,
+  type JudgeRequest,
+  type JudgeTest,
+  type LanguageDefinition,
+  type Runner,
+} from '../index';
+import type { JudgeResult, RunResult } from '../../protocol/results';
+import type { InlineTest, LanguageInfo, RunEvent, RunRecord, SubmitRequest } from '../../protocol/http';
+import type { ServiceClient } from '../../protocol/service-client';
+import type { LimitsInput, SourceFile } from '../../protocol/spec';
+import type { BuiltinChecker } from '../../protocol/judge';
+import type { LanguagesOutcome, Where } from './tools';
+
+/** What a call may do while it runs: tell progress, and be cancelled. */
+export interface CallContext {
+  signal: AbortSignal;
+  progress(update: { progress: number; total?: number; message: string }): void;
+}
+
+export interface RunCall {
+  language: string;
+  files: SourceFile[];
+  stdin?: string;
+  args?: string[];
+  limits: LimitsInput;
+}
+
+export interface JudgeCall {
+  language: string;
+  files: SourceFile[];
+  tests?: InlineTest[];
+  testsDir?: string;
+  problem?: string;
+  checker?: BuiltinChecker;
+  tolerance?: number;
+  limits: LimitsInput;
+  stopOnFailure?: boolean;
+}
+
+export interface JudgeDone {
+  result: JudgeResult;
+  /** Tests given (the judge may have stopped before the last). */
+  total: number;
+  /** The limits each test had, when known here (a stored problem's are the server's). */
+  limits?: LimitsInput;
+  /** A test's input, capped, for the first failure's report (local tests only: the agent may read them anyway). */
+  inputOf?: (test: string) => string | undefined;
+}
+
+export interface Backend {
+  readonly where: Where;
+  /** The language id for a call that named none: from the main file's name (and content, for shared extensions). */
+  languageFor(file: SourceFile): Promise<string>;
+  run(call: RunCall, ctx: CallContext): Promise<RunResult>;
+  judge(call: JudgeCall, ctx: CallContext): Promise<JudgeDone>;
+  languages(): Promise<LanguagesOutcome['languages']>;
+}
+
+const command = (argv: string[] | undefined) => argv?.join(' ');
+
+function withCommands(info: LanguageInfo, defs: Map<string, LanguageDefinition> | undefined): LanguagesOutcome['languages'][number] {
+  const def = defs?.get(info.id);
+  const compile = command(def?.compile?.command);
+  const run = command(def?.run.command);
+  return { ...info, ...(compile ? { compile } : {}), ...(run ? { run } : {}) };
+}
+
+// ---- on this machine ----
+
+export interface LocalHooks {
+  /** The tests of a folder of NAME.in / NAME.ans pairs (the CLI's own reader, passed in). */
+  testsOfFolder(dir: string): JudgeTest[];
+}
+
+export function localBackend(runner: Runner, hooks: LocalHooks): Backend {
+  let probed: Promise<LanguagesOutcome['languages']> | undefined;
+  return {
+    where: 'local',
+    async languageFor(file) {
+      return languageForFile(runner.languages, file.name, file.content).id;
+    },
+    run(call, ctx) {
+      ctx.progress({ progress: 0, message: 'running' });
+      return runner.run(
+        { language: call.language, files: call.files, stdin: call.stdin ?? '', args: call.args ?? [], limits: call.limits },
+        { signal: ctx.signal },
+      );
+    },
+    async judge(call, ctx) {
+      const request = localJudgeRequest(runner, hooks, call);
+      const total = request.tests.length;
+      const result = await runner.judge(request, {
+        signal: ctx.signal,
+        onCompiled: (compile) => ctx.progress({ progress: 0, total, message: `compiled: ${compile?.status ?? 'OK'}` }),
+        onTest: (test, index) => ctx.progress({ progress: index + 1, total, message: `test ${test.name}: ${test.status}` }),
+      });
+      const inputOf = (name: string) => {
+        const test = request.tests.find((t) => t.name === name);
+        if (!test) return undefined;
+        return 'text' in test.input ? test.input.text : readHead(test.input.path);
+      };
+      return { result, total, ...(request.limits ? { limits: request.limits } : {}), inputOf };
+    },
+    languages() {
+      probed ??= probeLanguages(runner, [...runner.languages.values()]).then((probes) =>
+        probes
+          .filter((p) => p.usable)
+          .map((p) =>
+            withCommands(
+              { id: p.id, name: p.name, version: p.version ?? '', extensions: runner.languages.get(p.id)?.extensions ?? [] },
+              runner.languages,
+            ),
+          ),
+      );
+      probed.catch(() => (probed = undefined));
+      return probed;
+    },
+  };
+}
+
+/** The first 64 KiB of a test file (the report caps it further). */
+function readHead(file: string): string {
+  const data = readFileSync(file);
+  return data.subarray(0, 64 * 1024).toString('utf8');
+}
+
+function localJudgeRequest(runner: Runner, hooks: LocalHooks, call: JudgeCall): JudgeRequest & { tests: JudgeTest[] } {
+  const sources = [call.tests, call.testsDir, call.problem].filter((s) => s !== undefined).length;
+  if (sources !== 1) throw new UsageError('Give the tests one way: tests (inline), testsDir (a folder) or problem (a package folder).');
+  const options = call.tolerance !== undefined ? { options: { absoluteTolerance: call.tolerance, relativeTolerance: call.tolerance } } : {};
+  const checker = { kind: 'builtin' as const, name: call.checker ?? 'lines', ...options };
+  const base = { language: call.language, files: call.files, stopOnFailure: call.stopOnFailure ?? false };
+  if (call.problem !== undefined) {
+    const judging = judgingOfPackage(path.resolve(call.problem), runner.languages);
+    return {
+      ...base,
+      tests: judging.tests,
+      checker: call.checker ? checker : judging.checker,
+      ...(judging.interactor ? { interactor: judging.interactor } : {}),
+      ...(judging.scoring.length ? { scoring: judging.scoring } : {}),
+      limits: { ...call.limits, ...judging.limits },
+    };
+  }
+  const tests: JudgeTest[] =
+    call.testsDir !== undefined
+      ? hooksTests(call.testsDir)
+      : call.tests!.map((t) => ({
+          name: t.name,
+          input: { text: t.inputBase64 !== undefined ? Buffer.from(t.inputBase64, 'base64').toString('utf8') : (t.input ?? '') },
+          answer: { text: t.answerBase64 !== undefined ? Buffer.from(t.answerBase64, 'base64').toString('utf8') : (t.answer ?? '') },
+          group: [],
+        }));
+  return { ...base, tests, checker, limits: call.limits };
+
+  function hooksTests(dir: string): JudgeTest[] {
+    const tests = hooks.testsOfFolder(path.resolve(dir));
+    if (tests.length === 0) throw new UsageError(`${dir}: no NAME.in / NAME.ans pairs there.`);
+    return tests;
+  }
+}
+
+// ---- a classroom service's queue ----
+
+/** A classroom service's queue as the tools use it: a remote server's HTTP API, or the service in process. */
+export interface RunQueue {
+  /** Validated and admitted (quotas) by the service; throws its refusal. Resolves with the run's id. */
+  submit(body: SubmitRequest): Promise<string>;
+  /** The run's events until it is done; resolves with its record. */
+  follow(id: string, onEvent: (event: RunEvent) => void, signal: AbortSignal): Promise<RunRecord>;
+  cancel(id: string): Promise<void>;
+  languages(): Promise<LanguageInfo[]>;
+  /** The service's language definitions, when in process (for detection by content and the commands). */
+  definitions?: Map<string, LanguageDefinition>;
+}
+
+export function queueBackend(queue: RunQueue): Backend {
+  const carry = async (body: SubmitRequest, ctx: CallContext, total?: number): Promise<RunRecord> => {
+    const id = await queue.submit(body);
+    const cancel = () => void queue.cancel(id).catch(() => undefined);
+    ctx.signal.addEventListener('abort', cancel, { once: true });
+    try {
+      const record = await queue.follow(
+        id,
+        (event) => {
+          if (event.type === 'queued')
+            ctx.progress({ progress: 0, ...(total ? { total } : {}), message: `queued (position ${event.position})` });
+          else if (event.type === 'started') ctx.progress({ progress: 0, ...(total ? { total } : {}), message: 'started' });
+          else if (event.type === 'test')
+            ctx.progress({ progress: event.index + 1, total: event.total, message: `test ${event.test.name}: ${event.test.status}` });
+        },
+        ctx.signal,
+      );
+      if (record.state === 'cancelled' || !record.result) throw new RunCancelled();
+      return record;
+    } finally {
+      ctx.signal.removeEventListener('abort', cancel);
+    }
+  };
+  return {
+    where: 'server',
+    async languageFor(file) {
+      if (queue.definitions) return languageForFile(queue.definitions, file.name, file.content).id;
+      const ext = path.extname(file.name).toLowerCase();
+      const known = await queue.languages();
+      const found = known.find((l) => l.extensions.includes(ext));
+      if (!found) throw new UsageError(`No language for "${file.name}" on the server: give "language" (the languages tool lists them).`);
+      return found.id;
+    },
+    async run(call, ctx) {
+      if (queue.definitions) languageById(queue.definitions, call.language);
+      const body: SubmitRequest = {
+        kind: 'run',
+        language: call.language,
+        files: call.files,
+        ...(call.stdin !== undefined ? { stdin: call.stdin } : {}),
+        ...(call.args ? { args: call.args } : {}),
+        limits: call.limits as never,
+      };
+      return (await carry(body, ctx)).result as RunResult;
+    },
+    async judge(call, ctx) {
+      if ((call.tests === undefined) === (call.problem === undefined))
+        throw new UsageError('Give the tests one way: tests (inline) or problem (the id of a problem on the server).');
+      const body: SubmitRequest = {
+        kind: 'judge',
+        language: call.language,
+        files: call.files,
+        ...(call.tests ? { tests: call.tests } : { problem: call.problem! }),
+        ...(call.checker ? { checker: call.checker } : {}),
+        limits: call.limits as never,
+        ...(call.stopOnFailure !== undefined ? { stopOnFailure: call.stopOnFailure } : {}),
+      };
+      const record = await carry(body, ctx, call.tests?.length);
+      const result = record.result as JudgeResult;
+      // A stored problem's limits are the problem's, not the call's.
+      return { result, total: call.tests?.length ?? result.tests.length, ...(call.tests ? { limits: call.limits } : {}) };
+    },
+    async languages() {
+      return (await queue.languages()).map((l) => withCommands(l, queue.definitions));
+    },
+  };
+}
+
+/** A remote classroom server's queue, through its HTTP client (`verdict mcp --server URL`). */
+export function remoteQueue(client: ServiceClient): RunQueue {
+  let languages: Promise<LanguageInfo[]> | undefined;
+  return {
+    async submit(body) {
+      return (await client.submit(body)).id;
+    },
+    follow: (id, onEvent, signal) => client.follow(id, onEvent, signal),
+    async cancel(id) {
+      await client.cancel(id);
+    },
+    languages() {
+      languages ??= client.languages();
+      languages.catch(() => (languages = undefined));
+      return languages;
+    },
+  };
+}
