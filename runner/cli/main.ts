@@ -21,6 +21,7 @@ import { buildImages, type RootfsSource } from '../images/build';
 import { connectDocker, assertDockerReachable } from '../sandbox/docker';
 import { runDoctor } from './doctor';
 import { addServiceCommands } from './service';
+import { addMcpCommand } from './mcp';
 import { ProgressDisplay } from './progress';
 import { runStressCommand, type StressCliOptions } from './stress';
 import { DEFAULT_ROUNDS, stressPoolSize } from '../stress/stress';
@@ -258,6 +259,7 @@ failed, 3 no sandbox could be made, 130 interrupted (Ctrl-C stops and removes th
     });
 
   addServiceCommands(program);
+  addMcpCommand(program);
 
   const images = program.command('images').description('Manage the sandbox images.');
   images
