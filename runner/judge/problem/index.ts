@@ -5,21 +5,28 @@
 import path from 'node:path';
 import { UsageError } from '../../errors';
 import { parseMetadata } from './metadata';
-import type { ProblemPackage, ProblemTest, TestGroup } from './model';
+import type { IncludedFiles, ProblemPackage, ProblemTest, TestGroup } from './model';
 import { naturalCompare } from '../natural-sort';
 import { findOutputValidator } from './output-validator';
 import { PackageFs } from './package-fs';
 import { loadTestData } from './test-data';
 import { parseYaml, show } from './yaml-config';
 
-export type { FormatVersion, OutputValidatorSource, ProblemPackage, ProblemTest, TestGroup, TestGroupSettings } from './model';
+export type {
+  FormatVersion,
+  IncludedFiles,
+  OutputValidatorSource,
+  ProblemPackage,
+  ProblemTest,
+  TestGroup,
+  TestGroupSettings,
+} from './model';
 
 export function loadProblemPackage(dir: string): ProblemPackage {
   const fs = new PackageFs(dir);
   const text = fs.readConfig('problem.yaml');
   if (text === undefined) throw new UsageError(`${dir}: not a problem package (it has no problem.yaml)`);
   const meta = parseMetadata(parseYaml(text, 'problem.yaml'));
-  if (fs.kind('include') === 'dir') throw new UsageError('include/: files included into submissions are not supported yet');
   const { validation, outputValidator } = findOutputValidator(fs, meta);
   const data = loadTestData(fs, meta);
   // problem.yaml's time_limit is the package's own word; .timelimit is what problemtools (and
@@ -34,7 +41,12 @@ export function loadProblemPackage(dir: string): ProblemPackage {
     allowFileWriting: meta.allowFileWriting,
     validation,
     data,
+    objective: meta.objective,
+    constants: meta.constants,
   };
+  const include = includedFiles(fs);
+  if (include) p.include = include;
+  if (meta.passes !== undefined) p.passes = meta.passes;
   if (meta.name !== undefined) p.name = meta.name;
   if (seconds !== undefined) p.timeLimitMs = Math.round(seconds * 1000);
   if (meta.memoryMb !== undefined) p.memoryMb = meta.memoryMb;
@@ -43,6 +55,24 @@ export function loadProblemPackage(dir: string): ProblemPackage {
   if (meta.languages !== undefined) p.languages = meta.languages;
   if (outputValidator) p.outputValidator = outputValidator;
   return p;
+}
+
+/** include/<language>/ and include/default/: each a non-empty folder of files for submissions. */
+function includedFiles(fs: PackageFs): Record<string, IncludedFiles> | undefined {
+  const kind = fs.kind('include');
+  if (kind === undefined) return undefined;
+  if (kind !== 'dir') throw new UsageError('include/: must be a folder of folders (include/<language>/, include/default/)');
+  const out: Record<string, IncludedFiles> = {};
+  for (const name of fs.list('include').sort()) {
+    const rel = path.join('include', name);
+    if (fs.kind(rel) !== 'dir') throw new UsageError(`include/${name}: must be a folder (include/<language>/ or include/default/)`);
+    const files = fs.listFilesDeep(rel);
+    if (files.length === 0) throw new UsageError(`include/${name}/: must not be empty`);
+    const nested = files.find((f) => f.includes('/'));
+    if (nested) throw new UsageError(`include/${name}/${nested}: included files must sit directly in include/${name}/`);
+    out[name] = { dir: fs.resolve(rel)!, files };
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** Every test of the package in judging order, each with the settings that apply to it. */

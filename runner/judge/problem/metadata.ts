@@ -4,7 +4,7 @@
 // spec treats unknown keys as errors, but not kept.
 import { z } from 'zod';
 import { UsageError } from '../../errors';
-import type { FormatVersion } from './model';
+import type { Constants, FormatVersion } from './model';
 import { show, validate } from './yaml-config';
 
 const FILE = 'problem.yaml';
@@ -24,6 +24,12 @@ export interface Metadata {
   validation?: 'default' | 'custom';
   /** problem.yaml validator_flags (legacy, early 2023-07-draft), split into arguments. */
   validatorFlags: string[];
+  /** Multi-pass problems: the most passes a test may take (limits.validation_passes, default 2). */
+  passes?: number;
+  /** Whether the score is maximised (the default) or minimised (legacy and 2023-07-draft `objective`). */
+  objective: 'max' | 'min';
+  /** problem.yaml constants: name → variant ("value", "tex"...) → text, for {{name}} and {{name.variant}}. */
+  constants: Constants;
 }
 
 /** Free text that YAML may have read as a number (`name: 2048`, `source: 2019`). */
@@ -111,6 +117,36 @@ const V2025 = z.strictObject({
   constants: z.record(z.string(), z.unknown()).optional(),
 });
 
+const CONSTANT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const constantValue = z.union([z.string(), z.number()]).transform(String);
+const Constant = z.union([constantValue, z.record(z.string(), constantValue)]);
+
+/** problem.yaml `constants`: each a scalar, or a mapping with `value` and variants. */
+function parseConstants(raw: Record<string, unknown> | undefined): Constants {
+  const out: Constants = {};
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    if (!CONSTANT_NAME.test(name))
+      throw new UsageError(`${FILE}: constants: '${name}' is not a valid name (a letter or '_', then letters, digits and '_')`);
+    const parsed = validate(Constant, value, `${FILE}: constants.${name}`);
+    const variants = typeof parsed === 'string' ? { value: parsed } : parsed;
+    if (variants.value === undefined)
+      throw new UsageError(`${FILE}: constants.${name} must be a number or a string, or a mapping with a 'value' key`);
+    out[name] = variants;
+  }
+  return out;
+}
+
+/**
+ * Replaces {{name}} and {{name.variant}} by the constants' text (spec 2025-09, "Constants");
+ * sequences naming no constant stay as they are.
+ */
+export function substituteConstants(text: string, constants: Constants): string {
+  if (Object.keys(constants).length === 0) return text;
+  return text.replace(/\{\{([a-zA-Z_][a-zA-Z0-9_]*)(?:\.([a-zA-Z0-9_]+))?\}\}/g, (all, name: string, variant?: string) => {
+    return constants[name]?.[variant ?? 'value'] ?? all;
+  });
+}
+
 // 2023-07-draft changed for two years before it became 2025-09. Packages written against it use
 // either its first shape (type pass-fail|scoring plus legacy-style `validation` and author/source
 // strings) or its later shape (`type` lists that include interactive). Both are accepted.
@@ -156,7 +192,6 @@ function formatVersion(v: unknown): FormatVersion {
 
 function fromLegacy(y: z.output<typeof Legacy>): Metadata {
   const scoring = y.type === 'scoring';
-  rejectMinimizing(y.grading?.objective, 'grading.objective');
   const v = validationWords(y.validation, scoring, ['interactive', 'score']);
   return {
     formatVersion: 'legacy',
@@ -170,6 +205,8 @@ function fromLegacy(y: z.output<typeof Legacy>): Metadata {
     allowFileWriting: true,
     validation: y.validation === undefined ? 'default' : v.mode,
     validatorFlags: words(y.validator_flags),
+    objective: y.grading?.objective ?? 'max',
+    constants: {},
   };
 }
 
@@ -186,9 +223,10 @@ function fromModern(y: z.output<typeof V2023> | z.output<typeof V2025>, version:
   const scoring = types.has('scoring');
   let validation: Metadata['validation'];
   let validatorFlags: string[] = [];
+  let objective: Metadata['objective'] = 'max';
   if (version === '2023-07-draft') {
     const early = y as z.output<typeof V2023>;
-    rejectMinimizing(early.scoring?.objective ?? early.grading?.objective, 'scoring.objective');
+    objective = early.scoring?.objective ?? early.grading?.objective ?? 'max';
     if (early.validation !== undefined) {
       const v = validationWords(early.validation, scoring, ['interactive', 'score', 'multipass', 'multi-pass']);
       validation = v.mode;
@@ -197,7 +235,9 @@ function fromModern(y: z.output<typeof V2023> | z.output<typeof V2025>, version:
     }
     validatorFlags = words(early.validator_flags);
   }
-  if (types.has('multi-pass')) throw new UsageError(`${FILE}: multi-pass problems are not supported yet`);
+  const passes = y.limits?.validation_passes;
+  if (passes !== undefined && !types.has('multi-pass'))
+    throw new UsageError(`${FILE}: limits.validation_passes is only for multi-pass problems (type: multi-pass)`);
   if (types.has('submit-answer')) throw new UsageError(`${FILE}: submit-answer problems are not supported yet`);
   const name = typeof y.name === 'string' ? y.name : (y.name.en ?? Object.values(y.name)[0]);
   const languages =
@@ -215,6 +255,9 @@ function fromModern(y: z.output<typeof V2023> | z.output<typeof V2025>, version:
     languages,
     validation,
     validatorFlags,
+    ...(types.has('multi-pass') ? { passes: passes ?? 2 } : {}),
+    objective,
+    constants: parseConstants(y.constants),
   };
 }
 
@@ -235,10 +278,6 @@ function validationWords(
   if (rest.includes('score') && !scoring)
     throw new UsageError(`${FILE}: validation 'custom score' is only for scoring problems (type: scoring)`);
   return { mode, modifiers: new Set(rest) };
-}
-
-function rejectMinimizing(objective: string | undefined, key: string): void {
-  if (objective === 'min') throw new UsageError(`${FILE}: ${key} 'min' (minimising the score) is not supported yet`);
 }
 
 export const words = (s: string | undefined): string[] => (s ?? '').split(/\s+/).filter(Boolean);

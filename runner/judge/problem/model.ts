@@ -4,6 +4,9 @@ import type { TestCase } from '../types';
 
 export type FormatVersion = 'legacy' | '2023-07-draft' | '2025-09';
 
+/** problem.yaml constants: name → variant ("value", "tex"...) → text. */
+export type Constants = Record<string, Record<string, string>>;
+
 export interface TestGroupSettings {
   /**
    * Arguments for the output validator (default or custom) on this group's tests. Legacy:
@@ -55,6 +58,16 @@ export interface OutputValidatorSource {
   dir: string;
   /** Its files, relative to `dir` ("validate.cc", "lib/util.h"), sorted. */
   files: string[];
+  /** The folder has `build` and/or `run` scripts (DOMjudge style): build once, then `run` is the program. */
+  scripts?: boolean;
+}
+
+/** include/<language>/ or include/default/: files added to every submission of that language. */
+export interface IncludedFiles {
+  /** Absolute path of the folder. */
+  dir: string;
+  /** Its files, relative to `dir`, sorted. */
+  files: string[];
 }
 
 export interface ProblemPackage {
@@ -86,4 +99,12 @@ export interface ProblemPackage {
   outputValidator?: OutputValidatorSource;
   /** data/sample and data/secret (and deeper groups), in judging order (sample first, natural sort within). */
   data: TestGroup;
+  /** include/: by language code ("cpp", "python3") or "default". */
+  include?: Record<string, IncludedFiles>;
+  /** Multi-pass problems: the most passes a test may take (limits.validation_passes). */
+  passes?: number;
+  /** Scoring problems: whether the score is maximised or minimised (legacy and 2023-07-draft `objective`). */
+  objective: 'max' | 'min';
+  /** problem.yaml constants, substituted into test_group.yaml, validators and included files. */
+  constants: Constants;
 }

@@ -35,6 +35,9 @@ export function findOutputValidator(fs: PackageFs, meta: Metadata): Validation {
       `problem.yaml: validation is 'default' but ${folder}/ holds a validator; set validation: custom to use it, or remove it`,
     );
   }
+  if (meta.passes !== undefined && !found) {
+    throw new UsageError(`${folder}/: multi-pass problems need an output validator there (it writes each next pass's input)`);
+  }
   if (meta.interactive && !found) {
     throw new UsageError(`${folder}/: interactive problems need an interactor there (the custom output validator talks to the submission)`);
   }
@@ -60,5 +63,7 @@ function program(fs: PackageFs, folder: string, legacy: boolean): OutputValidato
   }
   const files = fs.listFilesDeep(dir);
   if (files.length === 0) throw new UsageError(`${fs.shown(dir)}/: the output validator has no files`);
-  return { dir: fs.resolve(dir)!, files };
+  // DOMjudge-style build/run scripts make the folder a program of its own kind (spec: "Programs").
+  const scripts = files.includes('build') || files.includes('run');
+  return { dir: fs.resolve(dir)!, files, ...(scripts ? { scripts } : {}) };
 }

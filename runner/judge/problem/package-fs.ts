@@ -1,6 +1,8 @@
-// Reading a problem package's files safely: every path the loader follows must stay inside the
-// package, also through symlinks. A package is untrusted input, so a test file linked to
-// /etc/shadow or to another user's data must be refused, not read and handed to a program.
+// Reading a problem package's files from the user's own disk (the CLI, the editor): symlinks are
+// followed wherever they lead, as contest repositories link shared headers and libraries from
+// outside the package; the user can read those files anyway. A dangling link is an error naming it.
+// Archives uploaded to a server never get here with links in them (runner/service/archive.ts
+// refuses links when it unpacks).
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors';
@@ -33,29 +35,29 @@ export class PackageFs {
   }
 
   /**
-   * The real path of `rel` (relative to the root), following symlinks but only to targets inside
-   * the package. Returns undefined when nothing is there (and no dangling link either).
+   * The real path of `rel` (relative to the root), following symlinks wherever they lead. Returns
+   * undefined when nothing is there; a dangling link is a UsageError naming it and its target.
    */
   resolve(rel: string): string | undefined {
     const abs = path.join(this.root, rel);
-    let isLink = false;
+    let target: string | undefined;
     try {
-      isLink = fs.lstatSync(abs).isSymbolicLink();
+      if (fs.lstatSync(abs).isSymbolicLink()) target = fs.readlinkSync(abs);
     } catch {
       // Nothing at `abs` itself; a parent may still be a dangling link, which realpath reports below.
     }
-    let real: string;
     try {
-      real = fs.realpathSync(abs);
-    } catch {
-      if (isLink) throw new UsageError(`${this.shown(rel)}: the symlink's target does not exist`);
+      return fs.realpathSync(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (target !== undefined) {
+        throw new UsageError(
+          `${this.shown(rel)}: the symlink is dangling: its target ${target} ${code === 'ELOOP' ? 'is a loop of links' : 'does not exist'}`,
+        );
+      }
+      if (code === 'EACCES') throw new UsageError(`${this.shown(rel)}: cannot be read (permission denied)`);
       return undefined;
     }
-    const inside = path.relative(this.root, real);
-    if (inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) {
-      throw new UsageError(`${this.shown(rel)}: links outside the problem package (to ${real}); shared files must stay inside the package`);
-    }
-    return real;
   }
 
   /** What is at `rel` after resolving links: a file, a folder, or nothing. */

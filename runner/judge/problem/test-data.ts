@@ -14,7 +14,7 @@ import {
   settings2025,
   testCaseSettings,
 } from './group-config';
-import type { Metadata } from './metadata';
+import { substituteConstants, type Metadata } from './metadata';
 import type { ProblemTest, TestGroup, TestGroupSettings } from './model';
 import { naturalCompare } from '../natural-sort';
 import type { PackageFs } from './package-fs';
@@ -27,7 +27,6 @@ const VALID_NAME = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,254}$/;
 
 export function loadTestData(fs: PackageFs, meta: Metadata): TestGroup {
   if (fs.kind('data') !== 'dir') throw new UsageError('data/: missing; a package keeps its tests in data/sample/ and data/secret/');
-  if (fs.kind(path.join('data', 'secret')) !== 'dir') throw new UsageError('data/secret/: missing; every package needs secret tests');
   for (const name of fs.list('data')) {
     const rel = path.join('data', name);
     const kind = fs.kind(rel);
@@ -39,9 +38,11 @@ export function loadTestData(fs: PackageFs, meta: Metadata): TestGroup {
   }
   const walker = meta.formatVersion === '2025-09' ? new Walker2025(fs, meta) : new LegacyWalker(fs, meta);
   const data = walker.root();
-  const secret = data.groups.find((g) => g.name === 'secret');
-  if (!secret || countTests(secret) === 0)
-    throw new UsageError('data/secret/: holds no tests (each test is a .in file with a .ans file beside it)');
+  // Practice packages often have samples only (data/secret/ empty or missing): judged on what is
+  // there, and the result names the groups that ran. A package with no test at all is refused.
+  data.groups = data.groups.filter((g) => countTests(g) > 0);
+  if (data.groups.length === 0)
+    throw new UsageError('data/: holds no tests in data/sample/ or data/secret/ (each test is a .in file with a .ans file beside it)');
   return data;
 }
 
@@ -115,11 +116,17 @@ abstract class Walker {
     if (this.meta.formatVersion === 'legacy' || !files.has(`${base}.yaml`)) return group;
     const file = this.fs.shown(path.join(rel, `${base}.yaml`));
     return testCaseSettings(
-      parseYaml(this.fs.readConfig(path.join(rel, `${base}.yaml`))!, file),
+      parseYaml(this.readConfig(path.join(rel, `${base}.yaml`))!, file),
       file,
       group,
       this.meta.formatVersion === '2023-07-draft',
     );
+  }
+
+  /** A config file's text with the package's constants substituted ({{name}}), as 2025-09 does for test_group.yaml. */
+  protected readConfig(rel: string): string | undefined {
+    const text = this.fs.readConfig(rel);
+    return text === undefined ? undefined : substituteConstants(text, this.meta.constants);
   }
 
   protected test(segs: string[], groupPath: string[], t: Listing['tests'][number], settings: TestGroupSettings): ProblemTest {
@@ -163,7 +170,7 @@ class LegacyWalker extends Walker {
     const name = present[0];
     const file = this.fs.shown(path.join(rel, name ?? 'testdata.yaml'));
     if (!name) return { file };
-    return { own: parseTestdataYaml(parseYaml(this.fs.readConfig(path.join(rel, name))!, file), file, this.meta.scoring), file };
+    return { own: parseTestdataYaml(parseYaml(this.readConfig(path.join(rel, name))!, file), file, this.meta.scoring), file };
   }
 }
 
@@ -173,10 +180,10 @@ class Walker2025 extends Walker {
     const data = this.groupConfig('data', 'data', undefined, undefined);
     const groups: TestGroup[] = [];
     if (this.fs.kind(path.join('data', 'sample')) === 'dir') groups.push(this.group(['sample'], 'sample', data, undefined));
-    const secret = this.group(['secret'], 'secret', data, undefined);
-    groups.push(secret);
-    const names = new Set(['sample', ...secret.groups.map((g) => g.name)]);
-    for (const g of [secret, ...secret.groups]) {
+    const secret = this.fs.kind(path.join('data', 'secret')) === 'dir' ? this.group(['secret'], 'secret', data, undefined) : undefined;
+    if (secret) groups.push(secret);
+    const names = new Set(['sample', ...(secret?.groups.map((g) => g.name) ?? [])]);
+    for (const g of secret ? [secret, ...secret.groups] : []) {
       for (const req of g.settings.requirePass ?? []) {
         if (!names.has(req) || (req !== 'sample' && naturalCompare(req, g.name) >= 0)) {
           throw new UsageError(
@@ -199,7 +206,7 @@ class Walker2025 extends Walker {
       throw new UsageError(
         `${this.fs.shown(path.join(rel, 'testdata.yaml'))}: 2025-09 renamed testdata.yaml to test_group.yaml (with new keys)`,
       );
-    const text = this.fs.readConfig(path.join(rel, 'test_group.yaml'));
+    const text = this.readConfig(path.join(rel, 'test_group.yaml'));
     const own = text === undefined ? undefined : parseTestGroupYaml(parseYaml(text, file), file, role, this.meta.scoring);
     return settings2025(own, parent, role, this.meta.scoring, secret, file);
   }
