@@ -17,6 +17,38 @@ export interface TestCase {
 export interface JudgeTest extends TestCase {
   /** Extra output-validator flags for this test (problem packages). */
   validatorFlags?: string[];
+  /**
+   * The rules of the problem package the test comes from (one object shared by all its tests):
+   * they travel with the tests because every caller that judges a package passes its tests on.
+   */
+  problem?: ProblemRules;
+}
+
+/** How a problem package wants its submissions judged, beyond tests, checker and scores. */
+export interface ProblemRules {
+  /** include/: files added to every submission, by language id ("cpp", "python3") or "default". */
+  include?: Record<string, SourceFile[]>;
+  /** Multi-pass problems: the most passes a test may take (limits.validation_passes, at least 2). */
+  passes?: number;
+  /**
+   * Every test group by name ("" for data/, "sample", "secret/group1"): whether judging of the group
+   * stops at its first rejected test (on_reject), and the groups whose tests must all be accepted
+   * before it runs at all (require_pass).
+   */
+  groups?: Record<string, { onReject: 'break' | 'continue'; requirePass?: string[] }>;
+  /** Scoring problems whose score is minimised (legacy and 2023-07-draft `objective: min`). */
+  objective?: 'min' | 'max';
+}
+
+/**
+ * A validator's or interactor's program. With `build`, the files (paths relative to the program's
+ * folder, "/"-separated) hold a `build` and/or `run` script, DOMjudge style: build is run once,
+ * then `run` is the program; `language` is then the image to build in.
+ */
+export interface ProgramSource {
+  language: string;
+  files: SourceFile[];
+  build?: boolean;
 }
 
 export const BUILTIN_CHECKERS = ['exact', 'lines', 'tokens', 'float', 'kattis-default'] as const;
@@ -34,7 +66,7 @@ export interface CheckerOptions {
 export type CheckerSpec =
   | { kind: 'builtin'; name: BuiltinChecker; options?: CheckerOptions }
   /** A program: Kattis output validator (`v input answer feedback_dir [flags] < output`, 42/43) or testlib (`c input output answer`, 0/1/2/3). */
-  | { kind: 'program'; protocol: 'kattis' | 'testlib'; language: string; files: SourceFile[] };
+  | ({ kind: 'program'; protocol: 'kattis' | 'testlib' } & ProgramSource);
 
 /** A scored group of a scoring problem, with its tests and sub-groups. */
 export interface ScoreGroup {
@@ -44,6 +76,12 @@ export interface ScoreGroup {
   /** Names of the tests directly in the group. */
   tests: string[];
   groups: ScoreGroup[];
+  /**
+   * Legacy and 2023-07-draft default grader: the score of an accepted / rejected test; the group's
+   * score is then the sum (or min) of its tests' and sub-groups' scores, as problemtools counts.
+   */
+  acceptScore?: number;
+  rejectScore?: number;
 }
 
 export interface JudgeRequest {
@@ -51,8 +89,8 @@ export interface JudgeRequest {
   files: SourceFile[];
   tests: JudgeTest[];
   checker: CheckerSpec;
-  /** Interactive problems: the interactor (Kattis protocol), compiled to a static binary (C or C++). */
-  interactor?: { language: string; files: SourceFile[] };
+  /** Interactive problems: the interactor (Kattis protocol), in any language (or built with build/run scripts). */
+  interactor?: ProgramSource;
   limits?: LimitsInput;
   stopOnFailure?: boolean;
   /** Scoring problems: the scored groups; the result then carries the score. */

@@ -68,8 +68,9 @@ export function judgeSummary(r: JudgeResult): string {
   else if (failed?.message) lines.push(`  ${failed.message}`);
   if (r.score)
     lines.push(
-      `  score ${r.score.score}/${r.score.maxScore}: ${r.score.groups.map((g) => `${g.name} ${g.score}/${g.maxScore}`).join(', ')}`,
+      `  score ${r.score.score}/${r.score.maxScore}${r.score.objective === 'min' ? ' (lower is better)' : ''}: ${r.score.groups.map((g) => `${g.name} ${g.score}/${g.maxScore}`).join(', ')}`,
     );
+  if (r.groups) lines.push(`  groups judged: ${r.groups.length ? r.groups.join(', ') : 'none'}`);
   if (r.transcript)
     lines.push(
       '  interaction (capped):',

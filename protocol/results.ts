@@ -101,6 +101,8 @@ export const ScoreReport = z.object({
   maxScore: z.number(),
   /** Every scored group, outermost first. */
   groups: z.array(GroupScore),
+  /** Set when a lower score is better (a package's `objective: min`). */
+  objective: z.enum(['min', 'max']).optional(),
 });
 export type ScoreReport = z.infer<typeof ScoreReport>;
 
@@ -113,6 +115,11 @@ export const JudgeResult = z.object({
   transcript: z.string().optional(),
   /** Scoring problems: total and per-group scores. */
   score: ScoreReport.optional(),
+  /**
+   * Problem packages: the test groups that ran, in order ("sample", "secret", "secret/group1"): a
+   * samples-only package ran only "sample"; a group stopped by on_reject or require_pass is missing.
+   */
+  groups: z.array(z.string()).optional(),
   /** Answered from the result cache (the request asked for it). */
   cached: z.boolean().optional(),
   runId: z.string(),

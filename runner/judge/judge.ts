@@ -15,11 +15,12 @@ import {
   type SourceFile,
   type Status,
 } from '../spec';
-import type { Submission, ProgramStep } from '../submission';
+import { BASE_ENV, compileLimits, type BoxFile, type Interaction, type Submission, type ProgramStep } from '../submission';
 import type { LanguageDefinition } from '../languages';
 import type { CompileCache } from '../cache/compile-cache';
 import type { LruCache } from '../cache/lru';
 import { SandboxUnavailable, UsageError, RunCancelled } from '../errors';
+import { classify } from '../verdicts';
 import type { Execution } from '../verdicts';
 import { check } from './checkers';
 import { displayText, utf8Boundary } from '../../protocol/display';
@@ -27,7 +28,7 @@ import { cacheKey } from '../cache/key';
 import { imageName } from '../images/names';
 import { computeScore } from './scoring';
 import type { TestData, TestResult } from './types';
-import type { CheckerSpec, JudgeRequest, JudgeTest } from '../../protocol/judge';
+import type { CheckerSpec, JudgeRequest, JudgeTest, ProblemRules, ProgramSource } from '../../protocol/judge';
 import type { JudgeResult } from '../../protocol/results';
 
 export type { CheckerSpec, JudgeRequest, JudgeTest } from '../../protocol/judge';
@@ -81,6 +82,9 @@ type Parsed = { spec: ExecutionSpec; language: LanguageDefinition };
 
 export async function judge(runner: JudgeHost, request: JudgeRequest, options: JudgeOptions = {}): Promise<JudgeResult> {
   if (request.tests.length === 0) throw new UsageError('There are no tests to judge against.');
+  // A package's include/ files join the submission before anything else sees it (spec 2025-09).
+  const rules = request.tests[0]!.problem;
+  if (rules?.include) request = { ...request, files: withIncluded(request.files, request.language, rules.include) };
   // The spec is validated here, once, and the parsed form travels on.
   const parsed = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
   if (!request.cacheResults) return judgeUncached(runner, request, parsed, options);
@@ -94,7 +98,7 @@ export async function judge(runner: JudgeHost, request: JudgeRequest, options: J
     ]),
   );
   const { tests: _paths, cacheResults: _flag, ...rest } = request;
-  const key = cacheKey('judge', await runner.imageId(imageName(language.image)), rest, tests);
+  const key = cacheKey('judge', await runner.imageId(imageName(language.image)), rest, tests, rules ?? {});
   const hit = runner.results.get(key) as JudgeResult | undefined;
   if (hit) {
     hit.tests.forEach((t, i) => options.onTest?.(t, i, request.tests.length));
@@ -112,33 +116,45 @@ async function judgeUncached(
   options: JudgeOptions,
 ): Promise<JudgeResult> {
   const runId = options.runId ?? randomUUID();
+  const rules = request.tests[0]!.problem;
+  const passes = rules?.passes;
   const leases: Submission[] = [];
   try {
     // Validators first: one that does not compile is the problem's fault, reported before anything runs.
     const validator =
       request.checker.kind === 'program'
-        ? await openCompiled(runner, request.checker, 'output validator', leases, options.signal)
+        ? await openHelper(runner, request.checker, 'output validator', leases, options.signal)
         : undefined;
-    const interactorBinary = request.interactor ? await compileInteractor(runner, request.interactor, leases, options.signal) : undefined;
+    if (passes && !validator && !request.interactor)
+      throw new UsageError('A multi-pass problem needs a custom output validator (it writes nextpass.in).');
+    const interactor = request.interactor ? await openHelper(runner, request.interactor, 'interactor', leases, options.signal) : undefined;
 
     // An interactor runs in the submission's container: its cgroup must hold both.
-    const room = interactorBinary ? { memoryMb: VALIDATOR_LIMITS.memoryMb, processes: VALIDATOR_LIMITS.processes } : undefined;
+    const room = interactor ? { memoryMb: VALIDATOR_LIMITS.memoryMb, processes: VALIDATOR_LIMITS.processes } : undefined;
     const submission = await runner.open(spec, language, options.signal, room, runId);
     leases.push(submission);
     const compile = await submission.prepare(runner.compileCache);
     options.onCompiled?.(compile);
     if (compile?.status === 'Compile Error') return { status: 'Compile Error', compile, tests: [], message: 'Compilation failed.', runId };
-    if (interactorBinary) await submission.put('vbox', [{ name: 'interactor', content: interactorBinary, mode: 0o755 }]);
+    const host = interactor ? await interactionHost(runner, request, submission, interactor, leases, options.signal, runId) : undefined;
 
     const results: TestResult[] = [];
+    const gate = new GroupGate(rules?.groups);
+    const groupsRun: string[] = [];
     let firstFailure: { result: TestResult; transcript?: string } | undefined;
     for (const [index, test] of request.tests.entries()) {
       if (options.signal?.aborted) throw new RunCancelled();
+      if (gate.skips(test)) continue;
+      for (let i = 1; i <= test.group.length; i++) {
+        const name = test.group.slice(0, i).join('/');
+        if (!groupsRun.includes(name)) groupsRun.push(name);
+      }
       const [input, answer] = await Promise.all([readData(test.input, test.name, 'input'), readData(test.answer, test.name, 'answer')]);
-      const outcome = interactorBinary
-        ? await judgeInteractive(submission, spec.limits, test, input, answer)
-        : await judgeBatch(submission, spec.limits, test, input, answer, request.checker, validator);
+      const outcome = host
+        ? await judgeInteractive(submission, host, interactor!, spec.limits, test, input, answer, passes)
+        : await judgeBatch(submission, spec.limits, test, input, answer, request.checker, validator, passes);
       const result: TestResult = { name: test.name, ...outcome.result };
+      gate.record(test, result.status === 'Accepted');
       if (result.status !== 'Accepted' && !firstFailure)
         firstFailure = { result, ...(outcome.transcript !== undefined ? { transcript: outcome.transcript } : {}) };
       else {
@@ -162,7 +178,8 @@ async function judgeUncached(
           }
         : {}),
       ...(firstFailure?.transcript !== undefined ? { transcript: firstFailure.transcript } : {}),
-      ...(request.scoring?.length ? { score: computeScore(request.scoring, results) } : {}),
+      ...(request.scoring?.length ? { score: computeScore(request.scoring, results, rules?.objective) } : {}),
+      ...(request.tests.some((t) => t.group.length > 0) ? { groups: groupsRun } : {}),
       runId,
     };
   } catch (err) {
@@ -170,6 +187,54 @@ async function judgeUncached(
     return { status: 'Internal Error', tests: [], message: `${err.message} (run ${runId})`, runId };
   } finally {
     await Promise.all(leases.map((l) => l.release()));
+  }
+}
+
+/** The submission's files with the package's include/ files for its language (or default/), which win on a name clash. */
+function withIncluded(files: SourceFile[], language: string, include: NonNullable<ProblemRules['include']>): SourceFile[] {
+  const added = include[language] ?? include.default ?? [];
+  if (added.length === 0) return files;
+  const names = new Set(added.map((f) => f.name));
+  return [...files.filter((f) => !names.has(f.name)), ...added];
+}
+
+/**
+ * Which tests run, as a package's groups say (problemtools' order): a rejected test stops every
+ * enclosing group whose on_reject is break, after the part of it that holds the test; a group whose
+ * require_pass names a group with a test not accepted (or not run) does not run at all.
+ */
+class GroupGate {
+  /** A stopped group → the child (sub-group or test name) whose rejection stopped it. */
+  private readonly stoppedAt = new Map<string, string>();
+  /** Groups with a test that was not accepted or did not run. */
+  private readonly failed = new Set<string>();
+
+  constructor(private readonly groups: ProblemRules['groups']) {}
+
+  /** "", "secret", "secret/group1": the groups around a test, outermost first. */
+  private chain(test: JudgeTest): string[] {
+    return ['', ...test.group.map((_, i) => test.group.slice(0, i + 1).join('/'))];
+  }
+
+  skips(test: JudgeTest): boolean {
+    if (!this.groups) return false;
+    const chain = this.chain(test);
+    const stopped = chain.some((g, i) => {
+      const at = this.stoppedAt.get(g);
+      return at !== undefined && at !== (chain[i + 1] ?? test.name);
+    });
+    const blocked = chain.some((g) => (this.groups![g]?.requirePass ?? []).some((r) => this.failed.has(r)));
+    if (stopped || blocked) for (const g of chain) this.failed.add(g);
+    return stopped || blocked;
+  }
+
+  record(test: JudgeTest, accepted: boolean): void {
+    if (accepted || !this.groups) return;
+    const chain = this.chain(test);
+    chain.forEach((g, i) => {
+      this.failed.add(g);
+      if (this.groups![g]?.onReject === 'break' && !this.stoppedAt.has(g)) this.stoppedAt.set(g, chain[i + 1] ?? test.name);
+    });
   }
 }
 
@@ -197,42 +262,120 @@ export async function readData(data: TestData, test: string, what: string): Prom
   }
 }
 
-/** Opens and compiles a helper program (validator, interactor); a compile error is a UsageError naming it. */
-async function openCompiled(
+/** A validator or interactor, built in its own container: its lease, how to start it, and its files. */
+interface Helper {
+  lease: Submission;
+  argv: string[];
+  env: Record<string, string>;
+  /** The image its language runs in ("gcc", "python3"). */
+  image: string;
+  /** A program that runs in any image: a static binary (C, C++), or built by build/run scripts. */
+  portable: boolean;
+}
+
+/**
+ * Opens a helper program in a container of its language and builds it once: compiled like a
+ * submission (through the compile cache), or, with build/run scripts, `build` run in the box (its
+ * result cached the same way) and `run` as the program. A build that fails is a UsageError naming it.
+ */
+async function openHelper(
   runner: JudgeHost,
-  program: { language: string; files: SourceFile[] },
+  program: ProgramSource,
   what: string,
   leases: Submission[],
   signal?: AbortSignal,
-): Promise<Submission> {
-  const parsed = ExecutionSpec.safeParse({ language: program.language, files: program.files, limits: {} });
+  limits: LimitsInput = { memoryMb: VALIDATOR_LIMITS.memoryMb },
+): Promise<Helper> {
+  const topLevel = program.build ? program.files.filter((f) => !f.name.includes('/')) : program.files;
+  const parsed = ExecutionSpec.safeParse({ language: program.language, files: topLevel, limits: {} });
   if (!parsed.success) throw new UsageError(`The ${what} is not valid: ${z.prettifyError(parsed.error)}`);
-  const { spec, language } = runner.parseSpec({
-    language: program.language,
-    files: program.files,
-    limits: { memoryMb: VALIDATOR_LIMITS.memoryMb },
-  });
+  const { spec, language } = runner.parseSpec({ language: program.language, files: topLevel, limits });
   const lease = await runner.open(spec, language, signal);
   leases.push(lease);
-  const compile = await lease.prepare(runner.compileCache);
-  if (compile?.status === 'Compile Error')
-    throw new UsageError(`The ${what} (${program.files.map((f) => f.name).join(', ')}) failed to compile:\n${compile.output}`);
-  return lease;
+  if (!program.build) {
+    const compile = await lease.prepare(runner.compileCache);
+    if (compile?.status === 'Compile Error')
+      throw new UsageError(`The ${what} (${program.files.map((f) => f.name).join(', ')}) failed to compile:\n${compile.output}`);
+    const run = lease.runStep(VALIDATOR_LIMITS);
+    const isStatic = language.compile?.command.includes('-static') === true && run.argv[0]!.startsWith('/box/');
+    return { lease, argv: run.argv, env: run.env, image: language.image, portable: isStatic };
+  }
+  // DOMjudge style: `build` once in the box (cwd /box), then `run` is the program.
+  const files = program.files.map((f) => ({
+    name: f.name,
+    content: f.content,
+    mode: f.name === 'build' || f.name === 'run' ? 0o755 : 0o644,
+  }));
+  const step = lease.step(['/bin/sh', '/box/build'], compileLimits(language));
+  const key =
+    runner.compileCache && cacheKey('build', await runner.imageId(imageName(language.image)), step.argv, step.env, step.limits, files);
+  const hit = key ? runner.compileCache!.get(key) : undefined;
+  if (hit) await lease.put('box', hit.files);
+  else {
+    await lease.put('box', files);
+    if (files.some((f) => f.name === 'build')) {
+      const exec = await lease.execute(step, '');
+      const verdict = classify(exec, step.limits);
+      if (verdict.status !== 'Accepted')
+        throw new UsageError(
+          `The ${what}'s build script failed (${verdict.message ?? verdict.status}):\n${displayText(Buffer.concat([exec.stdout, exec.stderr]).subarray(0, 8192))}`,
+        );
+    }
+    if (key) runner.compileCache!.set(key, { compile: { status: 'OK', output: '', timeMs: 0 }, files: await lease.snapshot('box') });
+  }
+  return { lease, argv: ['/box/run'], env: { ...BASE_ENV }, image: language.image, portable: true };
 }
 
-/** Interactors run beside the submission, in its container: they must be a static binary (C/C++). */
-async function compileInteractor(
+/**
+ * The container an interaction runs in: the submission's, with the interactor's files in its vbox,
+ * when the interactor runs there (same image, a static binary, or built by scripts); else a fresh
+ * container of the interactor's image with the submission's built program in its box, when that is
+ * a static binary. An interpreted interactor with a submission in another interpreted language
+ * would need the two in two containers, which the supervisor cannot relay yet: a UsageError.
+ */
+async function interactionHost(
   runner: JudgeHost,
-  interactor: { language: string; files: SourceFile[] },
+  request: JudgeRequest,
+  submission: Submission,
+  interactor: Helper,
   leases: Submission[],
-  signal?: AbortSignal,
-): Promise<Buffer> {
-  if (interactor.language !== 'c' && interactor.language !== 'cpp')
-    throw new UsageError(`Interactors must be written in C or C++ for now (got ${interactor.language}: ${interactor.files[0]?.name}).`);
-  const lease = await openCompiled(runner, interactor, 'interactor', leases, signal);
-  const binary = await lease.get('box', 'main', 64 << 20);
-  if (!binary) throw new SandboxUnavailable('The compiled interactor could not be read back from its sandbox.');
-  return binary;
+  signal: AbortSignal | undefined,
+  runId: string,
+): Promise<Submission> {
+  const files = await interactor.lease.snapshot('box');
+  // Its files are all the interactor needs from now on: its container goes back to the pool (which
+  // may have as few free places as the machine has cores).
+  await interactor.lease.release();
+  const subRun = submission.runStep();
+  const submissionStatic = submission.language.compile?.command.includes('-static') === true && subRun.argv[0]!.startsWith('/box/');
+  if (interactor.portable || interactor.image === submission.language.image) {
+    await submission.put('vbox', files);
+    return submission;
+  }
+  if (!submissionStatic)
+    throw new UsageError(
+      `An interactor in ${interactor.lease.language.name} cannot run beside a ${submission.language.name} submission yet: interactors run in the submission's container, so they must be C or C++ (compiled statically), built by build/run scripts, or in the submission's own language; or the submission must be C or C++.`,
+    );
+  // The submission is a static binary: it runs in a container of the interactor's image instead
+  // (its own container is given back first; its lease still classifies its runs).
+  const built = await submission.snapshot('box');
+  await submission.release();
+  const { spec, language } = runner.parseSpec({
+    language: interactor.lease.language.id,
+    files: [{ name: 'placeholder', content: '' }],
+    limits: request.limits ?? {},
+  });
+  const host = await runner.open(
+    spec,
+    language,
+    signal,
+    { memoryMb: VALIDATOR_LIMITS.memoryMb + 256, processes: VALIDATOR_LIMITS.processes },
+    runId,
+  );
+  leases.push(host);
+  await host.put('box', built);
+  await host.put('vbox', files);
+  return host;
 }
 
 interface Outcome {
@@ -262,6 +405,23 @@ function runFailure(submission: Submission, exec: Execution, limits: Limits): Ou
   };
 }
 
+/** Each validator run gets a feedback folder of its own, so no file of an earlier test is seen. */
+let feedbackRuns = 0;
+const feedbackDir = (): string => `feedback/${++feedbackRuns}/`;
+
+/** The files a validator left in its feedback folder, but nextpass.in: what persists into the next pass. */
+async function feedbackFiles(lease: Submission, box: 'box' | 'vbox', dir: string): Promise<BoxFile[]> {
+  return (await lease.snapshot(box, 64 * MiB))
+    .filter((f) => f.name.startsWith(dir) && f.name !== `${dir}nextpass.in`)
+    .map((f) => ({ ...f, name: f.name.slice(dir.length) }));
+}
+
+function passNote(pass: number, outcome: Outcome): Outcome {
+  if (pass === 1) return outcome;
+  const message = outcome.result.message ? `pass ${pass}: ${outcome.result.message}` : `in pass ${pass}`;
+  return { ...outcome, result: { ...outcome.result, message } };
+}
+
 async function judgeBatch(
   submission: Submission,
   limits: Limits,
@@ -269,62 +429,100 @@ async function judgeBatch(
   input: Buffer,
   answer: Buffer,
   checker: CheckerSpec,
-  validator: Submission | undefined,
+  validator: Helper | undefined,
+  passes: number | undefined,
 ): Promise<Outcome> {
-  const exec = await submission.execute(submission.runStep(limits), input);
-  const failed = runFailure(submission, exec, limits);
-  if (failed) return failed;
-  const measured = { timeMs: exec.cpuMs, memoryKb: exec.memoryKb };
-  const output = exec.stdout;
-  if (checker.kind === 'builtin') {
-    const flags = [...(checker.options?.validatorFlags ?? []), ...(test.validatorFlags ?? [])];
-    const outcome = check(checker.name, output, answer, { ...checker.options, ...(flags.length ? { validatorFlags: flags } : {}) });
-    return outcome.ok
-      ? { result: { status: 'Accepted', ...measured } }
-      : {
-          result: {
-            status: 'Wrong Answer',
-            ...measured,
-            message: outcome.message,
-            ...(outcome.diff ? { diff: outcome.diff } : {}),
-            expected: shown(answer),
-            actual: shown(output),
-          },
-        };
+  // Multi-pass (spec 2025-09): the validator accepts and writes nextpass.in for another pass, whose
+  // input it is; its other feedback files persist. Time and memory are each pass's own; the worst shows.
+  let carried: BoxFile[] = [{ name: 'judgemessage.txt', mode: 0o644, content: Buffer.alloc(0) }];
+  let worst = { timeMs: 0, memoryKb: 0 };
+  for (let pass = 1; ; pass++) {
+    const exec = await submission.execute(submission.runStep(limits), input);
+    worst = { timeMs: Math.max(worst.timeMs, exec.cpuMs), memoryKb: Math.max(worst.memoryKb, exec.memoryKb) };
+    const failed = runFailure(submission, exec, limits);
+    if (failed) return passNote(pass, { result: { ...failed.result, ...worst } });
+    const output = exec.stdout;
+    if (checker.kind === 'builtin') {
+      const flags = [...(checker.options?.validatorFlags ?? []), ...(test.validatorFlags ?? [])];
+      const outcome = check(checker.name, output, answer, { ...checker.options, ...(flags.length ? { validatorFlags: flags } : {}) });
+      return outcome.ok
+        ? { result: { status: 'Accepted', ...worst } }
+        : {
+            result: {
+              status: 'Wrong Answer',
+              ...worst,
+              message: outcome.message,
+              ...(outcome.diff ? { diff: outcome.diff } : {}),
+              expected: shown(answer),
+              actual: shown(output),
+            },
+          };
+    }
+    // No diff against the answer here: for a custom validator it is one valid answer among many.
+    const dir = feedbackDir();
+    const verdict = await runChecker(validator!, checker.protocol, input, answer, output, test.validatorFlags ?? [], dir, carried);
+    if (!passes) return { result: { ...verdict, ...worst } };
+    const next = await validator!.lease.get('box', `${dir}nextpass.in`, MAX_TEST_DATA_BYTES);
+    const outcome = nextPass(verdict, next, pass, passes);
+    if (outcome) return passNote(pass, { result: { ...outcome, ...worst } });
+    input = next!;
+    carried = await feedbackFiles(validator!.lease, 'box', dir);
   }
-  // No diff against the answer here: for a custom validator it is one valid answer among many.
-  const verdict = await runChecker(validator!, checker.protocol, input, answer, output, test.validatorFlags ?? []);
-  return { result: { ...verdict, ...measured } };
+}
+
+/** After one pass of a multi-pass test: its final verdict, or undefined when another pass follows. */
+function nextPass(
+  verdict: { status: Status; message?: string },
+  next: Buffer | undefined,
+  pass: number,
+  passes: number,
+): { status: Status; message?: string } | undefined {
+  if (verdict.status !== 'Accepted') {
+    if (next === undefined) return verdict;
+    return { status: 'Internal Error', message: `The output validator wrote nextpass.in but did not accept (${verdict.status})` };
+  }
+  if (next === undefined) return verdict;
+  if (pass >= passes)
+    return {
+      status: 'Internal Error',
+      message: `The output validator asked for pass ${pass + 1}, but the problem allows ${passes} (limits.validation_passes)`,
+    };
+  return undefined;
 }
 
 /** Runs a validator program on one output. Anything but its documented exit codes is an Internal Error. */
 async function runChecker(
-  validator: Submission,
+  validator: Helper,
   protocol: 'kattis' | 'testlib',
   input: Buffer,
   answer: Buffer,
   output: Buffer,
   flags: string[],
+  dir: string,
+  feedback: BoxFile[],
 ): Promise<{ status: Status; message?: string }> {
-  await validator.put('box', [
+  const { lease } = validator;
+  await lease.put('box', [
     { name: 'test/input', content: input },
     { name: 'test/answer', content: answer },
     { name: 'test/output', content: output },
-    { name: 'feedback/judgemessage.txt', content: '' },
+    ...feedback.map((f) => ({ ...f, name: dir + f.name })),
   ]);
-  const run = validator.runStep(VALIDATOR_LIMITS);
   const args =
     protocol === 'kattis'
-      ? ['/box/test/input', '/box/test/answer', '/box/feedback/', ...flags]
+      ? ['/box/test/input', '/box/test/answer', `/box/${dir}`, ...flags]
       : ['/box/test/input', '/box/test/output', '/box/test/answer'];
-  const step: ProgramStep = { ...run, argv: [...run.argv, ...args], limits: { ...VALIDATOR_LIMITS, boxWritable: true } };
-  const exec = await validator.execute(step, protocol === 'kattis' ? output : '');
-  const feedback =
-    protocol === 'kattis'
-      ? ((await validator.get('box', 'feedback/judgemessage.txt', FEEDBACK_BYTES)) ?? Buffer.alloc(0))
-      : Buffer.alloc(0);
+  const step: ProgramStep = {
+    argv: [...validator.argv, ...args],
+    env: validator.env,
+    limits: { ...VALIDATOR_LIMITS, boxWritable: true },
+    box: 'box',
+  };
+  const exec = await lease.execute(step, protocol === 'kattis' ? output : '');
+  const message =
+    protocol === 'kattis' ? ((await lease.get('box', `${dir}judgemessage.txt`, FEEDBACK_BYTES)) ?? Buffer.alloc(0)) : Buffer.alloc(0);
   // Feedback is shown to people: a validator's bytes are displayed, never obeyed by a terminal.
-  const said = displayText([feedback, exec.stdout, exec.stderr].find((b) => b.length > 0)?.subarray(0, FEEDBACK_BYTES) ?? '').trim();
+  const said = displayText([message, exec.stdout, exec.stderr].find((b) => b.length > 0)?.subarray(0, FEEDBACK_BYTES) ?? '').trim();
   const code = exec.exitCode;
   if (protocol === 'kattis') {
     if (code === KATTIS_ACCEPT) return { status: 'Accepted' };
@@ -334,43 +532,88 @@ async function runChecker(
     if (code === 1) return { status: 'Wrong Answer', message: said || 'rejected by the checker' };
     if (code === 2) return { status: 'Wrong Answer', message: `presentation error: ${said}` };
   }
-  const how = exec.signal ? `was killed by ${exec.signal}` : `exited with ${code}`;
+  const how = exec.signal ? `was killed by ${exec.signal}` : exec.limit !== 'none' ? `hit its ${exec.limit} limit` : `exited with ${code}`;
   return {
     status: 'Internal Error',
     message: `The ${protocol === 'kattis' ? 'output validator' : 'checker'} ${how}${said ? `: ${said}` : ''}`,
   };
 }
 
-async function judgeInteractive(submission: Submission, limits: Limits, test: JudgeTest, input: Buffer, answer: Buffer): Promise<Outcome> {
-  await submission.put('vbox', [
-    { name: 'test/input', content: input },
-    { name: 'test/answer', content: answer },
-    { name: 'feedback/judgemessage.txt', content: '' },
-  ]);
-  const interactor: ProgramStep = {
-    argv: ['/box/interactor', '/box/test/input', '/box/test/answer', '/box/feedback/', ...(test.validatorFlags ?? [])],
-    env: { PATH: '/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8' },
-    limits: { ...VALIDATOR_LIMITS, wallMs: Math.max(VALIDATOR_LIMITS.wallMs, limits.wallMs + 2000), boxWritable: true },
-    box: 'vbox',
-  };
-  const interaction = await submission.interact(submission.runStep(limits), interactor);
-  const { program, interactor: v, interactorFirst } = interaction;
-  const transcript = displayText(interaction.transcript);
-  const measured = { timeMs: program.cpuMs, memoryKb: program.memoryKb };
-  const verdict = submission.verdict(program, limits);
-  const feedback = displayText((await submission.get('vbox', 'feedback/judgemessage.txt', FEEDBACK_BYTES)) ?? '').trim();
-  const rejected: Outcome = {
-    result: { status: 'Wrong Answer', ...measured, message: feedback || 'rejected by the interactor' },
-    transcript,
-  };
-  // As problemtools judges: an interactor that rejected before the program ended is believed (the
-  // program may only have died of the closed pipe); otherwise the program's own failure comes first.
-  if (v.exitCode === KATTIS_REJECT && interactorFirst) return rejected;
-  if (verdict.status !== 'Accepted')
-    return { result: { status: verdict.status, ...measured, ...(verdict.message ? { message: verdict.message } : {}) }, transcript };
-  if (v.exitCode === KATTIS_REJECT) return rejected;
-  if (v.exitCode === KATTIS_ACCEPT) return { result: { status: 'Accepted', ...measured } };
+/**
+ * One interactive test (every pass of it, for multi-pass problems) in the host container: the
+ * submission in the box, the interactor in the vbox. Verdicts as problemtools and DOMjudge give them.
+ */
+async function judgeInteractive(
+  submission: Submission,
+  host: Submission,
+  interactor: Helper,
+  limits: Limits,
+  test: JudgeTest,
+  input: Buffer,
+  answer: Buffer,
+  passes: number | undefined,
+): Promise<Outcome> {
+  let carried: BoxFile[] = [{ name: 'judgemessage.txt', mode: 0o644, content: Buffer.alloc(0) }];
+  let worst = { timeMs: 0, memoryKb: 0 };
+  for (let pass = 1; ; pass++) {
+    const dir = feedbackDir();
+    await host.put('vbox', [
+      { name: 'test/input', content: input },
+      { name: 'test/answer', content: answer },
+      ...carried.map((f) => ({ ...f, name: dir + f.name })),
+    ]);
+    const step: ProgramStep = {
+      argv: [...interactor.argv, '/box/test/input', '/box/test/answer', `/box/${dir}`, ...(test.validatorFlags ?? [])],
+      env: interactor.env,
+      limits: { ...VALIDATOR_LIMITS, wallMs: Math.max(VALIDATOR_LIMITS.wallMs, limits.wallMs + 2000), boxWritable: true },
+      box: 'vbox',
+    };
+    const interaction = await host.interact(submission.runStep(limits), step);
+    const { program, interactor: v } = interaction;
+    worst = { timeMs: Math.max(worst.timeMs, program.cpuMs), memoryKb: Math.max(worst.memoryKb, program.memoryKb) };
+    const transcript = displayText(interaction.transcript);
+    const feedback = displayText((await host.get('vbox', `${dir}judgemessage.txt`, FEEDBACK_BYTES)) ?? '').trim();
+    const outcome = interactiveVerdict(submission, interaction, limits, feedback);
+    const done = (o: Omit<TestResult, 'name' | 'timeMs' | 'memoryKb'>): Outcome =>
+      passNote(pass, { result: { ...o, ...worst }, transcript });
+    if (!passes) return done(outcome);
+    const next =
+      v.exitCode === KATTIS_ACCEPT || v.exitCode === KATTIS_REJECT
+        ? await host.get('vbox', `${dir}nextpass.in`, MAX_TEST_DATA_BYTES)
+        : undefined;
+    const final = nextPass(outcome, next, pass, passes);
+    if (final) return done({ ...outcome, ...final });
+    input = next!;
+    carried = await feedbackFiles(host, 'vbox', dir);
+  }
+}
+
+/**
+ * As problemtools judges: an interactor that rejected before the program ended is believed (the
+ * program may only have died of the closed pipe); otherwise the program's own failure comes first,
+ * then the interactor's 43 or 42. A program still running once the interactor has ended (it kept
+ * computing, or closed its output and looped) is stopped by the supervisor a second later: that is
+ * Time Limit Exceeded, as it would have run into the limit, never Runtime Error.
+ */
+function interactiveVerdict(
+  submission: Submission,
+  { program, interactor: v, interactorFirst }: Interaction,
+  limits: Limits,
+  feedback: string,
+): { status: Status; message?: string } {
+  if (v.exitCode === KATTIS_REJECT && interactorFirst) return { status: 'Wrong Answer', message: feedback || 'rejected by the interactor' };
+  // The supervisor's stop after the interactor ended is a SIGKILL with no limit, a second or more after it.
+  const outlived = program.signal === 'SIGKILL' && program.limit === 'none' && program.wallMs >= v.wallMs + 500;
+  const verdict = outlived
+    ? {
+        status: 'Time Limit Exceeded' as const,
+        message: `The program kept running after the interactor ended (${v.exitCode === KATTIS_ACCEPT ? 'it had accepted' : `exit ${v.exitCode}`}) and was stopped.`,
+      }
+    : submission.verdict(program, limits);
+  if (verdict.status !== 'Accepted') return { status: verdict.status, ...(verdict.message ? { message: verdict.message } : {}) };
+  if (v.exitCode === KATTIS_REJECT) return { status: 'Wrong Answer', message: feedback || 'rejected by the interactor' };
+  if (v.exitCode === KATTIS_ACCEPT) return { status: 'Accepted' };
   const how = v.signal ? `was killed by ${v.signal}` : v.limit !== 'none' ? `hit its ${v.limit} limit` : `exited with ${v.exitCode}`;
   const said = (feedback || displayText(v.stderr.subarray(0, FEEDBACK_BYTES))).trim();
-  return { result: { status: 'Internal Error', ...measured, message: `The interactor ${how}${said ? `: ${said}` : ''}` }, transcript };
+  return { status: 'Internal Error', message: `The interactor ${how}${said ? `: ${said}` : ''}` };
 }

@@ -2,14 +2,16 @@
 // stored problems alike): its tests with their validator flags, the checker (the Kattis default
 // validator, or the package's own output validator), the interactor, the scored groups and limits;
 // and a program (submission, validator) from the files of a folder.
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { languageById, languageForFile, type LanguageDefinition } from '../languages';
 import { MAX_SOURCE_BYTES, type SourceFile } from '../spec';
 import { UsageError } from '../errors';
 import { readUserFile } from '../cli/files';
-import type { CheckerSpec, JudgeRequest, JudgeTest, ScoreGroup } from '../../protocol/judge';
-import { allTests, loadProblemPackage, type ProblemPackage } from './problem';
+import type { CheckerSpec, JudgeRequest, JudgeTest, ProblemRules, ProgramSource, ScoreGroup } from '../../protocol/judge';
+import { allTests, loadProblemPackage, type OutputValidatorSource, type ProblemPackage, type TestGroup } from './problem';
+import { substituteConstants } from './problem/metadata';
+import type { Constants } from './problem/model';
 import { scoreGroups } from './scoring';
 
 export interface PackageJudging {
@@ -25,7 +27,8 @@ export interface PackageJudging {
 /** Everything the judge needs from a problem package folder, but the submission. */
 export function judgingOfPackage(dir: string, languages: Map<string, LanguageDefinition>): PackageJudging {
   const problem = loadProblemPackage(dir);
-  const tests = allTests(problem).map((t) => ({ ...t, validatorFlags: t.settings.outputValidatorFlags }));
+  const rules = problemRules(problem);
+  const tests = allTests(problem).map((t) => ({ ...t, validatorFlags: t.settings.outputValidatorFlags, problem: rules }));
   const limits = {
     ...(problem.timeLimitMs ? { cpuMs: problem.timeLimitMs } : {}),
     ...(problem.memoryMb ? { memoryMb: problem.memoryMb } : {}),
@@ -34,7 +37,7 @@ export function judgingOfPackage(dir: string, languages: Map<string, LanguageDef
   let interactor: JudgeRequest['interactor'];
   if (problem.validation === 'custom' || problem.interactive) {
     if (!problem.outputValidator) throw new UsageError(`${dir}: the problem needs a custom output validator, but it has none.`);
-    const program = programFiles(problem.outputValidator.dir, languages);
+    const program = validatorProgram(problem.outputValidator, problem.constants, languages);
     if (problem.interactive) interactor = program;
     else checker = { kind: 'program', protocol: 'kattis', ...program };
   }
@@ -87,7 +90,45 @@ function tryLanguage(languages: Map<string, LanguageDefinition>, file: string): 
   }
 }
 
-function programFiles(dir: string, languages: Map<string, LanguageDefinition>): { language: string; files: SourceFile[] } {
-  const { language, files } = submissionFiles([dir], languages);
-  return { language: language.id, files };
+/** What judging a package needs beyond its tests, checker and scores: include/, passes, group rules, objective. */
+function problemRules(problem: ProblemPackage): ProblemRules {
+  const groups: NonNullable<ProblemRules['groups']> = {};
+  const walk = (g: TestGroup): void => {
+    groups[g.name] = { onReject: g.settings.onReject, ...(g.settings.requirePass ? { requirePass: g.settings.requirePass } : {}) };
+    g.groups.forEach(walk);
+  };
+  walk(problem.data);
+  const rules: ProblemRules = { groups };
+  if (problem.include) {
+    rules.include = Object.fromEntries(
+      Object.entries(problem.include).map(([lang, inc]) => [
+        lang,
+        inc.files.map((name) => ({ name, content: substituteConstants(readSource(path.join(inc.dir, name)), problem.constants) })),
+      ]),
+    );
+  }
+  if (problem.passes !== undefined) rules.passes = problem.passes;
+  if (problem.scoring && problem.objective === 'min') rules.objective = 'min';
+  return rules;
+}
+
+/**
+ * The output validator or interactor as a program: a folder with build/run scripts is built as it
+ * says (in the C/C++ image, or Python's when it holds only Python); otherwise the language comes from
+ * the files' extensions. The package's constants are substituted into its sources.
+ */
+function validatorProgram(v: OutputValidatorSource, constants: Constants, languages: Map<string, LanguageDefinition>): ProgramSource {
+  const substituted = (files: SourceFile[]) => files.map((f) => ({ ...f, content: substituteConstants(f.content, constants) }));
+  if (v.scripts) {
+    const files = v.files.map((name) => ({ name, content: readSource(path.join(v.dir, name)) }));
+    const onlyPython = v.files.some((f) => f.endsWith('.py')) && !v.files.some((f) => /\.(c|cc|cpp|cxx|c\+\+|h|hpp)$/.test(f));
+    return { language: onlyPython ? 'python3' : 'cpp', files: substituted(files), build: true };
+  }
+  const { language, files } = submissionFiles([v.dir], languages);
+  return { language: language.id, files: substituted(files) };
+}
+
+function readSource(file: string): string {
+  if (statSync(file).size > MAX_SOURCE_BYTES) throw new UsageError(`${file}: larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MiB`);
+  return readFileSync(file, 'utf8');
 }
