@@ -7,7 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
 import { Runner } from '../engine';
-import { languageById, languageForFile, loadLanguages } from '../languages';
+import { languageById, languageForFile, languageIdForStandard, loadLanguages } from '../languages';
 import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB, outputBytes } from '../spec';
 import { readUserBytes, readUserFile } from './files';
 import { DisplayStream, displayText } from '../../protocol/display';
@@ -93,6 +93,7 @@ export function buildProgram(): Command {
     .argument('<file>', 'source file; its extension picks the language unless --lang is given')
     .argument('[args...]', 'arguments passed to the program')
     .option('--lang <id>', 'language id (see `verdict languages`)')
+    .option('--std <standard>', 'language standard: c++17 (default), c++20 or c++23 (the variants cpp20, cpp23)')
     .option(
       '--stdin <file>',
       "file given to the program as standard input; - for verdict's own (the default when it is piped or redirected)",
@@ -113,8 +114,9 @@ whole). \`< /dev/null\` runs it with no input at once.`,
       async (
         file: string,
         args: string[],
-        opts: { lang?: string; stdin?: string; timeLimit?: number; memoryLimit?: number; json?: boolean; server?: string },
+        opts: { lang?: string; std?: string; stdin?: string; timeLimit?: number; memoryLimit?: number; json?: boolean; server?: string },
       ) => {
+        if (opts.std) opts.lang = languageIdForStandard(loadLanguages(), opts.std, opts.lang, file);
         if (opts.server) {
           // The server's client reads input from a file: this process's own input goes through one, removed after.
           const own = opts.stdin === undefined || opts.stdin === '-' ? await programInput(opts.stdin) : undefined;
@@ -183,6 +185,7 @@ whole). \`< /dev/null\` runs it with no input at once.`,
     .option('--tests <dir>', 'folder of NAME.in with NAME.ans (or NAME.out) pairs')
     .option('--problem <dir|id>', 'an ICPC/Kattis problem package (with --server: the id of a problem on the server)')
     .option('--lang <id>', 'language id (see `verdict languages`)')
+    .option('--std <standard>', 'language standard: c++17 (default), c++20 or c++23 (the variants cpp20, cpp23)')
     .option('--checker <name|file>', 'exact, lines (default for folders), tokens, float, kattis-default, or a checker program')
     .addOption(
       new Option('--checker-protocol <protocol>', 'how a checker program is called').choices(['testlib', 'kattis']).default('testlib'),
@@ -192,7 +195,8 @@ whole). \`< /dev/null\` runs it with no input at once.`,
     .option('--stop-on-failure', 'stop at the first test that fails')
     .option('--json', 'print {status, compile, tests: [{name, status, timeMs, memoryKb, diff?}]} as JSON')
     .option('--server <url>', 'judge on a classroom server (`verdict serve`) instead, with the token in VERDICT_TOKEN')
-    .action(async (files: string[], opts: JudgeCliOptions) => {
+    .action(async (files: string[], opts: JudgeCliOptions & { std?: string }) => {
+      if (opts.std) opts.lang = languageIdForStandard(loadLanguages(), opts.std, opts.lang, files[0]!);
       if (opts.server) {
         const remote = await remoteJudge(files, { ...opts, server: opts.server });
         if (remote?.status === 'Internal Error' && remote.tests.length === 0) process.exitCode = EXIT_INTERNAL;

@@ -25,7 +25,12 @@ export function nimRuntime(stderr: string, ctx: ParseContext): SourceDiagnostic[
   const error = lines.find((l) => /^Error: /.test(l));
   if (!error) return [];
   const message = error.replace(/^Error: /, '');
-  const frames = lines.map((l) => /^(\S+\.nim)\((\d+)\)\s+\S+/.exec(l)).filter((m) => m && isUserPath(m[1]!));
+  // The standard library's frames name no directory either (`fatal.nim(54) sysFatal`): with the sources
+  // known, only theirs count.
+  const known = Object.keys(ctx.sources).length > 0;
+  const frames = lines
+    .map((l) => /^(\S+\.nim)\((\d+)\)\s+\S+/.exec(l))
+    .filter((m) => m && isUserPath(m[1]!) && (!known || ctx.sources[baseName(m[1]!)] !== undefined));
   const innermost = frames.at(-1);
   if (innermost) return [{ file: baseName(innermost[1]!), line: Number(innermost[2]), column: NO_COLUMN, severity: 'error', message }];
   return [{ file: ctx.mainFile, line: 1, column: NO_COLUMN, severity: 'error', message }];

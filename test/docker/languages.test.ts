@@ -1,10 +1,25 @@
-// Every language, for real: hello world, A+B from stdin, and a compile error where there is a compiler.
+// Every language, for real: hello world, A+B from stdin, and a compile error where there is a compiler,
+// shown as a diagnostic on its line; where the language has them (test/fixtures/<id>/runtime-error.*,
+// tle.*), a runtime error traced to its line, a time limit, and the aplusb package judged Accepted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { FIXTURES, fixture, show, useRunner } from './fixture';
 import { loadLanguages } from '../../runner/languages';
+import { sourceFileName } from '../../runner/index';
+import { allTests, loadProblemPackage } from '../../runner/judge/problem';
+import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from '../../server/diagnostics/index';
+
+/** The diagnostics as the language server shows them: the source under the name it has in the box. */
+const sourcesOf = (language: string, file: { content: string }) => ({
+  [sourceFileName(
+    languages.find((l) => l.id === language)!,
+    file.content,
+  )]: file.content,
+});
+const errorsOn = (diagnostics: SourceDiagnostic[], line: number) => diagnostics.filter((d) => d.severity === 'error' && d.line === line);
+const APLUSB = path.join(FIXTURES, 'problems', 'aplusb');
 
 const runner = useRunner();
 const languages = [...loadLanguages().values()];
@@ -38,8 +53,89 @@ for (const lang of languages) {
       assert.equal(r.compile?.status, 'Compile Error');
       assert.match(r.compile!.output, /\b3\b/, show(r));
       assert.equal(r.stdout, '');
+      const diagnostics = compileDiagnostics(lang.id, r.compile!.output, sourcesOf(lang.id, fixture(lang.id, file)));
+      assert.ok(errorsOn(diagnostics, 3).length > 0, `a diagnostic on line 3: ${JSON.stringify(diagnostics)}\n${r.compile!.output}`);
+    });
+
+  const runtimeError = files.find((f) => f.startsWith('runtime-error'));
+  if (runtimeError)
+    test(`${lang.id}: a runtime error is traced to its line (3)`, async () => {
+      const source = fixture(lang.id, runtimeError);
+      const r = await runner().run({ language: lang.id, files: [source] });
+      assert.equal(r.status, 'Runtime Error', show(r));
+      const diagnostics = runtimeDiagnostics(lang.id, r.stderr, sourcesOf(lang.id, source));
+      assert.ok(errorsOn(diagnostics, 3).length > 0, `a diagnostic on line 3: ${JSON.stringify(diagnostics)}\n${r.stderr}`);
+    });
+
+  const tle = files.find((f) => f.startsWith('tle'));
+  if (tle)
+    test(`${lang.id}: an endless loop is a Time Limit Exceeded at the limit`, async () => {
+      const r = await runner().run({ language: lang.id, files: [fixture(lang.id, tle)], limits: { cpuMs: 1000 } });
+      assert.equal(r.status, 'Time Limit Exceeded', show(r));
+      // Stopped at the limit, not long after (the CPU counter's backstop may stop it a few ms before the sandbox's own sum does).
+      assert.ok(r.timeMs >= 900 && r.timeMs < 1300, show(r));
+    });
+
+  // The languages added with their runtime-error fixtures; judge.test.ts judges the package in every language too.
+  if (runtimeError)
+    test(`${lang.id}: the aplusb package is Accepted (compiled once, every test)`, async () => {
+      const problem = loadProblemPackage(APLUSB);
+      const tests = allTests(problem).map((t) => ({ ...t, validatorFlags: t.settings.outputValidatorFlags }));
+      const r = await runner().judge({
+        language: lang.id,
+        files: [fixture(lang.id, aplusb)],
+        tests,
+        checker: { kind: 'builtin', name: 'kattis-default' },
+      });
+      assert.equal(r.status, 'Accepted', JSON.stringify(r.tests));
+      assert.equal(r.tests.length, 4);
     });
 }
+
+test('python3: NumPy is there, as on contest judges', async () => {
+  const r = await runner().run({
+    language: 'python3',
+    files: [
+      { name: 'np.py', content: 'import sys\nimport numpy as np\nprint(int(np.array(sys.stdin.read().split(), dtype=np.int64).sum()))\n' },
+    ],
+    stdin: '1 2 3 4\n',
+  });
+  assert.equal(r.status, 'Accepted', show(r));
+  assert.equal(r.stdout, '10\n');
+});
+
+test('cpp20 and cpp23: the same source compiles only with its standard (C++17 stays the default)', async () => {
+  const contains = fixture('cpp23', 'hello.cpp');
+  const as = (language: string) => runner().run({ language, files: [contains] });
+  assert.equal((await as('cpp23')).status, 'Accepted');
+  assert.equal((await as('cpp20')).status, 'Compile Error');
+  assert.equal((await as('cpp')).status, 'Compile Error');
+  const spaceship = await runner().run({ language: 'cpp', files: [fixture('cpp20', 'hello.cpp')] });
+  assert.equal(spaceship.status, 'Compile Error', show(spaceship));
+});
+
+test('kotlin: a multi-file submission compiles together; Scala finds its main object in any file name', async () => {
+  const kt = await runner().run({
+    language: 'kotlin',
+    files: [
+      { name: 'solution.kt', content: 'fun main() {\n    println(twice(21))\n}\n' },
+      { name: 'helper.kt', content: 'fun twice(x: Int) = x * 2\n' },
+    ],
+  });
+  assert.equal(kt.status, 'Accepted', show(kt));
+  assert.equal(kt.stdout, '42\n');
+  const scala = await runner().run({
+    language: 'scala',
+    files: [
+      {
+        name: 'whatever.scala',
+        content: 'object Helper { val x = 21 }\nobject Sol {\n  def main(args: Array[String]): Unit = println(Helper.x * 2)\n}\n',
+      },
+    ],
+  });
+  assert.equal(scala.status, 'Accepted', show(scala));
+  assert.equal(scala.stdout, '42\n');
+});
 
 test("java: Different.java holding `public class Main` compiles and runs (judges' convention)", async () => {
   const r = await runner().run({
