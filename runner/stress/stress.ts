@@ -114,6 +114,7 @@ export async function stress(runner: Runner, request: StressRequest, options: St
   });
 
   const leases: Submission[] = [];
+  let pending: Promise<Buffer> | undefined;
   try {
     progress('compiling', 0);
     // In parallel: three containers, three compiles.
@@ -143,8 +144,8 @@ export async function stress(runner: Runner, request: StressRequest, options: St
         );
       return exec.stdout;
     };
-    const tryInput = async (args: string[]): Promise<StressCase | undefined> => {
-      const input = await generate(args);
+    const tryInput = async (args: string[], generated?: Promise<Buffer>): Promise<StressCase | undefined> => {
+      const input = await (generated ?? generate(args));
       const [sol, ref] = await Promise.all([solution, reference].map((p) => p.lease.execute(p.lease.runStep(p.limits), input)));
       const refVerdict = reference.lease.verdict(ref!, reference.limits);
       if (refVerdict.status !== 'Accepted')
@@ -156,7 +157,7 @@ export async function stress(runner: Runner, request: StressRequest, options: St
         );
       if (ref!.stdoutTruncated)
         throw new StressProgramFailed(
-          `The reference (${name(request.reference)}) wrote more than its output limit on the input of \`${args.join(' ')}\`: raise --output-limit or make the inputs smaller.`,
+          `The reference (${name(request.reference)}) wrote more than its output limit on the input of \`${args.join(' ')}\`: make the generator's inputs smaller.`,
           input,
         );
       const solVerdict = solution.lease.verdict(sol!, solution.limits);
@@ -177,12 +178,24 @@ export async function stress(runner: Runner, request: StressRequest, options: St
     let failing: StressCase | undefined;
     testing = { from: Date.now() };
     progress('testing', 0);
+    // The next input is generated while the solution and the reference run on this one (the
+    // generator has a container of its own): a round costs the slower of the two, not their sum.
+    const argsOf = (round: number) => [String(seed + round)];
+    pending = generate(argsOf(0));
     while (done < rounds && !failing) {
       if (signal?.aborted) throw new RunCancelled();
-      failing = await tryInput([String(seed + done)]);
+      const current: Promise<Buffer> = pending!;
+      const next = done + 1;
+      // One request at a time per container: the next input after this one.
+      pending = next < rounds ? current.then(() => generate(argsOf(next))) : undefined;
+      pending?.catch(() => undefined); // awaited in its round, or by the finally below
+      failing = await tryInput(argsOf(done), current);
       done++;
       progress('testing', done);
     }
+    // A difference leaves the next input being made: the generator's container is not given back mid-run.
+    await pending?.catch(() => undefined);
+    pending = undefined;
     testing.to = Date.now();
     if (!failing) return result('passed');
     if (request.shrink === false) return result('difference', { failing });
@@ -224,6 +237,7 @@ export async function stress(runner: Runner, request: StressRequest, options: St
     if (err instanceof RunCancelled || (signal?.aborted && err instanceof SandboxUnavailable)) return result('cancelled');
     throw err;
   } finally {
+    await pending?.catch(() => undefined);
     await Promise.all(leases.map((l) => l.release()));
   }
 }
