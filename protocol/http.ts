@@ -36,6 +36,8 @@ export const RunRequest = z
     stdinBase64: z.base64().optional(),
     args: z.array(z.string().max(4096)).max(64).optional(),
     limits: Limits.optional(),
+    /** An http(s) URL called with the run's record when it ends (signed; docs/service.md, "Webhooks"). */
+    webhook: z.string().max(2048).optional(),
   })
   .strict()
   .refine((r) => r.stdin === undefined || r.stdinBase64 === undefined, 'give stdin or stdinBase64, not both')
@@ -58,6 +60,8 @@ export const JudgeRequestBody = z
     checker: BuiltinCheckerName.optional(),
     limits: Limits.optional(),
     stopOnFailure: z.boolean().optional(),
+    /** An http(s) URL called with the run's record when it ends (signed; docs/service.md, "Webhooks"). */
+    webhook: z.string().max(2048).optional(),
   })
   .strict()
   .refine((r) => (r.tests === undefined) !== (r.problem === undefined), 'give tests or problem (one of them)');
@@ -72,6 +76,23 @@ export type RunState = z.infer<typeof RunState>;
 /** POST /v1/runs → 202 (or 200 with ?wait=true when it ended in time). */
 export const Accepted = z.object({ id: z.string(), state: RunState, position: z.number().int().optional() });
 export type Accepted = z.infer<typeof Accepted>;
+
+/** A run's webhook: where its result goes when it ends, and each attempt to deliver it. */
+export const WebhookInfo = z.object({
+  url: z.string(),
+  state: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.array(
+    z.object({
+      attempt: z.number().int(),
+      at: z.string(),
+      ms: z.number(),
+      /** The receiver's HTTP status; absent when it could not be reached. */
+      status: z.number().int().optional(),
+      error: z.string().optional(),
+    }),
+  ),
+});
+export type WebhookInfo = z.infer<typeof WebhookInfo>;
 
 /** GET /v1/runs/:id: a run as the service keeps it. For a problem's hidden tests, status, time and memory only. */
 export const RunRecord = z.object({
@@ -89,6 +110,7 @@ export const RunRecord = z.object({
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   result: z.union([RunResult, JudgeResult]).optional(),
+  webhook: WebhookInfo.optional(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 

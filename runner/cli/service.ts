@@ -31,22 +31,55 @@ export function addServiceCommands(program: Command): void {
     .option('--concurrency <n>', 'sandboxes at once (default: the CPU count)', positive)
     .option('--queue-depth <n>', 'runs that may wait before new ones are refused (503)', positive, 1000)
     .option('--grace <seconds>', 'on SIGTERM, how long runs in flight may take to finish', positive, 30)
-    .action(async (opts: { port: number; host: string; data?: string; concurrency?: number; queueDepth: number; grace: number }) => {
-      const { serve, defaultDataDir } = await import('../service/serve');
-      const server = await serve({
-        port: opts.port,
-        host: opts.host,
-        dataDir: opts.data ?? defaultDataDir(),
-        ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-        queueDepth: opts.queueDepth,
-        graceMs: opts.grace * 1000,
-      });
-      process.stdout.write(`verdict serve: listening on ${server.url}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => void server.close().then(resolve);
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
+    .option('--allow-private-webhooks', 'let webhooks call private and loopback addresses (a server inside a trusted network)')
+    .option('--webhook-attempts <n>', 'attempts to deliver a webhook, the first included', positive, 6)
+    .option('--webhook-backoff <ms>', 'wait before the first retry of a webhook, doubled for each next one', positive, 1000)
+    .action(
+      async (opts: {
+        port: number;
+        host: string;
+        data?: string;
+        concurrency?: number;
+        queueDepth: number;
+        grace: number;
+        allowPrivateWebhooks?: boolean;
+        webhookAttempts: number;
+        webhookBackoff: number;
+      }) => {
+        const { serve, defaultDataDir } = await import('../service/serve');
+        const server = await serve({
+          port: opts.port,
+          host: opts.host,
+          dataDir: opts.data ?? defaultDataDir(),
+          ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+          queueDepth: opts.queueDepth,
+          graceMs: opts.grace * 1000,
+          webhooks: { allowPrivate: Boolean(opts.allowPrivateWebhooks), attempts: opts.webhookAttempts, backoffMs: opts.webhookBackoff },
+        });
+        process.stdout.write(`verdict serve: listening on ${server.url}\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => void server.close().then(resolve);
+          process.once('SIGTERM', stop);
+          process.once('SIGINT', stop);
+        });
+      },
+    );
+
+  program
+    .command('webhook-secret')
+    .description(
+      'Print the secret the server signs webhooks with (give it to whoever receives them, to check the Verdict-Signature header).',
+    )
+    .option('--data <dir>', 'the server data folder (default ~/.local/share/verdict, or VERDICT_DATA)')
+    .action(async (opts: { data?: string }) => {
+      const { Store } = await import('../service/store');
+      const { defaultDataDir } = await import('../service/serve');
+      const store = new Store(opts.data ?? defaultDataDir());
+      try {
+        process.stdout.write(`${store.webhookSecret()}\n`);
+      } finally {
+        store.close();
+      }
     });
 
   const token = program.command('token').description("Tokens of the classroom service (on this machine's server data).");

@@ -12,6 +12,8 @@ import { ServiceError } from './quotas';
 import type { Service } from './service';
 import type { RunRow, TokenRow } from './store';
 import { PROBLEM_ID, storeProblem } from './problems';
+import { registerJudge0 } from './compat/judge0';
+import { registerPiston } from './compat/piston';
 
 export const API_VERSION = '1';
 /** Request bodies: a run's stdin may be 256 MiB (base64 grows it by a third), an archive as much. */
@@ -69,6 +71,10 @@ export async function buildApp(service: Service, log: Logger): Promise<FastifyIn
     if (!row || !allowed) throw new ServiceError(404, 'unknown_run', `There is no run ${id} that you may see.`);
     return row;
   };
+
+  // ---- the compatible APIs (Judge0's, Piston's): each in its own scope, with its own error shapes ----
+  registerJudge0(app, service, { caller, visibleRun });
+  registerPiston(app, service, { caller, visibleRun });
 
   // ---- health ----
   app.get('/healthz', async () => ({ ok: true, version: API_VERSION }));

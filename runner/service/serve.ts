@@ -9,6 +9,7 @@ import { buildApp } from './app';
 import { Metrics } from './metrics';
 import { Service } from './service';
 import { Store } from './store';
+import type { WebhookOptions } from './webhooks';
 
 export interface ServeOptions {
   port: number;
@@ -19,6 +20,7 @@ export interface ServeOptions {
   queueDepth?: number;
   /** How long runs in flight may take to finish on SIGTERM. */
   graceMs?: number;
+  webhooks?: Partial<WebhookOptions>;
 }
 
 export function defaultDataDir(): string {
@@ -35,7 +37,11 @@ export async function serve(options: ServeOptions): Promise<{ url: string; close
   const runner = await Runner.create({ pool: { maxBusy: concurrency } });
   const metrics = new Metrics();
   metrics.watchPool(() => runner.pool.counts);
-  const service = new Service(runner, store, metrics, log, { concurrency, queueDepth: options.queueDepth ?? 1000 });
+  const service = new Service(runner, store, metrics, log, {
+    concurrency,
+    queueDepth: options.queueDepth ?? 1000,
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+  });
   const app = await buildApp(service, log);
   const url = await app.listen({ port: options.port, host: options.host });
   log.info({ url, dataDir: options.dataDir, concurrency }, 'listening');

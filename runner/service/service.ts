@@ -28,6 +28,7 @@ import type { Store, ProblemRow, RunRow, TokenRow } from './store';
 import { FairQueue } from './fair-queue';
 import type { Metrics } from './metrics';
 import { ServiceError, Quotas } from './quotas';
+import { DEFAULT_WEBHOOK_OPTIONS, Webhooks, checkWebhookUrl, webhookInfo, type WebhookBody, type WebhookOptions } from './webhooks';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -39,6 +40,15 @@ export interface ServiceOptions {
   concurrency: number;
   /** Runs that may wait; past it, 503. */
   queueDepth: number;
+  webhooks?: Partial<WebhookOptions>;
+}
+
+/** How a run came in, when not through the native API: what its API needs to answer, and its webhook's body. */
+export interface SubmitVia {
+  /** Kept with the run (JSON), e.g. Judge0's expected_output and base64 choice. */
+  client?: unknown;
+  /** The body its webhook gets: a key of Service.webhookBodies ('native' by default). */
+  webhookFormat?: string;
 }
 
 interface QueuedRun {
@@ -67,6 +77,12 @@ export class Service {
   private readonly quotas: Quotas;
   private languagesCache?: Promise<LanguageInfo[]>;
   private accepting = true;
+  /** What a webhook sends, by format: the native one is the run's record; compatible APIs add theirs. */
+  readonly webhookBodies: Record<string, WebhookBody> = {
+    native: (row) => ({ method: 'POST', body: JSON.stringify(this.record(row, false)) }),
+  };
+  private readonly webhooks: Webhooks;
+  readonly webhookOptions: WebhookOptions;
 
   constructor(
     readonly runner: Runner,
@@ -77,6 +93,8 @@ export class Service {
   ) {
     this.live.setMaxListeners(0);
     this.quotas = new Quotas(store, metrics);
+    this.webhookOptions = { ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhooks };
+    this.webhooks = new Webhooks(store, this.webhookBodies, log, this.webhookOptions);
     this.recover();
     this.positionTimer = setInterval(() => this.tellPositions(), POSITION_INTERVAL_MS).unref();
   }
@@ -84,7 +102,7 @@ export class Service {
   // ---- submitting ----
 
   /** Validates, checks limits, stores and queues a run or judge; its row is durable when this returns. */
-  submit(caller: TokenRow, body: SubmitRequest): RunRow {
+  submit(caller: TokenRow, body: SubmitRequest, via: SubmitVia = {}): RunRow {
     if (!this.accepting) throw new ServiceError(503, 'shutting_down', 'The server is shutting down; try again in a moment.');
     if (!this.runner.languages.has(body.language))
       throw new ServiceError(
@@ -101,20 +119,28 @@ export class Service {
         limit: 'queue_depth',
       });
     }
+    const webhook =
+      body.webhook !== undefined
+        ? { url: checkWebhookUrl(body.webhook, this.webhookOptions.allowPrivate), format: via.webhookFormat ?? 'native' }
+        : undefined;
     this.quotas.admit(
       caller,
       this.inFlight((r) => r.owner === String(caller.id)),
     );
-    const row = this.store.addRun({
-      id: randomUUID(),
-      token_id: caller.id,
-      user: caller.name,
-      class: caller.class,
-      kind: body.kind,
-      language: body.language,
-      problem: body.kind === 'judge' ? (body.problem ?? null) : null,
-      request: JSON.stringify(body),
-    });
+    const row = this.store.addRun(
+      {
+        id: randomUUID(),
+        token_id: caller.id,
+        user: caller.name,
+        class: caller.class,
+        kind: body.kind,
+        language: body.language,
+        problem: body.kind === 'judge' ? (body.problem ?? null) : null,
+        request: JSON.stringify(body),
+        ...(via.client !== undefined ? { client: JSON.stringify(via.client) } : {}),
+      },
+      webhook,
+    );
     this.enqueue(row);
     return row;
   }
@@ -192,7 +218,7 @@ export class Service {
     try {
       if (body.kind === 'run') {
         const shown = { stdout: new DisplayStream(), stderr: new DisplayStream() };
-        const { kind: _kind, ...spec } = body;
+        const { kind: _kind, webhook: _webhook, ...spec } = body;
         const result = await this.runner.run(spec, {
           signal,
           runId: row.id,
@@ -297,6 +323,7 @@ export class Service {
     );
     if (status === 'Internal Error') this.metrics.failures.inc();
     this.emit(row.id, { type: 'done', record: this.record(this.store.run(row.id)!) });
+    this.webhooks.runEnded(row.id);
   }
 
   // ---- events ----
@@ -368,8 +395,10 @@ export class Service {
 
   // ---- reading ----
 
-  record(row: RunRow): RunRecord {
+  /** A run as its record shows it; `withWebhook` adds its webhook's attempts (not in the webhook's own body). */
+  record(row: RunRow, withWebhook = true): RunRecord {
     const position = row.state === 'queued' ? this.queue.position(row.id) : undefined;
+    const hook = withWebhook ? this.store.webhook(row.id) : undefined;
     return {
       id: row.id,
       kind: row.kind,
@@ -383,6 +412,7 @@ export class Service {
       ...(row.started_at ? { startedAt: row.started_at } : {}),
       ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
       ...(row.result ? { result: JSON.parse(row.result) as RunResult | JudgeResult } : {}),
+      ...(hook ? { webhook: webhookInfo(hook, this.store.webhookAttempts(row.id)) } : {}),
     };
   }
 
@@ -451,6 +481,7 @@ export class Service {
       }
       this.enqueue({ ...row, state: 'queued' });
     }
+    this.webhooks.resume();
   }
 
   /**
@@ -469,6 +500,8 @@ export class Service {
       this.store.requeueRun(id);
     }
     await Promise.all([...this.running.values()].map((r) => r.promise.catch(() => undefined)));
+    // Deliveries not yet made stay pending in the store: the next start sends them.
+    this.webhooks.close();
     await this.runner.close();
   }
 }

@@ -1,8 +1,9 @@
 // The classroom service's durable state, in one SQLite file (better-sqlite3, WAL): classes and their
 // limits, tokens (only their hashes), problems, runs with their requests and results, and each run's
-// events (for Server-Sent Events resume). Everything the service must not lose across a restart or a
+// events (for Server-Sent Events resume), webhooks and their delivery attempts. Everything the service must not lose across a restart or a
 // kill -9 is written here before it is acknowledged. Schema changes are numbered migrations.
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CLASS_LIMITS, type ClassLimits, type Role, type RunState } from '../../protocol/http';
@@ -23,6 +24,14 @@ const MIGRATIONS: string[] = [
    CREATE INDEX runs_by_state ON runs (state, created_at);
    CREATE INDEX runs_by_token ON runs (token_id, finished_at);
    CREATE TABLE events (run_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (run_id, seq));`,
+  // Webhooks and runs that came through a compatible API (Judge0's, Piston's): what that API needs to answer.
+  `ALTER TABLE runs ADD COLUMN client TEXT;
+   CREATE TABLE webhooks (
+     run_id TEXT PRIMARY KEY, url TEXT NOT NULL, format TEXT NOT NULL, state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
+   CREATE INDEX webhooks_pending ON webhooks (state);
+   CREATE TABLE webhook_attempts (
+     run_id TEXT NOT NULL, attempt INTEGER NOT NULL, at TEXT NOT NULL, ms REAL NOT NULL, status INTEGER, error TEXT,
+     PRIMARY KEY (run_id, attempt));`,
 ];
 
 export interface TokenRow {
@@ -54,6 +63,17 @@ export interface RunRow {
   score: number | null;
   cpu_ms: number;
   result: string | null;
+  /** For a run through a compatible API: what that API needs to answer about it (JSON). */
+  client: string | null;
+}
+
+export interface WebhookRow {
+  run_id: string;
+  url: string;
+  /** Which body it gets: 'native' (the run's record) or a compatible API's ('judge0'). */
+  format: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
 }
 
 export interface ProblemRow {
@@ -191,9 +211,14 @@ export class Store {
 
   // ---- runs ----
 
-  addRun(r: Pick<RunRow, 'id' | 'token_id' | 'user' | 'class' | 'kind' | 'language' | 'problem' | 'request'>): RunRow {
+  /** A new run, and its webhook if it asked for one: one transaction, so neither is stored without the other. */
+  addRun(
+    r: Pick<RunRow, 'id' | 'token_id' | 'user' | 'class' | 'kind' | 'language' | 'problem' | 'request'> & { client?: string | null },
+    webhook?: { url: string; format: string },
+  ): RunRow {
     const row: RunRow = {
       ...r,
+      client: r.client ?? null,
       state: 'queued',
       attempts: 0,
       created_at: now(),
@@ -204,10 +229,14 @@ export class Store {
       cpu_ms: 0,
       result: null,
     };
-    this.stmt(
-      `INSERT INTO runs (id, token_id, user, class, kind, language, problem, request, state, attempts, created_at)
-         VALUES (@id, @token_id, @user, @class, @kind, @language, @problem, @request, @state, @attempts, @created_at)`,
-    ).run(row);
+    this.db.transaction(() => {
+      this.stmt(
+        `INSERT INTO runs (id, token_id, user, class, kind, language, problem, request, state, attempts, created_at, client)
+           VALUES (@id, @token_id, @user, @class, @kind, @language, @problem, @request, @state, @attempts, @created_at, @client)`,
+      ).run(row);
+      if (webhook)
+        this.stmt("INSERT INTO webhooks (run_id, url, format, state) VALUES (?, ?, ?, 'pending')").run(row.id, webhook.url, webhook.format);
+    })();
     return row;
   }
 
@@ -258,6 +287,68 @@ export class Store {
     if (filter.problem) (where.push('problem = ?'), args.push(filter.problem));
     const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
     return this.stmt(sql).all(...args, filter.limit) as RunRow[];
+  }
+
+  // ---- webhooks ----
+
+  webhook(runId: string): WebhookRow | undefined {
+    return this.stmt('SELECT * FROM webhooks WHERE run_id = ?').get(runId) as WebhookRow | undefined;
+  }
+
+  /** Webhooks of ended runs not yet delivered (nor given up): what a restarted server sends. */
+  pendingWebhooks(): WebhookRow[] {
+    return this.stmt(
+      "SELECT w.* FROM webhooks w JOIN runs r ON r.id = w.run_id WHERE w.state = 'pending' AND r.state IN ('done', 'cancelled')",
+    ).all() as WebhookRow[];
+  }
+
+  addWebhookAttempt(
+    runId: string,
+    a: { attempt: number; at: string; ms: number; status?: number | undefined; error?: string | undefined },
+  ): void {
+    this.db.transaction(() => {
+      this.stmt('INSERT INTO webhook_attempts (run_id, attempt, at, ms, status, error) VALUES (?, ?, ?, ?, ?, ?)').run(
+        runId,
+        a.attempt,
+        a.at,
+        a.ms,
+        a.status ?? null,
+        a.error ?? null,
+      );
+      this.stmt('UPDATE webhooks SET attempts = ? WHERE run_id = ?').run(a.attempt, runId);
+    })();
+  }
+
+  endWebhook(runId: string, state: 'delivered' | 'failed'): void {
+    this.stmt('UPDATE webhooks SET state = ? WHERE run_id = ?').run(state, runId);
+  }
+
+  webhookAttempts(runId: string): Array<{ attempt: number; at: string; ms: number; status?: number; error?: string }> {
+    const rows = this.stmt('SELECT attempt, at, ms, status, error FROM webhook_attempts WHERE run_id = ? ORDER BY attempt').all(
+      runId,
+    ) as Array<{
+      attempt: number;
+      at: string;
+      ms: number;
+      status: number | null;
+      error: string | null;
+    }>;
+    return rows.map((r) => ({
+      attempt: r.attempt,
+      at: r.at,
+      ms: r.ms,
+      ...(r.status !== null ? { status: r.status } : {}),
+      ...(r.error !== null ? { error: r.error } : {}),
+    }));
+  }
+
+  /** The server's webhook signing secret: made on first use, kept in the database. */
+  webhookSecret(): string {
+    const row = this.stmt("SELECT value FROM meta WHERE key = 'webhook_secret'").get() as { value: string } | undefined;
+    if (row) return row.value;
+    const secret = `whsec_${randomBytes(32).toString('hex')}`;
+    this.stmt("INSERT OR IGNORE INTO meta (key, value) VALUES ('webhook_secret', ?)").run(secret);
+    return (this.stmt("SELECT value FROM meta WHERE key = 'webhook_secret'").get() as { value: string }).value;
   }
 
   // ---- events ----
