@@ -6,6 +6,7 @@ import { throughput } from './throughput';
 import { caches } from './caches';
 import { serverMemory } from './server-memory';
 import { serviceLoad } from './service-load';
+import { compat } from './compat';
 import { printTargets, type TargetRow } from './lib';
 
 async function main(): Promise<void> {
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   rows.push(...(await serverMemory(5)));
   console.log('\n== classroom service under load');
   rows.push(...(await serviceLoad(500, 50)));
+  console.log('\n== compatible APIs (Judge0, Piston)');
+  rows.push(...(await compat(30)));
   printTargets(rows);
 }
 
