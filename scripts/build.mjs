@@ -1,6 +1,6 @@
 // Bundles the runner CLI and library (and, as they arrive, the server and the extension) with esbuild.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { generateLanguages } from './gen-languages.mjs';
 
 // First, what is derived from languages/*.json: protocol/languages.generated.ts and package.json's language fields.
@@ -65,3 +65,7 @@ const entries = [
   { entryPoints: ['client/extension.ts'], outfile: 'dist/client/extension.js', external: [...common.external, 'vscode'] },
 ].filter((e) => e.entryPoints.every((p) => existsSync(p)));
 await Promise.all(entries.map((e) => build({ ...common, ...e })));
+
+// The classroom service's web pages are static files read at run time: next to the bundle that serves them.
+rmSync('dist/runner/web', { recursive: true, force: true });
+if (existsSync('runner/service/web')) cpSync('runner/service/web', 'dist/runner/web', { recursive: true });

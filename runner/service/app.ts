@@ -12,6 +12,7 @@ import { ServiceError } from './quotas';
 import type { Service } from './service';
 import type { RunRow, TokenRow } from './store';
 import { PROBLEM_ID, storeProblem } from './problems';
+import { webRoutes } from './web';
 import { registerJudge0 } from './compat/judge0';
 import { registerPiston } from './compat/piston';
 
@@ -257,6 +258,9 @@ export async function buildApp(service: Service, log: Logger): Promise<FastifyIn
     if (q.format === 'json') return rows;
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="submissions.csv"').send(toCsv(rows));
   });
+
+  // ---- the web pages for students and teachers, and the statistics they show ----
+  webRoutes(app, service, caller);
 
   return app;
 }

@@ -289,6 +289,35 @@ export class Store {
     return this.stmt(sql).all(...args, filter.limit) as RunRow[];
   }
 
+  /**
+   * Finished judges of stored problems, per problem and verdict and per problem in all, with how many
+   * students (class/name) each counts: the teacher page's statistics. All classes when `cls` is not given.
+   */
+  problemStats(cls?: string): {
+    verdicts: Array<{ problem: string; status: string; runs: number; users: number }>;
+    totals: Array<{ problem: string; runs: number; users: number }>;
+  } {
+    const where = `WHERE problem IS NOT NULL AND status IS NOT NULL ${cls ? 'AND class = ?' : ''}`;
+    const args = cls ? [cls] : [];
+    const users = "COUNT(DISTINCT class || '/' || user)";
+    return {
+      verdicts: this.stmt(`SELECT problem, status, COUNT(*) AS runs, ${users} AS users FROM runs ${where} GROUP BY problem, status`).all(
+        ...args,
+      ) as Array<{ problem: string; status: string; runs: number; users: number }>,
+      totals: this.stmt(`SELECT problem, COUNT(*) AS runs, ${users} AS users FROM runs ${where} GROUP BY problem ORDER BY problem`).all(
+        ...args,
+      ) as Array<{ problem: string; runs: number; users: number }>,
+    };
+  }
+
+  /** Runs waiting or running, oldest first, without their request or result (the live queue on the teacher page). */
+  activeRuns(cls?: string): RunRow[] {
+    const sql = `SELECT id, token_id, user, class, kind, language, problem, '' AS request, state, attempts, created_at, started_at,
+      finished_at, status, score, cpu_ms, NULL AS result, client FROM runs WHERE state IN ('queued', 'running') ${cls ? 'AND class = ?' : ''}
+      ORDER BY created_at, rowid`;
+    return this.stmt(sql).all(...(cls ? [cls] : [])) as RunRow[];
+  }
+
   // ---- webhooks ----
 
   webhook(runId: string): WebhookRow | undefined {
