@@ -1,8 +1,8 @@
-// The judge against real Docker: test folders, every checker, Kattis packages (default, custom and
-// interactive validation) with each submission judged to the verdict its folder names.
+// The judge against real Docker: test folders, every checker, a Kattis package in every language.
+// Every fixture package, submission by submission, is judged in packages.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FIXTURES, useRunner } from './fixture';
@@ -10,10 +10,7 @@ import type { JudgeRequest } from '../../protocol/judge';
 import { discoverTests } from '../../runner/judge/testfolder';
 import { allTests, loadProblemPackage } from '../../runner/judge/problem';
 import { loadLanguages } from '../../runner/languages';
-import { judgeRequest } from '../../runner/cli/judge';
 import { UsageError } from '../../runner/errors';
-import type { TestResult } from '../../runner/judge/types';
-import { parse as parseYaml } from 'yaml';
 
 const runner = useRunner();
 
@@ -214,75 +211,9 @@ test('judge: bad input is a clear error before anything runs', async () => {
   );
 });
 
-// Problem packages: every submission in submissions/<verdict>/ must be judged to that verdict.
-const EXPECTED: Record<string, string> = {
-  accepted: 'Accepted',
-  wrong_answer: 'Wrong Answer',
-  time_limit_exceeded: 'Time Limit Exceeded',
-  run_time_error: 'Runtime Error',
-};
+// Problem packages: every submission in submissions/<verdict>/ is judged to that verdict in
+// test/docker/packages.test.ts, with the package features one by one.
 const problemsDir = path.join(FIXTURES, 'problems');
-const problems = (() => {
-  try {
-    return readdirSync(problemsDir).filter((p) => statSync(path.join(problemsDir, p, 'problem.yaml'), { throwIfNoEntry: false }));
-  } catch {
-    return [];
-  }
-})();
-
-for (const name of problems) {
-  const dir = path.join(problemsDir, name);
-  for (const [folderName, status] of Object.entries(EXPECTED)) {
-    const subDir = path.join(dir, 'submissions', folderName);
-    let entries: string[] = [];
-    try {
-      entries = readdirSync(subDir);
-    } catch {
-      continue;
-    }
-    for (const entry of entries)
-      test(`package ${name}: submissions/${folderName}/${entry} is judged ${status}`, async () => {
-        // The request the CLI's `verdict judge FILE --problem DIR` builds: validator, interactor, limits, scoring.
-        const problem = loadProblemPackage(dir);
-        const r = await runner().judge(
-          judgeRequest(
-            [path.join(subDir, entry)],
-            {
-              problem: dir,
-              checkerProtocol: 'kattis',
-              stopOnFailure: !problem.scoring,
-              ...(problem.timeLimitMs ? {} : { timeLimit: 1000 }),
-            },
-            runner(),
-          ),
-        );
-        const expectedScore = expectedScores(dir)[`${folderName}/${entry}`] ?? expectedScores(dir)[folderName];
-        if (expectedScore !== undefined) assert.equal(r.score?.score, expectedScore, JSON.stringify(r.score));
-        assert.equal(
-          r.status,
-          status,
-          JSON.stringify(
-            { message: r.message, compile: r.compile, tests: r.tests.map((t: TestResult) => [t.name, t.status, t.message]) },
-            null,
-            1,
-          ),
-        );
-      });
-  }
-}
-
-/** submissions/submissions.yaml: `folder` or `folder/file` → { score }. */
-function expectedScores(dir: string): Record<string, number> {
-  const file = path.join(dir, 'submissions', 'submissions.yaml');
-  const doc = (() => {
-    try {
-      return parseYaml(readFileSync(file, 'utf8')) as Record<string, { score?: number }>;
-    } catch {
-      return {};
-    }
-  })();
-  return Object.fromEntries(Object.entries(doc ?? {}).flatMap(([k, v]) => (typeof v?.score === 'number' ? [[k, v.score]] : [])));
-}
 
 // A Kattis package judged in every language: each language's A+B is accepted, its hello world is not.
 for (const lang of loadLanguages().values())
