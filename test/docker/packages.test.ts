@@ -277,6 +277,22 @@ test('packages: a C interactor with DOMjudge build/run scripts is built and call
   );
 });
 
+test('packages: an output validator with build/run scripts is built once and run as `run input answer feedback_dir < output`', async () => {
+  const dir = copyOf('custom');
+  const v = path.join(dir, 'output_validator');
+  writeFileSync(path.join(v, 'build'), '#!/bin/sh\nset -e\nc++ -O2 -o check validator.cpp\n');
+  writeFileSync(path.join(v, 'run'), '#!/bin/sh\nexec "$(dirname "$0")/check" "$@"\n');
+  assert.equal(loadProblemPackage(dir).outputValidator?.scripts, true);
+  const accepted = await judgeFile(submission('custom', 'accepted/largest.py'), dir);
+  assert.equal(accepted.status, 'Accepted', explain(accepted));
+  const wrong = await judgeFile(submission('custom', 'wrong_answer/one.py'), dir);
+  assert.equal(wrong.status, 'Wrong Answer', explain(wrong));
+  // Without a run file after the build, the validator cannot start: a judge error, never a verdict on the submission.
+  writeFileSync(path.join(v, 'build'), '#!/bin/sh\nset -e\nc++ -O2 -o check validator.cpp\nrm run\n');
+  const broken = await judgeFile(submission('custom', 'accepted/largest.py'), dir);
+  assert.equal(broken.status, 'Internal Error', explain(broken));
+});
+
 test('packages: a Python interactor judges Python and C++ submissions; with Java it says why it cannot yet', async () => {
   const dir = path.join(PROBLEMS, 'pyguess');
   assert.equal((await judgeFile(submission('pyguess', 'accepted/binary_search.py'), dir)).status, 'Accepted');
