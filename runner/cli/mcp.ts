@@ -13,7 +13,7 @@ function seconds(value: string): number {
 export function addMcpCommand(program: Command): void {
   program
     .command('mcp')
-    .description('Serve an AI agent over MCP (stdio): tools run, judge and languages, each call in a fresh sandbox.')
+    .description('Serve an AI agent over MCP (stdio): tools run, judge, stress (local only) and languages, each call in a fresh sandbox.')
     .option('--server <url>', 'forward every call to a classroom server (`verdict serve`), with the token in VERDICT_TOKEN')
     .option('--cpu-budget <seconds>', 'CPU-seconds the session may use in all', seconds, 600)
     .action(async (opts: { server?: string; cpuBudget: number }) => {
@@ -33,8 +33,10 @@ export function addMcpCommand(program: Command): void {
       }
       const { Runner } = await import('../engine');
       const { discoverTests } = await import('../judge/testfolder');
-      // A long-lived session: the pool keeps a warm container per language used, like the language server's.
-      const runner = await createRunner(Runner);
+      const { stressPoolSize } = await import('../stress/stress');
+      // A long-lived session: the pool keeps a warm container per language used, like the language
+      // server's, and may hold the three containers of a stress test.
+      const runner = await createRunner(() => Runner.create({ pool: { maxBusy: stressPoolSize() } }));
       try {
         await serveStdio({ backend: localBackend(runner, { testsOfFolder: discoverTests }), cpuBudgetSeconds: opts.cpuBudget });
       } finally {
@@ -48,10 +50,10 @@ export function addMcpCommand(program: Command): void {
  * process has begun (Docker's 409 "removal … already in progress"): an agent's client starts this
  * server once and shows a failed start as a dead server, so a race that harms nothing must not end it.
  */
-async function createRunner(runner: typeof import('../engine').Runner): Promise<import('../engine').Runner> {
+async function createRunner<T>(create: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await runner.create();
+      return await create();
     } catch (err) {
       if (attempt >= 5 || !/already in progress/.test((err as Error).message)) throw err;
       await new Promise((r) => setTimeout(r, 200 * attempt));

@@ -10,12 +10,14 @@ import {
   languageById,
   languageForFile,
   probeLanguages,
+  stress,
   type JudgeRequest,
   type JudgeTest,
   type LanguageDefinition,
   type Runner,
 } from '../index';
 import type { JudgeResult, RunResult } from '../../protocol/results';
+import type { StressResult } from '../../protocol/lsp';
 import type { InlineTest, LanguageInfo, RunEvent, RunRecord, SubmitRequest } from '../../protocol/http';
 import type { ServiceClient } from '../../protocol/service-client';
 import type { LimitsInput, SourceFile } from '../../protocol/spec';
@@ -58,6 +60,18 @@ export interface JudgeDone {
   inputOf?: (test: string) => string | undefined;
 }
 
+export interface StressCall {
+  solution: { language: string; files: SourceFile[] };
+  reference: { language: string; files: SourceFile[] };
+  generator: { language: string; files: SourceFile[] };
+  rounds: number;
+  seed?: number;
+  checker?: BuiltinChecker;
+  tolerance?: number;
+  shrink?: boolean;
+  limits: LimitsInput;
+}
+
 export interface Backend {
   readonly where: Where;
   /** The language id for a call that named none: from the main file's name (and content, for shared extensions). */
@@ -65,6 +79,8 @@ export interface Backend {
   run(call: RunCall, ctx: CallContext): Promise<RunResult>;
   judge(call: JudgeCall, ctx: CallContext): Promise<JudgeDone>;
   languages(): Promise<LanguagesOutcome['languages']>;
+  /** Stress tests: on this machine only (a classroom server has no stress API). */
+  stress?(call: StressCall, ctx: CallContext): Promise<StressResult>;
 }
 
 const command = (argv: string[] | undefined) => argv?.join(' ');
@@ -111,6 +127,27 @@ export function localBackend(runner: Runner, hooks: LocalHooks): Backend {
         return 'text' in test.input ? test.input.text : readHead(test.input.path);
       };
       return { result, total, ...(request.limits ? { limits: request.limits } : {}), inputOf };
+    },
+    stress(call, ctx) {
+      const options =
+        call.tolerance !== undefined ? { options: { absoluteTolerance: call.tolerance, relativeTolerance: call.tolerance } } : {};
+      return stress(
+        runner,
+        {
+          solution: call.solution,
+          reference: call.reference,
+          generator: call.generator,
+          rounds: call.rounds,
+          ...(call.seed !== undefined ? { seed: call.seed } : {}),
+          checker: { name: call.checker ?? 'lines', ...options },
+          limits: call.limits,
+          ...(call.shrink !== undefined ? { shrink: call.shrink } : {}),
+        },
+        {
+          signal: ctx.signal,
+          onProgress: (p) => ctx.progress({ progress: p.done, total: p.rounds, message: `${p.phase}: ${p.done}/${p.rounds}` }),
+        },
+      );
     },
     languages() {
       probed ??= probeLanguages(runner, [...runner.languages.values()]).then((probes) =>

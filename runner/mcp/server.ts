@@ -11,11 +11,14 @@ import {
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { LIMITS } from '../../protocol/spec';
+import { LIMITS, type SourceFile } from '../../protocol/spec';
 import {
   LocalJudgeInput,
   RunInput,
   ServerJudgeInput,
+  StressInput,
+  MAX_STRESS_ROUNDS,
+  stressOutcome,
   clampLimits,
   judgeOutcome,
   runOutcome,
@@ -26,6 +29,8 @@ import type { Backend, CallContext } from './backends';
 
 /** CPU-seconds a session may use in all, unless told otherwise. */
 export const DEFAULT_CPU_BUDGET_SECONDS = 600;
+/** Below this much CPU time left, a call is refused rather than run with a limit too small to mean anything. */
+const MIN_CPU_MS_LEFT = 100;
 
 export interface McpSessionOptions {
   backend: Backend;
@@ -45,7 +50,7 @@ export function createMcpSession(options: McpSessionOptions): Server {
   const budgetMs = (options.cpuBudgetSeconds ?? DEFAULT_CPU_BUDGET_SECONDS) * 1000;
   let usedMs = 0;
   const left = () => Math.max(0, Math.round((budgetMs - usedMs) / 100) / 10);
-  const tools = toolDefinitions(backend.where, budgetMs / 1000);
+  const tools = toolDefinitions(backend.where, budgetMs / 1000, backend.stress !== undefined);
   const byName = new Map<string, ToolDefinition>(tools.map((t) => [t.name, t]));
 
   const server = new Server(
@@ -68,7 +73,7 @@ export function createMcpSession(options: McpSessionOptions): Server {
     const args = request.params.arguments ?? {};
     try {
       if (name === 'languages') return done({ languages: await backend.languages() });
-      if (usedMs >= budgetMs)
+      if (budgetMs - usedMs < MIN_CPU_MS_LEFT)
         return failed(`This session has used its CPU budget (${budgetMs / 1000} CPU-seconds); start a new session to run more.`);
       if (name === 'run') {
         const input = parse(RunInput, args);
@@ -89,6 +94,34 @@ export function createMcpSession(options: McpSessionOptions): Server {
           runOutcome(result, { limits: effective(limits), clamped, cpuBudgetLeftSeconds: left() }),
           result.status === 'Internal Error',
         );
+      }
+      if (name === 'stress' && backend.stress) {
+        const input = parse(StressInput, args);
+        const { limits, clamped } = clampLimits(input.limits, budgetMs - usedMs);
+        const rounds = Math.min(input.rounds ?? 100, MAX_STRESS_ROUNDS);
+        if ((input.rounds ?? 0) > MAX_STRESS_ROUNDS) clamped.push(`rounds: asked ${input.rounds}, ceiling ${MAX_STRESS_ROUNDS}`);
+        const program = async (p: { language?: string | undefined; files: SourceFile[] }) => ({
+          language: p.language ?? (await backend.languageFor(p.files[0]!)),
+          files: p.files,
+        });
+        // It stops when the budget left is spent (what it found so far is returned), or when the client cancels.
+        const signal = AbortSignal.any([extra.signal, AbortSignal.timeout(Math.max(1, Math.floor(budgetMs - usedMs)))]);
+        const result = await backend.stress(
+          {
+            solution: await program(input.solution),
+            reference: await program(input.reference),
+            generator: await program(input.generator),
+            rounds,
+            limits,
+            ...(input.seed !== undefined ? { seed: input.seed } : {}),
+            ...(input.checker ? { checker: input.checker } : {}),
+            ...(input.tolerance !== undefined ? { tolerance: input.tolerance } : {}),
+            ...(input.shrink !== undefined ? { shrink: input.shrink } : {}),
+          },
+          { ...ctx, signal },
+        );
+        usedMs += result.elapsedMs;
+        return done(stressOutcome(result, { clamped, cpuBudgetLeftSeconds: left() }));
       }
       const input = parse(backend.where === 'local' ? LocalJudgeInput : ServerJudgeInput, args);
       const { limits, clamped } = clampLimits(input.limits, budgetMs - usedMs);

@@ -8,6 +8,7 @@ import { BuiltinCheckerName, InlineTest } from '../../protocol/http';
 import { Status, type JudgeResult, type RunResult, type TestResult } from '../../protocol/results';
 import { displayText } from '../../protocol/display';
 import { outputBytes } from '../../protocol/report';
+import type { StressBytes, StressProgramRun, StressResult } from '../../protocol/lsp';
 
 /** Characters of each output stream (and of compiler output, and of each diff field) a tool result carries. */
 export const OUTPUT_CAP = 16 * 1024;
@@ -115,6 +116,33 @@ export const ServerJudgeInput = z
   .strict();
 export type JudgeInput = z.infer<typeof LocalJudgeInput> | z.infer<typeof ServerJudgeInput>;
 
+const Program = z.object({ language, files }).strict();
+
+/** Rounds a stress test may ask for (more are lowered to it). */
+export const MAX_STRESS_ROUNDS = 1000;
+
+export const StressInput = z
+  .object({
+    solution: Program.describe('The solution under test.'),
+    reference: Program.describe('A trusted solution, simple and slow is fine (a brute force): its output is taken as the answer.'),
+    generator: Program.describe(
+      'A program that writes one random input to stdout. Called as `GEN seed` in round i (seed + i), and as `GEN seed size` when shrinking: with a size argument it should make an input that small (e.g. n = size).',
+    ),
+    rounds: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(`Rounds to try at most (default 100; at most ${MAX_STRESS_ROUNDS}: a larger ask is lowered).`),
+    seed: z.number().int().nonnegative().optional().describe('Seed of the first round (default: random, reported in the result).'),
+    checker: BuiltinCheckerName.optional().describe('How the outputs are compared (default "lines").'),
+    tolerance: z.number().positive().max(1).optional().describe('For checker "float": absolute and relative tolerance.'),
+    shrink: z.boolean().optional().describe('After a difference, look for a smaller failing input with `GEN seed size` (default true).'),
+    limits: LimitsAsked.optional().describe('Limits of each run of the solution and the reference.'),
+  })
+  .strict();
+export type StressInput = z.infer<typeof StressInput>;
+
 // ---- what a tool returns ----
 
 const Output = {
@@ -173,6 +201,40 @@ export const JudgeOutcome = z.object({
 });
 export type JudgeOutcome = z.infer<typeof JudgeOutcome>;
 
+const ProgramRun = z.object({
+  status: Status,
+  stdout: z.string(),
+  stdoutTruncated: z.boolean(),
+  stderr: z.string(),
+  timeMs: z.number(),
+  memoryKb: z.number(),
+  message: z.string().optional(),
+});
+
+export const StressOutcome = z.object({
+  status: z
+    .enum(['passed', 'difference', 'cancelled'])
+    .describe('passed: no difference in all rounds; difference: failing holds the input; cancelled: stopped (by you, or the CPU budget)'),
+  rounds: z.number().int(),
+  seed: z.number().int(),
+  elapsedMs: z.number(),
+  failing: z
+    .object({
+      generatorArgs: z.array(z.string()),
+      input: z.string().describe('The smallest failing input found (escaped, capped)'),
+      inputBytes: z.number().int(),
+      message: z.string(),
+      diff: z.object({ line: z.number(), column: z.number(), expected: z.string(), actual: z.string() }).optional(),
+      solution: ProgramRun,
+      reference: ProgramRun,
+    })
+    .optional(),
+  shrink: z.string().optional(),
+  clamped: z.array(z.string()).optional(),
+  cpuBudgetLeftSeconds: z.number(),
+});
+export type StressOutcome = z.infer<typeof StressOutcome>;
+
 export const LanguagesOutcome = z.object({
   languages: z.array(
     z.object({
@@ -206,7 +268,7 @@ export interface ToolDefinition {
 const SANDBOX =
   'in a fresh, isolated sandbox (no network, no access to your files, a read-only system, a private /tmp) with hard CPU, wall, memory, process and output limits';
 
-export function toolDefinitions(where: Where, cpuBudgetSeconds: number): ToolDefinition[] {
+export function toolDefinitions(where: Where, cpuBudgetSeconds: number, withStress: boolean): ToolDefinition[] {
   const annotations = { readOnlyHint: true, openWorldHint: false, idempotentHint: false, destructiveHint: false };
   const budget = `Each session may use ${cpuBudgetSeconds} CPU-seconds in all; every result says what is left.`;
   const place = where === 'server' ? ' on the Verdict server' : '';
@@ -239,6 +301,22 @@ export function toolDefinitions(where: Where, cpuBudgetSeconds: number): ToolDef
       outputSchema: jsonSchema(JudgeOutcome, 'output'),
       annotations,
     },
+    ...(withStress
+      ? [
+          {
+            name: 'stress',
+            title: 'Stress-test a solution against a brute force',
+            description:
+              `Find an input on which a solution is wrong: a generator makes random inputs, the solution and a trusted reference (a brute force) run on each ${SANDBOX}, ` +
+              "and the first input where the solution fails or its output differs from the reference's is returned, shrunk to the smallest the generator can make. " +
+              `Returns status (passed, difference, cancelled), rounds run, the seed, and the failing input with both programs' outputs (capped at ${OUTPUT_CAP} characters, escaped) and where they differ. ` +
+              `Sends progress notifications. Counts its wall time against the session's budget and stops when the budget is used. ${budget}`,
+            inputSchema: jsonSchema(StressInput, 'input'),
+            outputSchema: jsonSchema(StressOutcome, 'output'),
+            annotations,
+          },
+        ]
+      : []),
     {
       name: 'languages',
       title: 'Languages available',
@@ -367,5 +445,53 @@ function failure(t: TestResult, input: string | undefined): NonNullable<JudgeOut
         }
       : {}),
     ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+  };
+}
+
+export function stressOutcome(r: StressResult, extra: { clamped: string[]; cpuBudgetLeftSeconds: number }): StressOutcome {
+  const bytes = (b: StressBytes) => shown(b.base64 !== undefined ? Buffer.from(b.base64, 'base64') : b.text);
+  const run = (p: StressProgramRun) => {
+    const stdout = bytes(p.stdout);
+    return {
+      status: p.status,
+      stdout: stdout.text,
+      stdoutTruncated: p.stdoutTruncated || stdout.truncated,
+      stderr: shown(p.stderr).text,
+      timeMs: p.timeMs,
+      memoryKb: p.memoryKb,
+      ...(p.message ? { message: displayText(p.message) } : {}),
+    };
+  };
+  const f = r.failing;
+  return {
+    status: r.status,
+    rounds: r.rounds,
+    seed: r.seed,
+    elapsedMs: r.elapsedMs,
+    ...(f
+      ? {
+          failing: {
+            generatorArgs: f.generatorArgs,
+            input: bytes(f.input).text,
+            inputBytes: f.inputBytes,
+            message: displayText(f.message),
+            ...(f.diff
+              ? {
+                  diff: {
+                    line: f.diff.line,
+                    column: f.diff.column,
+                    expected: shown(f.diff.expected, 1000).text,
+                    actual: shown(f.diff.actual, 1000).text,
+                  },
+                }
+              : {}),
+            solution: run(f.solution),
+            reference: run(f.reference),
+          },
+        }
+      : {}),
+    ...(r.shrink ? { shrink: displayText(r.shrink) } : {}),
+    ...(extra.clamped.length ? { clamped: extra.clamped } : {}),
+    cpuBudgetLeftSeconds: extra.cpuBudgetLeftSeconds,
   };
 }
