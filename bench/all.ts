@@ -7,6 +7,7 @@ import { caches } from './caches';
 import { serverMemory } from './server-memory';
 import { serviceLoad } from './service-load';
 import { compat } from './compat';
+import { mcpBench } from './mcp';
 import { printTargets, type TargetRow } from './lib';
 
 async function main(): Promise<void> {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   rows.push(...(await serviceLoad(500, 50)));
   console.log('\n== compatible APIs (Judge0, Piston)');
   rows.push(...(await compat(30)));
+  rows.push(...(await mcpBench(30)));
   printTargets(rows);
 }
 
