@@ -2,13 +2,16 @@
 // commands: vscode-languageclient registers them from the server's executeCommandProvider, and
 // this middleware fills in what a palette, keybinding, menu or CodeLens invocation lacks (the active
 // file, the test's input and answer), runs them through VerdictServer (whose response carries the
-// result to every view), and reports errors in words. verdict.showOutput is the client's own.
+// result to every view), and reports errors in words. verdict.showOutput and verdict.stress (a
+// stress test: pick the reference and the generator, run it with the server's progress, offer to add
+// the failing input as a test) are the client's own.
 import * as vscode from 'vscode';
 import { LSPErrorCodes, ResponseError, type Middleware } from 'vscode-languageclient/node';
 import { Commands } from '../protocol/lsp';
 import { errorText } from './format';
 import type { VerdictServer } from './language-client';
 import { isSupported } from './languages';
+import type { StressCase, StressResult } from '../protocol/lsp';
 import type { VerdictOutput } from './output-channel';
 
 const SERVER_COMMANDS = new Set<string>(Object.values(Commands));
@@ -48,7 +51,104 @@ export class VerdictCommands {
   }
 
   register(): vscode.Disposable[] {
-    return [vscode.commands.registerCommand('verdict.showOutput', () => this.output.show(false)), this.testsChanged];
+    return [
+      vscode.commands.registerCommand('verdict.showOutput', () => this.output.show(false)),
+      vscode.commands.registerCommand('verdict.stress', (arg: unknown) => this.stress(arg)),
+      this.testsChanged,
+    ];
+  }
+
+  /** The reference and generator last picked for a solution: offered first next time. */
+  private readonly stressPicks = new Map<string, { reference: string; generator: string }>();
+
+  /** "Verdict: Stress Test": the file against a reference picked from its folder, on a generator's inputs. */
+  private async stress(arg: unknown): Promise<void> {
+    const server = this.server;
+    const uri = targetUri(arg);
+    if (!server || !uri) return void vscode.window.showWarningMessage('Verdict: open the solution to stress-test (C, C++, Python, …).');
+    const folder = vscode.Uri.joinPath(uri, '..');
+    const names = (await vscode.workspace.fs.readDirectory(folder))
+      .filter(([name, type]) => type === vscode.FileType.File && isSupported(vscode.Uri.joinPath(folder, name)))
+      .map(([name]) => name)
+      .filter((name) => name !== uri.path.split('/').pop())
+      .sort();
+    if (names.length === 0)
+      return void vscode.window.showWarningMessage(
+        'Verdict: a stress test needs a reference (a brute force) and a generator next to the solution, in its folder.',
+      );
+    const last = this.stressPicks.get(uri.toString());
+    const pick = async (step: string, placeHolder: string, previous?: string) => {
+      const items = names.map((label) => ({ label, ...(label === previous ? { description: 'last used' } : {}) }));
+      items.sort((a, b) => Number(b.label === previous) - Number(a.label === previous));
+      return (await vscode.window.showQuickPick(items, { title: `Verdict: Stress Test (${step})`, placeHolder, ignoreFocusOut: true }))
+        ?.label;
+    };
+    const reference = await pick('1/2', 'The reference: a trusted (maybe slow) solution whose output is the answer', last?.reference);
+    if (!reference) return;
+    const generator = await pick(
+      '2/2',
+      'The generator: prints one input, called as `GEN seed` (and `GEN seed size` to shrink)',
+      last?.generator,
+    );
+    if (!generator) return;
+    this.stressPicks.set(uri.toString(), { reference, generator });
+    const name = uri.path.split('/').pop()!;
+    this.output.line(`▶ Stress test of ${name} against ${reference}, inputs from ${generator}`);
+    let result: StressResult;
+    try {
+      result = await server.stress({
+        uri: uri.toString(),
+        reference: vscode.Uri.joinPath(folder, reference).toString(),
+        generator: vscode.Uri.joinPath(folder, generator).toString(),
+      });
+    } catch (e) {
+      if (e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled) return void this.output.line('■ Stopped.');
+      this.output.line(`✘ ${errorText(e)}`);
+      // The server shows its own errors; those of the connection are ours to show.
+      if (!(e instanceof ResponseError)) void vscode.window.showErrorMessage(`Verdict: ${errorText(e)}`);
+      return;
+    }
+    const rate = `seed ${result.seed}, ${result.roundsPerSecond} rounds/s`;
+    if (result.status === 'passed') {
+      this.output.line(`✔ No difference in ${result.rounds} rounds (${rate}).`);
+      return void vscode.window.showInformationMessage(
+        `Verdict: no difference between ${name} and ${reference} in ${result.rounds} rounds.`,
+      );
+    }
+    if (result.status === 'cancelled') return void this.output.line(`■ Stopped after ${result.rounds} rounds: no difference so far.`);
+    const failing = result.failing!;
+    // Program output and messages arrive escaped from the server (displayText); the input is shown as an untitled document.
+    this.output.line(`✘ Difference on round ${result.rounds} (${rate}): ${failing.message}`);
+    if (result.shrink) this.output.line(`  shrinking: ${result.shrink}`);
+    this.output.line(`  input from \`${generator} ${failing.generatorArgs.join(' ')}\`, ${failing.inputBytes} bytes`);
+    this.output.show();
+    await this.offerStressCase(server, uri, name, failing);
+  }
+
+  private async offerStressCase(server: VerdictServer, uri: vscode.Uri, name: string, failing: StressCase): Promise<void> {
+    const add = 'Add as test case';
+    const show = 'Show input';
+    const choice = await vscode.window.showWarningMessage(
+      `Verdict: ${name} differs from the reference on a ${failing.inputBytes}-byte input: ${failing.message}`,
+      add,
+      show,
+    );
+    if (choice === show) {
+      const doc = await vscode.workspace.openTextDocument({ content: failing.input.text });
+      await vscode.window.showTextDocument(doc, { preview: true });
+      return this.offerStressCase(server, uri, name, failing);
+    }
+    if (choice !== add) return;
+    try {
+      const added = await server.addStressTest(uri, failing);
+      this.testsChanged.fire(uri);
+      this.output.line(
+        `✚ Added test ${added.name} in ${vscode.workspace.asRelativePath(added.dir)} (the answer is the reference's output).`,
+      );
+      void vscode.window.showInformationMessage(`Verdict: added test ${added.name} in ${vscode.workspace.asRelativePath(added.dir)}.`);
+    } catch (e) {
+      this.output.line(`✘ ${errorText(e)}`);
+    }
   }
 
   private async serverCommand(command: string, args: unknown[]): Promise<unknown> {

@@ -7,8 +7,14 @@
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, TransportKind, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
 import {
+  AddStressTestRequest,
   Commands,
   CompanionProblemRequest,
+  StressRequest,
+  type AddStressTestResult,
+  type StressCase,
+  type StressParams,
+  type StressResult,
   OutputNotification,
   ProblemsRequest,
   QueueNotification,
@@ -114,6 +120,16 @@ export class VerdictServer {
 
   testData(uri: vscode.Uri, name: string): Promise<TestDataResult> {
     return this.client.sendRequest(TestDataRequest, { uri: uri.toString(), name });
+  }
+
+  /** A stress test of a file (the server shows its progress, cancellable there or with the token). */
+  stress(params: StressParams, token?: vscode.CancellationToken): Promise<StressResult> {
+    return this.client.sendRequest(StressRequest, params, token);
+  }
+
+  /** Saves a stress test's failing case as a test of the file (stress-N.in/.ans in its tests folder). */
+  addStressTest(uri: vscode.Uri, failing: StressCase): Promise<AddStressTestResult> {
+    return this.client.sendRequest(AddStressTestRequest, { uri: uri.toString(), failing });
   }
 
   companionProblem(params: CompanionProblemParams): Promise<CompanionProblemResult> {

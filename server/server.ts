@@ -1,5 +1,5 @@
 // The Verdict language server: CodeLens (Run, Judge, the last verdict), run/judge/stop/add-test
-// commands with progress and cancellation, diagnostics for compile and runtime errors and failed
+// commands with progress and cancellation, stress tests (verdict/stress), diagnostics for compile and runtime errors and failed
 // judges, the tests of a file, Competitive Companion problems, and configuration. It speaks the
 // protocol of protocol/lsp.ts and reaches the runner only through RunnerClient (and
 // runner/judge/tests.ts for where tests live).
@@ -40,8 +40,14 @@ import { judgeSummary, outputBytes, runVerdictLine, testRow, verdictTitle } from
 import { EXTENSION_TO_LANGUAGE, LANGUAGES, type LanguageFacts } from '../protocol/languages.generated';
 import { DEFAULT_SETTINGS, readVerdictSettings, type VerdictSettings } from '../protocol/settings';
 import {
+  AddStressTestRequest,
   Commands,
   CompanionProblemRequest,
+  StressRequest,
+  type AddStressTestParams,
+  type AddStressTestResult,
+  type StressParams,
+  type StressResult,
   OutputNotification,
   ProblemsRequest,
   QueueNotification,
@@ -60,7 +66,8 @@ import {
   type TestResultParams,
   type TestsResult,
 } from '../protocol/lsp';
-import { addTest, findTests, readTestData, saveCompanionProblem } from '../runner/judge/tests';
+import { addTest, findTests, readTestData, saveCompanionProblem, testsDirFor } from '../runner/judge/tests';
+import type * as RunnerLibrary from '../runner/index';
 import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from './diagnostics';
 import type { ProblemInfo } from '../protocol/http';
 import { LocalRunnerClient, RemoteRunnerClient, type JudgeCallbacks, type QueueListener, type RunnerClient } from './runner-client';
@@ -122,6 +129,8 @@ export class VerdictServer {
     connection.onRequest(TestDataRequest, (params) => this.testData(params));
     connection.onRequest(CompanionProblemRequest, (params) => this.companionProblem(params));
     connection.onRequest(ProblemsRequest, () => this.problems());
+    connection.onRequest(StressRequest, (params, token) => this.stress(params, token));
+    connection.onRequest(AddStressTestRequest, (params) => this.addStressTest(params));
     connection.onNotification(SetTokenNotification, (params) => {
       this.clientToken = typeof params?.token === 'string' ? params.token : '';
       void this.applyRunner().then(() => this.sendStatus());
@@ -601,6 +610,86 @@ export class VerdictServer {
       return await this.runner.problems();
     } catch (err) {
       throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
+    }
+  }
+
+  // ---- stress testing --------------------------------------------------------------------------------
+
+  /**
+   * A stress test of a file against a reference on a generator's inputs (runner/stress/), with
+   * cancellable work-done progress; Stop stops it too. It runs on this machine's Docker, in a runner of
+   * its own (three containers at once: see stressPoolSize), closed (its containers removed) at the end.
+   */
+  private async stress(params: StressParams, token: CancellationToken): Promise<StressResult> {
+    try {
+      const uri = this.requireUri(params.uri);
+      const [reference, generator] = [this.requireUri(params.reference), this.requireUri(params.generator)];
+      if (this.runner.mode === 'remote')
+        throw new UsageError(
+          'Stress tests run on this machine\'s Docker: set verdict.runner.mode to "local" to run one (the remote runner does not take them).',
+        );
+      const program = (u: string) => {
+        const { name, content } = this.source(u);
+        return { language: this.languageOf(u)!.id, files: [{ name, content }] };
+      };
+      const request = {
+        solution: program(uri),
+        reference: program(reference),
+        generator: program(generator),
+        ...(params.rounds !== undefined ? { rounds: params.rounds } : {}),
+        ...(params.seed !== undefined ? { seed: params.seed } : {}),
+        checker: { name: this.settings.tests.checker },
+        limits: this.limitsFor(this.languageOf(uri)!),
+      };
+      const state = this.state(uri);
+      state.inFlight?.abort();
+      const controller = new AbortController();
+      state.inFlight = controller;
+      token.onCancellationRequested(() => controller.abort());
+      const progress = await this.connection.window.createWorkDoneProgress();
+      progress.begin(`Verdict: stress testing ${request.solution.files[0]!.name}`, 0, 'compiling', true);
+      progress.token.onCancellationRequested(() => controller.abort());
+      let reported = 0;
+      try {
+        const lib: typeof RunnerLibrary = await import('../runner/index');
+        const runner = await lib.Runner.create({ pool: { maxBusy: lib.stressPoolSize(), idlePerShape: 0, idleTimeoutMs: 0 } });
+        try {
+          return await lib.stress(runner, request, {
+            signal: controller.signal,
+            onProgress: (p) => {
+              if (Date.now() - reported < 200 && p.done !== p.rounds) return;
+              reported = Date.now();
+              if (p.phase === 'testing')
+                progress.report(
+                  Math.floor((p.done / p.rounds) * 100),
+                  `round ${p.done} of ${p.rounds}, ${p.roundsPerSecond.toFixed(1)} rounds/s`,
+                );
+              else progress.report(p.phase === 'compiling' ? 'compiling' : `a difference: shrinking it (${p.done} smaller inputs tried)`);
+            },
+          });
+        } finally {
+          await runner.close();
+        }
+      } finally {
+        progress.done();
+        this.settle(uri, controller);
+      }
+    } catch (err) {
+      throw this.responseError(err);
+    }
+  }
+
+  /** Saves a stress test's failing case as a test of the file: stress-N.in and stress-N.ans (the reference's output) where Judge reads them. */
+  private async addStressTest(params: AddStressTestParams): Promise<AddStressTestResult> {
+    try {
+      const uri = this.requireUri(params.uri);
+      const failing = params.failing as Partial<AddStressTestParams['failing']> | undefined;
+      if (typeof failing?.input?.text !== 'string' || typeof failing.reference?.stdout?.text !== 'string')
+        throw new UsageError('verdict/addStressTest needs the failing case of a stress test (its input and the reference output).');
+      const lib: typeof RunnerLibrary = await import('../runner/index');
+      return lib.addStressTest(testsDirFor(fileURLToPath(uri), this.settings.tests.folder), params.failing);
+    } catch (err) {
+      throw this.responseError(err);
     }
   }
 
