@@ -382,6 +382,13 @@ function openApiDocument(): object {
         put: { summary: "Set a class's limits (teachers)", security: auth, requestBody: json(ClassLimits, 'input'), responses: errors },
       },
       '/v1/submissions': { get: { summary: 'The submissions log (format=csv to export)', security: auth, responses: errors } },
+      '/v1/stats': {
+        get: {
+          summary: 'Verdicts per problem, the live queue and the warm pool (teachers: their class; admins: ?class= or all)',
+          security: auth,
+          responses: errors,
+        },
+      },
       '/healthz': { get: { summary: 'Alive' } },
       '/readyz': { get: { summary: 'Docker reachable, images present, database writable' } },
       '/metrics': { get: { summary: 'Prometheus metrics' } },

@@ -172,8 +172,13 @@ export function signInFlow({ check, onSignedIn }) {
     $('#app').hidden = !signedIn;
     out.hidden = !signedIn;
   };
+  const button = form.querySelector('button[type="submit"]');
   const tryToken = async () => {
     fill(error);
+    // The first sign-in on a fresh server waits for the languages' versions to be probed (seconds).
+    show(false);
+    button.disabled = true;
+    fill(button, 'Signing in…');
     try {
       const data = await check();
       show(true);
@@ -182,6 +187,9 @@ export function signInFlow({ check, onSignedIn }) {
       show(false);
       fill(error, err.message);
       input.focus();
+    } finally {
+      button.disabled = false;
+      fill(button, 'Sign in');
     }
   };
   form.addEventListener('submit', (e) => {

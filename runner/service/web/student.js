@@ -264,7 +264,8 @@ function showFailure(t) {
           el('code', { className: 'actual' }, display(t.diff.actual)),
         )
       : undefined,
-    t.message ? el('p', {}, display(t.message)) : undefined,
+    // The checker's words, when there is no line to point at (a validator's feedback, a crash).
+    t.message && !t.diff ? el('p', {}, display(t.message)) : undefined,
     el('div', { className: 'pair' }, block('Expected', t.expected, 'expected'), block('Your output', t.actual, 'actual')),
     t.stderr ? block('Standard error', t.stderr, 'stderr') : undefined,
   );
