@@ -38,6 +38,12 @@ export interface ProblemRules {
   groups?: Record<string, { onReject: 'break' | 'continue'; requirePass?: string[] }>;
   /** Scoring problems whose score is minimised (legacy and 2023-07-draft `objective: min`). */
   objective?: 'min' | 'max';
+  /** problem.yaml `languages`: the language ids submissions may use; undefined when all may. */
+  languages?: string[];
+  /** limits.code: the largest submission, in KiB (its own files, before include/). */
+  codeKb?: number;
+  /** limits.output: the most a submission may write, in MiB (when the request sets no output limit). */
+  outputMb?: number;
 }
 
 /**

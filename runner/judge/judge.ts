@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   ExecutionSpec,
+  LIMITS,
   MAX_STDIN_BYTES,
   MiB,
   type CompileResult,
@@ -84,7 +85,7 @@ export async function judge(runner: JudgeHost, request: JudgeRequest, options: J
   if (request.tests.length === 0) throw new UsageError('There are no tests to judge against.');
   // A package's include/ files join the submission before anything else sees it (spec 2025-09).
   const rules = request.tests[0]!.problem;
-  if (rules?.include) request = { ...request, files: withIncluded(request.files, request.language, rules.include) };
+  if (rules) request = underRules(request, rules);
   // The spec is validated here, once, and the parsed form travels on.
   const parsed = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
   if (!request.cacheResults) return judgeUncached(runner, request, parsed, options);
@@ -188,6 +189,28 @@ async function judgeUncached(
   } finally {
     await Promise.all(leases.map((l) => l.release()));
   }
+}
+
+/**
+ * What a package's problem.yaml asks of a submission before it is built: an allowed language, a
+ * size within limits.code (spec: checked before include/ is added), its output limit; then the
+ * include/ files join it.
+ */
+function underRules(request: JudgeRequest, rules: ProblemRules): JudgeRequest {
+  if (rules.languages && !rules.languages.includes(request.language))
+    throw new UsageError(
+      `This problem takes submissions in ${rules.languages.join(', ')} only (problem.yaml languages), not ${request.language}.`,
+    );
+  const bytes = request.files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
+  if (rules.codeKb !== undefined && bytes > rules.codeKb * 1024)
+    throw new UsageError(
+      `The submission is ${(bytes / 1024).toFixed(1)} KiB; this problem takes at most ${rules.codeKb} KiB (problem.yaml limits.code).`,
+    );
+  let out = request;
+  if (rules.outputMb !== undefined && request.limits?.outputBytes === undefined)
+    out = { ...out, limits: { ...out.limits, outputBytes: Math.min(rules.outputMb * MiB, LIMITS.outputBytes.max) } };
+  if (rules.include) out = { ...out, files: withIncluded(out.files, out.language, rules.include) };
+  return out;
 }
 
 /** The submission's files with the package's include/ files for its language (or default/), which win on a name clash. */

@@ -109,6 +109,9 @@ function problemRules(problem: ProblemPackage): ProblemRules {
   }
   if (problem.passes !== undefined) rules.passes = problem.passes;
   if (problem.scoring && problem.objective === 'min') rules.objective = 'min';
+  if (problem.languages) rules.languages = problem.languages;
+  if (problem.codeKb !== undefined) rules.codeKb = problem.codeKb;
+  if (problem.outputMb !== undefined) rules.outputMb = problem.outputMb;
   return rules;
 }
 

@@ -196,6 +196,28 @@ test('packages: constants reach the Python validator source ({{max_value}}) and 
   );
 });
 
+test('packages: problem.yaml languages, limits.code and limits.output hold for submissions', async () => {
+  const dir = copyOf('custom');
+  const yaml = path.join(dir, 'problem.yaml');
+  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('  output: 1\n', '  output: 4\n  code: 1\nlanguages: [python3]\n'));
+  assert.equal((await judgeFile(submission('custom', 'accepted/largest.py'), dir)).status, 'Accepted');
+  await assert.rejects(
+    judgeFile(submission('custom', 'accepted/smallest.cpp'), dir),
+    (e: Error) => e instanceof UsageError && /takes submissions in python3 only \(problem\.yaml languages\), not cpp/.test(e.message),
+  );
+  const big = path.join(path.dirname(dir), 'big.py');
+  writeFileSync(big, `${readFileSync(submission('custom', 'accepted/largest.py'), 'utf8')}\n# ${'x'.repeat(1100)}\n`);
+  await assert.rejects(
+    judgeFile(big, dir),
+    (e: Error) => e instanceof UsageError && /at most 1 KiB \(problem\.yaml limits\.code\)/.test(e.message),
+  );
+  // The package allows 4 MiB of output (the default is 1 MiB): 2 MiB reaches the validator, which rejects it.
+  const flood = path.join(path.dirname(dir), 'flood.py');
+  writeFileSync(flood, "import sys\nsys.stdout.write('1' * (2 << 20))\n");
+  const r = await judgeFile(flood, dir);
+  assert.equal(r.status, 'Wrong Answer', explain(r));
+});
+
 // ---------------------------------------------------------------- groups: on_reject, require_pass, scores
 
 test('packages: on_reject break stops group1 at its first rejection, continue lets group2 go on; scored as problemtools counts', async () => {
