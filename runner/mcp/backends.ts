@@ -1,7 +1,8 @@
 // Where the MCP tools' runs happen: a Runner on this machine (`verdict mcp`), or a classroom service's
 // queue — a remote server through its HTTP client (`verdict mcp --server URL`) or the service itself
 // (`verdict serve`'s /mcp), so quotas, fair queueing and hidden-test redaction apply as to any submit.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   RunCancelled,
@@ -114,19 +115,28 @@ export function localBackend(runner: Runner, hooks: LocalHooks): Backend {
       );
     },
     async judge(call, ctx) {
-      const request = localJudgeRequest(runner, hooks, call);
-      const total = request.tests.length;
-      const result = await runner.judge(request, {
-        signal: ctx.signal,
-        onCompiled: (compile) => ctx.progress({ progress: 0, total, message: `compiled: ${compile?.status ?? 'OK'}` }),
-        onTest: (test, index) => ctx.progress({ progress: index + 1, total, message: `test ${test.name}: ${test.status}` }),
-      });
-      const inputOf = (name: string) => {
-        const test = request.tests.find((t) => t.name === name);
-        if (!test) return undefined;
-        return 'text' in test.input ? test.input.text : readHead(test.input.path);
+      // Inline tests given as bytes (base64) become files, so their bytes reach the judge exactly; removed after.
+      let scratch: string | undefined;
+      const bytesFile = (bytes: Buffer, name: string) => {
+        scratch ??= mkdtempSync(path.join(tmpdir(), 'verdict-mcp-'));
+        const file = path.join(scratch, name);
+        writeFileSync(file, bytes);
+        return { path: file };
       };
-      return { result, total, ...(request.limits ? { limits: request.limits } : {}), inputOf };
+      try {
+        const request = localJudgeRequest(runner, hooks, call, bytesFile);
+        const total = request.tests.length;
+        const result = await runner.judge(request, {
+          signal: ctx.signal,
+          onCompiled: (compile) => ctx.progress({ progress: 0, total, message: `compiled: ${compile?.status ?? 'OK'}` }),
+          onTest: (test, index) => ctx.progress({ progress: index + 1, total, message: `test ${test.name}: ${test.status}` }),
+        });
+        const test = request.tests.find((t) => t.name === result.tests.find((r) => r.status !== 'Accepted')?.name);
+        const input = test ? ('text' in test.input ? test.input.text : readHead(test.input.path)) : undefined;
+        return { result, total, ...(request.limits ? { limits: request.limits } : {}), inputOf: () => input };
+      } finally {
+        if (scratch) rmSync(scratch, { recursive: true, force: true });
+      }
     },
     stress(call, ctx) {
       const options =
@@ -172,7 +182,12 @@ function readHead(file: string): string {
   return data.subarray(0, 64 * 1024).toString('utf8');
 }
 
-function localJudgeRequest(runner: Runner, hooks: LocalHooks, call: JudgeCall): JudgeRequest & { tests: JudgeTest[] } {
+function localJudgeRequest(
+  runner: Runner,
+  hooks: LocalHooks,
+  call: JudgeCall,
+  bytesFile: (bytes: Buffer, name: string) => { path: string },
+): JudgeRequest & { tests: JudgeTest[] } {
   const sources = [call.tests, call.testsDir, call.problem].filter((s) => s !== undefined).length;
   if (sources !== 1) throw new UsageError('Give the tests one way: tests (inline), testsDir (a folder) or problem (a package folder).');
   const options = call.tolerance !== undefined ? { options: { absoluteTolerance: call.tolerance, relativeTolerance: call.tolerance } } : {};
@@ -192,10 +207,10 @@ function localJudgeRequest(runner: Runner, hooks: LocalHooks, call: JudgeCall): 
   const tests: JudgeTest[] =
     call.testsDir !== undefined
       ? hooksTests(call.testsDir)
-      : call.tests!.map((t) => ({
+      : call.tests!.map((t, i) => ({
           name: t.name,
-          input: { text: t.inputBase64 !== undefined ? Buffer.from(t.inputBase64, 'base64').toString('utf8') : (t.input ?? '') },
-          answer: { text: t.answerBase64 !== undefined ? Buffer.from(t.answerBase64, 'base64').toString('utf8') : (t.answer ?? '') },
+          input: t.inputBase64 !== undefined ? bytesFile(Buffer.from(t.inputBase64, 'base64'), `${i}.in`) : { text: t.input ?? '' },
+          answer: t.answerBase64 !== undefined ? bytesFile(Buffer.from(t.answerBase64, 'base64'), `${i}.ans`) : { text: t.answer ?? '' },
           group: [],
         }));
   return { ...base, tests, checker, limits: call.limits };

@@ -83,7 +83,14 @@ export function registerMcpRoutes<Caller extends { id: number }, Row>(
     }
     session.lastUsed = Date.now();
     reply.hijack();
-    await session.transport.handleRequest(req.raw, reply.raw, req.body);
+    try {
+      await session.transport.handleRequest(req.raw, reply.raw, req.body);
+    } catch (err) {
+      req.log.error({ err: (err as Error).message }, 'mcp request failed');
+      if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'application/json' });
+      if (!reply.raw.writableEnded)
+        reply.raw.end(JSON.stringify({ error: 'internal', message: `The server failed on this MCP request (${(err as Error).message}).` }));
+    }
   };
   app.post('/mcp', handle);
   app.get('/mcp', handle);

@@ -12,6 +12,7 @@ import { ServiceError } from './quotas';
 import type { Service } from './service';
 import type { RunRow, TokenRow } from './store';
 import { PROBLEM_ID, storeProblem } from './problems';
+import { registerMcpRoutes } from '../mcp/http';
 import { webRoutes } from './web';
 import { registerJudge0 } from './compat/judge0';
 import { registerPiston } from './compat/piston';
@@ -231,6 +232,9 @@ export async function buildApp(service: Service, log: Logger): Promise<FastifyIn
       throw new ServiceError(404, 'unknown_problem', 'There is no such problem that you may see.');
     return JSON.parse(p.info) as ProblemInfo;
   });
+
+  // ---- MCP for AI agents: the same tools as `verdict mcp`, as this caller, through submit (runner/mcp/http.ts) ----
+  registerMcpRoutes(app, service, caller);
 
   // ---- the submissions log ----
   app.get('/v1/submissions', async (req, reply) => {

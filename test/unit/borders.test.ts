@@ -62,15 +62,23 @@ test("borders: each part imports only what it may (protocol nothing; runner the 
   assert.deepEqual(crossings, []);
 });
 
-test('borders: the classroom service reaches the rest of the runner only through its front door', () => {
-  const service = [...graph].filter(([file]) => file.startsWith(path.join('runner', 'service') + path.sep));
-  assert.ok(service.length >= 5, `read ${service.length} service modules`);
-  const crossings = service.flatMap(([file, targets]) =>
+/** The runner modules outside `folder` that its modules import, but those `allowed`. */
+function crossingsOf(folder: string, allowed: string[]): string[] {
+  const modules = [...graph].filter(([file]) => file.startsWith(path.join('runner', folder) + path.sep));
+  assert.ok(modules.length >= 3, `read ${modules.length} modules of runner/${folder}`);
+  return modules.flatMap(([file, targets]) =>
     targets
-      .filter((t) => partOf(t) === 'runner' && t !== 'runner/index.ts' && !t.startsWith(path.join('runner', 'service') + path.sep))
+      .filter((t) => partOf(t) === 'runner' && !allowed.includes(t) && !t.startsWith(path.join('runner', folder) + path.sep))
       .map((t) => `${file} → ${t}`),
   );
-  assert.deepEqual(crossings, []);
+}
+
+test('borders: the classroom service reaches the rest of the runner only through its front door (and the MCP routes)', () => {
+  assert.deepEqual(crossingsOf('service', ['runner/index.ts', 'runner/mcp/http.ts']), []);
+});
+
+test('borders: the MCP server reaches the runner only through its front door', () => {
+  assert.deepEqual(crossingsOf('mcp', ['runner/index.ts']), []);
 });
 
 test('borders: no import cycles, type-only imports included', () => {
