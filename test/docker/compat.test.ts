@@ -7,10 +7,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cli, makeToken, startServer, type RunningServer } from './service-fixture';
+import { cli, makeToken, startServer, writeSumProblem, type RunningServer } from './service-fixture';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'verdict-compat-'));
 const data = path.join(scratch, 'data');
@@ -383,14 +383,7 @@ test("webhooks: Judge0's callback_url gets a PUT with Judge0's body (base64); a 
 });
 
 test('webhooks: a judge against a hidden-test problem sends only what the student may see', async () => {
-  const pkg = path.join(scratch, 'hid');
-  mkdirSync(path.join(pkg, 'data/sample'), { recursive: true });
-  mkdirSync(path.join(pkg, 'data/secret'), { recursive: true });
-  writeFileSync(path.join(pkg, 'problem.yaml'), 'name: Hidden\n');
-  writeFileSync(path.join(pkg, 'data/sample/1.in'), '1 2\n');
-  writeFileSync(path.join(pkg, 'data/sample/1.ans'), '3\n');
-  writeFileSync(path.join(pkg, 'data/secret/1.in'), '737373737373737373 191919191919191919\n');
-  writeFileSync(path.join(pkg, 'data/secret/1.ans'), '929292929292929292\n');
+  const pkg = writeSumProblem(path.join(scratch, 'hid'), 'Hidden', [['737373737373737373 191919191919191919\n', '929292929292929292\n']]);
   const pushed = await cli(['problem', 'push', pkg, '--server', server.url], { env: { VERDICT_TOKEN: teacher } });
   assert.equal(pushed.exitCode, 0, pushed.stderr);
   const hook = await receiver([]);

@@ -1,6 +1,7 @@
 // The real classroom service for tests and benchmarks: `verdict serve` as its own process on a free
 // loopback port (so a test can kill -9 it), the `verdict` CLI as a user runs it, and tokens made with
 // it. Whoever starts a server stops it (stop() kills it if SIGTERM does not end it in time).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -90,4 +91,22 @@ export async function startServer(
     await stop();
     throw err;
   }
+}
+
+/**
+ * An a + b problem package in `dir`: one sample (1 2 → 3) and the hidden tests given as [input,
+ * answer]. Tests that look for leaks give hidden data that is unmistakable: 18-digit numbers, longer
+ * than any number a log line, a metric or an id holds, so a match can only be a leak.
+ */
+export function writeSumProblem(dir: string, name: string, hidden: Array<[string, string]>): string {
+  mkdirSync(path.join(dir, 'data/sample'), { recursive: true });
+  mkdirSync(path.join(dir, 'data/secret'), { recursive: true });
+  writeFileSync(path.join(dir, 'problem.yaml'), `name: ${name}\n`);
+  writeFileSync(path.join(dir, 'data/sample/1.in'), '1 2\n');
+  writeFileSync(path.join(dir, 'data/sample/1.ans'), '3\n');
+  hidden.forEach(([input, answer], i) => {
+    writeFileSync(path.join(dir, `data/secret/${i + 1}.in`), input);
+    writeFileSync(path.join(dir, `data/secret/${i + 1}.ans`), answer);
+  });
+  return dir;
 }

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { create as createTar } from 'tar';
-import { cli as runCli, makeToken, startServer as startVerdictServer, type RunningServer } from './service-fixture';
+import { cli as runCli, makeToken, startServer as startVerdictServer, writeSumProblem, type RunningServer } from './service-fixture';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'verdict-service-'));
 const data = path.join(scratch, 'data');
@@ -239,18 +239,10 @@ test('service: each limit answers 429 with the limit and Retry-After', async () 
 });
 
 test("service: a problem's hidden tests never leave the server — answers, events, problem info, the log, the export, the server's log", async () => {
-  // A package with one sample and two hidden tests whose data is unmistakable: 18-digit numbers, longer
-  // than any number a log line, a metric or an id holds, so a match can only be a leak.
-  const pkg = path.join(scratch, 'sumhidden');
-  mkdirSync(path.join(pkg, 'data/sample'), { recursive: true });
-  mkdirSync(path.join(pkg, 'data/secret'), { recursive: true });
-  writeFileSync(path.join(pkg, 'problem.yaml'), 'name: Hidden sum\n');
-  writeFileSync(path.join(pkg, 'data/sample/1.in'), '1 2\n');
-  writeFileSync(path.join(pkg, 'data/sample/1.ans'), '3\n');
-  writeFileSync(path.join(pkg, 'data/secret/1.in'), '424242424242424242 171717171717171717\n');
-  writeFileSync(path.join(pkg, 'data/secret/1.ans'), '595959595959595959\n');
-  writeFileSync(path.join(pkg, 'data/secret/2.in'), '313131313131313131 282828282828282828\n');
-  writeFileSync(path.join(pkg, 'data/secret/2.ans'), '595959595959595959\n');
+  const pkg = writeSumProblem(path.join(scratch, 'sumhidden'), 'Hidden sum', [
+    ['424242424242424242 171717171717171717\n', '595959595959595959\n'],
+    ['313131313131313131 282828282828282828\n', '595959595959595959\n'],
+  ]);
   const pushed = await cli(['problem', 'push', pkg, '--server', server.url], { VERDICT_TOKEN: teacher });
   assert.equal(pushed.exitCode, 0, pushed.stderr);
   assert.match(pushed.stdout, /1 sample tests, 2 hidden/);

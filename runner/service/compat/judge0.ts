@@ -34,28 +34,32 @@ export const JUDGE0_STATUSES = [
   { id: 14, description: 'Exec Format Error' },
 ] as const;
 
-/** Every attribute a submission has; `fields=` picks among them (`*`: all). */
-const FIELDS = [
-  'source_code',
-  'language_id',
-  'compiler_options',
-  'command_line_arguments',
-  'stdin',
-  'expected_output',
+/** A request's attributes that its answers echo back as they were given. */
+const ECHOED = [
   'cpu_time_limit',
   'cpu_extra_time',
   'wall_time_limit',
   'memory_limit',
   'stack_limit',
   'max_processes_and_or_threads',
+  'max_file_size',
+  'command_line_arguments',
+  'callback_url',
+] as const;
+/** Every attribute a submission has; `fields=` picks among them (`*`: all). */
+const FIELDS = [
+  'source_code',
+  'language_id',
+  'compiler_options',
+  'stdin',
+  'expected_output',
+  ...ECHOED,
   'enable_per_process_and_thread_time_limit',
   'enable_per_process_and_thread_memory_limit',
-  'max_file_size',
   'redirect_stderr_to_stdout',
   'enable_network',
   'number_of_runs',
   'additional_files',
-  'callback_url',
   'stdout',
   'stderr',
   'compile_output',
@@ -198,18 +202,7 @@ export function registerJudge0(app: FastifyInstance, service: Service, access: A
         ...(typeof s.callback_url === 'string' && s.callback_url ? { webhook: s.callback_url } : {}),
       } as SubmitRequest;
       const echo: Record<string, unknown> = {};
-      for (const f of [
-        'cpu_time_limit',
-        'cpu_extra_time',
-        'wall_time_limit',
-        'memory_limit',
-        'stack_limit',
-        'max_processes_and_or_threads',
-        'max_file_size',
-        'command_line_arguments',
-        'callback_url',
-      ])
-        if (s[f] !== undefined) echo[f] = s[f];
+      for (const f of ECHOED) if (s[f] !== undefined) echo[f] = s[f];
       echo.number_of_runs = runs ?? 1;
       return {
         body,
