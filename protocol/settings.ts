@@ -4,11 +4,15 @@
 // `initialize`, before any run, and loads nothing it does not need until then (its idle memory is
 // measured by `npm run bench`). Invalid values fall back to their defaults and are named.
 
+import { LANGUAGES, type LanguageFacts } from './languages.generated';
+
 export const CHECKERS = ['exact', 'lines', 'tokens', 'float'] as const;
 
 export interface LanguageLimits {
   timeMs?: number;
   memoryMb?: number;
+  /** The language standard to compile with (C++: c++17, c++20, c++23): runs the variant (cpp20) instead. */
+  standard?: string;
 }
 
 export interface VerdictSettings {
@@ -98,7 +102,42 @@ export function readVerdictSettings(raw: unknown): { settings: VerdictSettings; 
     const own = object(value, `verdict.languages.${id}`, problems);
     const timeMs = positive(own.timeMs, MAX_TIME_MS, `verdict.languages.${id}.timeMs`, problems);
     const memoryMb = positive(own.memoryMb, MAX_MEMORY_MB, `verdict.languages.${id}.memoryMb`, problems);
-    settings.languages[id] = { ...(timeMs !== undefined ? { timeMs } : {}), ...(memoryMb !== undefined ? { memoryMb } : {}) };
+    const standard =
+      own.standard === undefined ? undefined : string(own.standard, '', `verdict.languages.${id}.standard`, problems) || undefined;
+    if (standard !== undefined && !variantFor(id, standard))
+      problems.push(
+        `verdict.languages.${id}.standard must be one of ${standardsOf(id).join(', ') || '(none: this language has no standards)'}`,
+      );
+    settings.languages[id] = {
+      ...(timeMs !== undefined ? { timeMs } : {}),
+      ...(memoryMb !== undefined ? { memoryMb } : {}),
+      ...(standard !== undefined && variantFor(id, standard) ? { standard } : {}),
+    };
   }
   return { settings, problems };
+}
+
+/** The languages sharing a base (cpp and its variants cpp20, cpp23). */
+function familyOf(id: string): LanguageFacts[] {
+  const base = LANGUAGES.find((l) => l.id === id)?.variantOf ?? id;
+  return LANGUAGES.filter((l) => l.id === base || l.variantOf === base);
+}
+
+function standardsOf(id: string): string[] {
+  return familyOf(id).flatMap((l) => (l.standard ? [l.standard] : []));
+}
+
+/** The variant of a language for a standard (`c++20`, `gnu++20`, `20` or the id `cpp20`), as the CLI's --std finds it. */
+export function variantFor(id: string, standard: string): LanguageFacts | undefined {
+  const want = standard
+    .toLowerCase()
+    .replace(/^gnu/, 'c')
+    .replace(/^(\d+)$/, 'c++$1');
+  return familyOf(id).find((l) => l.id === want || l.standard?.toLowerCase() === want);
+}
+
+/** The language a file of this language runs as under the settings: the variant their `standard` names, else itself. */
+export function languageUnderSettings(language: LanguageFacts, settings: VerdictSettings): LanguageFacts {
+  const standard = settings.languages[language.id]?.standard;
+  return (standard !== undefined && variantFor(language.id, standard)) || language;
 }

@@ -232,6 +232,20 @@ function updatedPackage(text, languages, { vscodeLanguages, extensionToLanguage 
   if (contributed.length > 0) pkg.contributes.languages = contributed;
   else delete pkg.contributes.languages;
   updateWhenClauses(pkg.contributes, Object.keys(extensionToLanguage).map(regexAlternative).join('|'));
+  // The per-language setting (verdict.languages): every language id, and the standards there are.
+  const configurations = [pkg.contributes.configuration ?? []].flat();
+  for (const configuration of configurations) {
+    const setting = configuration.properties?.['verdict.languages'];
+    if (!setting) continue;
+    setting.propertyNames = { enum: languages.map((l) => l.id) };
+    const standards = languages.flatMap((l) => (l.standard ? [l.standard] : []));
+    if (setting.additionalProperties?.properties && standards.length > 0)
+      setting.additionalProperties.properties.standard = {
+        type: 'string',
+        enum: [...new Set(standards)],
+        description: 'The language standard to compile with (C++: c++17 by default, as contest judges use; c++20, c++23).',
+      };
+  }
   return packageText(pkg);
 }
 

@@ -37,8 +37,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { JudgeResult, RunResult } from '../protocol/results';
 import { DisplayStream, displayText } from '../protocol/display';
 import { judgeSummary, outputBytes, runVerdictLine, testRow, verdictTitle } from '../protocol/report';
-import { EXTENSION_TO_LANGUAGE, LANGUAGES, type LanguageFacts } from '../protocol/languages.generated';
-import { DEFAULT_SETTINGS, readVerdictSettings, type VerdictSettings } from '../protocol/settings';
+import { LANGUAGES, languageOfSource, type LanguageFacts } from '../protocol/languages.generated';
+import { DEFAULT_SETTINGS, languageUnderSettings, readVerdictSettings, type VerdictSettings } from '../protocol/settings';
 import {
   AddStressTestRequest,
   Commands,
@@ -203,12 +203,14 @@ export class VerdictServer {
     return s;
   }
 
-  /** The language of a file, by its extension (protocol/languages.generated.ts, from languages/*.json). */
+  /**
+   * The language of a file: by its extension, by its text when the extension is shared (`.pl`: Perl or
+   * Prolog), and the variant the settings' standard names (C++20) (protocol/languages.generated.ts).
+   */
   private languageOf(uri: string): LanguageFacts | undefined {
     if (!uri.startsWith('file:')) return undefined;
-    const ext = path.extname(fileURLToPath(uri)).toLowerCase();
-    const id = EXTENSION_TO_LANGUAGE[ext];
-    return id ? LANGUAGES.find((l) => l.id === id) : undefined;
+    const language = languageOfSource(fileURLToPath(uri), this.documents.get(uri)?.getText());
+    return language && languageUnderSettings(language, this.settings);
   }
 
   // ---- CodeLens --------------------------------------------------------------------------------
@@ -628,6 +630,10 @@ export class VerdictServer {
         throw new UsageError(
           'Stress tests run on this machine\'s Docker: set verdict.runner.mode to "local" to run one (the remote runner does not take them).',
         );
+      if (params.rounds !== undefined && !(Number.isSafeInteger(params.rounds) && params.rounds > 0))
+        throw new UsageError(`verdict/stress: rounds must be a whole number above 0 (got ${JSON.stringify(params.rounds)}).`);
+      if (params.seed !== undefined && !(Number.isSafeInteger(params.seed) && params.seed >= 0))
+        throw new UsageError(`verdict/stress: seed must be a whole number, 0 or more (got ${JSON.stringify(params.seed)}).`);
       const program = (u: string) => {
         const { name, content } = this.source(u);
         return { language: this.languageOf(u)!.id, files: [{ name, content }] };

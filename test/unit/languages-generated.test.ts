@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXTENSION_TO_LANGUAGE, LANGUAGES, VSCODE_LANGUAGES, languageOfSource } from '../../protocol/languages.generated';
+import { languageUnderSettings, readVerdictSettings } from '../../protocol/settings';
 
 const root = path.resolve(__dirname, '../..');
 const definitions = readdirSync(path.join(root, 'languages'))
@@ -26,6 +27,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
     languages?: { id: string; extensions: string[] }[];
     menus: Record<string, { when?: string }[]>;
     keybindings: { when?: string }[];
+    configuration?: unknown;
   };
 };
 
@@ -72,6 +74,43 @@ test('languages generated: languageOfSource recognises a shared extension by its
   assert.equal(languageOfSource('/w/A.PY', '#!/usr/bin/env pypy3\n')?.id, 'pypy3');
   assert.equal(languageOfSource('/w/a.c++')?.id, 'cpp');
   assert.equal(languageOfSource('/w/x.d/readme')?.id, undefined);
+});
+
+test('settings: verdict.languages.cpp.standard runs C++ files as the variant; an unknown standard is named and ignored', () => {
+  const cpp = LANGUAGES.find((l) => l.id === 'cpp')!;
+  const chosen = readVerdictSettings({ languages: { cpp: { standard: 'c++20', timeMs: 3000 } } });
+  assert.deepEqual(chosen.problems, []);
+  assert.equal(languageUnderSettings(cpp, chosen.settings).id, 'cpp20');
+  assert.equal(languageUnderSettings(cpp, readVerdictSettings({ languages: { cpp: { standard: 'gnu++23' } } }).settings).id, 'cpp23');
+  assert.equal(languageUnderSettings(cpp, readVerdictSettings({}).settings).id, 'cpp', 'C++17 stays the default');
+  const wrong = readVerdictSettings({ languages: { cpp: { standard: 'c++98' } } });
+  assert.match(wrong.problems.join('\n'), /verdict\.languages\.cpp\.standard must be one of c\+\+17, c\+\+20, c\+\+23/);
+  assert.equal(languageUnderSettings(cpp, wrong.settings).id, 'cpp');
+  const python = LANGUAGES.find((l) => l.id === 'python3')!;
+  assert.match(readVerdictSettings({ languages: { python3: { standard: 'c++20' } } }).problems.join('\n'), /no standards/);
+  assert.equal(
+    languageUnderSettings(python, readVerdictSettings({ languages: { python3: { standard: 'c++20' } } }).settings).id,
+    'python3',
+  );
+});
+
+test('languages generated: package.json declares verdict.languages for every language id, with the standards there are', () => {
+  const setting = [pkg.contributes.configuration]
+    .flat()
+    .map(
+      (c) =>
+        (
+          c as {
+            properties?: Record<
+              string,
+              { propertyNames?: { enum: string[] }; additionalProperties?: { properties: Record<string, { enum?: string[] }> } }
+            >;
+          }
+        ).properties?.['verdict.languages'],
+    )
+    .find(Boolean)!;
+  assert.deepEqual(setting.propertyNames?.enum, [...LANGUAGES.map((l) => l.id)]);
+  assert.deepEqual(setting.additionalProperties?.properties.standard?.enum, ['c++17', 'c++20', 'c++23']);
 });
 
 test('languages generated: package.json activates on every VS Code language and declares the ones VS Code lacks', () => {
