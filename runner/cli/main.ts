@@ -215,7 +215,7 @@ whole). \`< /dev/null\` runs it with no input at once.`,
       '--generator <file>',
       'writes one input to stdout; called as `GEN seed`, and `GEN seed size` to shrink (docs/stress.md)',
     )
-    .option('--rounds <n>', `rounds at most (default ${DEFAULT_ROUNDS})`, positiveInt, DEFAULT_ROUNDS)
+    .option('--rounds <n>', 'rounds at most', positiveInt, DEFAULT_ROUNDS)
     .option('--seed <s>', 'seed of the first round, round i gets seed + i (default: random, printed)', wholeNumber)
     .option('--checker <name>', 'exact, lines (default), tokens, float or kattis-default')
     .option('--time-limit <ms>', 'CPU time limit of the solution and the reference, per input', positiveInt)

@@ -3,6 +3,7 @@
 // found so far is printed), prints and saves the failing case. Exit status: 0 no difference, 1 a
 // difference, 2 bad usage or a generator/reference that failed, 3 no sandbox, 130 interrupted.
 import path from 'node:path';
+import { randomInt } from 'node:crypto';
 import type { Runner } from '../engine';
 import { languageForFile } from '../languages';
 import { MAX_SOURCE_BYTES } from '../spec';
@@ -88,7 +89,8 @@ export async function runStressCommand(runner: Runner, solution: string, opts: S
     reference: program(opts.reference, runner, 'Reference'),
     generator: program(opts.generator, runner, 'Generator'),
     rounds: opts.rounds,
-    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    // Chosen here when not given, so the first line can say it: any run can be repeated with --seed.
+    seed: opts.seed ?? randomInt(1, 1_000_000),
     ...(opts.checker ? { checker: { name: opts.checker as BuiltinChecker } } : {}),
     limits: { ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}), ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}) },
     shrink: opts.shrink,
@@ -108,7 +110,7 @@ export async function runStressCommand(runner: Runner, solution: string, opts: S
   let result: StressResult;
   try {
     process.stderr.write(
-      `stress: ${path.basename(solution)} against ${path.basename(opts.reference)}, inputs from ${generatorName}, up to ${opts.rounds} rounds\n`,
+      `stress: ${path.basename(solution)} against ${path.basename(opts.reference)}, inputs from ${generatorName}, seed ${request.seed}, up to ${opts.rounds} rounds\n`,
     );
     result = await stress(runner, request, { signal: controller.signal, onProgress: (p) => line.update(p) });
   } catch (err) {
