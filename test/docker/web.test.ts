@@ -80,17 +80,25 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** A fresh browser profile's page (its own localStorage) that records every dialog. */
-async function newPage(width = 1280, height = 900): Promise<{ page: Page; dialogs: string[] }> {
+/**
+ * A fresh browser profile's page (its own localStorage) that records every dialog, and every script
+ * error and policy violation (a page that broke its own CSP would do so silently otherwise).
+ */
+async function newPage(width = 1280, height = 900): Promise<{ page: Page; dialogs: string[]; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width, height } });
   contexts.push(context);
   const page = await context.newPage();
   const dialogs: string[] = [];
+  const errors: string[] = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
   });
-  return { page, dialogs };
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) errors.push(m.text());
+  });
+  return { page, dialogs, errors };
 }
 
 /** Signs in as a person does: types the token and presses Enter. */
@@ -134,7 +142,7 @@ const rows = (page: Page) =>
   );
 
 test('web: a student signs in, picks a problem, pastes a solution and watches each test arrive, then the verdict', { skip }, async () => {
-  const { page, dialogs } = await newPage();
+  const { page, dialogs, errors } = await newPage();
   await signIn(page, '/', student);
   await page.locator('#problem').selectOption('sum');
   const info = (await page.locator('#problem-info').innerText()).replace(/\s+/g, ' ');
@@ -181,6 +189,7 @@ test('web: a student signs in, picks a problem, pastes a solution and watches ea
     'the queue and start were told',
   );
   assert.deepEqual(dialogs, []);
+  assert.deepEqual(errors, [], 'no script error or policy violation');
   await screenshot(page, 'web-student.png');
 });
 
@@ -222,7 +231,7 @@ test("web: a hidden test's data never appears in the page, even from a program t
 });
 
 test('web: program output is text — markup and ANSI escapes are neither run nor obeyed', { skip }, async () => {
-  const { page, dialogs } = await newPage();
+  const { page, dialogs, errors } = await newPage();
   await signIn(page, '/', student);
   await page.locator('#problem').selectOption('');
   await page.locator('#language').selectOption('python3');
@@ -253,10 +262,11 @@ test('web: program output is text — markup and ANSI escapes are neither run no
   assert.equal(afterwards.images, before.images, 'no image element was added');
   await page.waitForTimeout(500);
   assert.deepEqual(dialogs, [], 'no dialog fired');
+  assert.deepEqual(errors, [], 'no script error or policy violation');
 });
 
 test("web: the teacher's queue, pool, log and statistics update live while a student submits", { skip }, async () => {
-  const { page } = await newPage(1280, 1000);
+  const { page, errors } = await newPage(1280, 1000);
   await signIn(page, '/teacher', teacher);
   assert.match(await page.locator('#class-title').innerText(), /Class web1/);
   const problem = page.locator('#stats tbody tr[data-problem="sum"]');
@@ -304,6 +314,7 @@ test("web: the teacher's queue, pool, log and statistics update live while a stu
 
   const text = await pageText(page);
   for (const secret of SECRETS) assert.ok(!text.includes(secret), `"${secret}" reached the teacher's page`);
+  assert.deepEqual(errors, [], 'no script error or policy violation');
 });
 
 test(
