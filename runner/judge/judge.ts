@@ -27,7 +27,7 @@ import { check } from './checkers';
 import { displayText, utf8Boundary } from '../../protocol/display';
 import { cacheKey } from '../cache/key';
 import { imageName } from '../images/names';
-import { computeScore } from './scoring';
+import { computeScore, testMaxScore } from './scoring';
 import type { TestData, TestResult } from './types';
 import type { CheckerSpec, JudgeRequest, JudgeTest, ProblemRules, ProgramSource } from '../../protocol/judge';
 import type { JudgeResult } from '../../protocol/results';
@@ -129,6 +129,8 @@ async function judgeUncached(
     if (passes && !validator && !request.interactor)
       throw new UsageError('A multi-pass problem needs a custom output validator (it writes nextpass.in).');
     const interactor = request.interactor ? await openHelper(runner, request.interactor, 'interactor', leases, options.signal) : undefined;
+    // Scoring problems read the validator's score.txt / score_multiplier.txt; pass-fail ones ignore them.
+    for (const helper of [validator, interactor]) if (helper) helper.scores = Boolean(request.scoring?.length);
 
     // An interactor runs in the submission's container: its cgroup must hold both.
     const room = interactor ? { memoryMb: VALIDATOR_LIMITS.memoryMb, processes: VALIDATOR_LIMITS.processes } : undefined;
@@ -155,6 +157,10 @@ async function judgeUncached(
         ? await judgeInteractive(submission, host, interactor!, spec.limits, test, input, answer, passes)
         : await judgeBatch(submission, spec.limits, test, input, answer, request.checker, validator, passes);
       const result: TestResult = { name: test.name, ...outcome.result };
+      if (outcome.multiplier !== undefined && request.scoring) {
+        const most = testMaxScore(request.scoring, test.name);
+        if (most !== undefined) result.score = Math.round(outcome.multiplier * most * 1e6) / 1e6;
+      }
       gate.record(test, result.status === 'Accepted');
       if (result.status !== 'Accepted' && !firstFailure)
         firstFailure = { result, ...(outcome.transcript !== undefined ? { transcript: outcome.transcript } : {}) };
@@ -294,6 +300,8 @@ interface Helper {
   image: string;
   /** A program that runs in any image: a static binary (C, C++), or built by build/run scripts. */
   portable: boolean;
+  /** Scoring problems: its score.txt / score_multiplier.txt are read. */
+  scores?: boolean;
 }
 
 /**
@@ -404,6 +412,38 @@ async function interactionHost(
 interface Outcome {
   result: Omit<TestResult, 'name'>;
   transcript?: string;
+  /** score_multiplier.txt of an accepted test: its share of the test's maximum score. */
+  multiplier?: number;
+}
+
+/** A validator's judgement: a status, why, and the score files it wrote when it accepted. */
+interface Judgement {
+  status: Status;
+  message?: string;
+  score?: number;
+  multiplier?: number;
+}
+
+/**
+ * score.txt / score_multiplier.txt in a feedback folder (spec 2025-09, "Scoring test cases"; legacy
+ * custom score validators write score.txt): only with an acceptance, never both, a non-negative
+ * number (a multiplier at most 1). Breaking a rule is a judge error.
+ */
+async function scoreFiles(lease: Submission, box: 'box' | 'vbox', dir: string, verdict: Judgement): Promise<Judgement> {
+  // One request at a time per container.
+  const score = await lease.get(box, `${dir}score.txt`, FEEDBACK_BYTES);
+  const multiplier = await lease.get(box, `${dir}score_multiplier.txt`, FEEDBACK_BYTES);
+  if (score === undefined && multiplier === undefined) return verdict;
+  const judgeError = (why: string): Judgement => ({ status: 'Internal Error', message: `The output validator ${why}` });
+  if (verdict.status !== 'Accepted') return verdict.status === 'Wrong Answer' ? judgeError('wrote a score for a rejected output') : verdict;
+  if (score !== undefined && multiplier !== undefined) return judgeError('wrote both score.txt and score_multiplier.txt');
+  const text = (score ?? multiplier)!.toString('latin1').trim();
+  const value = Number(text);
+  if (!/^[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || !Number.isFinite(value) || (multiplier !== undefined && value > 1))
+    return judgeError(
+      `wrote ${score !== undefined ? 'score.txt' : 'score_multiplier.txt'} with ${JSON.stringify(text.slice(0, 40))}, not a ${multiplier !== undefined ? 'number from 0 to 1' : 'non-negative number'}`,
+    );
+  return score !== undefined ? { ...verdict, score: value } : { ...verdict, multiplier: value };
 }
 
 /** Outputs kept on a failing test, for an editor's diff view and its diagnostics. */
@@ -484,22 +524,30 @@ async function judgeBatch(
     // No diff against the answer here: for a custom validator it is one valid answer among many.
     const dir = feedbackDir();
     const verdict = await runChecker(validator!, checker.protocol, input, answer, output, test.validatorFlags ?? [], dir, carried);
-    if (!passes) return { result: { ...verdict, ...worst } };
+    if (!passes) return judged(verdict, worst);
     const next = await validator!.lease.get('box', `${dir}nextpass.in`, MAX_TEST_DATA_BYTES);
     const outcome = nextPass(verdict, next, pass, passes);
-    if (outcome) return passNote(pass, { result: { ...outcome, ...worst } });
+    if (outcome) return passNote(pass, judged(outcome, worst));
     input = next!;
     carried = await feedbackFiles(validator!.lease, 'box', dir);
   }
 }
 
+/** A validator's judgement as a test's outcome: a score.txt is the test's score; a multiplier waits for its maximum. */
+function judged(
+  { status, message, score, multiplier }: Judgement,
+  measured: { timeMs: number; memoryKb: number },
+  transcript?: string,
+): Outcome {
+  return {
+    result: { status, ...measured, ...(message !== undefined ? { message } : {}), ...(score !== undefined ? { score } : {}) },
+    ...(transcript !== undefined ? { transcript } : {}),
+    ...(multiplier !== undefined ? { multiplier } : {}),
+  };
+}
+
 /** After one pass of a multi-pass test: its final verdict, or undefined when another pass follows. */
-function nextPass(
-  verdict: { status: Status; message?: string },
-  next: Buffer | undefined,
-  pass: number,
-  passes: number,
-): { status: Status; message?: string } | undefined {
+function nextPass(verdict: Judgement, next: Buffer | undefined, pass: number, passes: number): Judgement | undefined {
   if (verdict.status !== 'Accepted') {
     if (next === undefined) return verdict;
     return { status: 'Internal Error', message: `The output validator wrote nextpass.in but did not accept (${verdict.status})` };
@@ -523,7 +571,7 @@ async function runChecker(
   flags: string[],
   dir: string,
   feedback: BoxFile[],
-): Promise<{ status: Status; message?: string }> {
+): Promise<Judgement> {
   const { lease } = validator;
   await lease.put('box', [
     { name: 'test/input', content: input },
@@ -548,8 +596,9 @@ async function runChecker(
   const said = displayText([message, exec.stdout, exec.stderr].find((b) => b.length > 0)?.subarray(0, FEEDBACK_BYTES) ?? '').trim();
   const code = exec.exitCode;
   if (protocol === 'kattis') {
-    if (code === KATTIS_ACCEPT) return { status: 'Accepted' };
-    if (code === KATTIS_REJECT) return { status: 'Wrong Answer', message: said || 'rejected by the output validator' };
+    const scored = (j: Judgement) => (validator.scores ? scoreFiles(lease, 'box', dir, j) : j);
+    if (code === KATTIS_ACCEPT) return scored({ status: 'Accepted' });
+    if (code === KATTIS_REJECT) return scored({ status: 'Wrong Answer', message: said || 'rejected by the output validator' });
   } else {
     if (code === 0) return { status: 'Accepted' };
     if (code === 1) return { status: 'Wrong Answer', message: said || 'rejected by the checker' };
@@ -596,16 +645,16 @@ async function judgeInteractive(
     worst = { timeMs: Math.max(worst.timeMs, program.cpuMs), memoryKb: Math.max(worst.memoryKb, program.memoryKb) };
     const transcript = displayText(interaction.transcript);
     const feedback = displayText((await host.get('vbox', `${dir}judgemessage.txt`, FEEDBACK_BYTES)) ?? '').trim();
-    const outcome = interactiveVerdict(submission, interaction, limits, feedback);
-    const done = (o: Omit<TestResult, 'name' | 'timeMs' | 'memoryKb'>): Outcome =>
-      passNote(pass, { result: { ...o, ...worst }, transcript });
+    const verdict = interactiveVerdict(submission, interaction, limits, feedback);
+    const outcome = interactor.scores ? await scoreFiles(host, 'vbox', dir, verdict) : verdict;
+    const done = (o: Judgement): Outcome => passNote(pass, judged(o, worst, transcript));
     if (!passes) return done(outcome);
     const next =
       v.exitCode === KATTIS_ACCEPT || v.exitCode === KATTIS_REJECT
         ? await host.get('vbox', `${dir}nextpass.in`, MAX_TEST_DATA_BYTES)
         : undefined;
     const final = nextPass(outcome, next, pass, passes);
-    if (final) return done({ ...outcome, ...final });
+    if (final) return done(final);
     input = next!;
     carried = await feedbackFiles(host, 'vbox', dir);
   }

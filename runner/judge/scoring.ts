@@ -59,6 +59,20 @@ export function scoreGroups(problem: ProblemPackage): ScoreGroup[] {
   return top.map(convert);
 }
 
+/** The most one test can score in its group: a share of a sum group, a min group's maximum, a legacy accept_score. */
+export function testMaxScore(groups: ScoreGroup[], test: string): number | undefined {
+  for (const g of groups) {
+    if (g.tests.includes(test)) {
+      if (g.acceptScore !== undefined) return g.acceptScore;
+      if (g.aggregation === 'sum') return g.maxScore / g.tests.length;
+      return g.aggregation === 'min' ? g.maxScore : undefined;
+    }
+    const inner = testMaxScore(g.groups, test);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
+
 /**
  * The score of the tests that ran. A test that did not run (stopped by on_reject: break, or its
  * group's require_pass not met) is not accepted; in a legacy group it counts for nothing, as the
@@ -67,6 +81,8 @@ export function scoreGroups(problem: ProblemPackage): ScoreGroup[] {
 export function computeScore(groups: ScoreGroup[], results: TestResult[], objective?: 'min' | 'max'): ScoreReport {
   const status = new Map(results.map((r) => [r.name, r.status]));
   const accepted = new Set(results.filter((r) => r.status === 'Accepted').map((r) => r.name));
+  // A validator's score.txt (or multiplier) is an accepted test's own score.
+  const own = new Map(results.flatMap((r) => (r.status === 'Accepted' && r.score !== undefined ? [[r.name, r.score] as const] : [])));
   const flat: GroupScore[] = [];
   const ran = (g: ScoreGroup): boolean => g.tests.some((t) => status.has(t)) || g.groups.some(ran);
   const score = (g: ScoreGroup): number => {
@@ -74,7 +90,7 @@ export function computeScore(groups: ScoreGroup[], results: TestResult[], object
     let value: number;
     if (g.acceptScore !== undefined) {
       const parts = [
-        ...g.tests.filter((t) => status.has(t)).map((t) => (accepted.has(t) ? g.acceptScore! : (g.rejectScore ?? 0))),
+        ...g.tests.filter((t) => status.has(t)).map((t) => (accepted.has(t) ? (own.get(t) ?? g.acceptScore!) : (g.rejectScore ?? 0))),
         ...g.groups.filter(ran).map(score),
       ];
       for (const c of g.groups.filter((c) => !ran(c))) flat.push({ name: c.name, score: 0, maxScore: c.maxScore });
@@ -89,15 +105,16 @@ export function computeScore(groups: ScoreGroup[], results: TestResult[], object
       value =
         !testsPass && g.aggregation !== 'sum' ? 0 : g.aggregation === 'sum' ? children.reduce((a, b) => a + b, 0) : Math.min(...children);
     } else {
-      const passed = g.tests.filter((t) => accepted.has(t)).length;
+      const most = g.aggregation === 'sum' ? (g.tests.length ? g.maxScore / g.tests.length : 0) : g.maxScore;
+      const scores = g.tests.map((t) => (accepted.has(t) ? (own.get(t) ?? most) : 0));
       value =
         g.aggregation === 'sum'
-          ? g.tests.length
-            ? (g.maxScore * passed) / g.tests.length
-            : 0
-          : passed === g.tests.length
-            ? g.maxScore
-            : 0;
+          ? scores.reduce((a, b) => a + b, 0)
+          : g.aggregation === 'min'
+            ? Math.min(...scores, g.maxScore)
+            : scores.every((_, i) => accepted.has(g.tests[i]!))
+              ? g.maxScore
+              : 0;
     }
     value = Math.round(Math.min(value, g.maxScore) * 1000) / 1000;
     flat[index]!.score = value;
