@@ -203,6 +203,16 @@ test('mcp stdio: a judge takes a tests folder on this machine, and inline tests 
   assert.equal(bytes.out.status, 'Accepted', text(bytes.result));
 });
 
+test('mcp stdio: languages lists what runs here, with versions probed in the images and the compile and run commands', async () => {
+  const { out } = await call(local.client, 'languages', {});
+  const python = out.languages.find((l: { id: string }) => l.id === 'python3');
+  assert.match(python.version, /^3\.\d+/);
+  assert.equal(python.run, 'python3 /box/main.py');
+  assert.deepEqual(python.extensions, ['.py', '.py3']);
+  const cpp = out.languages.find((l: { id: string }) => l.id === 'cpp');
+  assert.match(cpp.compile, /^g\+\+ .*-std=gnu\+\+17/);
+});
+
 test('mcp stdio: cancelling a call kills its sandbox (the container is gone) and the session goes on', async () => {
   const pid = local.transport.pid!;
   const controller = new AbortController();
