@@ -124,9 +124,10 @@ const pageText = (page: Page) =>
     ].join('\n'),
   );
 
-async function submitAndWait(page: Page, source: string): Promise<string> {
+async function submitAndWait(page: Page, source: string, via: 'click' | 'keyboard' = 'click'): Promise<string> {
   await page.locator('#source').fill(source);
-  await page.locator('#submit').click();
+  if (via === 'keyboard') await page.locator('#source').press('Control+Enter');
+  else await page.locator('#submit').click();
   const status = page.locator('#verdict-status');
   await status.waitFor({ timeout: 180_000 });
   return (await status.textContent()) ?? '';
@@ -198,7 +199,8 @@ test('web: a wrong answer on a sample shows where the output differs, with both 
   await signIn(page, '/', student);
   await page.locator('#problem').selectOption('sum');
   await page.locator('#language').selectOption('python3');
-  assert.equal(await submitAndWait(page, 'a, b = map(int, input().split())\nprint(a * 10)\n'), 'Wrong Answer');
+  // Submitted from the keyboard: Ctrl+Enter in the source.
+  assert.equal(await submitAndWait(page, 'a, b = map(int, input().split())\nprint(a * 10)\n', 'keyboard'), 'Wrong Answer');
   const failure = page.locator('#failure');
   await failure.waitFor();
   assert.match(await failure.innerText(), /sample\/1:\s*Wrong Answer/);

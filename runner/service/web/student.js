@@ -52,6 +52,10 @@ $('#file').addEventListener('change', async () => {
     if (match) $('#language').value = match.id;
   }
 });
+// Ctrl+Enter (⌘+Enter) submits from the source box; Tab still leaves it, so the keyboard is never trapped.
+$('#source').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !$('#submit').disabled) (e.preventDefault(), $('#submit-form').requestSubmit());
+});
 $('#source').addEventListener('input', () => (($('#file').value = ''), (fileName = '')));
 
 function selectedProblem() {
