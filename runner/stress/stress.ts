@@ -193,10 +193,10 @@ export async function stress(runner: Runner, request: StressRequest, options: St
       done++;
       progress('testing', done);
     }
+    testing.to = Date.now();
     // A difference leaves the next input being made: the generator's container is not given back mid-run.
     await pending?.catch(() => undefined);
     pending = undefined;
-    testing.to = Date.now();
     if (!failing) return result('passed');
     if (request.shrink === false) return result('difference', { failing });
 
@@ -224,6 +224,9 @@ export async function stress(runner: Runner, request: StressRequest, options: St
         shrink: `no smaller failing input in ${tried} tries with sizes up to ${SHRINK_SIZES.at(-1)}`,
       });
     } catch (err) {
+      // Stopped while shrinking: the difference found stands (the sandboxes are stopped all the same).
+      if (err instanceof RunCancelled || (signal?.aborted && err instanceof SandboxUnavailable))
+        return result('difference', { failing, shrink: `stopped while shrinking, after ${tried} inputs` });
       // A generator that takes no size may refuse a second argument, and a reference may fail on an
       // input only shrinking made: the difference found stands, and the note says why it is not smaller.
       if (err instanceof StressProgramFailed)

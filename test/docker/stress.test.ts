@@ -222,3 +222,32 @@ test('stress: Ctrl-C (SIGINT) mid-run stops, prints what it has and leaves no co
   assert.match(r.stdout, /■ Stopped after \d+ rounds .*no difference found so far/);
   assert.deepEqual(containers(), [], 'containers left behind');
 });
+
+test('stress: Ctrl-C while shrinking keeps the difference found (exit 1, saved) and leaves no container behind', async () => {
+  const { execa } = await import('execa');
+  const out = path.join(dir, 'interrupted');
+  const child = execa(
+    process.execPath,
+    [BIN, 'stress', BUGGY_CPP, '--reference', BRUTE_PY, '--generator', GEN_PY, '--seed', '1', '--rounds', '200', '--json', '--out', out],
+    { input: '', reject: false, timeout: 300_000 },
+  );
+  const pid = child.pid!;
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      seen += d.toString();
+      if (/shrinking: [1-9]/.test(seen)) resolve();
+    });
+    void child.then(() => reject(new Error(`ended before shrinking: ${seen}`)));
+  });
+  child.kill('SIGINT');
+  const r = await child;
+  assert.equal(r.exitCode, 1, `${r.stdout}\n${r.stderr}`);
+  const result = JSON.parse(r.stdout) as StressResult;
+  assert.equal(result.status, 'difference');
+  assert.match(result.shrink ?? '', /stopped while shrinking/);
+  assert.ok(judgeInput(result.failing!.input.text).buggy);
+  assert.equal(readFileSync(path.join(out, 'failing.in'), 'utf8'), result.failing!.input.text);
+  const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=verdict.pid=${pid}`], { encoding: 'utf8' }).trim();
+  assert.equal(left, '', 'containers left behind');
+});
