@@ -251,3 +251,37 @@ test('stress: Ctrl-C while shrinking keeps the difference found (exit 1, saved) 
   const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=verdict.pid=${pid}`], { encoding: 'utf8' }).trim();
   assert.equal(left, '', 'containers left behind');
 });
+
+test('stress: inputs and outputs are bytes: a binary input is saved byte for byte and carried in base64 by --json', async () => {
+  const binGen = file('bingen.py', 'import sys\nsys.stdout.buffer.write(bytes([0, 255, 254, 13, 10, int(sys.argv[1]) % 256]))\n');
+  const echo = file('echo.py', 'import sys\nsys.stdout.buffer.write(sys.stdin.buffer.read())\n');
+  // Drops the NUL byte: a difference on every input, found by the exact checker.
+  const lossy = file('lossy.py', 'import sys\nsys.stdout.buffer.write(sys.stdin.buffer.read().replace(bytes([0]), b""))\n');
+  const out = path.join(dir, 'binary');
+  const r = await verdict([
+    'stress',
+    lossy,
+    '--reference',
+    echo,
+    '--generator',
+    binGen,
+    '--seed',
+    '7',
+    '--checker',
+    'exact',
+    '--no-shrink',
+    '--json',
+    '--out',
+    out,
+  ]);
+  assert.equal(r.code, 1, r.stderr);
+  const result = JSON.parse(r.stdout) as StressResult;
+  const expected = Buffer.from([0, 255, 254, 13, 10, 7]);
+  assert.deepEqual(Buffer.from(result.failing!.input.base64!, 'base64'), expected);
+  assert.deepEqual(Buffer.from(result.failing!.reference.stdout.base64!, 'base64'), expected);
+  assert.deepEqual(Buffer.from(result.failing!.solution.stdout.base64!, 'base64'), expected.subarray(1));
+  assert.deepEqual(readFileSync(path.join(out, 'failing.in')), expected);
+  assert.deepEqual(readFileSync(path.join(out, 'failing.ans')), expected);
+  assert.deepEqual(readFileSync(path.join(out, 'failing.out')), expected.subarray(1));
+  assert.equal(result.original, undefined, '--no-shrink');
+});
