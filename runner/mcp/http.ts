@@ -99,7 +99,8 @@ export function registerMcpRoutes<Caller extends { id: number }, Row>(
   const sweep = setInterval(() => {
     for (const s of sessions.values()) if (Date.now() - s.lastUsed > SESSION_IDLE_MS) void s.transport.close();
   }, 60_000).unref();
-  app.addHook('onClose', async () => {
+  // Before the server stops listening: an open session's event stream would otherwise hold the close up.
+  app.addHook('preClose', async () => {
     clearInterval(sweep);
     await Promise.all([...sessions.values()].map((s) => s.transport.close()));
   });

@@ -467,3 +467,14 @@ test('mcp stdio --server: `verdict mcp --server URL` forwards to the classroom s
   assert.equal(noToken.exitCode, 2);
   assert.match(noToken.stderr, /VERDICT_TOKEN/);
 });
+
+test('mcp http: verdict serve stops at once with an MCP session open (its event stream does not hold the shutdown)', async () => {
+  const client = await httpClient(server.url, student);
+  await client.listTools();
+  await new Promise((r) => setTimeout(r, 500)); // the client's standalone event stream (GET /mcp) is open by now
+  const stopping = Date.now();
+  await server.stop();
+  const took = Date.now() - stopping;
+  await client.close().catch(() => undefined);
+  assert.ok(took < 3000, `stopped in ${took} ms`);
+});
