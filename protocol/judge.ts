@@ -35,7 +35,7 @@ export interface ProblemRules {
    * stops at its first rejected test (on_reject), and the groups whose tests must all be accepted
    * before it runs at all (require_pass).
    */
-  groups?: Record<string, { onReject: 'break' | 'continue'; requirePass?: string[] }>;
+  groups?: Record<string, { onReject: 'break' | 'continue'; requirePass?: string[]; grader?: GraderRule }>;
   /** Scoring problems whose score is minimised (legacy and 2023-07-draft `objective: min`). */
   objective?: 'min' | 'max';
   /** problem.yaml `languages`: the language ids submissions may use; undefined when all may. */
@@ -44,6 +44,17 @@ export interface ProblemRules {
   codeKb?: number;
   /** limits.output: the most a submission may write, in MiB (when the request sets no output limit). */
   outputMb?: number;
+}
+
+/**
+ * Legacy and 2023-07-draft default grader (problemtools): how a group's verdict comes from its tests'
+ * and sub-groups' verdicts (grader_flags worst_error — the default —, first_error, always_accept,
+ * accept_if_any_accepted), and at data/ whether the samples count (ignore_sample).
+ */
+export interface GraderRule {
+  verdict: 'worst_error' | 'first_error' | 'always_accept';
+  acceptIfAnyAccepted?: boolean;
+  ignoreSample?: boolean;
 }
 
 /**

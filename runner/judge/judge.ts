@@ -175,8 +175,18 @@ async function judgeUncached(
       options.onTest?.(result, index, request.tests.length);
       if (firstFailure && request.stopOnFailure) break;
     }
+    // Legacy packages: the verdict the default grader gives (worst_error unless the flags say otherwise).
+    const graded = rules?.groups ? gradedVerdict(rules.groups, request.tests, results) : undefined;
+    if (graded !== undefined) {
+      const failure = results.find((r) => r.status === graded);
+      firstFailure = failure && {
+        result: failure,
+        ...(firstFailure?.result === failure && firstFailure.transcript ? { transcript: firstFailure.transcript } : {}),
+      };
+      if (graded === 'Accepted') firstFailure = undefined;
+    }
     return {
-      status: firstFailure?.result.status ?? 'Accepted',
+      status: graded ?? firstFailure?.result.status ?? 'Accepted',
       ...(compile ? { compile } : {}),
       tests: results,
       ...(firstFailure
@@ -195,6 +205,48 @@ async function judgeUncached(
   } finally {
     await Promise.all(leases.map((l) => l.release()));
   }
+}
+
+/** problemtools' default grader's order of verdicts, worst first (JE, RTE, MLE, TLE, OLE, WA, AC). */
+const WORST_FIRST: Status[] = [
+  'Internal Error',
+  'Compile Error',
+  'Runtime Error',
+  'Memory Limit Exceeded',
+  'Time Limit Exceeded',
+  'Output Limit Exceeded',
+  'Wrong Answer',
+  'Accepted',
+];
+
+/**
+ * The verdict of data/ as problemtools' default grader gives it, from the tests that ran: each group
+ * aggregates its tests' and sub-groups' verdicts in order by its flags; undefined without grader rules.
+ */
+function gradedVerdict(groups: NonNullable<ProblemRules['groups']>, tests: JudgeTest[], results: TestResult[]): Status | undefined {
+  if (!groups['']?.grader) return undefined;
+  const byName = new Map(tests.map((t) => [t.name, t]));
+  const status = new Map(results.map((r) => [r.name, r.status]));
+  const chain = (t: JudgeTest) => ['', ...t.group.map((_, i) => t.group.slice(0, i + 1).join('/'))];
+  const verdictOf = (g: string): Status | undefined => {
+    const keys: string[] = [];
+    for (const r of results) {
+      const c = chain(byName.get(r.name)!);
+      const i = c.indexOf(g);
+      const key = i < 0 ? undefined : (c[i + 1] ?? r.name);
+      if (key !== undefined && !keys.includes(key)) keys.push(key);
+    }
+    const rule = groups[g]?.grader ?? { verdict: 'worst_error' };
+    const verdicts = keys
+      .filter((k) => !(rule.ignoreSample && k === 'sample'))
+      .map((k) => status.get(k) ?? verdictOf(k))
+      .filter((v): v is Status => v !== undefined);
+    if (verdicts.length === 0) return undefined;
+    if (rule.verdict === 'always_accept' || (rule.acceptIfAnyAccepted && verdicts.includes('Accepted'))) return 'Accepted';
+    if (rule.verdict === 'first_error') return verdicts.find((v) => v !== 'Accepted') ?? 'Accepted';
+    return verdicts.reduce((a, b) => (WORST_FIRST.indexOf(a) <= WORST_FIRST.indexOf(b) ? a : b));
+  };
+  return verdictOf('');
 }
 
 /**

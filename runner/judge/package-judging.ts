@@ -8,7 +8,7 @@ import { languageById, languageForFile, type LanguageDefinition } from '../langu
 import { MAX_SOURCE_BYTES, type SourceFile } from '../spec';
 import { UsageError } from '../errors';
 import { readUserFile } from '../cli/files';
-import type { CheckerSpec, JudgeRequest, JudgeTest, ProblemRules, ProgramSource, ScoreGroup } from '../../protocol/judge';
+import type { CheckerSpec, GraderRule, JudgeRequest, JudgeTest, ProblemRules, ProgramSource, ScoreGroup } from '../../protocol/judge';
 import { allTests, loadProblemPackage, type OutputValidatorSource, type ProblemPackage, type TestGroup } from './problem';
 import { substituteConstants } from './problem/metadata';
 import type { Constants } from './problem/model';
@@ -94,7 +94,11 @@ function tryLanguage(languages: Map<string, LanguageDefinition>, file: string): 
 function problemRules(problem: ProblemPackage): ProblemRules {
   const groups: NonNullable<ProblemRules['groups']> = {};
   const walk = (g: TestGroup): void => {
-    groups[g.name] = { onReject: g.settings.onReject, ...(g.settings.requirePass ? { requirePass: g.settings.requirePass } : {}) };
+    groups[g.name] = {
+      onReject: g.settings.onReject,
+      ...(g.settings.requirePass ? { requirePass: g.settings.requirePass } : {}),
+      ...(problem.formatVersion !== '2025-09' ? { grader: graderRule(g.settings.graderFlags ?? [], g.path.length === 0) } : {}),
+    };
     g.groups.forEach(walk);
   };
   walk(problem.data);
@@ -113,6 +117,16 @@ function problemRules(problem: ProblemPackage): ProblemRules {
   if (problem.codeKb !== undefined) rules.codeKb = problem.codeKb;
   if (problem.outputMb !== undefined) rules.outputMb = problem.outputMb;
   return rules;
+}
+
+/** problemtools' default grader: the last verdict flag given wins (worst_error by default). */
+function graderRule(flags: string[], root: boolean): GraderRule {
+  const verdict = flags.filter((f): f is GraderRule['verdict'] => ['worst_error', 'first_error', 'always_accept'].includes(f)).pop();
+  return {
+    verdict: verdict ?? 'worst_error',
+    ...(flags.includes('accept_if_any_accepted') ? { acceptIfAnyAccepted: true } : {}),
+    ...(root && flags.includes('ignore_sample') ? { ignoreSample: true } : {}),
+  };
 }
 
 /**

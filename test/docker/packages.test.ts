@@ -231,6 +231,24 @@ test('packages: on_reject break stops group1 at its first rejection, continue le
   ]);
 });
 
+test("packages: a legacy verdict is the default grader's: worst_error over the tests that ran, first_error when the flags say so", async () => {
+  const dir = copyOf('breaking');
+  // Wrong on the sample, too slow on 4 (the first test of each group): TLE is worse than WA.
+  const file = path.join(path.dirname(dir), 'slow_on_four.py');
+  writeFileSync(file, 'n = int(input())\nwhile n == 4:\n    pass\nprint(n * n if n != 1 else 0)\n');
+  const worst = await judgeFile(file, dir);
+  assert.equal(worst.tests[0]?.status, 'Wrong Answer');
+  assert.equal(worst.status, 'Time Limit Exceeded', explain(worst));
+  assert.match(worst.message ?? '', /^Time Limit Exceeded on test secret\/group1\/1/);
+  writeFileSync(path.join(dir, 'data', 'testdata.yaml'), 'on_reject: continue\ngrader_flags: first_error\n');
+  const first = await judgeFile(file, dir);
+  assert.equal(first.status, 'Wrong Answer', explain(first));
+  // ignore_sample: the sample's verdict does not count either.
+  writeFileSync(path.join(dir, 'data', 'testdata.yaml'), 'on_reject: continue\ngrader_flags: first_error ignore_sample\n');
+  const noSample = await judgeFile(file, dir);
+  assert.equal(noSample.status, 'Time Limit Exceeded', explain(noSample));
+});
+
 test('packages: a group whose require_pass is not met does not run, scores 0, and is not among the groups that ran', async () => {
   const r = await judgeFile(submission('required', 'wrong_answer/no_ones.py'), path.join(PROBLEMS, 'required'));
   // 1-easy is pass-fail: it stops at its first rejection too.
