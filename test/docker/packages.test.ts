@@ -333,6 +333,26 @@ test('packages: an output validator with build/run scripts is built once and run
   assert.equal(broken.status, 'Internal Error', explain(broken));
 });
 
+test('packages: a build/run validator is built once and then comes from the compile cache', async () => {
+  const dir = copyOf('custom');
+  const v = path.join(dir, 'output_validator');
+  // The build stamps its result; the run script appends the stamp to the validator's message.
+  writeFileSync(path.join(v, 'build'), '#!/bin/sh\nset -e\nc++ -O2 -o check validator.cpp\ndate +%s%N > stamp\n');
+  writeFileSync(
+    path.join(v, 'run'),
+    '#!/bin/sh\nd=$(dirname "$0")\n"$d/check" "$@"\ncode=$?\ncat "$d/stamp" >> "$3judgemessage.txt"\nexit $code\n',
+  );
+  const first = await judgeFile(submission('custom', 'wrong_answer/one.py'), dir);
+  const again = await judgeFile(submission('custom', 'wrong_answer/one.py'), dir);
+  const stamp = (r: JudgeResult) =>
+    r.tests
+      .find((t) => t.status === 'Wrong Answer')
+      ?.message?.split('\n')
+      .at(-1);
+  assert.match(stamp(first) ?? '', /^\d{19}$/, explain(first));
+  assert.equal(stamp(again), stamp(first));
+});
+
 test('packages: a Python interactor judges Python and C++ submissions; with Java it says why it cannot yet', async () => {
   const dir = path.join(PROBLEMS, 'pyguess');
   assert.equal((await judgeFile(submission('pyguess', 'accepted/binary_search.py'), dir)).status, 'Accepted');
