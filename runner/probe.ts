@@ -17,7 +17,9 @@ export async function probeLanguage(runner: Runner, language: LanguageDefinition
   const image = imageName(language.image);
   const base = { id: language.id, name: language.name, image };
   const result = await runner.runCommand(language, language.version.command, { cpuMs: 10_000, memoryMb: 512, processes: 128 });
-  if (result.status !== 'Accepted') return { ...base, usable: false, problem: result.message ?? result.status };
+  // A missing image's message says which command builds it; the run id of a probe helps no one.
+  if (result.status !== 'Accepted')
+    return { ...base, usable: false, problem: (result.message ?? result.status).replace(/ \(run [0-9a-f-]+\)$/, '') };
   const text = `${result.stdout}\n${result.stderr}`;
   const match = language.version.pattern ? new RegExp(language.version.pattern, 'm').exec(text) : null;
   const version = match?.[1] ?? text.trim().split('\n')[0]?.trim() ?? '';

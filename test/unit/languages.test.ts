@@ -1,10 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expand, languageById, languageForFile, languageForStandard, loadLanguages, resolveVariables } from '../../runner/languages';
+import {
+  expand,
+  languageById,
+  languageForFile,
+  languageForStandard,
+  languagesDir,
+  loadLanguages,
+  resolveVariables,
+} from '../../runner/languages';
 import { UsageError } from '../../runner/errors';
+import { recipeParent } from '../../runner/images/build';
 
 const languages = loadLanguages();
 
@@ -136,4 +145,27 @@ test('languages: Java finds its main class whatever the file is called', () => {
 
 test('languages: placeholders that do not exist are a definition error', () => {
   assert.throws(() => expand('{nope}', {}), /Unknown placeholder/);
+});
+
+test("images: every language has a recipe; Fortran, D and Nim are built on the C/C++ image, Kotlin and Scala on Java's", () => {
+  const recipes = new Set(readdirSync(path.join(languagesDir, 'images')).map((f) => f.replace(/\.Dockerfile$/, '')));
+  for (const l of languages.values()) assert.ok(recipes.has(l.image), `${l.id}: languages/images/${l.image}.Dockerfile`);
+  const parents = Object.fromEntries(
+    ['gfortran', 'gdc', 'nim', 'kotlin', 'scala', 'gcc', 'python3', 'pypy3'].map((r) => [r, recipeParent(r)]),
+  );
+  assert.deepEqual(parents, {
+    gfortran: 'gcc',
+    gdc: 'gcc',
+    nim: 'gcc',
+    kotlin: 'java',
+    scala: 'java',
+    gcc: undefined,
+    python3: undefined,
+    pypy3: undefined,
+  });
+  for (const r of recipes) {
+    const parent = recipeParent(r);
+    if (parent)
+      assert.ok(recipes.has(parent) && recipeParent(parent) === undefined, `${r} is built on ${parent}, a recipe built on the base`);
+  }
 });
