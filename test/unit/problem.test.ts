@@ -6,6 +6,8 @@ import path from 'node:path';
 import { UsageError } from '../../runner/errors';
 import { allTests, loadProblemPackage, type ProblemPackage, type TestGroup } from '../../runner/judge/problem';
 import { naturalCompare } from '../../runner/judge/natural-sort';
+import { computeScore, scoreGroups, testMaxScore } from '../../runner/judge/scoring';
+import type { TestResult } from '../../runner/judge/types';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'problems');
 const load = (name: string): ProblemPackage => loadProblemPackage(path.join(FIXTURES, name));
@@ -610,5 +612,69 @@ describe('packages as they are in the wild', () => {
   test('objective: min is kept (legacy grading, 2023-07-draft scoring)', () => {
     assert.equal(load('penalty').objective, 'min');
     assert.equal(load('scored').objective, 'max');
+  });
+});
+
+// ---------------------------------------------------------------- scores as problemtools counts them
+
+describe('scores', () => {
+  const result = (name: string, status: TestResult['status'], score?: number): TestResult => ({
+    name,
+    status,
+    timeMs: 1,
+    memoryKb: 1,
+    ...(score !== undefined ? { score } : {}),
+  });
+  const AC = 'Accepted';
+  const WA = 'Wrong Answer';
+
+  test('legacy: accept_score per test that ran, summed per group; a test that did not run counts nothing', () => {
+    const groups = scoreGroups(load('breaking'));
+    assert.deepEqual(
+      groups.map((g) => [g.name, g.maxScore, g.acceptScore]),
+      [
+        ['sample', 0, 0],
+        ['secret', 45, 1],
+      ],
+    );
+    const r = computeScore(groups, [
+      result('sample/1', AC),
+      result('secret/group1/1', AC),
+      result('secret/group1/2', WA),
+      result('secret/group2/1', AC),
+      result('secret/group2/2', WA),
+      result('secret/group2/3', AC),
+    ]);
+    assert.equal(r.score, 20);
+    assert.deepEqual(
+      r.groups.find((g) => g.name === 'secret/group1'),
+      { name: 'secret/group1', score: 10, maxScore: 30 },
+    );
+  });
+
+  test('legacy: a validator score.txt replaces accept_score; ignore_sample drops the samples; range bounds the maximum', () => {
+    const groups = scoreGroups(load('graded'));
+    assert.deepEqual(
+      groups.map((g) => [g.name, g.maxScore]),
+      [['secret', 40]],
+    );
+    assert.equal(computeScore(groups, [result('sample/1', AC, 5), result('secret/1', AC, 7), result('secret/2', AC, 13)]).score, 20);
+  });
+
+  test('2025-09: a multiplier share of a sum group, require_pass groups that did not run score 0, objective min is reported', () => {
+    const multiplied = scoreGroups(load('multiplied'));
+    assert.equal(testMaxScore(multiplied, 'secret/1'), 50);
+    assert.equal(computeScore(multiplied, [result('secret/1', AC, 25), result('secret/2', AC)]).score, 75);
+    const required = scoreGroups(load('required'));
+    const r = computeScore(required, [result('sample/1', AC), result('secret/1-easy/1', WA)]);
+    assert.deepEqual(
+      r.groups.map((g) => [g.name, g.score]),
+      [
+        ['secret', 0],
+        ['secret/1-easy', 0],
+        ['secret/2-hard', 0],
+      ],
+    );
+    assert.equal(computeScore(scoreGroups(load('penalty')), [], 'min').objective, 'min');
   });
 });
