@@ -81,6 +81,17 @@ before(async () => {
   writeFileSync(path.join(workspace, 'sum.tests', '1.ans'), '3\n');
   writeFileSync(path.join(workspace, 'sum.tests', '2.in'), '20 22\n');
   writeFileSync(path.join(workspace, 'sum.tests', '2.ans'), '42\n');
+  // A stress test's three programs, in a folder of their own (the quick picks list the solution's folder).
+  mkdirSync(path.join(workspace, 'stress'));
+  writeFileSync(
+    path.join(workspace, 'stress', 'sol.py'),
+    'n = int(input())\ns = sum(map(int, input().split()))\nprint(s + 1 if n >= 5 and s % 7 == 3 else s)\n',
+  );
+  writeFileSync(path.join(workspace, 'stress', 'brute.py'), 'n = int(input())\nprint(sum(map(int, input().split())))\n');
+  writeFileSync(
+    path.join(workspace, 'stress', 'gen.py'),
+    'import random, sys\nrandom.seed(int(sys.argv[1]))\nn = random.randint(1, int(sys.argv[2]) if len(sys.argv) > 2 else 60)\nprint(n)\nprint(*[random.randint(-1000, 1000) for _ in range(n)])\n',
+  );
 
   const port = await freePort();
   codeServer = spawn(
@@ -211,6 +222,43 @@ test(
     assert.deepEqual(readdirSync(tests).sort(), ['1.ans', '1.in', '2.ans', '2.in', '3.ans', '3.in']);
     await page.locator('.tabs-container .tab', { hasText: 'GCastleDefense.cpp' }).first().waitFor({ timeout: 30_000 });
     await page.locator('.codelens-decoration a', { hasText: '⚖ Judge (3 tests)' }).first().waitFor({ timeout: 60_000 });
+  },
+);
+
+test(
+  'vscode: Stress Test from the palette (reference and generator picked), then Add as test case',
+  { skip, timeout: 300_000 },
+  async () => {
+    try {
+      await page.keyboard.press('Control+Shift+E');
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'stress' }).first().click();
+      await openFile('sol.py');
+      const input = page.locator('.quick-input-widget input');
+      await page.keyboard.press('Control+Shift+P');
+      await page.keyboard.type('Verdict: Stress Test');
+      await page.waitForTimeout(500);
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: '(1/2)' }).waitFor({ timeout: 30_000 });
+      await input.fill('brute.py');
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: '(2/2)' }).waitFor({ timeout: 30_000 });
+      await input.fill('gen.py');
+      await page.keyboard.press('Enter');
+      const add = page.locator('.notifications-toasts .monaco-button', { hasText: 'Add as test case' }).first();
+      await add.waitFor({ timeout: 240_000 });
+      await page.screenshot({ path: path.join(RESULTS, 'vscode-stress.png') });
+      await add.click();
+      const test = path.join(workspace, 'stress', 'sol.tests', 'stress-1.in');
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(test) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      const [first = '', second = ''] = readFileSync(test, 'utf8').split('\n');
+      const sum = second.split(' ').reduce((a, b) => a + Number(b), 0);
+      assert.ok(Number(first) >= 5 && ((sum % 7) + 7) % 7 === 3, 'the saved input shows the bug');
+      assert.equal(readFileSync(path.join(workspace, 'stress', 'sol.tests', 'stress-1.ans'), 'utf8'), `${sum}\n`);
+    } catch (err) {
+      await page.screenshot({ path: path.join(RESULTS, 'vscode-stress-failed.png') });
+      throw err;
+    }
   },
 );
 
