@@ -17,6 +17,8 @@ export interface TestCase {
 export interface JudgeTest extends TestCase {
   /** Extra output-validator flags for this test (problem packages). */
   validatorFlags?: string[];
+  /** Command-line arguments for the submission on this test (problem packages' `args`). */
+  args?: string[];
   /**
    * The rules of the problem package the test comes from (one object shared by all its tests):
    * they travel with the tests because every caller that judges a package passes its tests on.

@@ -96,6 +96,7 @@ export async function judge(runner: JudgeHost, request: JudgeRequest, options: J
       await readData(t.input, t.name, 'input'),
       await readData(t.answer, t.name, 'answer'),
       t.validatorFlags ?? [],
+      t.args ?? [],
     ]),
   );
   const { tests: _paths, cacheResults: _flag, ...rest } = request;
@@ -552,7 +553,7 @@ async function judgeBatch(
   let carried: BoxFile[] = [{ name: 'judgemessage.txt', mode: 0o644, content: Buffer.alloc(0) }];
   let worst = { timeMs: 0, memoryKb: 0 };
   for (let pass = 1; ; pass++) {
-    const exec = await submission.execute(submission.runStep(limits), input);
+    const exec = await submission.execute(submission.runStep(limits, test.args), input);
     worst = { timeMs: Math.max(worst.timeMs, exec.cpuMs), memoryKb: Math.max(worst.memoryKb, exec.memoryKb) };
     const failed = runFailure(submission, exec, limits);
     if (failed) return passNote(pass, { result: { ...failed.result, ...worst } });
@@ -692,7 +693,7 @@ async function judgeInteractive(
       limits: { ...VALIDATOR_LIMITS, wallMs: Math.max(VALIDATOR_LIMITS.wallMs, limits.wallMs + 2000), boxWritable: true },
       box: 'vbox',
     };
-    const interaction = await host.interact(submission.runStep(limits), step);
+    const interaction = await host.interact(submission.runStep(limits, test.args), step);
     const { program, interactor: v } = interaction;
     worst = { timeMs: Math.max(worst.timeMs, program.cpuMs), memoryKb: Math.max(worst.memoryKb, program.memoryKb) };
     const transcript = displayText(interaction.transcript);

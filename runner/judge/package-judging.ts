@@ -28,7 +28,12 @@ export interface PackageJudging {
 export function judgingOfPackage(dir: string, languages: Map<string, LanguageDefinition>): PackageJudging {
   const problem = loadProblemPackage(dir);
   const rules = problemRules(problem);
-  const tests = allTests(problem).map((t) => ({ ...t, validatorFlags: t.settings.outputValidatorFlags, problem: rules }));
+  const tests = allTests(problem).map((t) => ({
+    ...t,
+    validatorFlags: t.settings.outputValidatorFlags,
+    ...(t.settings.args ? { args: t.settings.args } : {}),
+    problem: rules,
+  }));
   const limits = {
     ...(problem.timeLimitMs ? { cpuMs: problem.timeLimitMs } : {}),
     ...(problem.memoryMb ? { memoryMb: problem.memoryMb } : {}),

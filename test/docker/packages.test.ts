@@ -218,6 +218,26 @@ test('packages: problem.yaml languages, limits.code and limits.output hold for s
   assert.equal(r.status, 'Wrong Answer', explain(r));
 });
 
+test('packages: args from test_group.yaml and <case>.yaml reach the submission as command-line arguments', async () => {
+  const dir = copyOf('samples-only');
+  writeFileSync(path.join(dir, 'problem.yaml'), 'problem_format_version: 2025-09\nname: Times\nuuid: 4d2a\n');
+  writeFileSync(path.join(dir, 'data', 'sample', 'test_group.yaml'), 'args: ["2"]\n');
+  writeFileSync(path.join(dir, 'data', 'sample', '2.yaml'), 'args: ["2", "unused"]\n');
+  const file = path.join(path.dirname(dir), 'times.py');
+  writeFileSync(file, 'import sys\nprint(int(input()) * int(sys.argv[1]))\n');
+  const r = await judgeFile(file, dir);
+  assert.equal(r.status, 'Accepted', explain(r));
+  writeFileSync(path.join(dir, 'data', 'sample', '2.yaml'), 'args: ["3"]\n');
+  const other = await judgeFile(file, dir);
+  assert.deepEqual(
+    other.tests.map((t) => [t.name, t.status]),
+    [
+      ['sample/1', 'Accepted'],
+      ['sample/2', 'Wrong Answer'],
+    ],
+  );
+});
+
 // ---------------------------------------------------------------- groups: on_reject, require_pass, scores
 
 test('packages: on_reject break stops group1 at its first rejection, continue lets group2 go on; scored as problemtools counts', async () => {

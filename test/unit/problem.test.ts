@@ -393,10 +393,6 @@ describe('broken packages are refused with the file and the problem', () => {
       'data/secret/test_group.yaml: static validation is not supported yet',
     );
     refuses(
-      v2025('', { 'data/secret/1.yaml': 'args: [--fast]\n' }),
-      'data/secret/1.yaml: args (command-line arguments for submissions) are not supported yet',
-    );
-    refuses(
       v2025('', { 'data/secret/1.files/input.txt': 'x' }),
       /data\/secret\/1\.files\/: test input files \(\.files\) are not supported yet/,
     );
@@ -607,6 +603,24 @@ describe('packages as they are in the wild', () => {
     assert.equal(p.outputValidator?.scripts, true);
     assert.deepEqual(p.outputValidator?.files, ['build', 'interactor.c', 'run']);
     assert.equal(load('custom').outputValidator?.scripts, undefined);
+  });
+
+  test("args for submissions: nearest test_group.yaml, a test's own <case>.yaml, legacy testdata.yaml inherited", () => {
+    const dir = v2025('', {
+      'data/secret/test_group.yaml': 'args: [--group, 2]\n',
+      'data/secret/2.in': '',
+      'data/secret/2.ans': '',
+      'data/secret/2.yaml': 'args: [--own]\n',
+    });
+    assert.deepEqual(
+      allTests(loadProblemPackage(dir)).map((t) => [t.name, t.settings.args]),
+      [
+        ['secret/1', ['--group', '2']],
+        ['secret/2', ['--own']],
+      ],
+    );
+    const old = legacy('', { 'data/testdata.yaml': 'args: --fast 3\n' });
+    assert.deepEqual(allTests(loadProblemPackage(old))[0]!.settings.args, ['--fast', '3']);
   });
 
   test('objective: min is kept (legacy grading, 2023-07-draft scoring)', () => {

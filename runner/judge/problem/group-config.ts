@@ -68,8 +68,6 @@ export function parseTestdataYaml(value: unknown, file: string, scoring: boolean
   if (y.range !== undefined) parseRange(y.range, file);
   if (y.static_validation !== undefined && y.static_validation !== false)
     throw new UsageError(`${file}: static validation is not supported yet`);
-  if (words(typeof y.args === 'string' ? y.args : y.args?.join(' ')).length > 0)
-    throw new UsageError(`${file}: args (command-line arguments for submissions) are not supported yet`);
   return y;
 }
 
@@ -89,6 +87,8 @@ export function legacySettings(y: TestdataYaml, problemFlags: string[], scoring:
     outputValidatorFlags: [...problemFlags, ...(Array.isArray(groupFlags) ? groupFlags : words(groupFlags))],
     onReject: y.on_reject ?? 'break',
   };
+  const submissionArgs = Array.isArray(y.args) ? y.args : words(y.args);
+  if (submissionArgs.length > 0) settings.args = submissionArgs;
   const graderFlags = words(y.grader_flags);
   if (graderFlags.length > 0) settings.graderFlags = graderFlags;
   if (!scoring) return settings;
@@ -150,7 +150,6 @@ export function parseTestGroupYaml(value: unknown, file: string, role: GroupRole
   }
   if (y.static_validation_score !== undefined || y.static_validator_args !== undefined)
     throw new UsageError(`${file}: static validation is not supported yet`);
-  if (y.args && y.args.length > 0) throw new UsageError(`${file}: args (command-line arguments for submissions) are not supported yet`);
   return y;
 }
 
@@ -167,8 +166,11 @@ export function settings2025(
   file: string,
 ): TestGroupSettings {
   const outputValidatorFlags = own?.output_validator_args ?? parent?.outputValidatorFlags ?? [];
+  // Arguments for submissions, like the validator's, come from the nearest test_group.yaml.
+  const args = own?.args ?? parent?.args;
+  const withArgs = (s: TestGroupSettings): TestGroupSettings => (args && args.length > 0 ? { ...s, args } : s);
   if (!scoring || role === 'data' || role === 'sample') {
-    return { outputValidatorFlags, onReject: scoring ? 'continue' : 'break' };
+    return withArgs({ outputValidatorFlags, onReject: scoring ? 'continue' : 'break' });
   }
   const max = own?.max_score ?? (role === 'secret' ? 100 : 'unbounded');
   const aggregation = own?.score_aggregation ?? (role === 'secret' ? 'sum' : 'pass-fail');
@@ -183,7 +185,7 @@ export function settings2025(
       throw new UsageError(`${file}: max_score is required, because secret has a bounded max_score (${secret.score})`);
   }
   if (own?.require_pass !== undefined) s.requirePass = typeof own.require_pass === 'string' ? [own.require_pass] : own.require_pass;
-  return s;
+  return withArgs(s);
 }
 
 // ---------------------------------------------------------------- per-test <case>.yaml
@@ -199,13 +201,14 @@ const TestCaseYaml = z.strictObject({
   description: z.string().optional(),
 });
 
-/** A test's own settings: its group's, with the test's output_validator_args when it sets them. */
+/** A test's own settings: its group's, with the test's output_validator_args and args when it sets them. */
 export function testCaseSettings(value: unknown, file: string, group: TestGroupSettings, draft: boolean): TestGroupSettings {
   // 2023-07-draft wrote argument lists as one string; 2025-09 uses YAML lists.
   if (draft && value !== null && typeof value === 'object' && !Array.isArray(value)) {
     value = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, /(^|_)args$/.test(k) && typeof v === 'string' ? words(v) : v]));
   }
   const y = validate(TestCaseYaml, value, file);
-  if (y.args && y.args.length > 0) throw new UsageError(`${file}: args (command-line arguments for submissions) are not supported yet`);
-  return y.output_validator_args ? { ...group, outputValidatorFlags: y.output_validator_args } : group;
+  let settings = y.output_validator_args ? { ...group, outputValidatorFlags: y.output_validator_args } : group;
+  if (y.args) settings = { ...settings, args: y.args };
+  return settings;
 }

@@ -33,6 +33,8 @@ export interface TestGroupSettings {
   graderFlags?: string[];
   /** 2025-09: groups (or "sample") whose tests must all be accepted before this group is scored. */
   requirePass?: string[];
+  /** Command-line arguments for the submission (`args`: testdata.yaml, test_group.yaml, <case>.yaml). */
+  args?: string[];
 }
 
 /** A test case of a package, with the settings that apply to it. */
