@@ -527,7 +527,7 @@ const feedbackDir = (): string => `feedback/${++feedbackRuns}/`;
 
 /** The files a validator left in its feedback folder, but nextpass.in: what persists into the next pass. */
 async function feedbackFiles(lease: Submission, box: 'box' | 'vbox', dir: string): Promise<BoxFile[]> {
-  return (await lease.snapshot(box, 64 * MiB))
+  return (await lease.snapshot(box))
     .filter((f) => f.name.startsWith(dir) && f.name !== `${dir}nextpass.in`)
     .map((f) => ({ ...f, name: f.name.slice(dir.length) }));
 }
