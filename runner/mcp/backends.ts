@@ -237,8 +237,10 @@ export interface RunQueue {
 }
 
 export function queueBackend(queue: RunQueue): Backend {
-  const carry = async (body: SubmitRequest, ctx: CallContext, total?: number): Promise<RunRecord> => {
+  /** Submits and follows a run; resolves with its record and the number of tests the judge said it had. */
+  const carry = async (body: SubmitRequest, ctx: CallContext, total?: number): Promise<{ record: RunRecord; tests?: number }> => {
     const id = await queue.submit(body);
+    let tests: number | undefined;
     const cancel = () => void queue.cancel(id).catch(() => undefined);
     ctx.signal.addEventListener('abort', cancel, { once: true });
     try {
@@ -248,13 +250,15 @@ export function queueBackend(queue: RunQueue): Backend {
           if (event.type === 'queued')
             ctx.progress({ progress: 0, ...(total ? { total } : {}), message: `queued (position ${event.position})` });
           else if (event.type === 'started') ctx.progress({ progress: 0, ...(total ? { total } : {}), message: 'started' });
-          else if (event.type === 'test')
+          else if (event.type === 'test') {
+            tests = event.total;
             ctx.progress({ progress: event.index + 1, total: event.total, message: `test ${event.test.name}: ${event.test.status}` });
+          }
         },
         ctx.signal,
       );
       if (record.state === 'cancelled' || !record.result) throw new RunCancelled();
-      return record;
+      return { record, ...(tests !== undefined ? { tests } : {}) };
     } finally {
       ctx.signal.removeEventListener('abort', cancel);
     }
@@ -279,7 +283,7 @@ export function queueBackend(queue: RunQueue): Backend {
         ...(call.args ? { args: call.args } : {}),
         limits: call.limits as never,
       };
-      return (await carry(body, ctx)).result as RunResult;
+      return (await carry(body, ctx)).record.result as RunResult;
     },
     async judge(call, ctx) {
       if ((call.tests === undefined) === (call.problem === undefined))
@@ -293,10 +297,11 @@ export function queueBackend(queue: RunQueue): Backend {
         limits: call.limits as never,
         ...(call.stopOnFailure !== undefined ? { stopOnFailure: call.stopOnFailure } : {}),
       };
-      const record = await carry(body, ctx, call.tests?.length);
+      const { record, tests } = await carry(body, ctx, call.tests?.length);
       const result = record.result as JudgeResult;
       // A stored problem's limits are the problem's, not the call's.
-      return { result, total: call.tests?.length ?? result.tests.length, ...(call.tests ? { limits: call.limits } : {}) };
+      // A stored problem's number of tests is what its judge said (it may stop before the last).
+      return { result, total: call.tests?.length ?? tests ?? result.tests.length, ...(call.tests ? { limits: call.limits } : {}) };
     },
     async languages() {
       return (await queue.languages()).map((l) => withCommands(l, queue.definitions));

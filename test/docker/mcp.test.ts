@@ -382,6 +382,7 @@ test("mcp http: a judge against a stored problem's hidden tests never leaks thei
         ['secret/1', 'Wrong Answer'],
       ],
     );
+    assert.equal(out.total, 3, 'the problem has three tests, though the judge stopped at the first failure');
     // The hidden failure: its name and status only.
     assert.deepEqual(Object.keys(out.firstFailure).sort(), ['message', 'name', 'status']);
     assert.ok(
