@@ -215,7 +215,8 @@ export class ContainerPool {
         .remove({ force: true })
         .then(() => reaped++)
         .catch((err) => {
-          if (!isNotFound(err)) throw err;
+          // Gone already, or another runner starting at the same moment is removing it (409).
+          if (!isNotFound(err) && (err as { statusCode?: number }).statusCode !== 409) throw err;
         });
     }
     return reaped;

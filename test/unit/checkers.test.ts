@@ -423,7 +423,8 @@ test('parseNumber: the problem package float grammar', () => {
     assert.equal(parseNumber(s), undefined, s);
 });
 
-test('check: a million tokens are checked well under a second', () => {
+// How fast is for the benchmarks (a timed unit test fails on a busy machine); here, that large outputs are checked right.
+test('check: a million tokens are checked right by every checker', () => {
   const n = 1_000_000;
   const answer = Array.from({ length: n }, (_, i) => String(i % 1000)).join(' ') + '\n';
   const reformatted = Array.from({ length: n }, (_, i) => `${i % 1000}.0`).join('\n');
@@ -440,13 +441,8 @@ test('check: a million tokens are checked well under a second', () => {
     ['kattis-default', reformatted, answer, tol('float_tolerance', '1e-6')],
     ['kattis-default', words.toUpperCase(), words, tol('space_change_sensitive')],
   ];
-  for (const [checker, output, expected, options] of runs) {
-    const start = performance.now();
-    const r = check(checker, output, expected, options);
-    const ms = performance.now() - start;
-    assert.equal(r.ok, checker !== 'exact', checker);
-    assert.ok(ms < 700, `${checker} took ${ms.toFixed(0)} ms`);
-  }
+  for (const [checker, output, expected, options] of runs)
+    assert.equal(check(checker, output, expected, options).ok, checker !== 'exact', checker);
 });
 
 test('diff: firstDifference finds the first differing line and column', () => {
