@@ -222,21 +222,30 @@ test('mcp stdio: cancelling a call kills its sandbox (the container is gone) and
     { files: py('while True:\n    pass\n', 'spin.py'), limits: { cpuMs: 30_000 } },
     { signal: controller.signal },
   );
-  pending.catch(() => undefined);
+  let settled: unknown;
+  pending.then(
+    (r) => (settled = r.out ?? r.result),
+    (err: Error) => (settled = err.message),
+  );
   // The container of this server whose sandbox runs spin.py (the program is /box/main.py in it).
   let running: string | undefined;
-  for (const deadline = Date.now() + 20_000; !running && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+  for (
+    const deadline = Date.now() + 20_000;
+    !running && settled === undefined && Date.now() < deadline;
+    await new Promise((r) => setTimeout(r, 100))
+  ) {
     const ids = (await docker(['ps', '-q', '--filter', `label=verdict.pid=${pid}`])).stdout.split('\n').filter(Boolean);
     for (const id of ids) if ((await docker(['top', id, '-o', 'pid,args'])).stdout.includes('main.py')) running = id;
   }
-  assert.ok(running, 'the program was seen running');
+  assert.ok(running, `the program was not seen running; the call ended with ${JSON.stringify(settled)}`);
   const cancelledAt = Date.now();
   controller.abort();
   await assert.rejects(pending);
   let gone = false;
-  for (const deadline = Date.now() + 15_000; !gone && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100)))
+  for (const deadline = Date.now() + 30_000; !gone && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100)))
     gone = (await docker(['inspect', running])).exitCode !== 0;
   assert.ok(gone, `container ${running} still there ${Date.now() - cancelledAt} ms after the cancel`);
+  console.log(`# the container was gone ${Date.now() - cancelledAt} ms after the cancel`);
   const next = await call(local.client, 'run', { files: py('print("still here")\n') });
   assert.equal(next.out.stdout, 'still here\n');
 });
@@ -461,6 +470,36 @@ test('mcp stdio --server: `verdict mcp --server URL` forwards to the classroom s
       rows.some((r) => r.id === run.out.runId && r.user === 'sam'),
       "the run was the server's, as the student",
     );
+
+    // Cancelling the call cancels the run on the server (DELETE /v1/runs/:id).
+    const states = async () =>
+      (
+        (await (await fetch(`${server.url}/v1/submissions`, { headers: { authorization: `Bearer ${student}` } })).json()) as Array<{
+          state: string;
+        }>
+      ).map((r) => r.state);
+    const cancelledBefore = (await states()).filter((s) => s === 'cancelled').length;
+    const controller = new AbortController();
+    const progress: string[] = [];
+    const pending = call(
+      remote.client,
+      'run',
+      { files: py('while True:\n    pass\n', 'spin.py'), limits: { cpuMs: 30_000 } },
+      { signal: controller.signal, onprogress: (p) => progress.push(p.message ?? '') },
+    );
+    pending.catch(() => undefined);
+    for (const deadline = Date.now() + 20_000; !progress.includes('started') && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.ok(progress.includes('started'), JSON.stringify(progress));
+    controller.abort();
+    await assert.rejects(pending);
+    let now: string[] = [];
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      now = await states();
+      if (now.filter((s) => s === 'cancelled').length > cancelledBefore) break;
+    }
+    assert.equal(now.filter((s) => s === 'cancelled').length, cancelledBefore + 1, JSON.stringify(now));
+    assert.ok(!now.includes('running'), JSON.stringify(now));
   } finally {
     await remote.client.close();
   }
