@@ -43,6 +43,12 @@ export interface RunOptions {
   onOutput?: OutputListener;
   /** The run id to use (so a caller can label what it streams before the result arrives). */
   runId?: string;
+  /**
+   * The program's input as it comes — a terminal, an editor's pseudoterminal — instead of the spec's
+   * stdin (which must then be empty); its end is the program's EOF. The limits hold as ever: give a
+   * wall limit long enough for a person typing.
+   */
+  liveInput?: AsyncIterable<Uint8Array>;
 }
 
 /** Room for the supervisor, init and the inner sandbox's own mounts inside the container's cgroup. */
@@ -114,16 +120,17 @@ export class Runner {
     const key = spec.cache
       ? cacheKey('run', await this.imageId(imageName(language.image)), language.id, { ...spec, cache: true })
       : undefined;
-    const hit = key ? this.results.get(key) : undefined;
+    if (options.liveInput && spec.stdin.length) throw new SpecInvalid('Give the program its input as stdin or as live input, not both.');
+    const hit = key && !options.liveInput ? this.results.get(key) : undefined;
     if (hit) return { ...(hit as RunResult), cached: true, runId: options.runId ?? randomUUID() };
     const result = await this.withSubmission(language, spec, options.signal, options.runId, async (submission) => {
       const compile = await submission.prepare(this.compileCache);
       if (compile?.status === 'Compile Error')
         return { ...emptyResult(submission.runId), status: 'Compile Error', compile, message: 'Compilation failed.' };
-      const exec = await submission.execute(submission.runStep(spec.limits, spec.args), spec.stdin, options.onOutput);
+      const exec = await submission.execute(submission.runStep(spec.limits, spec.args), spec.stdin, options.onOutput, options.liveInput);
       return { ...resultOf(submission.runId, exec, submission.verdict(exec, spec.limits)), ...(compile ? { compile } : {}) };
     });
-    if (key && result.status !== 'Internal Error') this.results.set(key, result);
+    if (key && !options.liveInput && result.status !== 'Internal Error') this.results.set(key, result);
     return result;
   }
 

@@ -197,20 +197,57 @@ export class Submission {
     return files;
   }
 
-  /** Runs a step in a fresh sandbox; with onOutput, what the program writes is passed on as it arrives. */
-  async execute(step: ProgramStep, stdin: string | Buffer, onOutput?: OutputListener): Promise<Execution> {
-    const reply = await this.request(
+  /**
+   * Runs a step in a fresh sandbox; with onOutput, what the program writes is passed on as it arrives.
+   * Its input is `stdin`, or with `liveInput` what that yields as it comes (its end is the program's EOF).
+   */
+  async execute(
+    step: ProgramStep,
+    stdin: string | Buffer,
+    onOutput?: OutputListener,
+    liveInput?: AsyncIterable<Uint8Array>,
+  ): Promise<Execution> {
+    if (liveInput && !this.container.features.liveInput)
+      throw new SandboxUnavailable("This image's sandbox supervisor cannot take live input: rebuild the images (`verdict images build`).");
+    const reply = this.request(
       [
         ['op', 'exec'],
         ...stepFields('', step),
-        ['stdin', Buffer.isBuffer(stdin) ? stdin : Buffer.from(stdin)],
+        ...(liveInput ? ([['stdin_stream', 1]] as Field[]) : ([['stdin', Buffer.isBuffer(stdin) ? stdin : Buffer.from(stdin)]] as Field[])),
         ...(onOutput ? ([['stream', 1]] as Field[]) : []),
       ],
       step.limits.wallMs + SUPERVISOR_GRACE_MS,
       onOutput && ((m) => onOutput(m.text('stream') === 'stderr' ? 'stderr' : 'stdout', m.fields.get('data') ?? Buffer.alloc(0))),
     );
-    expectOk(reply, 'run the program');
-    return executionOf(reply, '', reply.fields.get('stdout'), reply.fields.get('stderr'));
+    if (liveInput) void this.feed(liveInput, reply);
+    const answer = await reply;
+    expectOk(answer, 'run the program');
+    return executionOf(answer, '', answer.fields.get('stdout'), answer.fields.get('stderr'));
+  }
+
+  /**
+   * Passes live input on to the running program until the input ends (EOF) or the run does; then the
+   * input is let go (its iterator returned: a terminal's stream is released, so the process can exit).
+   */
+  private async feed(input: AsyncIterable<Uint8Array>, ended: Promise<unknown>): Promise<void> {
+    const chunks = input[Symbol.asyncIterator]();
+    let over = false;
+    const stop = () => {
+      over = true;
+      void chunks.return?.();
+    };
+    void ended.then(stop, stop);
+    try {
+      for (let next = await chunks.next(); !next.done && !over; next = await chunks.next())
+        if (next.value.length)
+          await this.container.send([
+            ['op', 'stdin'],
+            ['data', Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength)],
+          ]);
+    } catch {
+      // An input that fails ends the program's input, as its end would.
+    }
+    if (!over) await this.container.send([['op', 'stdin_eof']]).catch(() => undefined);
   }
 
   /** Runs the program and an interactor at once, stdin to stdout both ways, each in its own sandbox. */

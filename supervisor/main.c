@@ -36,12 +36,18 @@ int main(void) {
   out_str("cgroup_oom", cg_oom_file);
   out_str("cgroup_mem", cg_mem_file);
   out_str("root", root_mode);
+  out_str("stdin_stream", "1");
   out_end();
 
   struct message m;
   int rc;
-  while ((rc = message_read(stdin, &m)) == 1) {
+  while ((rc = message_read(&m)) == 1) {
     const struct field *op = message_get(&m, "op");
+    /* Live input that came after its run ended (the two crossed): nothing to feed, and no reply. */
+    if (op && (strcmp(op->data, "stdin") == 0 || strcmp(op->data, "stdin_eof") == 0)) {
+      message_free(&m);
+      continue;
+    }
     const struct field *boxf = message_get(&m, "boxdir");
     const char *box = box_dir(boxf ? boxf->data : "box");
     if (!op) {

@@ -75,14 +75,63 @@ static void out_chunk(const char *stream, const char *data, size_t len) {
   out_end();
 }
 
+/* Live input: the program reads a pipe that we fill with what the runner sends while it runs
+ * ("stdin" messages, then "stdin_eof"), one message at a time, read only once the last is written. */
+struct feed {
+  int fd; /* write end of the program's stdin; -1 once closed */
+  struct message msg; /* the message whose data is being written */
+  size_t off;
+  int have, eof;
+};
+
+static void feed_close(struct feed *f) {
+  if (f->fd >= 0) close(f->fd), f->fd = -1;
+  if (f->have) message_free(&f->msg), f->have = 0;
+}
+
+/* Takes the runner's next message; 0 when the runner is gone (a framing error or EOF on fd 0). */
+static int feed_take(struct feed *f) {
+  if (message_read(&f->msg) != 1) {
+    message_free(&f->msg);
+    return 0;
+  }
+  const struct field *op = message_get(&f->msg, "op");
+  if (op && strcmp(op->data, "stdin") == 0 && message_get(&f->msg, "data")) {
+    f->have = 1, f->off = 0;
+    return 1;
+  }
+  if (op && strcmp(op->data, "stdin_eof") == 0) f->eof = 1;
+  else fprintf(stderr, "verdict-supervisor: ignored a message during a run with live input\n");
+  message_free(&f->msg);
+  if (f->eof) feed_close(f);
+  return 1;
+}
+
+static void feed_write(struct feed *f) {
+  const struct field *d = message_get(&f->msg, "data");
+  ssize_t put = d->len > f->off ? write(f->fd, d->data + f->off, d->len - f->off) : 0;
+  if (put < 0 && errno != EAGAIN) return feed_close(f); /* the program closed its input */
+  if (put > 0) f->off += (size_t)put;
+  if (f->off >= d->len) message_free(&f->msg), f->have = 0;
+}
+
 void handle_exec(const struct message *m) {
   struct exec_request rq;
   if (parse_exec(m, "", &rq) != 0) return reply_error("exec without arg, or an unknown boxdir");
-  int in = stdin_file(message_get(m, "stdin"));
+  struct feed feed = {-1, {0}, 0, 0, 0};
+  int in;
+  if (message_num(m, "stdin_stream", 0) == 1) {
+    int inp[2];
+    if (pipe2(inp, O_CLOEXEC)) return reply_error("pipe: %s", strerror(errno));
+    fcntl(inp[1], F_SETFL, O_NONBLOCK);
+    in = inp[0], feed.fd = inp[1];
+  } else
+    in = stdin_file(message_get(m, "stdin"));
   if (in < 0) return reply_error("stdin file: %s", strerror(errno));
   int outp[2], errp[2];
   if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
     close(in);
+    feed_close(&feed);
     return reply_error("pipe: %s", strerror(errno));
   }
   long long oom_before = cgroup_oom_kills();
@@ -93,6 +142,7 @@ void handle_exec(const struct message *m) {
   if (sandbox_spawn(&rq, in, outp[1], errp[1], &sb) != 0) {
     close(outp[0]);
     close(errp[0]);
+    feed_close(&feed);
     return reply_error("cannot create the sandbox (clone): %s", strerror(errno));
   }
   sb.cpu_start = cpu_before;
@@ -100,11 +150,16 @@ void handle_exec(const struct message *m) {
   size_t budget = (size_t)rq.output, used = 0;
   int streaming = message_num(m, "stream", 0) == 1;
   while (cap[0].fd >= 0 || cap[1].fd >= 0 || !sb.done) {
-    struct pollfd pfd[3];
-    int n = 0, idx[3];
+    if (sb.done) feed_close(&feed);
+    /* A message already in our buffer would not wake poll: take it first. */
+    if (feed.fd >= 0 && !feed.have && wire_pending() && !feed_take(&feed)) sandbox_stop(&sb, "none"), feed_close(&feed);
+    struct pollfd pfd[5];
+    int n = 0, idx[5];
     for (int i = 0; i < 2; i++)
       if (cap[i].fd >= 0) pfd[n] = (struct pollfd){cap[i].fd, POLLIN, 0}, idx[n++] = i;
     if (!sb.done) pfd[n] = (struct pollfd){sb.rep_fd, POLLIN, 0}, idx[n++] = 2;
+    if (feed.fd >= 0 && !feed.have) pfd[n] = (struct pollfd){0, POLLIN, 0}, idx[n++] = 3;
+    if (feed.fd >= 0 && feed.have) pfd[n] = (struct pollfd){feed.fd, POLLOUT, 0}, idx[n++] = 4;
     int timeout = sb.killed ? TICK_MS : (int)(rq.wall_ms - elapsed_ms(&sb));
     if (timeout > TICK_MS) timeout = TICK_MS; /* tick for the memory meter and the CPU backstop */
     if (timeout < 0) timeout = 0;
@@ -114,6 +169,14 @@ void handle_exec(const struct message *m) {
       if (!pfd[k].revents) continue;
       if (idx[k] == 2) {
         sandbox_read_report(&sb);
+        continue;
+      }
+      if (idx[k] == 3) {
+        if (!feed_take(&feed)) sandbox_stop(&sb, "none"), feed_close(&feed); /* the runner is gone */
+        continue;
+      }
+      if (idx[k] == 4) {
+        feed_write(&feed);
         continue;
       }
       struct capture *c = &cap[idx[k]];
@@ -131,6 +194,7 @@ void handle_exec(const struct message *m) {
     enforce_limits(&sb, &rq, 1);
   }
   meter_sample(&mem, cap[0].len + cap[1].len, rq.mem_kb);
+  feed_close(&feed);
   for (int i = 0; i < 2; i++)
     if (cap[i].fd >= 0) close(cap[i].fd);
   const char *setup_error = sandbox_finish(&sb);

@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SUPERVISOR_VERSION "3"
+#define SUPERVISOR_VERSION "4"
 #define STATE_DIR "/tmp/verdict"
 #define ROOT_DIR STATE_DIR "/root"
 #define EMPTY_DIR STATE_DIR "/empty"
@@ -113,7 +113,9 @@ struct meter {
 
 void fail_hard(const char *what);
 void message_free(struct message *m);
-int message_read(FILE *in, struct message *m);
+int message_read(struct message *m);
+/* Whether bytes of the next request are already buffered (so polling fd 0 would not show them). */
+int wire_pending(void);
 const struct field *message_get(const struct message *m, const char *key);
 long long message_num(const struct message *m, const char *key, long long fallback);
 void out_bytes(const char *key, const void *data, size_t len);

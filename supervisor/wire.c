@@ -13,12 +13,60 @@ void message_free(struct message *m) {
   memset(m, 0, sizeof *m);
 }
 
+/* Requests are read from fd 0 through our own buffer (not stdio's), so that a run can tell whether
+ * a whole message may already be waiting here before it polls fd 0 (live input, see run.c). */
+static struct {
+  char buf[65536];
+  size_t pos, len;
+} in;
+
+int wire_pending(void) { return in.pos < in.len; }
+
+static int in_fill(void) {
+  if (in.pos < in.len) return 1;
+  ssize_t n;
+  do n = read(0, in.buf, sizeof in.buf);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) return 0;
+  in.pos = 0;
+  in.len = (size_t)n;
+  return 1;
+}
+
+/* A line up to and without its LF; 1 when read, 0 on EOF before any byte, -1 on EOF inside or a line too long. */
+static int in_line(char *line, size_t cap) {
+  size_t k = 0;
+  for (;;) {
+    if (!in_fill()) return k == 0 ? 0 : -1;
+    char c = in.buf[in.pos++];
+    if (c == '\n') break;
+    if (k + 1 >= cap) return -1;
+    line[k++] = c;
+  }
+  line[k] = 0;
+  return 1;
+}
+
+static int in_bytes(char *dst, size_t n) {
+  size_t have = in.len - in.pos < n ? in.len - in.pos : n;
+  memcpy(dst, in.buf + in.pos, have);
+  in.pos += have;
+  while (have < n) { /* the rest straight into place: large fields (stdin, files) skip the buffer */
+    ssize_t got = read(0, dst + have, n - have);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return -1;
+    have += (size_t)got;
+  }
+  return 0;
+}
+
 /* Returns 1 on a message, 0 on clean EOF, -1 on a framing error. */
-int message_read(FILE *in, struct message *m) {
+int message_read(struct message *m) {
   memset(m, 0, sizeof *m);
   for (;;) {
     char line[128];
-    if (!fgets(line, sizeof line, in)) return m->count == 0 ? 0 : -1;
+    int got = in_line(line, sizeof line);
+    if (got <= 0) return got == 0 && m->count == 0 ? 0 : -1;
     char key[32];
     unsigned long len;
     if (sscanf(line, "%31s %lu", key, &len) != 2 || len > MAX_FIELD) return -1;
@@ -33,7 +81,7 @@ int message_read(FILE *in, struct message *m) {
     f->len = len;
     f->data = malloc(len + 1);
     if (!f->data) fail_hard("malloc");
-    if (len && fread(f->data, 1, len, in) != len) return -1;
+    if (len && in_bytes(f->data, len) != 0) return -1;
     f->data[len] = 0;
   }
 }

@@ -8,7 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import path from 'node:path';
 import { Runner } from '../engine';
 import { languageById, languageForFile, languageIdForStandard, loadLanguages } from '../languages';
-import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB, outputBytes } from '../spec';
+import { LIMITS, MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB, outputBytes } from '../spec';
 import { readUserBytes, readUserFile } from './files';
 import { DisplayStream, displayText } from '../../protocol/display';
 import { runVerdictLine } from '../../protocol/report';
@@ -51,17 +51,18 @@ async function readStandardInput(max: number): Promise<Buffer> {
 
 /**
  * The program's input: --stdin FILE; --stdin - or, without --stdin, this process's own standard input
- * when it is piped or redirected. From a terminal it is read until Ctrl-D before the program starts:
- * the supervisor takes a program's input whole (docs/protocol.md, exec `stdin`), so a terminal cannot
- * be live; the user is told so, and the limits count from the program's start.
+ * when it is piped or redirected, read whole. (A terminal is live input instead: see `run`.)
  */
 async function programInput(option: string | undefined): Promise<Buffer> {
   if (option !== undefined && option !== '-') return readUserBytes(option, 'Input file', MAX_STDIN_BYTES);
   if (process.stdin.isTTY)
-    process.stderr.write(
-      "verdict: type the program's input, then Ctrl-D on an empty line; the program starts after that (its input is read whole first, see `verdict run --help`).\n",
-    );
+    process.stderr.write("verdict: type the program's input, then Ctrl-D on an empty line (it is sent when you end it).\n");
   return readStandardInput(MAX_STDIN_BYTES);
+}
+
+/** In a terminal with no input given, the program reads the terminal as it is typed (until Ctrl-D). */
+function liveTerminal(option: string | undefined): boolean {
+  return option === undefined && Boolean(process.stdin.isTTY);
 }
 
 function positiveInt(value: string): number {
@@ -105,9 +106,9 @@ export function buildProgram(): Command {
       'after',
       `
 Standard input: \`echo 3 4 | verdict run a.py\` and \`verdict run a.py < in.txt\` give the program that input,
-byte for byte. In a terminal with no input given, what you type is the input, up to Ctrl-D on an empty
-line; the program starts after that, not while you type (a program's input goes into the sandbox
-whole). \`< /dev/null\` runs it with no input at once.`,
+byte for byte. In a terminal with no input given, the program reads what you type as you type it, as if
+run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you up to 180 s (wall).
+(With --server, what you type is sent when you end it with Ctrl-D.)`,
     )
     .option('--server <url>', 'run it on a classroom server (`verdict serve`) instead, with the token in VERDICT_TOKEN')
     .action(
@@ -134,10 +135,13 @@ whole). \`< /dev/null\` runs it with no input at once.`,
         const languages = loadLanguages();
         const language = opts.lang ? languageById(languages, opts.lang) : languageForFile(languages, file);
         const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
-        const stdin = await programInput(opts.stdin);
+        const live = liveTerminal(opts.stdin) && !opts.json;
+        const stdin = live ? Buffer.alloc(0) : await programInput(opts.stdin);
         const limits = {
           ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}),
           ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}),
+          // A person typing needs time: the wall limit is the longest a run may have (CPU still counts).
+          ...(live ? { wallMs: LIMITS.wallMs.max } : {}),
         };
         // Human output streams: the program's stdout and stderr appear as it writes them, shown with
         // displayText (its escape sequences are printed visibly, never obeyed by the terminal).
@@ -156,7 +160,7 @@ whole). \`< /dev/null\` runs it with no input at once.`,
         const result = await withRunner((runner) =>
           runner.run(
             { language: language.id, files: [{ name: path.basename(file), content }], stdin, args, limits },
-            opts.json ? {} : { onOutput },
+            opts.json ? {} : { onOutput, ...(live ? { liveInput: process.stdin as AsyncIterable<Buffer> } : {}) },
           ),
         );
         if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');

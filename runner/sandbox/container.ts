@@ -43,6 +43,8 @@ export interface ContainerShape {
 export interface SandboxFeatures {
   root: string;
   memoryMeter: boolean;
+  /** The supervisor takes a program's input as it comes (exec's stdin_stream; protocol version 4). */
+  liveInput: boolean;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -55,7 +57,7 @@ export class SandboxContainer {
   /** The id of the image the container runs: part of every cache key, so caches never cross images. */
   imageId = '';
   /** What the supervisor could build here (from its ready message), for `verdict doctor`. */
-  features: SandboxFeatures = { root: '', memoryMeter: false };
+  features: SandboxFeatures = { root: '', memoryMeter: false, liveInput: false };
   private dead = false;
   private decoder = new MessageDecoder();
   private waiting: { resolve: (m: Message) => void; reject: (e: Error) => void; onChunk?: (m: Message) => void } | null = null;
@@ -102,7 +104,11 @@ export class SandboxContainer {
       const ready = await sandbox.next(READY_TIMEOUT_MS);
       if (ready.text('status') !== 'ready')
         throw new SandboxUnavailable(`The sandbox supervisor for ${shape.language} did not start: ${ready.text('message')}`);
-      sandbox.features = { root: ready.text('root'), memoryMeter: ready.text('cgroup_mem') !== '' };
+      sandbox.features = {
+        root: ready.text('root'),
+        memoryMeter: ready.text('cgroup_mem') !== '',
+        liveInput: ready.text('stdin_stream') === '1',
+      };
       sandbox.imageId = (await container.inspect()).Image;
       return sandbox;
     } catch (err) {
@@ -191,6 +197,15 @@ export class SandboxContainer {
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /**
+   * Sends a message that has no answer, while a request is in flight: a running program's live
+   * input (exec with stdin_stream). Resolves when the container's stream has room for more.
+   */
+  async send(fields: Field[]): Promise<void> {
+    if (!this.busy || this.dead) return;
+    if (!this.stream.write(encodeMessage(fields))) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
   }
 
   /** Sends one request and waits for its answer. A missing answer condemns the container. */
