@@ -176,3 +176,48 @@ export const ProblemInfo = z.object({
   scoring: z.boolean(),
 });
 export type ProblemInfo = z.infer<typeof ProblemInfo>;
+
+/** GET /v1/stats, per problem: finished judges by verdict, and how many students sent them and solved it. */
+export const ProblemStats = z.object({
+  problem: z.string(),
+  name: z.string(),
+  /** Finished judges against it, and how many students sent them. */
+  runs: z.number().int(),
+  students: z.number().int(),
+  /** Students with at least one Accepted. */
+  solvedBy: z.number().int(),
+  /** Finished judges by verdict ("Accepted", "Wrong Answer", …, "Cancelled"). */
+  verdicts: z.record(z.string(), z.number().int()),
+});
+export type ProblemStats = z.infer<typeof ProblemStats>;
+
+/** A run waiting or running, as the teacher page's live queue shows it (no source, no data). */
+export const QueuedRunInfo = z.object({
+  id: z.string(),
+  user: z.string(),
+  class: z.string(),
+  kind: z.enum(['run', 'judge']),
+  language: z.string(),
+  problem: z.string().optional(),
+  state: z.enum(['queued', 'running']),
+  /** Place in the server's queue (1 = next), while queued. */
+  position: z.number().int().optional(),
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+});
+export type QueuedRunInfo = z.infer<typeof QueuedRunInfo>;
+
+/** GET /v1/stats: what a teacher watches during a class (counts and names only). */
+export const Stats = z.object({
+  /** The class these are for; absent when an admin asked for every class. */
+  class: z.string().optional(),
+  at: z.string(),
+  problems: z.array(ProblemStats),
+  /** The class's runs waiting and running, oldest first. */
+  queue: z.object({ queued: z.number().int(), running: z.number().int(), runs: z.array(QueuedRunInfo) }),
+  /** Everyone's, for scale: how busy the server is. */
+  server: z.object({ queued: z.number().int(), running: z.number().int() }),
+  /** The warm pool's containers: ready (idle) and carrying out a run (busy). */
+  pool: z.object({ total: z.number().int(), idle: z.number().int(), busy: z.number().int() }),
+});
+export type Stats = z.infer<typeof Stats>;

@@ -6,7 +6,18 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { randomUUID } from 'node:crypto';
 import { z, ZodError } from 'zod';
 import type { Logger } from 'pino';
-import { Accepted, ClassLimits, ErrorBody, LanguageInfo, ProblemInfo, Role, RunEvent, RunRecord, SubmitRequest } from '../../protocol/http';
+import {
+  Accepted,
+  ClassLimits,
+  ErrorBody,
+  LanguageInfo,
+  ProblemInfo,
+  Role,
+  RunEvent,
+  RunRecord,
+  Stats,
+  SubmitRequest,
+} from '../../protocol/http';
 import { AuthError, authenticate, createToken, requireRole } from './auth';
 import { ServiceError } from './quotas';
 import type { Service } from './service';
@@ -390,7 +401,7 @@ function openApiDocument(): object {
         get: {
           summary: 'Verdicts per problem, the live queue and the warm pool (teachers: their class; admins: ?class= or all)',
           security: auth,
-          responses: errors,
+          responses: { '200': { description: 'The statistics', ...json(Stats) }, ...errors },
         },
       },
       '/healthz': { get: { summary: 'Alive' } },

@@ -4,49 +4,10 @@
 // Counts and names only: no source, output or test data of any kind.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { ProblemInfo } from '../../protocol/http';
+import type { ProblemInfo, ProblemStats, QueuedRunInfo, Stats } from '../../protocol/http';
 import { requireRole } from './auth';
 import type { Service } from './service';
 import type { TokenRow } from './store';
-
-export interface ProblemStats {
-  problem: string;
-  name: string;
-  /** Finished judges against it, and how many students sent them. */
-  runs: number;
-  students: number;
-  /** Students with at least one Accepted. */
-  solvedBy: number;
-  /** Finished judges by verdict ("Accepted", "Wrong Answer", …, "Cancelled"). */
-  verdicts: Record<string, number>;
-}
-
-export interface QueuedRunInfo {
-  id: string;
-  user: string;
-  class: string;
-  kind: 'run' | 'judge';
-  language: string;
-  problem?: string;
-  state: 'queued' | 'running';
-  /** Place in the server's queue (1 = next), while queued. */
-  position?: number;
-  createdAt: string;
-  startedAt?: string;
-}
-
-export interface Stats {
-  /** The class these are for; absent when an admin asked for every class. */
-  class?: string;
-  at: string;
-  problems: ProblemStats[];
-  /** The class's runs waiting and running, oldest first. */
-  queue: { queued: number; running: number; runs: QueuedRunInfo[] };
-  /** Everyone's, for scale: how busy the server is. */
-  server: { queued: number; running: number };
-  /** The warm pool's containers: ready (idle) and carrying out a run (busy). */
-  pool: { total: number; idle: number; busy: number };
-}
 
 export function statsOf(service: Service, cls: string | undefined): Stats {
   const { verdicts, totals } = service.store.problemStats(cls);
