@@ -39,6 +39,17 @@ for (const lang of languages) {
     assert.equal(Boolean(r.compile), Boolean(lang.compile));
   });
 
+  if (lang.template)
+    test(`${lang.id}: its template (what the editor starts a new solution with) solves A+B`, async () => {
+      const r = await runner().run({
+        language: lang.id,
+        files: [{ name: sourceFileName(lang, lang.template!), content: lang.template! }],
+        stdin: '2 3\n',
+      });
+      assert.equal(r.status, 'Accepted', show(r));
+      assert.equal(r.stdout.trim(), '5', show(r));
+    });
+
   test(`${lang.id}: A+B reads stdin`, async () => {
     const r = await runner().run({ language: lang.id, files: [fixture(lang.id, aplusb)], stdin: '2 3\n' });
     assert.equal(r.status, 'Accepted', show(r));
