@@ -9,7 +9,10 @@ import type { Diff, JudgeResult, RunResult, Status, TestResult } from './results
 
 /** workspace/executeCommand names the server registers (any LSP editor can call them). */
 export const Commands = {
-  /** args: [uri: string] → RunResult */
+  /**
+   * args: [uri: string, options?: { stdin?: string }] → RunResult. Input: options.stdin when given (the
+   * editor's custom input), else NAME.stdin next to the source, else none.
+   */
   run: 'verdict.run',
   /**
    * args: [uri: string, tests?: string[]] → JudgeResult (only the named tests when given), or
@@ -63,7 +66,10 @@ export interface TestsParams {
 export interface TestsResult {
   /** Where the tests come from (a folder, a problem package, a cph file), or undefined when none. */
   source?: string;
-  tests: Array<{ name: string }>;
+  /** readOnly: the test is not a NAME.in/NAME.ans pair of the folder new tests go to (a cph file, a hidden or package group): shown, not edited. */
+  tests: Array<{ name: string; readOnly?: boolean }>;
+  /** The folder new tests are written to (Add Test Case, the panel). */
+  dir?: string;
 }
 export const TestsRequest = new RequestType<TestsParams, TestsResult, void>('verdict/tests');
 
@@ -206,3 +212,43 @@ export interface AddStressTestResult {
   input: string;
 }
 export const AddStressTestRequest = new RequestType<AddStressTestParams, AddStressTestResult, void>('verdict/addStressTest');
+
+// ---- the test-case panel (VS Code's side bar) and setup checks -----------------------------------------
+
+/** Client → server: writes a test's input and answer, replacing its files (a new test when `name` is absent). */
+export interface SaveTestParams {
+  uri: string;
+  /** The test to overwrite; absent: a new test with the next free number. */
+  name?: string;
+  input: string;
+  answer: string;
+}
+export interface SaveTestResult {
+  name: string;
+  dir: string;
+}
+export const SaveTestRequest = new RequestType<SaveTestParams, SaveTestResult, void>('verdict/saveTest');
+
+/** Client → server: deletes a test (its NAME.in and NAME.ans). */
+export interface DeleteTestParams {
+  uri: string;
+  name: string;
+}
+export const DeleteTestRequest = new RequestType<DeleteTestParams, { deleted: boolean }, void>('verdict/deleteTest');
+
+/** One check of "Verdict: Check Setup" (the checks of `verdict doctor`). */
+export interface SetupCheck {
+  name: string;
+  state: 'ok' | 'warn' | 'fail';
+  detail: string;
+  /** What to do about it. */
+  fix?: string;
+}
+export interface CheckSetupResult {
+  /** Where the checks ran: this machine's Docker, or the remote runner (only its reachability is checked). */
+  runner: 'local' | 'remote';
+  checks: SetupCheck[];
+  ok: boolean;
+}
+/** Client → server: the checks `verdict doctor` makes (Docker, cgroups, images, each language), for the runner in use. */
+export const CheckSetupRequest = new RequestType0<CheckSetupResult, void>('verdict/checkSetup');

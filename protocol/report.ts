@@ -6,9 +6,35 @@
 import { displayText } from './display';
 import type { JudgeResult, RunResult, TestResult } from './results';
 
-/** How memory is shown everywhere: "548 KB", "3.1 MB". */
-export function formatMemory(kb: number): string {
+/** How memory is shown everywhere: "548 KB", "3.1 MB"; "—" when nothing was measured (0 or absent). */
+export function formatMemory(kb: number | undefined): string {
+  if (!kb) return '—';
   return kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`;
+}
+
+/** Where a checker's difference is, said as a place in the program's output (never a source position): "output line 1, col 2". */
+export function diffWhere(diff: { line: number; column: number }): string {
+  return `output line ${diff.line}, col ${diff.column}`;
+}
+
+/**
+ * What a run in the editor did, in words that never say "Accepted" (a run has no expected output):
+ * "✔ Ran · exit 0", "✘ Runtime Error (exit 3)", "✘ Runtime Error (SIGSEGV)", "✘ Time Limit Exceeded".
+ */
+function ranText(r: RunResult): string {
+  if (r.status === 'Accepted') return `✔ Ran · exit ${r.exitCode ?? 0}`;
+  if (r.status === 'Compile Error' || r.status === 'Internal Error') return `✘ ${r.status}`;
+  return `✘ ${r.status}${r.signal ? ` (${r.signal})` : r.exitCode ? ` (exit ${r.exitCode})` : ''}`;
+}
+
+/** An editor run's line for an output channel or log: "✔ Ran · exit 0 · 11 ms CPU · 14 ms wall · 9.1 MB", the reason below when it failed. */
+export function ranLine(r: RunResult): string {
+  if (r.status === 'Compile Error') return `✘ Compile Error${r.compile ? ` · ${r.compile.timeMs} ms` : ''}`;
+  if (r.status === 'Internal Error') return displayText(`✘ Internal Error: ${r.message ?? ''}`);
+  const line =
+    [ranText(r), `${r.timeMs} ms CPU`, `${r.wallMs} ms wall`, formatMemory(r.memoryKb)].join(' · ') + (r.cached ? ' (cached)' : '');
+  const truncated = r.stdoutTruncated || r.stderrTruncated ? '\n  (output truncated)' : '';
+  return displayText(line + truncated + (r.status !== 'Accepted' && r.message ? `\n  ${r.message}` : ''));
 }
 
 /** The exact bytes of a result's stdout or stderr (from the base64 field when the text is not exact). */
@@ -106,8 +132,9 @@ export function verdictTitle(last: { kind: 'run'; result: RunResult } | { kind: 
 function titleText(last: { kind: 'run'; result: RunResult } | { kind: 'judge'; result: JudgeResult }): string {
   if (last.kind === 'run') {
     const r = last.result;
-    if (r.status === 'Accepted') return `✔ Accepted · ${r.timeMs} ms · ${formatMemory(r.memoryKb)}`;
-    return `✘ ${r.status}${r.signal ? ` (${r.signal})` : r.exitCode ? ` (exit ${r.exitCode})` : ''}`;
+    // A run has no expected output: what happened, never "Accepted".
+    if (r.status === 'Compile Error' || r.status === 'Internal Error') return ranText(r);
+    return `${ranText(r)} · ${r.timeMs} ms · ${formatMemory(r.memoryKb)}`;
   }
   const r = last.result;
   const failed = firstFailure(r);
@@ -117,4 +144,14 @@ function titleText(last: { kind: 'run'; result: RunResult } | { kind: 'judge'; r
     return `✔ Accepted ${r.tests.length}/${r.tests.length} · ${time} ms · ${formatMemory(memory)}`;
   }
   return failed && r.status !== 'Compile Error' ? `✘ ${failed.status} on test ${failed.name}` : `✘ ${r.status}`;
+}
+
+/** The checks of `verdict doctor` / "Verdict: Check Setup" as lines: "✔ Docker   engine 20.10 …", with "fix: …" under a failure. */
+export function setupReport(checks: Array<{ name: string; state: 'ok' | 'warn' | 'fail'; detail: string; fix?: string }>): string {
+  const lines: string[] = [];
+  for (const c of checks) {
+    lines.push(`${c.state === 'ok' ? '✔' : c.state === 'warn' ? '!' : '✘'} ${c.name.padEnd(20)} ${c.detail}`);
+    if (c.fix) lines.push(`  ${''.padEnd(20)} fix: ${c.fix}`);
+  }
+  return displayText(lines.join('\n'));
 }

@@ -33,3 +33,4 @@ export {
   type StressOptions,
 } from './stress/stress';
 export { writeStressCase, addStressTest, describeCase } from './stress/case-files';
+export { collectChecks } from './cli/doctor';

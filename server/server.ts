@@ -14,7 +14,7 @@
 // (initializationOptions.outputNotifications, the VS Code extension), and as window/logMessage to
 // any other editor, which also gets the verdict there since it has no view of its own.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -36,14 +36,21 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { JudgeResult, RunResult } from '../protocol/results';
 import { DisplayStream, displayText } from '../protocol/display';
-import { judgeSummary, outputBytes, runVerdictLine, testRow, verdictTitle } from '../protocol/report';
+import { diffWhere, judgeSummary, outputBytes, ranLine, testRow, verdictTitle } from '../protocol/report';
 import { LANGUAGES, languageOfSource, type LanguageFacts } from '../protocol/languages.generated';
 import { DEFAULT_SETTINGS, languageUnderSettings, readVerdictSettings, type VerdictSettings } from '../protocol/settings';
 import {
   AddStressTestRequest,
+  CheckSetupRequest,
   Commands,
   CompanionProblemRequest,
+  DeleteTestRequest,
+  SaveTestRequest,
   StressRequest,
+  type CheckSetupResult,
+  type DeleteTestParams,
+  type SaveTestParams,
+  type SaveTestResult,
   type AddStressTestParams,
   type AddStressTestResult,
   type StressParams,
@@ -72,12 +79,17 @@ import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from '.
 import type { ProblemInfo } from '../protocol/http';
 import { LocalRunnerClient, RemoteRunnerClient, type JudgeCallbacks, type QueueListener, type RunnerClient } from './runner-client';
 
-type Last = { kind: 'run'; result: RunResult } | { kind: 'judge'; result: JudgeResult };
-
+/**
+ * What the server knows of one file. A run and a judge are kept apart: a run has no expected output,
+ * so it never replaces (or clears) the judge's verdict and diagnostics; an edit makes both stale.
+ */
 interface FileState {
   /** The run or judge in flight, cancelled by Stop, a new run, or the request's cancellation. */
   inFlight?: AbortController;
-  last?: Last;
+  judge?: JudgeResult;
+  run?: RunResult;
+  /** Diagnostics by target URI (the file, headers next to it), from the last judge and the last run. */
+  diagnostics: { judge: Map<string, Diagnostic[]>; run: Map<string, Diagnostic[]> };
 }
 
 /** Errors by name, not by class: the runner's classes load with the runner, on the first run. */
@@ -131,6 +143,9 @@ export class VerdictServer {
     connection.onRequest(ProblemsRequest, () => this.problems());
     connection.onRequest(StressRequest, (params, token) => this.stress(params, token));
     connection.onRequest(AddStressTestRequest, (params) => this.addStressTest(params));
+    connection.onRequest(SaveTestRequest, (params) => this.saveTest(params));
+    connection.onRequest(DeleteTestRequest, (params) => this.deleteTest(params));
+    connection.onRequest(CheckSetupRequest, () => this.checkSetup());
     connection.onNotification(SetTokenNotification, (params) => {
       this.clientToken = typeof params?.token === 'string' ? params.token : '';
       void this.applyRunner().then(() => this.sendStatus());
@@ -144,9 +159,11 @@ export class VerdictServer {
     this.documents.onDidChangeContent((e) => {
       // An edit makes the last verdict and its diagnostics stale.
       const state = this.files.get(e.document.uri);
-      if (state?.last) {
-        delete state.last;
-        this.clearDiagnostics(e.document.uri);
+      if (state && (state.judge || state.run)) {
+        delete state.judge;
+        delete state.run;
+        this.setDiagnostics(e.document.uri, 'judge', new Map());
+        this.setDiagnostics(e.document.uri, 'run', new Map());
         this.refreshLenses();
       }
     });
@@ -199,7 +216,7 @@ export class VerdictServer {
 
   private state(uri: string): FileState {
     let s = this.files.get(uri);
-    if (!s) this.files.set(uri, (s = {}));
+    if (!s) this.files.set(uri, (s = { diagnostics: { judge: new Map(), run: new Map() } }));
     return s;
   }
 
@@ -218,7 +235,13 @@ export class VerdictServer {
   private async codeLenses(uri: string): Promise<CodeLens[]> {
     if (!this.languageOf(uri)) return [];
     const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const lenses: CodeLens[] = [{ range: top, command: { title: '▶ Run', command: Commands.run, arguments: [uri] } }];
+    const state = this.files.get(uri);
+    // While a run or judge of this file is in flight, the first lens stops it.
+    const lenses: CodeLens[] = [
+      state?.inFlight
+        ? { range: top, command: { title: '■ Stop', command: Commands.stop, arguments: [uri] } }
+        : { range: top, command: { title: '▶ Run', command: Commands.run, arguments: [uri] } },
+    ];
     let tests: number | string = 0;
     try {
       tests = (await findTests(fileURLToPath(uri), this.settings.tests.folder))?.tests.length ?? 0;
@@ -232,8 +255,16 @@ export class VerdictServer {
         range: top,
         command: { title: `⚖ Judge (${tests} test${tests === 1 ? '' : 's'})`, command: Commands.judge, arguments: [uri] },
       });
-    const last = this.files.get(uri)?.last;
-    if (last) lenses.push({ range: top, command: { title: verdictTitle(last), command: 'verdict.showOutput', arguments: [uri] } });
+    if (state?.judge)
+      lenses.push({
+        range: top,
+        command: { title: verdictTitle({ kind: 'judge', result: state.judge }), command: 'verdict.showOutput', arguments: [uri] },
+      });
+    if (state?.run)
+      lenses.push({
+        range: top,
+        command: { title: verdictTitle({ kind: 'run', result: state.run }), command: 'verdict.showOutput', arguments: [uri] },
+      });
     return lenses;
   }
 
@@ -248,7 +279,7 @@ export class VerdictServer {
     try {
       switch (command) {
         case Commands.run:
-          return await this.run(this.requireUri(uri), token);
+          return await this.run(this.requireUri(uri), runOptions(args[1]), token);
         case Commands.judge:
           return await this.judge(this.requireUri(uri), judgeTarget(args[1]), token);
         case Commands.stop:
@@ -304,14 +335,19 @@ export class VerdictServer {
     return { file, name: path.basename(file), content };
   }
 
-  private begin(uri: string, token: CancellationToken): AbortController {
+  /** A run or judge starts: it replaces the one in flight; a judge clears the file's last results, a run only the last run's. */
+  private begin(uri: string, token: CancellationToken, kind: 'run' | 'judge'): AbortController {
     const state = this.state(uri);
     state.inFlight?.abort(); // a new run replaces the one in flight
     const controller = new AbortController();
     state.inFlight = controller;
     token.onCancellationRequested(() => controller.abort());
-    delete state.last;
-    this.clearDiagnostics(uri);
+    delete state.run;
+    this.setDiagnostics(uri, 'run', new Map());
+    if (kind === 'judge') {
+      delete state.judge;
+      this.setDiagnostics(uri, 'judge', new Map());
+    }
     this.refreshLenses();
     return controller;
   }
@@ -321,17 +357,24 @@ export class VerdictServer {
     return { cpuMs: own.timeMs ?? this.settings.limits.timeMs, memoryMb: own.memoryMb ?? this.settings.limits.memoryMb };
   }
 
-  private async run(uri: string, token: CancellationToken): Promise<RunResult> {
+  private async run(uri: string, options: RunOptions, token: CancellationToken): Promise<RunResult> {
     const language = this.languageOf(uri)!;
     const { file, name, content } = this.source(uri);
-    const controller = this.begin(uri, token);
+    const controller = this.begin(uri, token, 'run');
     const progress = await this.connection.window.createWorkDoneProgress();
     progress.begin(`Verdict: running ${name}`, undefined, language.compiled ? 'compiling' : 'running', true);
     progress.token.onCancellationRequested(() => controller.abort());
     try {
       // Input for Run: NAME.stdin next to the source, when there is one. Its bytes, as they are.
+      // The editor's custom input wins (the test-case panel's box).
       const stdinFile = path.join(path.dirname(file), `${path.basename(file, path.extname(file))}.stdin`);
-      const stdin = existsSync(stdinFile) ? readFileSync(stdinFile) : Buffer.alloc(0);
+      const stdin =
+        options.stdin !== undefined
+          ? Buffer.from(options.stdin, 'utf8')
+          : existsSync(stdinFile)
+            ? readFileSync(stdinFile)
+            : Buffer.alloc(0);
+      const mainFile = (await this.runner.language(language.id)).sourceFileName(content);
       const runId = randomUUID();
       let streamed = false;
       // Chunks may split a UTF-8 character or a \r\n: each stream is shown through its own DisplayStream.
@@ -341,28 +384,35 @@ export class VerdictServer {
         controller.signal,
         (stream, data) => {
           streamed = true;
-          this.output(uri, runId, stream, shown[stream].write(data));
+          const text = shown[stream].write(data);
+          this.output(uri, runId, stream, stream === 'stderr' ? userFileNames(text, mainFile, file) : text);
         },
         runId,
         this.queue(uri, runId, progress, language.compiled ? 'compiling' : 'running'),
       );
-      if (streamed) for (const stream of ['stdout', 'stderr'] as const) this.output(uri, result.runId, stream, shown[stream].end());
+      if (streamed)
+        for (const stream of ['stdout', 'stderr'] as const) {
+          const text = shown[stream].end();
+          this.output(uri, result.runId, stream, stream === 'stderr' ? userFileNames(text, mainFile, file) : text);
+        }
+      const shownResult = withUserFileNames(result, mainFile, file);
       if (!this.outputNotifications) {
         // An editor without Verdict's client sees the run in its log: the output (when it did not stream), then the verdict.
-        if (result.compile?.status === 'Compile Error') this.log(uri, 'compile', result.compile.output);
-        if (!streamed) for (const stream of ['stdout', 'stderr'] as const) this.log(uri, stream, displayText(outputBytes(result, stream)));
-        this.log(uri, 'verdict', runVerdictLine(result));
+        if (result.compile?.status === 'Compile Error') this.log(uri, 'compile', shownResult.compile!.output);
+        if (!streamed)
+          for (const stream of ['stdout', 'stderr'] as const) this.log(uri, stream, displayText(outputBytes(shownResult, stream)));
+        this.log(uri, 'verdict', ranLine(result));
       }
-      const mainFile = (await this.runner.language(language.id)).sourceFileName(content);
       const diagnostics =
         result.status === 'Compile Error'
           ? compileDiagnostics(language.id, result.compile?.output ?? '', { [mainFile]: content })
           : result.status === 'Runtime Error'
             ? runtimeDiagnostics(language.id, result.stderr, { [mainFile]: content })
             : [];
-      this.publish(uri, mainFile, diagnostics, []);
-      this.finish(uri, { kind: 'run', result });
-      return result;
+      this.publish(uri, 'run', mainFile, diagnostics, []);
+      this.state(uri).run = shownResult;
+      this.finish(uri);
+      return shownResult;
     } finally {
       progress.done();
       this.settle(uri, controller);
@@ -426,7 +476,7 @@ export class VerdictServer {
     count: number | undefined,
     judge: (signal: AbortSignal, callbacks: JudgeCallbacks) => Promise<JudgeResult>,
   ): Promise<JudgeResult> {
-    const controller = this.begin(uri, token);
+    const controller = this.begin(uri, token, 'judge');
     const progress: WorkDoneProgressServerReporter = await this.connection.window.createWorkDoneProgress();
     const of = (n: number) => (count === undefined ? `test ${n}` : `test ${n} of ${count}`);
     progress.begin(title, 0, language.compiled ? 'compiling' : of(1), true);
@@ -445,12 +495,14 @@ export class VerdictServer {
         },
         onQueue: this.queue(uri, runId, progress, language.compiled ? 'compiling' : of(1)),
       });
+      const mainFile = (await this.runner.language(language.id)).sourceFileName(content);
+      const file = fileURLToPath(uri);
+      const shownResult = withUserFileNames(result, mainFile, file);
       if (!this.outputNotifications) {
-        if (result.compile?.status === 'Compile Error') this.log(uri, 'compile', result.compile.output);
-        this.log(uri, 'verdict', judgeSummary(result));
+        if (result.compile?.status === 'Compile Error') this.log(uri, 'compile', shownResult.compile!.output);
+        this.log(uri, 'verdict', judgeSummary(shownResult));
       }
       const failed = result.tests.find((t) => t.status !== 'Accepted');
-      const mainFile = (await this.runner.language(language.id)).sourceFileName(content);
       const sources = { [mainFile]: content };
       const diagnostics =
         result.status === 'Compile Error'
@@ -458,21 +510,24 @@ export class VerdictServer {
           : failed?.status === 'Runtime Error' && failed.stderr
             ? runtimeDiagnostics(language.id, failed.stderr, sources)
             : [];
+      // A failed test is about the program's output, not a place in the source: the diagnostic sits on the
+      // whole `main` line (else the first line) and names the output's line and column as such.
       const verdictDiagnostic: Diagnostic[] = failed
         ? [
             {
-              range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+              range: verdictRange(content),
               severity: DiagnosticSeverity.Warning,
               source: 'verdict',
               message: displayText(
-                `${failed.status} on test ${failed.name}${failed.diff ? `: line ${failed.diff.line}, column ${failed.diff.column}: expected ${failed.diff.expected}, got ${failed.diff.actual}` : failed.message ? `: ${failed.message}` : ''}`,
+                `${failed.status} on test ${failed.name}${failed.diff ? `: ${diffWhere(failed.diff)}: expected ${failed.diff.expected}, got ${failed.diff.actual}` : failed.message ? `: ${failed.message}` : ''}`,
               ),
             },
           ]
         : [];
-      this.publish(uri, mainFile, diagnostics, verdictDiagnostic);
-      this.finish(uri, { kind: 'judge', result });
-      return result;
+      this.publish(uri, 'judge', mainFile, diagnostics, verdictDiagnostic);
+      this.state(uri).judge = shownResult;
+      this.finish(uri);
+      return shownResult;
     } finally {
       progress.done();
       this.settle(uri, controller);
@@ -494,12 +549,14 @@ export class VerdictServer {
 
   private settle(uri: string, controller: AbortController): void {
     const state = this.state(uri);
-    if (state.inFlight === controller) delete state.inFlight;
+    if (state.inFlight === controller) {
+      delete state.inFlight;
+      this.refreshLenses(); // ■ Stop becomes ▶ Run again
+    }
   }
 
   /** The verdict becomes the file's lens; the runner's health may have changed (the first run starts it). */
-  private finish(uri: string, last: Last): void {
-    this.state(uri).last = last;
+  private finish(_uri: string): void {
     this.refreshLenses();
     void this.sendStatus();
   }
@@ -526,15 +583,24 @@ export class VerdictServer {
 
   // ---- diagnostics -------------------------------------------------------------------------------
 
-  private clearDiagnostics(uri: string): void {
-    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  /** Replaces the judge's or the run's diagnostics of a file and publishes both together for every URI either touches. */
+  private setDiagnostics(uri: string, kind: 'judge' | 'run', next: Map<string, Diagnostic[]>): void {
+    const state = this.state(uri);
+    const old = state.diagnostics[kind];
+    state.diagnostics[kind] = next;
+    const targets = new Set([...old.keys(), ...next.keys()]);
+    for (const target of targets)
+      void this.connection.sendDiagnostics({
+        uri: target,
+        diagnostics: [...(state.diagnostics.judge.get(target) ?? []), ...(state.diagnostics.run.get(target) ?? [])],
+      });
   }
 
   /**
    * Puts each diagnostic on the user's file: the compiler knows the source by its name in the
    * sandbox (mainFile: main.cpp, Main.java), other names are files next to it (headers, other classes).
    */
-  private publish(uri: string, mainFile: string, found: SourceDiagnostic[], extra: Diagnostic[]): void {
+  private publish(uri: string, kind: 'judge' | 'run', mainFile: string, found: SourceDiagnostic[], extra: Diagnostic[]): void {
     const file = fileURLToPath(uri);
     const byUri = new Map<string, Diagnostic[]>([[uri, [...extra]]]);
     for (const d of found) {
@@ -559,17 +625,87 @@ export class VerdictServer {
       });
       byUri.set(target, list);
     }
-    for (const [u, diagnostics] of byUri) void this.connection.sendDiagnostics({ uri: u, diagnostics });
+    this.setDiagnostics(uri, kind, byUri);
   }
 
   // ---- tests ---------------------------------------------------------------------------------------
 
   private async testsOf(uri: string): Promise<TestsResult> {
     try {
-      const found = await findTests(fileURLToPath(uri), this.settings.tests.folder);
-      return found ? { source: found.source, tests: found.tests.map((t) => ({ name: t.name })) } : { tests: [] };
+      const file = fileURLToPath(uri);
+      const dir = testsDirFor(file, this.settings.tests.folder);
+      const found = await findTests(file, this.settings.tests.folder);
+      if (!found) return { tests: [], dir };
+      return {
+        source: found.source,
+        dir,
+        tests: found.tests.map((t) => (editableTest(t, dir) ? { name: t.name } : { name: t.name, readOnly: true })),
+      };
     } catch (err) {
       throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
+    }
+  }
+
+  /**
+   * Writes a test's input and answer (the panel's edit, add and duplicate): NAME.in and NAME.ans in the
+   * folder Judge reads, the same files the CLI reads. Only a plain pair of that folder is overwritten.
+   */
+  private async saveTest(params: SaveTestParams): Promise<SaveTestResult> {
+    try {
+      const file = fileURLToPath(this.requireUri(params.uri));
+      if (typeof params.input !== 'string' || typeof params.answer !== 'string')
+        throw new UsageError('verdict/saveTest needs the input and the answer as text.');
+      if (params.name === undefined) return addTest(file, this.settings.tests.folder, params.input, params.answer);
+      const dir = testsDirFor(file, this.settings.tests.folder);
+      const test = (await findTests(file, this.settings.tests.folder))?.tests.find((t) => t.name === params.name);
+      if (!test || !editableTest(test, dir))
+        throw new UsageError(
+          `Test "${displayText(params.name, { oneLine: true })}" is not a NAME.in/NAME.ans pair in ${dir}: it is shown, not edited (hidden, package and cph tests are read-only).`,
+        );
+      writeFileSync(path.join(dir, `${test.name}.in`), params.input);
+      writeFileSync(path.join(dir, `${test.name}.ans`), params.answer);
+      return { name: test.name, dir };
+    } catch (err) {
+      throw this.responseError(err);
+    }
+  }
+
+  private async deleteTest(params: DeleteTestParams): Promise<{ deleted: boolean }> {
+    try {
+      const file = fileURLToPath(this.requireUri(params.uri));
+      const dir = testsDirFor(file, this.settings.tests.folder);
+      const test = (await findTests(file, this.settings.tests.folder))?.tests.find((t) => t.name === params.name);
+      if (!test) return { deleted: false };
+      if (!editableTest(test, dir))
+        throw new UsageError(`Test "${displayText(params.name, { oneLine: true })}" is read-only (hidden, package or cph tests).`);
+      for (const ext of ['.in', '.ans']) rmSync(path.join(dir, `${test.name}${ext}`), { force: true });
+      return { deleted: true };
+    } catch (err) {
+      throw this.responseError(err);
+    }
+  }
+
+  /** "Verdict: Check Setup": the checks of `verdict doctor` (local runner), or whether the server answers (remote). */
+  private async checkSetup(): Promise<CheckSetupResult> {
+    try {
+      if (this.runner.mode === 'remote') {
+        const health = await this.runner.health();
+        const checks = [
+          {
+            name: 'server',
+            state: health.healthy ? ('ok' as const) : ('fail' as const),
+            detail: health.message,
+            ...(health.healthy ? {} : { fix: 'Check verdict.runner.url, or sign in again ("Verdict: Sign in to a Server").' }),
+          },
+        ];
+        return { runner: 'remote', checks, ok: health.healthy };
+      }
+      const lib: typeof RunnerLibrary = await import('../runner/index');
+      const checks = await lib.collectChecks();
+      void this.sendStatus();
+      return { runner: 'local', checks, ok: checks.every((c) => c.state !== 'fail') };
+    } catch (err) {
+      throw this.responseError(err);
     }
   }
 
@@ -716,4 +852,64 @@ function judgeTarget(arg: unknown): JudgeTarget {
   throw new UsageError(
     'The judge command takes the file URI and, optionally, a list of test names or { problem: ID } (a problem stored on the server).',
   );
+}
+
+/** The run command's optional second argument: { stdin } (the editor's custom input). */
+interface RunOptions {
+  stdin?: string;
+}
+
+function runOptions(arg: unknown): RunOptions {
+  if (arg === undefined || arg === null) return {};
+  const stdin = typeof arg === 'object' && !Array.isArray(arg) ? (arg as { stdin?: unknown }).stdin : undefined;
+  if (stdin === undefined || typeof stdin === 'string') return stdin === undefined ? {} : { stdin };
+  throw new UsageError('The run command takes the file URI and, optionally, { stdin: TEXT } (the input to give the program).');
+}
+
+/** A test the editor may change: a plain NAME.in/NAME.ans pair at the top of the folder new tests go to. */
+function editableTest(test: { name: string; input: unknown; answer: unknown; group: string[] }, dir: string): boolean {
+  const at = (data: unknown, ext: string) =>
+    typeof data === 'object' &&
+    data !== null &&
+    'path' in data &&
+    path.resolve(String((data as { path: string }).path)) === path.join(path.resolve(dir), `${test.name}${ext}`);
+  return test.group.length === 0 && !test.name.includes('/') && at(test.input, '.in') && at(test.answer, '.ans');
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Compiler messages and tracebacks name the source as the sandbox knows it (main.cpp, /box/main.py):
+ * shown to the user, they name the user's own file (its path for an absolute sandbox path, its name otherwise).
+ */
+export function userFileNames(text: string, mainFile: string, file: string): string {
+  if (!text || path.basename(file) === mainFile) return text.replace(new RegExp(`/box/${escapeRegExp(mainFile)}\\b`, 'g'), file);
+  return text
+    .replace(new RegExp(`/box/${escapeRegExp(mainFile)}\\b`, 'g'), file)
+    .replace(new RegExp(`(?<![\\w./-])${escapeRegExp(mainFile)}(?![\\w-])`, 'g'), path.basename(file));
+}
+
+/** A result with its compiler output, stderr and failed tests' stderr naming the user's file. */
+function withUserFileNames<T extends RunResult | JudgeResult>(result: T, mainFile: string, file: string): T {
+  const out: T = { ...result };
+  if (result.compile) out.compile = { ...result.compile, output: userFileNames(result.compile.output, mainFile, file) };
+  if ('stderr' in out && typeof out.stderr === 'string' && out.stderrBase64 === undefined)
+    (out as RunResult).stderr = userFileNames(out.stderr, mainFile, file);
+  if ('tests' in out)
+    (out as JudgeResult).tests = (out as JudgeResult).tests.map((t) =>
+      t.stderr ? { ...t, stderr: userFileNames(t.stderr, mainFile, file) } : t,
+    );
+  return out;
+}
+
+/** Where a failed test's diagnostic sits: the whole line of `main` (C, C++, Java, Go, Rust, …), else the first line. */
+function verdictRange(content: string): { start: { line: number; character: number }; end: { line: number; character: number } } {
+  const lines = content.split('\n');
+  let line = lines.findIndex((l) => /\bmain\s*\(/.test(l) || /^\s*if\s+__name__\s*==/.test(l));
+  if (line < 0) line = 0;
+  const text = (lines[line] ?? '').replace(/\r$/, '');
+  const start = text.length - text.trimStart().length;
+  return { start: { line, character: start }, end: { line, character: Math.max(start, text.length) } };
 }

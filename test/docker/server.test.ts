@@ -205,7 +205,7 @@ test('lsp: a failed judge is a diagnostic naming the test with a short diff, and
   };
   assert.equal(result.status, 'Wrong Answer');
   const published = await nextDiagnostics(uri, since);
-  assert.match(String(published.diagnostics[0]!.message), /^Wrong Answer on test 2: line 1, column 1: expected .*3.*, got .*2/);
+  assert.match(String(published.diagnostics[0]!.message), /^Wrong Answer on test 2: output line 1, col 1: expected .*3.*, got .*2/);
   const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
   assert.equal(lenses.at(-1)!.command!.title, '✘ Wrong Answer on test 2');
   // Editing the file clears the stale verdict and its diagnostics.
@@ -372,7 +372,7 @@ test("lsp: an editor without Verdict's client gets the output and the verdict on
     const lines = logged.filter((l) => l.startsWith('[plain.py '));
     assert.equal(lines.filter((l) => l.startsWith('[plain.py stdout]')).join('\n'), '[plain.py stdout] hello\\x1b[2J\n42');
     assert.ok(
-      lines.some((l) => /^\[plain\.py verdict\] ✔ Accepted · /.test(l)),
+      lines.some((l) => /^\[plain\.py verdict\] ✔ Ran · exit 0 · /.test(l)),
       lines.join('\n'),
     );
     assert.ok(

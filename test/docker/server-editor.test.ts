@@ -1,0 +1,272 @@
+// The language server's editor behaviour (issue 14), as an editor drives it: a real process, real
+// JSON-RPC over stdio, real sandboxes. Runs never say "Accepted" nor hide a judge's verdict; a wrong
+// answer is an output position on the `main` line; "■ Stop" while running; compiler messages and
+// tracebacks name the user's file; the test-case panel's requests (save, delete, read-only, custom
+// input); Check Setup's checks.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  InitializeRequest,
+  InitializedNotification,
+  DidOpenTextDocumentNotification,
+  ExecuteCommandRequest,
+  CodeLensRequest,
+  PublishDiagnosticsNotification,
+  ConfigurationRequest,
+  WorkDoneProgressCreateRequest,
+  ShutdownRequest,
+  ExitNotification,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type CodeLens,
+} from 'vscode-languageserver-protocol/node';
+import {
+  CheckSetupRequest,
+  Commands,
+  DeleteTestRequest,
+  OutputNotification,
+  SaveTestRequest,
+  TestsRequest,
+  type OutputParams,
+} from '../../protocol/lsp';
+import type { JudgeResult, RunResult } from '../../protocol/results';
+import { formatMemory, testRow } from '../../protocol/report';
+
+const SERVER = path.resolve(__dirname, '../../bin/verdict-language-server.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'verdict-lsp-editor-'));
+let server: ChildProcess;
+let connection: ProtocolConnection;
+const diagnostics = new Map<string, PublishDiagnosticsParams[]>();
+const settings = { limits: { timeMs: 1000, memoryMb: 256 } };
+
+function file(name: string, content: string | Buffer): string {
+  const p = path.join(dir, name);
+  mkdirSync(path.dirname(p), { recursive: true });
+  writeFileSync(p, content);
+  return pathToFileURL(p).href;
+}
+
+function open(uri: string, languageId: string, text: string): void {
+  void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+}
+
+function command<T>(name: string, ...args: unknown[]): Promise<T> {
+  return connection.sendRequest(ExecuteCommandRequest.type, { command: name, arguments: args }) as Promise<T>;
+}
+
+async function lensTitles(uri: string): Promise<string[]> {
+  const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  return lenses.map((l) => l.command?.title ?? '');
+}
+
+/** The diagnostics the editor shows now for a file (the last publication). */
+function current(uri: string): PublishDiagnosticsParams['diagnostics'] {
+  return diagnostics.get(uri)?.at(-1)?.diagnostics ?? [];
+}
+
+before(async () => {
+  server = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+  connection.onNotification(PublishDiagnosticsNotification.method, (p: PublishDiagnosticsParams) => {
+    diagnostics.set(p.uri, [...(diagnostics.get(p.uri) ?? []), p]);
+  });
+  connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'verdict' ? settings : null)));
+  connection.onRequest(WorkDoneProgressCreateRequest.method, () => null);
+  connection.onRequest('workspace/codeLens/refresh', () => null);
+  connection.listen();
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: pathToFileURL(dir).href,
+    initializationOptions: { outputNotifications: true },
+    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, codeLens: { refreshSupport: true } } },
+    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'w' }],
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+});
+
+after(async () => {
+  await connection.sendRequest(ShutdownRequest.type).catch(() => undefined);
+  await connection.sendNotification(ExitNotification.type).catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 500));
+  server.kill();
+});
+
+test('lsp editor: a Run after a failed Judge says what the run did (never "Accepted") and keeps the judge\'s verdict and diagnostic', async () => {
+  // Right on test 1, wrong on test 2; run without input it prints something of its own.
+  const text = 'import sys\ndata = sys.stdin.read().split()\nprint(int(data[0]) * 2 if data else 43)\n';
+  const uri = file('twice.py', text);
+  file('twice.tests/1.in', '2\n');
+  file('twice.tests/1.ans', '4\n');
+  file('twice.tests/2.in', '21\n');
+  file('twice.tests/2.ans', '43\n');
+  open(uri, 'python', text);
+  const judged = await command<JudgeResult>(Commands.judge, uri);
+  assert.equal(judged.status, 'Wrong Answer');
+  assert.ok(
+    current(uri).some((d) => /^Wrong Answer on test 2/.test(String(d.message))),
+    JSON.stringify(current(uri)),
+  );
+  const ran = await command<RunResult>(Commands.run, uri);
+  assert.equal(ran.stdout, '43\n');
+  const titles = await lensTitles(uri);
+  assert.ok(titles.includes('✘ Wrong Answer on test 2'), `the judge's verdict stays: ${JSON.stringify(titles)}`);
+  const run = titles.find((t) => t.startsWith('✔ Ran'));
+  assert.match(run ?? '', /^✔ Ran · exit 0 · [\d.]+ ms · ([\d.]+ (KB|MB)|—)$/, JSON.stringify(titles));
+  assert.ok(!titles.some((t) => /Accepted/.test(t)), JSON.stringify(titles));
+  assert.ok(
+    current(uri).some((d) => /^Wrong Answer on test 2/.test(String(d.message))),
+    `the judge's diagnostic stays after the run: ${JSON.stringify(current(uri))}`,
+  );
+  // A failing run says so, with its exit code.
+  const failing = 'import sys\nsys.exit(3)\n';
+  const failUri = file('exit3.py', failing);
+  open(failUri, 'python', failing);
+  await command<RunResult>(Commands.run, failUri);
+  assert.ok(
+    (await lensTitles(failUri)).some((t) => /^✘ Runtime Error \(exit 3\) · [\d.]+ ms · /.test(t)),
+    JSON.stringify(await lensTitles(failUri)),
+  );
+});
+
+test('lsp editor: a TLE shows the memory it used; nothing measured reads "—", never "0 KB"', async () => {
+  assert.equal(formatMemory(0), '—');
+  assert.equal(formatMemory(undefined), '—');
+  const text = 'x = [1] * 5_000_000\nwhile True:\n    pass\n';
+  const uri = file('spin.py', text);
+  file('spin.tests/1.in', '');
+  file('spin.tests/1.ans', '1\n');
+  open(uri, 'python', text);
+  const judged = await command<JudgeResult>(Commands.judge, uri);
+  const tle = judged.tests[0]!;
+  assert.equal(tle.status, 'Time Limit Exceeded');
+  assert.ok(tle.memoryKb > 10_000, `a list of 5 million references is measured: ${tle.memoryKb} KB`);
+  assert.ok(!/ 0 KB/.test(testRow(tle)), testRow(tle));
+});
+
+test('lsp editor: a wrong answer is an output position ("output line 1, col 2") on the main line, not at source Ln 1 Col 1', async () => {
+  const text = '#include <cstdio>\n\nint main() {\n    std::puts("43");\n}\n';
+  const uri = file('fortytwo.cpp', text);
+  file('fortytwo.tests/1.in', '');
+  file('fortytwo.tests/1.ans', '42\n');
+  open(uri, 'cpp', text);
+  const judged = await command<JudgeResult>(Commands.judge, uri);
+  assert.equal(judged.status, 'Wrong Answer');
+  const d = current(uri).find((x) => /^Wrong Answer on test 1/.test(String(x.message)));
+  assert.ok(d, JSON.stringify(current(uri)));
+  assert.match(String(d.message), /^Wrong Answer on test 1: output line 1, col 2: expected .*42.*, got .*43/);
+  assert.deepEqual(d.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 'int main() {'.length } });
+});
+
+test('lsp editor: while a run is in flight the first lens is "■ Stop" (it stops the run), then "▶ Run" again', async () => {
+  const text = 'while True:\n    pass\n';
+  const uri = file('loop.py', text);
+  open(uri, 'python', text);
+  settings.limits.timeMs = 20_000;
+  await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  await new Promise((r) => setTimeout(r, 300));
+  try {
+    const pending = command<RunResult>(Commands.run, uri);
+    await new Promise((r) => setTimeout(r, 300));
+    const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+    assert.equal(lenses[0]!.command!.title, '■ Stop');
+    assert.equal(lenses[0]!.command!.command, Commands.stop);
+    await command(lenses[0]!.command!.command, ...(lenses[0]!.command!.arguments ?? []));
+    await assert.rejects(pending, (e: { code?: number }) => e.code === -32800);
+    assert.equal((await lensTitles(uri))[0], '▶ Run');
+  } finally {
+    settings.limits.timeMs = 1000;
+    await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await new Promise((r) => setTimeout(r, 300));
+  }
+});
+
+test("lsp editor: compiler messages and tracebacks name the user's file, not main.cpp or /box/main.py", async () => {
+  const cpp = '#include <cstdio>\nint main() {\n    int x = 1\n    return x;\n}\n';
+  const cppUri = file('typo.cpp', cpp);
+  open(cppUri, 'cpp', cpp);
+  const compiled = await command<RunResult>(Commands.run, cppUri);
+  assert.equal(compiled.status, 'Compile Error');
+  assert.match(compiled.compile!.output, /typo\.cpp:4:5: error/);
+  assert.doesNotMatch(compiled.compile!.output, /main\.cpp/);
+
+  const py = 'def f(x):\n    return 10 // x\n\nprint(f(0))\n';
+  const pyUri = file('crash.py', py);
+  open(pyUri, 'python', py);
+  const streamed: string[] = [];
+  const off = connection.onNotification(OutputNotification, (p: OutputParams) => {
+    if (p.uri === pyUri && p.stream === 'stderr') streamed.push(p.text);
+  });
+  const crashed = await command<RunResult>(Commands.run, pyUri);
+  off.dispose();
+  assert.equal(crashed.status, 'Runtime Error');
+  const file_ = fileURLToPath(pyUri);
+  for (const shown of [crashed.stderr, streamed.join('')]) {
+    assert.ok(shown.includes(`File "${file_}", line 2`), shown);
+    assert.doesNotMatch(shown, /\/box\/main\.py/);
+  }
+  // The diagnostics still land on the user's line.
+  assert.ok(current(pyUri).some((d) => d.range.start.line === 1 && /ZeroDivisionError/.test(String(d.message))));
+});
+
+test('lsp editor: the panel saves, edits and deletes tests in the files the CLI reads; cph tests are read-only; custom input runs without a test', async () => {
+  const text = 'a, b = map(int, input().split())\nprint(a + b)\n';
+  const uri = file('add.py', text);
+  open(uri, 'python', text);
+  const added = await connection.sendRequest(SaveTestRequest, { uri, input: '1 2\n', answer: '3\n' });
+  assert.equal(added.name, '1');
+  assert.equal(readFileSync(path.join(added.dir, '1.in'), 'utf8'), '1 2\n');
+  const second = await connection.sendRequest(SaveTestRequest, { uri, input: '1 2\n', answer: '3\n' }); // a duplicate
+  assert.equal(second.name, '2');
+  await connection.sendRequest(SaveTestRequest, { uri, name: '2', input: '20 22\n', answer: '42\n' });
+  assert.equal(readFileSync(path.join(added.dir, '2.ans'), 'utf8'), '42\n');
+  const listed = await connection.sendRequest(TestsRequest, { uri });
+  assert.deepEqual(listed.tests, [{ name: '1' }, { name: '2' }]);
+  assert.equal(listed.dir, path.join(dir, 'add.tests'));
+  const judged = await command<JudgeResult>(Commands.judge, uri);
+  assert.equal(judged.status, 'Accepted');
+  assert.deepEqual(await connection.sendRequest(DeleteTestRequest, { uri, name: '1' }), { deleted: true });
+  assert.ok(!existsSync(path.join(added.dir, '1.in')) && !existsSync(path.join(added.dir, '1.ans')));
+  // Custom input: the run gets it, and no test is made.
+  const ran = await command<RunResult>(Commands.run, uri, { stdin: '40 2\n' });
+  assert.equal(ran.stdout, '42\n');
+  assert.deepEqual((await connection.sendRequest(TestsRequest, { uri })).tests, [{ name: '2' }]);
+
+  // cph's tests (in .cph/.NAME.py_HASH.prob) are shown read-only: saving over one is refused.
+  const cphText = 'print(input())\n';
+  const cphUri = file('echo.py', cphText);
+  file(
+    '.cph/.echo.py_0123456789abcdef0123456789abcdef.prob',
+    JSON.stringify({ name: 'echo', srcPath: fileURLToPath(cphUri), timeLimit: 1000, tests: [{ id: 1, input: 'hi\n', output: 'hi\n' }] }),
+  );
+  open(cphUri, 'python', cphText);
+  const cph = await connection.sendRequest(TestsRequest, { uri: cphUri });
+  assert.equal(cph.tests.length, 1);
+  assert.equal(cph.tests[0]!.readOnly, true, JSON.stringify(cph));
+  await assert.rejects(
+    connection.sendRequest(SaveTestRequest, { uri: cphUri, name: cph.tests[0]!.name, input: 'x\n', answer: 'x\n' }),
+    /read-only/,
+  );
+});
+
+test('lsp editor: Check Setup runs the checks of `verdict doctor` (Docker, images, languages)', { timeout: 300_000 }, async () => {
+  const result = await connection.sendRequest(CheckSetupRequest);
+  assert.equal(result.runner, 'local');
+  const docker = result.checks.find((c) => c.name === 'Docker');
+  assert.equal(docker?.state, 'ok', JSON.stringify(docker));
+  assert.ok(
+    result.checks.some((c) => c.name === 'language python3' && c.state === 'ok'),
+    JSON.stringify(result.checks.map((c) => [c.name, c.state])),
+  );
+  assert.equal(
+    result.ok,
+    result.checks.every((c) => c.state !== 'fail'),
+  );
+});
