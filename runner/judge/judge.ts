@@ -28,6 +28,7 @@ import { displayText, utf8Boundary } from '../../protocol/display';
 import { cacheKey } from '../cache/key';
 import { imageName } from '../images/names';
 import { computeScore, testMaxScore } from './scoring';
+import { relayInteraction } from './relay';
 import type { TestData, TestResult } from './types';
 import type { CheckerSpec, JudgeRequest, JudgeTest, ProblemRules, ProgramSource } from '../../protocol/judge';
 import type { JudgeResult } from '../../protocol/results';
@@ -140,7 +141,7 @@ async function judgeUncached(
     const compile = await submission.prepare(runner.compileCache);
     options.onCompiled?.(compile);
     if (compile?.status === 'Compile Error') return { status: 'Compile Error', compile, tests: [], message: 'Compilation failed.', runId };
-    const host = interactor ? await interactionHost(runner, request, submission, interactor, leases, options.signal, runId) : undefined;
+    const place = interactor ? await interactionHost(runner, request, submission, interactor, leases, options.signal, runId) : undefined;
 
     const results: TestResult[] = [];
     const gate = new GroupGate(rules?.groups);
@@ -154,8 +155,8 @@ async function judgeUncached(
         if (!groupsRun.includes(name)) groupsRun.push(name);
       }
       const [input, answer] = await Promise.all([readData(test.input, test.name, 'input'), readData(test.answer, test.name, 'answer')]);
-      const outcome = host
-        ? await judgeInteractive(submission, host, interactor!, spec.limits, test, input, answer, passes)
+      const outcome = place
+        ? await judgeInteractive(submission, place, interactor!, spec.limits, test, input, answer, passes)
         : await judgeBatch(submission, spec.limits, test, input, answer, request.checker, validator, passes);
       const result: TestResult = { name: test.name, ...outcome.result };
       if (outcome.multiplier !== undefined && request.scoring) {
@@ -411,11 +412,12 @@ async function openHelper(
 }
 
 /**
- * The container an interaction runs in: the submission's, with the interactor's files in its vbox,
- * when the interactor runs there (same image, a static binary, or built by scripts); else a fresh
- * container of the interactor's image with the submission's built program in its box, when that is
- * a static binary. An interpreted interactor with a submission in another interpreted language
- * would need the two in two containers, which the supervisor cannot relay yet: a UsageError.
+ * Where an interaction runs. In one container when it can (the supervisor relays the pipes there,
+ * fastest): the submission's, with the interactor's files in its vbox, when the interactor runs
+ * there (same image, a static binary, or built by scripts); else a fresh container of the
+ * interactor's image with the submission's built program in its box, when that is a static binary.
+ * Otherwise (two interpreted languages of different images) in two containers — the interactor
+ * keeps its own, its files in its vbox — with the runner relaying the conversation (relay.ts).
  */
 async function interactionHost(
   runner: JudgeHost,
@@ -425,21 +427,21 @@ async function interactionHost(
   leases: Submission[],
   signal: AbortSignal | undefined,
   runId: string,
-): Promise<Submission> {
+): Promise<{ host: Submission; relay: boolean }> {
   const files = await interactor.lease.snapshot('box');
+  const subRun = submission.runStep();
+  const submissionStatic = submission.language.compile?.command.includes('-static') === true && subRun.argv[0]!.startsWith('/box/');
+  if (!interactor.portable && interactor.image !== submission.language.image && !submissionStatic) {
+    await interactor.lease.put('vbox', files);
+    return { host: interactor.lease, relay: true };
+  }
   // Its files are all the interactor needs from now on: its container goes back to the pool (which
   // may have as few free places as the machine has cores).
   await interactor.lease.release();
-  const subRun = submission.runStep();
-  const submissionStatic = submission.language.compile?.command.includes('-static') === true && subRun.argv[0]!.startsWith('/box/');
   if (interactor.portable || interactor.image === submission.language.image) {
     await submission.put('vbox', files);
-    return submission;
+    return { host: submission, relay: false };
   }
-  if (!submissionStatic)
-    throw new UsageError(
-      `An interactor in ${interactor.lease.language.name} cannot run beside a ${submission.language.name} submission yet: interactors run in the submission's container, so they must be C or C++ (compiled statically), built by build/run scripts, or in the submission's own language; or the submission must be C or C++.`,
-    );
   // The submission is a static binary: it runs in a container of the interactor's image instead
   // (its own container is given back first; its lease still classifies its runs).
   const built = await submission.snapshot('box');
@@ -459,7 +461,7 @@ async function interactionHost(
   leases.push(host);
   await host.put('box', built);
   await host.put('vbox', files);
-  return host;
+  return { host, relay: false };
 }
 
 interface Outcome {
@@ -670,7 +672,7 @@ async function runChecker(
  */
 async function judgeInteractive(
   submission: Submission,
-  host: Submission,
+  { host, relay }: { host: Submission; relay: boolean },
   interactor: Helper,
   limits: Limits,
   test: JudgeTest,
@@ -693,7 +695,14 @@ async function judgeInteractive(
       limits: { ...VALIDATOR_LIMITS, wallMs: Math.max(VALIDATOR_LIMITS.wallMs, limits.wallMs + 2000), boxWritable: true },
       box: 'vbox',
     };
-    const interaction = await host.interact(submission.runStep(limits, test.args), step);
+    const programStep = submission.runStep(limits, test.args);
+    const interaction = relay
+      ? // Everything the two say crosses the host: their output budgets are the conversation's.
+        await relayInteraction(
+          { on: submission, step: { ...programStep, limits: { ...programStep.limits, outputBytes: LIMITS.outputBytes.max } } },
+          { on: host, step: { ...step, limits: { ...step.limits, outputBytes: LIMITS.outputBytes.max } } },
+        )
+      : await host.interact(programStep, step);
     const { program, interactor: v } = interaction;
     worst = { timeMs: Math.max(worst.timeMs, program.cpuMs), memoryKb: Math.max(worst.memoryKb, program.memoryKb) };
     const transcript = displayText(interaction.transcript);

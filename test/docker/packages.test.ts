@@ -373,14 +373,23 @@ test('packages: a build/run validator is built once and then comes from the comp
   assert.equal(stamp(again), stamp(first));
 });
 
-test('packages: a Python interactor judges Python and C++ submissions; with Java it says why it cannot yet', async () => {
+test('packages: a Python interactor judges Python and C++ submissions beside it, and Java ones across two containers (relayed)', async () => {
   const dir = path.join(PROBLEMS, 'pyguess');
   assert.equal((await judgeFile(submission('pyguess', 'accepted/binary_search.py'), dir)).status, 'Accepted');
   assert.equal((await judgeFile(submission('pyguess', 'accepted/binary_search.cc'), dir)).status, 'Accepted');
-  await assert.rejects(
-    judgeFile(submission('guess', 'accepted/Guess.java'), dir),
-    (e: Error) => e instanceof UsageError && /An interactor in Python 3 .* cannot run beside a Java .* submission yet/.test(e.message),
-  );
+  // Java and Python share no image and the Java program is no static binary: two containers, the runner relaying.
+  const cases: Array<[string, string]> = [
+    ['accepted/Guess.java', 'Accepted'],
+    ['wrong_answer/GuessZero.java', 'Wrong Answer'],
+    ['run_time_error/GuessCrash.java', 'Runtime Error'],
+    ['time_limit_exceeded/GuessSpin.java', 'Time Limit Exceeded'],
+  ];
+  for (const [file, status] of cases) {
+    const r = await judgeFile(submission('guess', file), dir, { stopOnFailure: true });
+    assert.equal(r.status, status, `${file}: ${explain(r)}`);
+    // The conversation crossed the host and is kept for the failing test, as the supervisor keeps it.
+    if (status === 'Wrong Answer') assert.match(r.transcript ?? '', /^> /m, `${file}: ${r.transcript}`);
+  }
 });
 
 test('packages: a submission that keeps running, or closes its output and loops, after the interactor accepted is TLE, never RE', async () => {
