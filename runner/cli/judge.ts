@@ -82,7 +82,7 @@ export function testsOfSource(
   return { tests: imported.tests, ...(imported.timeLimitMs ? { timeLimitMs: imported.timeLimitMs } : {}) };
 }
 
-function checkerFromOption(value: string, protocol: 'testlib' | 'kattis', languages: Map<string, LanguageDefinition>): CheckerSpec {
+export function checkerFromOption(value: string, protocol: 'testlib' | 'kattis', languages: Map<string, LanguageDefinition>): CheckerSpec {
   if ((BUILTIN_CHECKERS as readonly string[]).includes(value)) return { kind: 'builtin', name: value as BuiltinChecker };
   let isFile = false;
   try {

@@ -7,8 +7,7 @@ import { randomInt } from 'node:crypto';
 import type { Runner } from '../engine';
 import { languageForFile } from '../languages';
 import { MAX_SOURCE_BYTES } from '../spec';
-import { UsageError } from '../errors';
-import { BUILTIN_CHECKERS, type BuiltinChecker } from '../judge/types';
+import { checkerFromOption } from './judge';
 import { stress, StressProgramFailed, bytesFrom, type StressProgram, type StressProgress, type StressResult } from '../stress/stress';
 import { describeCase, writeStressCase } from '../stress/case-files';
 import { readUserFile } from './files';
@@ -21,6 +20,7 @@ export interface StressCliOptions {
   rounds: number;
   seed?: number;
   checker?: string;
+  checkerProtocol?: 'testlib' | 'kattis';
   timeLimit?: number;
   memoryLimit?: number;
   shrink: boolean;
@@ -80,10 +80,7 @@ function shown(label: string, data: Buffer): string {
 }
 
 export async function runStressCommand(runner: Runner, solution: string, opts: StressCliOptions): Promise<StressResult> {
-  if (opts.checker && !(BUILTIN_CHECKERS as readonly string[]).includes(opts.checker))
-    throw new UsageError(
-      `Unknown checker "${opts.checker}" for stress: use one of ${BUILTIN_CHECKERS.join(', ')} (checker programs are not supported by stress yet).`,
-    );
+  const checker = opts.checker ? checkerFromOption(opts.checker, opts.checkerProtocol ?? 'testlib', runner.languages) : undefined;
   const request = {
     solution: program(solution, runner, 'Solution'),
     reference: program(opts.reference, runner, 'Reference'),
@@ -91,7 +88,7 @@ export async function runStressCommand(runner: Runner, solution: string, opts: S
     rounds: opts.rounds,
     // Chosen here when not given, so the first line can say it: any run can be repeated with --seed.
     seed: opts.seed ?? randomInt(1, 1_000_000),
-    ...(opts.checker ? { checker: { name: opts.checker as BuiltinChecker } } : {}),
+    ...(checker ? { checker: checker.kind === 'builtin' ? { name: checker.name } : checker } : {}),
     limits: { ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}), ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}) },
     shrink: opts.shrink,
   };

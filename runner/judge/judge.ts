@@ -616,6 +616,35 @@ function nextPass(verdict: Judgement, next: Buffer | undefined, pass: number, pa
   return undefined;
 }
 
+/** A checker program built once in its own container, for callers other than the judge (stress tests). */
+export interface CheckerProgram {
+  /** Accepted, Wrong Answer, or Internal Error when the checker itself failed, as the judge says it. */
+  check(input: Buffer, answer: Buffer, output: Buffer): Promise<{ status: Status; message?: string }>;
+  release(): Promise<void>;
+}
+
+export async function openCheckerProgram(
+  runner: JudgeHost,
+  program: ProgramSource & { protocol: 'kattis' | 'testlib' },
+  signal?: AbortSignal,
+): Promise<CheckerProgram> {
+  const leases: Submission[] = [];
+  const release = async () => void (await Promise.all(leases.map((l) => l.release())));
+  try {
+    const helper = await openHelper(runner, program, program.protocol === 'kattis' ? 'output validator' : 'checker', leases, signal);
+    return {
+      check: async (input, answer, output) => {
+        const { status, message } = await runChecker(helper, program.protocol, input, answer, output, [], feedbackDir(), []);
+        return { status, ...(message ? { message } : {}) };
+      },
+      release,
+    };
+  } catch (err) {
+    await release();
+    throw err;
+  }
+}
+
 /** Runs a validator program on one output. Anything but its documented exit codes is an Internal Error. */
 async function runChecker(
   validator: Helper,

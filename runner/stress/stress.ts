@@ -14,7 +14,9 @@ import type { Submission } from '../submission';
 import type { Execution } from '../verdicts';
 import { RunCancelled, SandboxUnavailable, UsageError } from '../errors';
 import { check } from '../judge/checkers';
+import { openCheckerProgram, type CheckerProgram } from '../judge/judge';
 import type { BuiltinChecker, CheckerOptions } from '../judge/types';
+import type { ProgramSource } from '../../protocol/judge';
 import { displayText } from '../../protocol/display';
 import type { StressBytes, StressCase, StressProgramRun, StressResult } from '../../protocol/lsp';
 
@@ -35,8 +37,11 @@ export interface StressRequest {
   rounds?: number;
   /** Round i gets seed + i (default: a random seed, reported in the result). */
   seed?: number;
-  /** How the solution's output is compared with the reference's (default: lines, as for test folders). */
-  checker?: { name: BuiltinChecker; options?: CheckerOptions };
+  /**
+   * How the solution's output is compared with the reference's (default: lines, as for test folders),
+   * or a checker program (testlib or Kattis protocol: the reference's output is its answer file).
+   */
+  checker?: { name: BuiltinChecker; options?: CheckerOptions } | (ProgramSource & { kind: 'program'; protocol: 'kattis' | 'testlib' });
   /** Limits of the solution and the reference. */
   limits?: LimitsInput;
   /** Look for a smaller failing input with `GEN seed size` after a difference (default true). */
@@ -69,12 +74,12 @@ export class StressProgramFailed extends UsageError {
 }
 
 export const DEFAULT_ROUNDS = 100;
-/** Containers a stress test holds at once (generator, solution, reference; at most two run at a time). */
-export const STRESS_CONTAINERS = 3;
+/** Containers a stress test holds at once (generator, solution, reference, a checker program; at most two run at a time). */
+export const STRESS_CONTAINERS = 4;
 
 /**
  * The pool size a runner for stress tests needs: the configured one (VERDICT_MAX_BUSY), at least
- * STRESS_CONTAINERS, since a pool of fewer would wait forever for the third container. Give the
+ * STRESS_CONTAINERS, since a pool of fewer would wait forever for the last container. Give the
  * stress test a runner of its own made with it (Runner.create({ pool: { maxBusy } })).
  */
 export function stressPoolSize(): number {
@@ -95,6 +100,8 @@ export async function stress(runner: Runner, request: StressRequest, options: St
   const rounds = request.rounds ?? DEFAULT_ROUNDS;
   const seed = request.seed ?? randomInt(1, 1_000_000);
   const checker = request.checker ?? { name: 'lines' as const };
+  const checkerName = 'name' in checker ? checker.name : `${checker.files[0]?.name ?? 'checker'} (${checker.protocol})`;
+  let checkerProgram: CheckerProgram | undefined;
   const started = Date.now();
   const signal = options.signal;
   let done = 0;
@@ -109,7 +116,7 @@ export async function stress(runner: Runner, request: StressRequest, options: St
     seed,
     elapsedMs: Date.now() - started,
     roundsPerSecond: Math.round(rate() * 10) / 10,
-    checker: checker.name,
+    checker: checkerName,
     ...rest,
   });
 
@@ -131,6 +138,8 @@ export async function stress(runner: Runner, request: StressRequest, options: St
       Compiled,
       Compiled,
     ];
+    // A checker program: a fourth container, built once (a checker that does not compile is a UsageError).
+    if (!('name' in checker)) checkerProgram = await openCheckerProgram(runner, checker, signal);
     const generate = async (args: string[]): Promise<Buffer> => {
       const exec = await generator.lease.execute(generator.lease.runStep(generator.limits, args), '');
       const verdict = generator.lease.verdict(exec, generator.limits);
@@ -165,7 +174,13 @@ export async function stress(runner: Runner, request: StressRequest, options: St
       const base = { generatorArgs: args, input: bytesOf(input), inputBytes: input.length, ...runs };
       if (solVerdict.status !== 'Accepted')
         return { ...base, message: `${solVerdict.status}${solVerdict.message ? `: ${solVerdict.message}` : ''}` };
-      const outcome = check(checker.name, sol!.stdout, ref!.stdout, checker.options);
+      const outcome = checkerProgram
+        ? await checkerProgram.check(input, ref!.stdout, sol!.stdout).then((j) => {
+            if (j.status === 'Internal Error')
+              throw new StressProgramFailed(`The checker failed on the input of \`${args.join(' ')}\`: ${j.message ?? ''}`, input);
+            return { ok: j.status === 'Accepted', message: j.message ?? 'rejected by the checker' } as ReturnType<typeof check>;
+          })
+        : check((checker as { name: BuiltinChecker }).name, sol!.stdout, ref!.stdout, (checker as { options?: CheckerOptions }).options);
       if (outcome.ok) return undefined;
       return {
         ...base,
@@ -241,7 +256,7 @@ export async function stress(runner: Runner, request: StressRequest, options: St
     throw err;
   } finally {
     await pending?.catch(() => undefined);
-    await Promise.all(leases.map((l) => l.release()));
+    await Promise.all([...leases.map((l) => l.release()), checkerProgram?.release()]);
   }
 }
 

@@ -285,3 +285,61 @@ test('stress: inputs and outputs are bytes: a binary input is saved byte for byt
   assert.deepEqual(readFileSync(path.join(out, 'failing.out')), expected.subarray(1));
   assert.equal(result.original, undefined, '--no-shrink');
 });
+
+test('stress: a checker program decides (testlib protocol; the reference output is its answer); one that fails is exit 2', async () => {
+  // Accepts an answer off by at most one: the planted bug (sum + 1) passes it, so no difference in these rounds.
+  const nearly = file(
+    'near.py',
+    'import sys\nout = int(open(sys.argv[2]).read())\nans = int(open(sys.argv[3]).read())\nsys.exit(0 if abs(out - ans) <= 1 else 1)\n',
+  );
+  const lenient = await verdict([
+    'stress',
+    BUGGY_CPP,
+    '--reference',
+    BRUTE_PY,
+    '--generator',
+    GEN_PY,
+    '--rounds',
+    '40',
+    '--seed',
+    '1',
+    '--checker',
+    nearly,
+    '--json',
+  ]);
+  assert.equal(lenient.code, 0, lenient.stderr);
+  const passed = JSON.parse(lenient.stdout) as StressResult;
+  assert.equal(passed.status, 'passed');
+  assert.match(passed.checker, /near\.py \(testlib\)/);
+  // The same rounds with the default checker find the bug: the checker program was what let them pass.
+  const strict = await verdict([
+    'stress',
+    BUGGY_CPP,
+    '--reference',
+    BRUTE_PY,
+    '--generator',
+    GEN_PY,
+    '--rounds',
+    '40',
+    '--seed',
+    '1',
+    '--no-shrink',
+    '--json',
+  ]);
+  assert.equal(strict.code, 1, strict.stderr);
+  const broken = file('broken.py', 'import sys\nsys.exit(7)\n');
+  const failing = await verdict([
+    'stress',
+    CORRECT_CPP,
+    '--reference',
+    BRUTE_PY,
+    '--generator',
+    GEN_PY,
+    '--rounds',
+    '3',
+    '--checker',
+    broken,
+  ]);
+  assert.equal(failing.code, 2, failing.stderr);
+  assert.match(failing.stderr, /checker failed/);
+});
