@@ -10,8 +10,9 @@ import type { Diff, JudgeResult, RunResult, Status, TestResult } from './results
 /** workspace/executeCommand names the server registers (any LSP editor can call them). */
 export const Commands = {
   /**
-   * args: [uri: string, options?: { stdin?: string }] → RunResult. Input: options.stdin when given (the
-   * editor's custom input), else NAME.stdin next to the source, else none.
+   * args: [uri: string, options?: { stdin?: string } | { live: true, runId: string }] → RunResult. Input:
+   * options.stdin when given (the editor's custom input); live: what verdict/input sends for that run id
+   * as it is typed, until its eof (the wall limit is then 180 s); else NAME.stdin next to the source, else none.
    */
   run: 'verdict.run',
   /**
@@ -35,6 +36,16 @@ export interface OutputParams {
   text: string;
 }
 export const OutputNotification = new NotificationType<OutputParams>('verdict/output');
+
+/** Client → server: bytes typed into a live run (base64), or the end of its input (Ctrl-D); the run is the one started with { live: true, runId }. */
+export interface InputParams {
+  runId: string;
+  /** The bytes, base64. */
+  data?: string;
+  /** No more input: the program reads end of file once what was sent is read. */
+  eof?: boolean;
+}
+export const InputNotification = new NotificationType<InputParams>('verdict/input');
 
 /** Server → client: a run or judge finished (once per run: the client derives every view from it). */
 export type ResultParams = { uri: string; kind: 'run'; result: RunResult } | { uri: string; kind: 'judge'; result: JudgeResult };

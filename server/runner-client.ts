@@ -55,6 +55,8 @@ export interface RunnerClient {
     onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void,
     runId?: string,
     onQueue?: QueueListener,
+    /** Input as it is typed (local runner only). */
+    liveInput?: AsyncIterable<Uint8Array>,
   ): Promise<RunResult>;
   judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult>;
   /** Remote only: a judge against a problem stored on the server. */
@@ -98,8 +100,15 @@ export class LocalRunnerClient implements RunnerClient {
     signal: AbortSignal,
     onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void,
     runId?: string,
+    _onQueue?: QueueListener,
+    liveInput?: AsyncIterable<Uint8Array>,
   ): Promise<RunResult> {
-    return (await this.get()).run(spec, { signal, ...(onOutput ? { onOutput } : {}), ...(runId ? { runId } : {}) });
+    return (await this.get()).run(spec, {
+      signal,
+      ...(onOutput ? { onOutput } : {}),
+      ...(runId ? { runId } : {}),
+      ...(liveInput ? { liveInput } : {}),
+    });
   }
 
   async judge(request: JudgeRequest, signal: AbortSignal, { onQueue: _, ...callbacks }: JudgeCallbacks): Promise<JudgeResult> {
@@ -218,7 +227,12 @@ export class RemoteRunnerClient implements RunnerClient {
     onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void,
     runId?: string,
     onQueue?: QueueListener,
+    liveInput?: AsyncIterable<Uint8Array>,
   ): Promise<RunResult> {
+    if (liveInput)
+      throw usageError(
+        'A run on the server takes its input whole: put it in NAME.stdin, or set verdict.run.input to "inputBox" (live input needs the local runner).',
+      );
     const stdin = spec.stdin === undefined ? undefined : typeof spec.stdin === 'string' ? Buffer.from(spec.stdin) : Buffer.from(spec.stdin);
     const body: RunRequest = {
       kind: 'run',

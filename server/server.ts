@@ -45,6 +45,7 @@ import {
   Commands,
   CompanionProblemRequest,
   DeleteTestRequest,
+  InputNotification,
   SaveTestRequest,
   StressRequest,
   type CheckSetupResult,
@@ -75,6 +76,7 @@ import {
 } from '../protocol/lsp';
 import { addTest, findTests, readTestData, saveCompanionProblem, testsDirFor } from '../runner/judge/tests';
 import type * as RunnerLibrary from '../runner/index';
+import { LiveInput } from './live-input';
 import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from './diagnostics';
 import type { ProblemInfo } from '../protocol/http';
 import { LocalRunnerClient, RemoteRunnerClient, type JudgeCallbacks, type QueueListener, type RunnerClient } from './runner-client';
@@ -105,6 +107,8 @@ class UsageError extends Error {
 export class VerdictServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly files = new Map<string, FileState>();
+  /** The input of live runs, by the run id the client chose. */
+  private readonly liveInputs = new Map<string, LiveInput>();
   private settings: VerdictSettings = DEFAULT_SETTINGS;
   private runner: RunnerClient = new LocalRunnerClient();
   private canRefreshLenses = false;
@@ -146,6 +150,12 @@ export class VerdictServer {
     connection.onRequest(SaveTestRequest, (params) => this.saveTest(params));
     connection.onRequest(DeleteTestRequest, (params) => this.deleteTest(params));
     connection.onRequest(CheckSetupRequest, () => this.checkSetup());
+    connection.onNotification(InputNotification, (params) => {
+      const input = typeof params?.runId === 'string' ? this.liveInputs.get(params.runId) : undefined;
+      if (!input) return; // the run ended (or never was): nothing reads it
+      if (typeof params.data === 'string') input.push(Buffer.from(params.data, 'base64'));
+      if (params.eof === true) input.end();
+    });
     connection.onNotification(SetTokenNotification, (params) => {
       this.clientToken = typeof params?.token === 'string' ? params.token : '';
       void this.applyRunner().then(() => this.sendStatus());
@@ -360,6 +370,9 @@ export class VerdictServer {
   private async run(uri: string, options: RunOptions, token: CancellationToken): Promise<RunResult> {
     const language = this.languageOf(uri)!;
     const { file, name, content } = this.source(uri);
+    // Registered before anything is awaited: the client's first verdict/input follows this request.
+    const live = options.liveRunId !== undefined ? new LiveInput() : undefined;
+    if (live) this.liveInputs.set(options.liveRunId!, live);
     const controller = this.begin(uri, token, 'run');
     const progress = await this.connection.window.createWorkDoneProgress();
     progress.begin(`Verdict: running ${name}`, undefined, language.compiled ? 'compiling' : 'running', true);
@@ -369,18 +382,24 @@ export class VerdictServer {
       // The editor's custom input wins (the test-case panel's box).
       const stdinFile = path.join(path.dirname(file), `${path.basename(file, path.extname(file))}.stdin`);
       const stdin =
-        options.stdin !== undefined
-          ? Buffer.from(options.stdin, 'utf8')
-          : existsSync(stdinFile)
-            ? readFileSync(stdinFile)
-            : Buffer.alloc(0);
+        live || options.stdin === undefined
+          ? live || !existsSync(stdinFile)
+            ? Buffer.alloc(0)
+            : readFileSync(stdinFile)
+          : Buffer.from(options.stdin, 'utf8');
       const mainFile = (await this.runner.language(language.id)).sourceFileName(content);
-      const runId = randomUUID();
+      const runId = options.liveRunId ?? randomUUID();
       let streamed = false;
       // Chunks may split a UTF-8 character or a \r\n: each stream is shown through its own DisplayStream.
       const shown = { stdout: new DisplayStream(), stderr: new DisplayStream() };
       const result = await this.runner.run(
-        { language: language.id, files: [{ name, content }], stdin, limits: this.limitsFor(language) },
+        // A person types a live run's input: the wall limit is the longest there is (CPU and memory as ever).
+        {
+          language: language.id,
+          files: [{ name, content }],
+          stdin,
+          limits: { ...this.limitsFor(language), ...(live ? { wallMs: LIVE_WALL_MS } : {}) },
+        },
         controller.signal,
         (stream, data) => {
           streamed = true;
@@ -389,6 +408,7 @@ export class VerdictServer {
         },
         runId,
         this.queue(uri, runId, progress, language.compiled ? 'compiling' : 'running'),
+        live,
       );
       if (streamed)
         for (const stream of ['stdout', 'stderr'] as const) {
@@ -416,6 +436,10 @@ export class VerdictServer {
     } finally {
       progress.done();
       this.settle(uri, controller);
+      if (live) {
+        live.end();
+        this.liveInputs.delete(options.liveRunId!);
+      }
     }
   }
 
@@ -854,16 +878,24 @@ function judgeTarget(arg: unknown): JudgeTarget {
   );
 }
 
-/** The run command's optional second argument: { stdin } (the editor's custom input). */
+/** The wall limit of a live run (the runner's ceiling): a person is typing its input. */
+const LIVE_WALL_MS = 180_000;
+
+/** The run command's optional second argument: { stdin } (the editor's custom input) or { live: true, runId } (verdict/input). */
 interface RunOptions {
   stdin?: string;
+  liveRunId?: string;
 }
 
 function runOptions(arg: unknown): RunOptions {
   if (arg === undefined || arg === null) return {};
-  const stdin = typeof arg === 'object' && !Array.isArray(arg) ? (arg as { stdin?: unknown }).stdin : undefined;
-  if (stdin === undefined || typeof stdin === 'string') return stdin === undefined ? {} : { stdin };
-  throw new UsageError('The run command takes the file URI and, optionally, { stdin: TEXT } (the input to give the program).');
+  const o = typeof arg === 'object' && !Array.isArray(arg) ? (arg as { stdin?: unknown; live?: unknown; runId?: unknown }) : undefined;
+  if (o?.live === true && typeof o.runId === 'string' && /^[\w-]{1,64}$/.test(o.runId)) return { liveRunId: o.runId };
+  if (o && o.live === undefined && (o.stdin === undefined || typeof o.stdin === 'string'))
+    return o.stdin === undefined ? {} : { stdin: o.stdin };
+  throw new UsageError(
+    'The run command takes the file URI and, optionally, { stdin: TEXT } (the input to give the program) or { live: true, runId: ID } (input from verdict/input).',
+  );
 }
 
 /** A test the editor may change: a plain NAME.in/NAME.ans pair at the top of the folder new tests go to. */

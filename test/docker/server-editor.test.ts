@@ -32,6 +32,7 @@ import {
   CheckSetupRequest,
   Commands,
   DeleteTestRequest,
+  InputNotification,
   OutputNotification,
   SaveTestRequest,
   TestsRequest,
@@ -269,4 +270,37 @@ test('lsp editor: Check Setup runs the checks of `verdict doctor` (Docker, image
     result.ok,
     result.checks.every((c) => c.state !== 'fail'),
   );
+});
+
+test('lsp editor: a live run reads what verdict/input sends as it is typed, answers before the next line, ends at eof', async () => {
+  const text =
+    'while True:\n    try:\n        line = input()\n    except EOFError:\n        break\n    print("got", line, flush=True)\nprint("bye")\n';
+  const uri = file('live.py', text);
+  open(uri, 'python', text);
+  const runId = 'live-test-1';
+  const out: string[] = [];
+  const off = connection.onNotification(OutputNotification, (p: OutputParams) => {
+    if (p.runId === runId && p.stream === 'stdout') out.push(p.text);
+  });
+  const waitFor = async (s: string) => {
+    const until = Date.now() + 30_000;
+    while (!out.join('').includes(s) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    return out.join('');
+  };
+  try {
+    const pending = command<RunResult>(Commands.run, uri, { live: true, runId });
+    const send = (s: string) => connection.sendNotification(InputNotification, { runId, data: Buffer.from(s).toString('base64') });
+    await send('first\n');
+    assert.match(await waitFor('got first'), /got first\n/);
+    assert.ok(!out.join('').includes('bye'), 'still waiting for input');
+    await send('sec');
+    await send('ond\n');
+    assert.match(await waitFor('got second'), /got second\n/);
+    await connection.sendNotification(InputNotification, { runId, eof: true });
+    const result = await pending;
+    assert.equal(result.status, 'Accepted');
+    assert.equal(result.stdout, 'got first\ngot second\nbye\n');
+  } finally {
+    off.dispose();
+  }
 });
