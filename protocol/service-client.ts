@@ -39,6 +39,8 @@ export class ServiceClient {
   constructor(
     url: string,
     private readonly token: string,
+    /** How requests are made: the global fetch, or one over a unix socket (the local daemon's). */
+    private readonly fetch: typeof globalThis.fetch = globalThis.fetch,
   ) {
     this.base = url.replace(/\/+$/, '');
   }
@@ -84,7 +86,7 @@ export class ServiceClient {
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
-        res = await fetch(`${this.base}/v1/runs/${encodeURIComponent(id)}/events`, {
+        res = await this.fetch(`${this.base}/v1/runs/${encodeURIComponent(id)}/events`, {
           headers: { authorization: `Bearer ${this.token}`, accept: 'text/event-stream', 'last-event-id': String(last) },
           ...(signal ? { signal } : {}),
         });
@@ -128,7 +130,7 @@ export class ServiceClient {
   private async request<T>(method: string, route: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(this.base + route, {
+      res = await this.fetch(this.base + route, {
         method,
         headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

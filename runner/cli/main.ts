@@ -4,27 +4,29 @@
 // `stress` also exits 1 when it found a difference and 130 when interrupted (runner/cli/stress.ts).
 // With --server URL, `run` and `judge` send the same files to a classroom server (remote.ts); 3 then
 // also means the server could not be reached, refused the token or a limit was hit.
+//
+// A call loads only what its command needs: the runner, Docker's client, the service and the image
+// builder are imported inside the actions that use them (`verdict --version` parses none of them).
+// `run` and `judge` go to this user's background runner when they can (runner/daemon/, docs/daemon.md).
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import path from 'node:path';
-import { Runner } from '../engine';
+import type { Runner } from '../engine';
 import { languageById, languageForFile, languageIdForStandard, loadLanguages } from '../languages';
 import { LIMITS, MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB, outputBytes } from '../spec';
 import { readUserBytes, readUserFile } from './files';
 import { DisplayStream, displayText } from '../../protocol/display';
 import { runVerdictLine } from '../../protocol/report';
-import { runJudgeCommand, type JudgeCliOptions } from './judge';
-import { remoteFailure, remoteJudge, remoteRun } from './remote';
+import type { JudgeCliOptions } from './judge';
 import { ServiceClientError } from '../../protocol/service-client';
 import { SandboxUnavailable, UsageError } from '../errors';
-import { probeLanguages } from '../probe';
-import { buildImages, type RootfsSource } from '../images/build';
-import { connectDocker, assertDockerReachable } from '../sandbox/docker';
-import { runDoctor } from './doctor';
+import type { RootfsSource } from '../images/build';
 import { addServiceCommands } from './service';
 import { addMcpCommand } from './mcp';
-import { ProgressDisplay } from './progress';
-import { runStressCommand, type StressCliOptions } from './stress';
-import { DEFAULT_ROUNDS, stressPoolSize } from '../stress/stress';
+import { addDaemonCommand } from './daemon';
+import type { StressCliOptions } from './stress';
+import { DEFAULT_ROUNDS } from '../stress/stress';
+import { BUILTIN_CHECKERS } from '../judge/types';
+import { packageVersion } from '../daemon/paths';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -72,6 +74,7 @@ function positiveInt(value: string): number {
 }
 
 async function withRunner<T>(body: (runner: Runner) => Promise<T>, maxBusy?: number): Promise<T> {
+  const { Runner } = await import('../engine');
   // A CLI process serves one command: keep no spare containers warm behind it.
   const runner = await Runner.create({ pool: { idlePerShape: 0, idleTimeoutMs: 0, ...(maxBusy ? { maxBusy } : {}) } });
   try {
@@ -86,7 +89,8 @@ export function buildProgram(): Command {
     .description('Run and judge untrusted code in a hardened sandbox.')
     .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .version(packageVersion(), '-V, --version');
 
   program
     .command('run')
@@ -111,11 +115,21 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
 (With --server, what you type is sent when you end it with Ctrl-D.)`,
     )
     .option('--server <url>', 'run it on a classroom server (`verdict serve`) instead, with the token in VERDICT_TOKEN')
+    .option('--no-daemon', "run in this process, not in this user's background runner (also VERDICT_DAEMON=0)")
     .action(
       async (
         file: string,
         args: string[],
-        opts: { lang?: string; std?: string; stdin?: string; timeLimit?: number; memoryLimit?: number; json?: boolean; server?: string },
+        opts: {
+          lang?: string;
+          std?: string;
+          stdin?: string;
+          timeLimit?: number;
+          memoryLimit?: number;
+          json?: boolean;
+          server?: string;
+          daemon: boolean;
+        },
       ) => {
         if (opts.std) opts.lang = languageIdForStandard(loadLanguages(), opts.std, opts.lang, file);
         if (opts.server) {
@@ -125,6 +139,7 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
           try {
             if (tmp) writeFileSync(path.join(tmp, 'stdin'), own!);
             const stdin = tmp ? path.join(tmp, 'stdin') : opts.stdin;
+            const { remoteRun } = await import('./remote');
             const remote = await remoteRun(file, args, { ...opts, server: opts.server, ...(stdin !== undefined ? { stdin } : {}) });
             if (remote?.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
           } finally {
@@ -137,6 +152,14 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
         const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
         const live = liveTerminal(opts.stdin) && !opts.json;
         const stdin = live ? Buffer.alloc(0) : await programInput(opts.stdin);
+        // The daemon takes a run whose input is known (live input from a terminal runs here).
+        const daemon = live ? undefined : await (await import('../daemon/client')).attachDaemon(opts);
+        if (daemon) {
+          const { remoteRun } = await import('./remote');
+          const result = await remoteRun(file, args, { ...opts, client: daemon, stdinBytes: stdin });
+          if (result?.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
+          return;
+        }
         const limits = {
           ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}),
           ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}),
@@ -199,13 +222,25 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
     .option('--stop-on-failure', 'stop at the first test that fails')
     .option('--json', 'print {status, compile, tests: [{name, status, timeMs, memoryKb, diff?}]} as JSON')
     .option('--server <url>', 'judge on a classroom server (`verdict serve`) instead, with the token in VERDICT_TOKEN')
-    .action(async (files: string[], opts: JudgeCliOptions & { std?: string }) => {
+    .option('--no-daemon', "judge in this process, not in this user's background runner (also VERDICT_DAEMON=0)")
+    .action(async (files: string[], opts: JudgeCliOptions & { std?: string; daemon: boolean }) => {
       if (opts.std) opts.lang = languageIdForStandard(loadLanguages(), opts.std, opts.lang, files[0]!);
       if (opts.server) {
+        const { remoteJudge } = await import('./remote');
         const remote = await remoteJudge(files, { ...opts, server: opts.server });
         if (remote?.status === 'Internal Error' && remote.tests.length === 0) process.exitCode = EXIT_INTERNAL;
         return;
       }
+      // The daemon takes tests sent whole with a built-in checker; a package or a checker program is judged here.
+      const builtin = !opts.checker || (BUILTIN_CHECKERS as readonly string[]).includes(opts.checker);
+      const daemon = !opts.problem && builtin ? await (await import('../daemon/client')).attachDaemon(opts) : undefined;
+      if (daemon) {
+        const { remoteJudge } = await import('./remote');
+        const remote = await remoteJudge(files, { ...opts, checker: opts.checker ?? 'lines', client: daemon });
+        if (remote?.status === 'Internal Error' && remote.tests.length === 0) process.exitCode = EXIT_INTERNAL;
+        return;
+      }
+      const { runJudgeCommand } = await import('./judge');
       const result = await withRunner((runner) => runJudgeCommand(runner, files, opts));
       if (result.status === 'Internal Error' && result.tests.length === 0) process.exitCode = EXIT_INTERNAL;
     });
@@ -237,6 +272,8 @@ Exit status: 0 no difference, 1 a difference (saved), 2 bad usage or a generator
 failed, 3 no sandbox could be made, 130 interrupted (Ctrl-C stops and removes the sandboxes).`,
     )
     .action(async (solution: string, opts: StressCliOptions) => {
+      const { runStressCommand } = await import('./stress');
+      const { stressPoolSize } = await import('../stress/stress');
       await withRunner((runner) => runStressCommand(runner, solution, opts), stressPoolSize());
     });
 
@@ -246,6 +283,7 @@ failed, 3 no sandbox could be made, 130 interrupted (Ctrl-C stops and removes th
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const languages = [...loadLanguages().values()];
+      const { probeLanguages } = await import('../probe');
       const probes = await withRunner((runner) => probeLanguages(runner, languages));
       if (opts.json) {
         process.stdout.write(JSON.stringify(probes, null, 2) + '\n');
@@ -262,12 +300,14 @@ failed, 3 no sandbox could be made, 130 interrupted (Ctrl-C stops and removes th
     .description('Check Docker, cgroups, seccomp, the runtime, images and languages; say how to fix each problem.')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { runDoctor } = await import('./doctor');
       const ok = await runDoctor(opts.json ?? false);
       if (!ok) process.exitCode = 1;
     });
 
   addServiceCommands(program);
   addMcpCommand(program);
+  addDaemonCommand(program);
 
   const images = program.command('images').description('Manage the sandbox images.');
   images
@@ -283,6 +323,9 @@ failed, 3 no sandbox could be made, 130 interrupted (Ctrl-C stops and removes th
     .action(async (ids: string[], opts: { rootfs: RootfsSource; mirror?: string }) => {
       const all = loadLanguages();
       const selected = ids.length ? ids.map((id) => languageById(all, id)) : [...all.values()];
+      const { buildImages } = await import('../images/build');
+      const { connectDocker, assertDockerReachable } = await import('../sandbox/docker');
+      const { ProgressDisplay } = await import('./progress');
       const docker = connectDocker();
       await assertDockerReachable(docker);
       const display = new ProgressDisplay();
@@ -316,6 +359,7 @@ export async function main(argv = process.argv): Promise<void> {
       process.exitCode = EXIT_USAGE;
     } else if (err instanceof ServiceClientError) {
       // --server: unreachable, a token refused, a limit hit (exit 3), or a request refused (exit 2).
+      const { remoteFailure } = await import('./remote');
       const failure = remoteFailure(err);
       process.stderr.write(`verdict: ${failure.message}\n`);
       process.exitCode = failure.exitCode;

@@ -25,7 +25,11 @@ const EXIT_INTERRUPTED = 130;
 const PROBLEM_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export interface RemoteRunOptions {
-  server: string;
+  server?: string;
+  /** A client made already: the local daemon's (runner/daemon/client.ts), instead of --server's. */
+  client?: ServiceClient;
+  /** The program's input as bytes (the daemon's calls), instead of the --stdin file. */
+  stdinBytes?: Buffer;
   lang?: string;
   stdin?: string;
   timeLimit?: number;
@@ -202,8 +206,9 @@ function resultOf(record: RunRecord): RunResult | JudgeResult {
 }
 
 /** `verdict run FILE --server URL`: resolves with the result as the local command has it, or undefined when interrupted. */
+// (The local daemon's queue is this user's own: no "queued" notice, the output stays the local one.)
 export async function remoteRun(file: string, args: string[], opts: RemoteRunOptions): Promise<RunResult | undefined> {
-  const client = clientFor(opts.server);
+  const client = opts.client ?? clientFor(opts.server!);
   const languages = loadLanguages();
   const language = opts.lang ? languageById(languages, opts.lang) : languageForFile(languages, file);
   const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
@@ -215,7 +220,11 @@ export async function remoteRun(file: string, args: string[], opts: RemoteRunOpt
     kind: 'run',
     language: language.id,
     files: [{ name: path.basename(file), content }],
-    ...(opts.stdin ? bytesField('stdin', readUserBytes(opts.stdin, 'Input file', MAX_STDIN_BYTES)) : {}),
+    ...(opts.stdinBytes
+      ? bytesField('stdin', opts.stdinBytes)
+      : opts.stdin
+        ? bytesField('stdin', readUserBytes(opts.stdin, 'Input file', MAX_STDIN_BYTES))
+        : {}),
     ...(args.length ? { args } : {}),
     ...(Object.keys(limits).length ? { limits } : {}),
   };
@@ -229,7 +238,7 @@ export async function remoteRun(file: string, args: string[], opts: RemoteRunOpt
     (stream === 'stdout' ? process.stdout : process.stderr).write(text);
     atLineStart[stream] = text.endsWith('\n');
   };
-  const record = await carryOut(client, body, !opts.json, (event) => {
+  const record = await carryOut(client, body, !opts.json && !opts.client, (event) => {
     if (opts.json || event.type !== 'output') return;
     streamed = true;
     write(event.stream, displayText(event.text));
@@ -260,8 +269,11 @@ function builtinChecker(value: string): BuiltinChecker {
 }
 
 /** `verdict judge FILES --server URL`: resolves with the result as the local command has it, or undefined when interrupted. */
-export async function remoteJudge(args: string[], opts: JudgeCliOptions & { server: string }): Promise<JudgeResult | undefined> {
-  const client = clientFor(opts.server);
+export async function remoteJudge(
+  args: string[],
+  opts: JudgeCliOptions & { server?: string; client?: ServiceClient },
+): Promise<JudgeResult | undefined> {
+  const client = opts.client ?? clientFor(opts.server!);
   if (opts.tests && opts.problem) throw new UsageError('Give --tests DIR or --problem ID, not both.');
   const { language, files } = submissionFiles(args, loadLanguages(), opts.lang);
   let body: z.input<typeof JudgeRequestBody>;
@@ -284,7 +296,7 @@ export async function remoteJudge(args: string[], opts: JudgeCliOptions & { serv
     };
   } else {
     const checker = opts.checker ? builtinChecker(opts.checker) : undefined;
-    const found = testsOfSource(args[0]!, opts.tests, '--problem ID (a problem on the server)');
+    const found = testsOfSource(args[0]!, opts.tests, opts.client ? undefined : '--problem ID (a problem on the server)');
     const limits = {
       ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : found.timeLimitMs ? { cpuMs: found.timeLimitMs } : {}),
       ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}),
@@ -299,7 +311,7 @@ export async function remoteJudge(args: string[], opts: JudgeCliOptions & { serv
       stopOnFailure: Boolean(opts.stopOnFailure),
     };
   }
-  const record = await carryOut(client, body, !opts.json, (event) => {
+  const record = await carryOut(client, body, !opts.json && !opts.client, (event) => {
     if (!opts.json && event.type === 'test') process.stdout.write(testRow(event.test) + '\n');
   });
   if (!record) return undefined;

@@ -40,7 +40,15 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp(service: Service, log: Logger): Promise<FastifyInstance> {
+export interface AppOptions {
+  /**
+   * Local mode (the user's daemon on a unix socket, runner/daemon/): every caller is this token's
+   * owner, with no token asked: whoever can open the socket is the user (docs/daemon.md).
+   */
+  localOwner?: TokenRow;
+}
+
+export async function buildApp(service: Service, log: Logger, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
@@ -69,6 +77,7 @@ export async function buildApp(service: Service, log: Logger): Promise<FastifyIn
   /** The caller of a request, or 401; logs carry their name and class (never the token). */
   const caller = (req: FastifyRequest): TokenRow => {
     if (req.caller) return req.caller;
+    if (options.localOwner) return (req.caller = options.localOwner);
     const header = req.headers.authorization ?? (req.headers['x-auth-token'] as string | undefined);
     const row = authenticate(service.store, header);
     req.caller = row;

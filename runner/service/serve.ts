@@ -3,9 +3,13 @@
 // finish within the grace period, leave the rest queued for the next start, remove the containers).
 import os from 'node:os';
 import path from 'node:path';
+import { chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
 import { Runner } from '../index';
 import { buildApp } from './app';
+import { hashToken } from './auth';
 import { Metrics } from './metrics';
 import { Service } from './service';
 import { Store } from './store';
@@ -21,13 +25,26 @@ export interface ServeOptions {
   /** How long runs in flight may take to finish on SIGTERM. */
   graceMs?: number;
   webhooks?: Partial<WebhookOptions>;
+  /**
+   * Local mode (the user's daemon, runner/daemon/): listen on this unix socket (made 0600) instead of
+   * a port, and take every caller as the local owner, with no token (docs/daemon.md).
+   */
+  socketPath?: string;
+  /** Routes of the caller's own, added before listening (the daemon's GET /daemon). */
+  routes?: (app: FastifyInstance) => void;
 }
+
+/** The local owner's class: no quota a single user could hit by themselves. */
+const LOCAL_CLASS = 'local';
+const LOCAL_LIMITS = { requestsPerMinute: 100_000, concurrentRuns: 1000, cpuSecondsPerDay: 1e7, classConcurrentRuns: 10_000 };
 
 export function defaultDataDir(): string {
   return process.env.VERDICT_DATA ?? path.join(os.homedir(), '.local', 'share', 'verdict');
 }
 
-export async function serve(options: ServeOptions): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serve(
+  options: ServeOptions,
+): Promise<{ url: string; app: FastifyInstance; service: Service; close: () => Promise<void> }> {
   const log = pino(
     { name: 'verdict-serve', level: process.env.VERDICT_LOG_LEVEL ?? 'info', base: { pid: process.pid } },
     pino.destination({ dest: 2, sync: false }),
@@ -42,8 +59,28 @@ export async function serve(options: ServeOptions): Promise<{ url: string; close
     queueDepth: options.queueDepth ?? 1000,
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
-  const app = await buildApp(service, log);
-  const url = await app.listen({ port: options.port, host: options.host });
+  let localOwner;
+  if (options.socketPath) {
+    store.setClassLimits(LOCAL_CLASS, LOCAL_LIMITS);
+    // A token no one holds (its hash is of random bytes): the owner's runs are kept under this row.
+    if (!store.tokenByName(LOCAL_CLASS, 'owner'))
+      store.addToken({ name: 'owner', class: LOCAL_CLASS, role: 'admin', hash: hashToken(randomBytes(32).toString('hex')) });
+    localOwner = store.tokenByName(LOCAL_CLASS, 'owner')!;
+  }
+  const app = await buildApp(service, log, localOwner ? { localOwner } : {});
+  options.routes?.(app);
+  let url: string;
+  if (options.socketPath) {
+    // Created 0600 (umask), in a folder that is 0700 already: no moment when another user could connect.
+    const umask = process.umask(0o177);
+    try {
+      await app.listen({ path: options.socketPath });
+    } finally {
+      process.umask(umask);
+    }
+    chmodSync(options.socketPath, 0o600);
+    url = `unix:${options.socketPath}`;
+  } else url = await app.listen({ port: options.port, host: options.host });
   log.info({ url, dataDir: options.dataDir, concurrency }, 'listening');
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -54,5 +91,5 @@ export async function serve(options: ServeOptions): Promise<{ url: string; close
       store.close();
       log.flush();
     })());
-  return { url, close };
+  return { url, app, service, close };
 }

@@ -81,6 +81,10 @@ test('borders: the MCP server reaches the runner only through its front door', (
   assert.deepEqual(crossingsOf('mcp', ['runner/index.ts']), []);
 });
 
+test("borders: the daemon is the service in local mode: it reaches the runner only through the service's serve.ts", () => {
+  assert.deepEqual(crossingsOf('daemon', ['runner/service/serve.ts']), []);
+});
+
 test('borders: no import cycles, type-only imports included', () => {
   const cycles: string[] = [];
   const state = new Map<string, 'open' | 'done'>();

@@ -1,0 +1,129 @@
+// A CLI call's way to the user's background runner: attach to the daemon on its socket when it is of
+// this build, else replace it or start one (detached, so it outlives this call), or say why not and
+// let the caller run in its own process. Kept light: the runner is never loaded here.
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
+import { ServiceClient } from '../../protocol/service-client';
+import { buildId, daemonDir, daemonWanted, ensureDaemonDir, lockPath, logPath, socketPath, verdictBin, type DaemonInfo } from './paths';
+import { unixFetch } from './unix-fetch';
+
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** The daemon's own words about itself, or undefined when no one answers on the socket. */
+export async function daemonInfo(socket: string, timeoutMs = 2000): Promise<DaemonInfo | undefined> {
+  try {
+    const res = await unixFetch(socket)('http://localhost/daemon', { signal: AbortSignal.timeout(timeoutMs) });
+    return res.ok ? ((await res.json()) as DaemonInfo) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Asks the daemon to stop and waits until its socket is gone (runs in flight end first, briefly). */
+export async function stopDaemon(socket: string): Promise<boolean> {
+  const info = await daemonInfo(socket);
+  if (!info) return false;
+  try {
+    await unixFetch(socket)('http://localhost/daemon/stop', { method: 'POST', signal: AbortSignal.timeout(2000) });
+  } catch {
+    // it may close the connection as it goes
+  }
+  // Gone is the process gone, not only its socket: it removes its containers on the way out.
+  const until = Date.now() + STOP_TIMEOUT_MS;
+  while (Date.now() < until && alive(info.pid)) await sleep(50);
+  if (alive(info.pid)) {
+    process.kill(info.pid, 'SIGKILL');
+    rmSync(socket, { force: true });
+  }
+  return true;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One daemon starts at a time: the first caller takes start.lock (O_EXCL), the others wait for the
+ * socket to answer. A lock older than the start time-out is a crashed starter's, taken over.
+ */
+function takeLock(file: string): boolean {
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+    return true;
+  } catch {
+    const age = Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    if (age < START_TIMEOUT_MS) return false;
+    rmSync(file, { force: true });
+    return takeLock(file);
+  }
+}
+
+async function startDaemon(dir: string): Promise<DaemonInfo> {
+  const socket = socketPath(dir);
+  const build = buildId();
+  const lock = lockPath(dir);
+  const mine = takeLock(lock);
+  try {
+    if (mine) {
+      const { execa } = await import('execa');
+      const log = openSync(logPath(dir), 'w', 0o600);
+      try {
+        // Detached, in its own session, with nothing of this call's terminal: it outlives this process.
+        const spawnOptions: import('execa').Options = {
+          detached: true,
+          cleanup: false,
+          stdin: 'ignore',
+          // A file descriptor, handed to the child as is (execa's types know only 0-2 by name).
+          stdout: log as unknown as 'ignore',
+          stderr: log as unknown as 'ignore',
+          env: { ...process.env, VERDICT_BUILD_ID: build },
+          reject: false,
+        };
+        const child = execa(process.execPath, [verdictBin(), 'daemon', 'start', '--foreground'], spawnOptions);
+        child.unref();
+      } finally {
+        closeSync(log);
+      }
+    }
+    const until = Date.now() + START_TIMEOUT_MS;
+    while (Date.now() < until) {
+      const info = await daemonInfo(socket, 1000);
+      if (info) return info;
+      await sleep(25);
+    }
+    throw new Error(`it did not answer on ${socket} within ${START_TIMEOUT_MS / 1000} s (its log: ${logPath(dir)})`);
+  } finally {
+    if (mine) rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * A client of this user's daemon, started or replaced as needed; undefined when the daemon is not
+ * wanted (--no-daemon, VERDICT_DAEMON=0) or could not be had (said on stderr: the call runs here).
+ */
+export async function attachDaemon(options: { daemon?: boolean } = {}): Promise<ServiceClient | undefined> {
+  if (options.daemon === false || !daemonWanted()) return undefined;
+  try {
+    const dir = ensureDaemonDir(daemonDir());
+    const socket = socketPath(dir);
+    const build = buildId();
+    let info = await daemonInfo(socket);
+    if (info && info.build !== build) {
+      await stopDaemon(socket);
+      info = undefined;
+    }
+    if (!info) info = await startDaemon(dir);
+    if (info.build !== build) throw new Error(`a daemon of another build (${info.build}) answers on ${socket}`);
+    return new ServiceClient('http://localhost', 'local', unixFetch(socket));
+  } catch (err) {
+    process.stderr.write(`verdict: the background runner could not be used (${(err as Error).message}); running in this process.\n`);
+    return undefined;
+  }
+}

@@ -1,0 +1,222 @@
+// The user's background runner (runner/daemon/, docs/daemon.md) as the CLI uses it: real processes,
+// a real unix socket, real Docker. Each test has its own daemon folder (VERDICT_DAEMON_DIR), and every
+// daemon a test started is stopped in after(), killed if it will not stop.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+const BIN = path.resolve(__dirname, '../../bin/verdict.js');
+const root = mkdtempSync(path.join(tmpdir(), 'verdict-daemon-test-'));
+const started = new Set<number>();
+const folders: string[] = [];
+
+interface Info {
+  pid: number;
+  build: string;
+  rssBytes: number;
+}
+
+/** A fresh daemon folder (not made yet: the CLI makes it). */
+function daemonFolder(): string {
+  const d = path.join(root, `d${folders.length}`, 'verdict');
+  folders.push(d);
+  return d;
+}
+
+function file(name: string, content: string): string {
+  const p = path.join(root, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+async function verdict(args: string[], env: NodeJS.ProcessEnv, input = '') {
+  const { execa } = await import('execa');
+  const r = await execa(process.execPath, [BIN, ...args], { input, env, stripFinalNewline: false, timeout: 120_000, reject: false });
+  return { code: r.exitCode ?? null, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function status(dir: string): Promise<Info | null> {
+  const r = await verdict(['daemon', 'status', '--json'], { VERDICT_DAEMON_DIR: dir });
+  const info = JSON.parse(r.stdout) as Info | null;
+  if (info) started.add(info.pid);
+  return info;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`${what}: not within ${ms} ms`);
+}
+
+/** The verdict line's figures (times, memory) differ between runs; its words must not. */
+const words = (stderr: string) => stderr.replace(/[\d.]+ (ms|MB|KB|kB|s)\b/g, 'N $1');
+
+after(async () => {
+  for (const dir of folders) if (existsSync(dir)) await verdict(['daemon', 'stop'], { VERDICT_DAEMON_DIR: dir });
+  for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL');
+});
+
+const hello = file('hello.py', 'import sys\nprint("hello", input())\nsys.stderr.write("to stderr")\n');
+
+test('daemon: the first run starts it, later runs reuse it (same pid, warm), with the output of a run in this process', async () => {
+  const dir = daemonFolder();
+  const env = { VERDICT_DAEMON_DIR: dir };
+  assert.equal(await status(dir), null);
+  const first = await verdict(['run', hello], env, 'you\n');
+  assert.equal(first.code, 0, first.stderr);
+  const info = await status(dir);
+  assert.ok(info, 'a daemon answers after the first run');
+  const t0 = Date.now();
+  const second = await verdict(['run', hello], env, 'you\n');
+  const secondMs = Date.now() - t0;
+  assert.equal(second.code, 0, second.stderr);
+  assert.equal((await status(dir))?.pid, info.pid, 'the same daemon served the second run');
+  const local = await verdict(['run', '--no-daemon', hello], env, 'you\n');
+  assert.equal(second.stdout, 'hello you\n');
+  assert.equal(second.stdout, local.stdout);
+  assert.equal(words(second.stderr), words(local.stderr));
+  assert.match(second.stderr, /^to stderr\n✔ Accepted/);
+  // Warm: no container or runner to build (a loaded 2-core machine still answers well within this).
+  assert.ok(secondMs < 5000, `the attached run took ${secondMs} ms`);
+
+  // A compile error and a judge read the same through the daemon.
+  const bad = file('bad.c', 'int main(void) { return x; }\n');
+  const [viaDaemon, here] = [await verdict(['run', bad], env), await verdict(['run', '--no-daemon', bad], env)];
+  assert.equal(viaDaemon.stdout, here.stdout);
+  assert.equal(words(viaDaemon.stderr), words(here.stderr));
+  assert.match(viaDaemon.stderr, /Compile Error/);
+  const tests = path.join(root, 'tests');
+  mkdirSync(tests, { recursive: true });
+  writeFileSync(path.join(tests, '1.in'), '2 3\n');
+  writeFileSync(path.join(tests, '1.ans'), '5\n');
+  writeFileSync(path.join(tests, '2.in'), '2 2\n');
+  writeFileSync(path.join(tests, '2.ans'), '5\n');
+  const sum = file('sum.py', 'a, b = map(int, input().split())\nprint(a + b)\n');
+  const judged = await verdict(['judge', sum, '--tests', tests], env);
+  const judgedHere = await verdict(['judge', sum, '--tests', tests], { ...env, VERDICT_DAEMON: '0' });
+  assert.equal(words(judged.stdout), words(judgedHere.stdout));
+  assert.match(judged.stdout, /Wrong Answer on test 2/);
+  assert.equal((await status(dir))?.pid, info.pid);
+});
+
+test('daemon: VERDICT_DAEMON=0 and --no-daemon run in this process and start none', async () => {
+  const dir = daemonFolder();
+  const r = await verdict(['run', hello], { VERDICT_DAEMON_DIR: dir, VERDICT_DAEMON: '0' }, 'x\n');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'hello x\n');
+  const r2 = await verdict(['run', '--no-daemon', hello], { VERDICT_DAEMON_DIR: dir }, 'y\n');
+  assert.equal(r2.stdout, 'hello y\n');
+  assert.equal(existsSync(path.join(dir, 'daemon.sock')), false);
+  assert.equal(await status(dir), null);
+});
+
+test('daemon: its folder is 0700 and its socket 0600, both this user’s', async () => {
+  const dir = daemonFolder();
+  const r = await verdict(['run', hello], { VERDICT_DAEMON_DIR: dir }, '\n');
+  assert.equal(r.code, 0, r.stderr);
+  await status(dir);
+  const folder = statSync(dir);
+  const socket = statSync(path.join(dir, 'daemon.sock'));
+  assert.ok(socket.isSocket());
+  assert.equal(folder.mode & 0o777, 0o700);
+  assert.equal(socket.mode & 0o777, 0o600);
+  assert.equal(folder.uid, process.getuid!());
+  assert.equal(socket.uid, process.getuid!());
+});
+
+test('daemon: a folder others may enter is refused, and the run is done in this process', async () => {
+  const dir = daemonFolder();
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  const r = await verdict(['run', hello], { VERDICT_DAEMON_DIR: dir }, 'z\n');
+  assert.equal(r.stdout, 'hello z\n');
+  assert.match(r.stderr, /not a private folder.*running in this process/s);
+  assert.equal(existsSync(path.join(dir, 'daemon.sock')), false);
+});
+
+test('daemon: one of another build is replaced by the next call', async () => {
+  const dir = daemonFolder();
+  const old = await verdict(['daemon', 'start'], { VERDICT_DAEMON_DIR: dir, VERDICT_BUILD_ID: 'an-older-build' });
+  assert.equal(old.code, 0, old.stderr);
+  const before = await status(dir);
+  assert.equal(before?.build, 'an-older-build');
+  const r = await verdict(['run', hello], { VERDICT_DAEMON_DIR: dir }, 'new\n');
+  assert.equal(r.stdout, 'hello new\n');
+  const now = await status(dir);
+  assert.ok(now && now.pid !== before.pid && now.build !== 'an-older-build', JSON.stringify(now));
+  assert.equal(alive(before.pid), false, 'the old daemon has exited');
+});
+
+test('daemon: it leaves after its idle time, and takes its containers and socket with it', async () => {
+  const dir = daemonFolder();
+  const env = { VERDICT_DAEMON_DIR: dir, VERDICT_DAEMON_IDLE_MS: '2000' };
+  const r = await verdict(['run', hello], env, '\n');
+  assert.equal(r.code, 0, r.stderr);
+  const info = await status(dir);
+  assert.ok(info);
+  await until('the idle daemon exits', () => !alive(info.pid), 30_000);
+  assert.equal(existsSync(path.join(dir, 'daemon.sock')), false);
+  await until(
+    'its containers are removed',
+    () => execFileSync('docker', ['ps', '-aq', '--filter', `label=verdict.pid=${info.pid}`], { encoding: 'utf8' }).trim() === '',
+    30_000,
+  );
+});
+
+test('daemon: a client killed mid-run (SIGKILL) leaves it healthy, and the run’s program is stopped', async () => {
+  const dir = daemonFolder();
+  const env = { VERDICT_DAEMON_DIR: dir };
+  assert.equal((await verdict(['run', hello], env, '\n')).code, 0);
+  const info = (await status(dir))!;
+  const { execa } = await import('execa');
+  const spin = file('spin.py', 'print("spinning", flush=True)\nwhile True:\n    pass\n');
+  const child = execa(process.execPath, [BIN, 'run', spin, '--time-limit', '2000'], { input: '', env, reject: false, buffer: false });
+  let seen = '';
+  child.stdout!.on('data', (d: Buffer) => (seen += d.toString()));
+  // The daemon's containers: one runs the spinning program (python3 /box/main.py) until its limit.
+  const spinning = () =>
+    execFileSync('docker', ['ps', '-q', '--filter', `label=verdict.pid=${info.pid}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .some((id) => {
+        try {
+          return execFileSync('docker', ['top', id, '-eo', 'pid,args'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(
+            'python3 /box/',
+          );
+        } catch {
+          return false; // removed between the two calls
+        }
+      });
+  await until('the program runs', () => seen.includes('spinning'), 60_000);
+  assert.ok(spinning(), 'the program is seen in its container');
+  child.kill('SIGKILL');
+  await child;
+  await until('the killed client’s program ends at its limit', () => !spinning(), 30_000);
+  const r = await verdict(['run', hello], env, 'after\n');
+  assert.equal(r.stdout, 'hello after\n');
+  assert.equal((await status(dir))?.pid, info.pid, 'the same daemon, still serving');
+});
+
+test('daemon: two calls at once, with no daemon yet, both run (one daemon is started)', async () => {
+  const dir = daemonFolder();
+  const env = { VERDICT_DAEMON_DIR: dir };
+  const [a, b] = await Promise.all([verdict(['run', hello], env, 'a\n'), verdict(['run', hello], env, 'b\n')]);
+  assert.equal(a.stdout, 'hello a\n', a.stderr);
+  assert.equal(b.stdout, 'hello b\n', b.stderr);
+  assert.doesNotMatch(a.stderr + b.stderr, /could not be used/);
+  assert.ok(await status(dir));
+});
