@@ -8,6 +8,8 @@ import { serverMemory } from './server-memory';
 import { serviceLoad } from './service-load';
 import { compat } from './compat';
 import { mcpBench } from './mcp';
+import { cliDaemon } from './cli-daemon';
+import { cpuBreakdown } from './cpu-breakdown';
 import { printTargets, type TargetRow } from './lib';
 
 async function main(): Promise<void> {
@@ -27,6 +29,10 @@ async function main(): Promise<void> {
   console.log('\n== compatible APIs (Judge0, Piston)');
   rows.push(...(await compat(30)));
   rows.push(...(await mcpBench(30)));
+  console.log('\n== one-shot CLI calls and the daemon');
+  rows.push(...(await cliDaemon(10)));
+  console.log('\n== CPU per distinct C submission');
+  rows.push(...(await cpuBreakdown(20)));
   printTargets(rows);
 }
 

@@ -1,9 +1,20 @@
 // A CLI call's way to the user's background runner: attach to the daemon on its socket when it is of
 // this build, else replace it or start one (detached, so it outlives this call), or say why not and
 // let the caller run in its own process. Kept light: the runner is never loaded here.
-import { closeSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { ServiceClient } from '../../protocol/service-client';
-import { buildId, daemonDir, daemonWanted, ensureDaemonDir, lockPath, logPath, socketPath, verdictBin, type DaemonInfo } from './paths';
+import {
+  buildId,
+  daemonKey,
+  daemonDir,
+  daemonWanted,
+  ensureDaemonDir,
+  lockPath,
+  logPath,
+  socketPath,
+  verdictBin,
+  type DaemonInfo,
+} from './paths';
 import { unixFetch } from './unix-fetch';
 
 const START_TIMEOUT_MS = 20_000;
@@ -68,6 +79,7 @@ function takeLock(file: string): boolean {
 async function startDaemon(dir: string): Promise<DaemonInfo> {
   const socket = socketPath(dir);
   const build = buildId();
+  let exited: string | undefined;
   const lock = lockPath(dir);
   const mine = takeLock(lock);
   try {
@@ -88,6 +100,15 @@ async function startDaemon(dir: string): Promise<DaemonInfo> {
         };
         const child = execa(process.execPath, [verdictBin(), 'daemon', 'start', '--foreground'], spawnOptions);
         child.unref();
+        // A daemon that cannot start (no Docker) ends at once: say why, with its last words.
+        void child.then((r) => {
+          const said = readFileSync(logPath(dir), 'utf8')
+            .trim()
+            .split('\n')
+            .filter((l) => !/Deprecation|trace-warnings/.test(l))
+            .at(-1);
+          exited = `it exited (${r.exitCode ?? r.signal})${said ? `: ${said}` : ''}`;
+        });
       } finally {
         closeSync(log);
       }
@@ -96,6 +117,7 @@ async function startDaemon(dir: string): Promise<DaemonInfo> {
     while (Date.now() < until) {
       const info = await daemonInfo(socket, 1000);
       if (info) return info;
+      if (exited) throw new Error(exited);
       await sleep(25);
     }
     throw new Error(`it did not answer on ${socket} within ${START_TIMEOUT_MS / 1000} s (its log: ${logPath(dir)})`);
@@ -113,7 +135,7 @@ export async function attachDaemon(options: { daemon?: boolean } = {}): Promise<
   try {
     const dir = ensureDaemonDir(daemonDir());
     const socket = socketPath(dir);
-    const build = buildId();
+    const build = daemonKey();
     let info = await daemonInfo(socket);
     if (info && info.build !== build) {
       await stopDaemon(socket);

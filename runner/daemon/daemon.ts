@@ -4,7 +4,7 @@
 // replacing it), and on SIGTERM/SIGINT, removing its containers and its socket.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { buildId, daemonDir, ensureDaemonDir, idleMs, socketPath, type DaemonInfo } from './paths';
+import { daemonKey, daemonDir, ensureDaemonDir, idleMs, socketPath, type DaemonInfo } from './paths';
 import { daemonInfo } from './client';
 
 export async function runDaemon(): Promise<void> {
@@ -20,7 +20,7 @@ export async function runDaemon(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
   process.env.VERDICT_LOG_LEVEL ??= 'warn';
 
-  const build = buildId();
+  const build = daemonKey();
   const idle = idleMs();
   const startedAt = new Date().toISOString();
   let stop: () => void = () => undefined;

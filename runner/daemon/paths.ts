@@ -1,6 +1,7 @@
 // Where this user's background runner lives (a private folder holding its unix socket, its record and
 // its log), whether it is wanted, and which build it must be. Loaded by every CLI call: nothing heavy.
 import { lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -69,6 +70,29 @@ export function buildId(env: NodeJS.ProcessEnv = process.env): string {
   if (env.VERDICT_BUILD_ID) return env.VERDICT_BUILD_ID;
   const st = statSync(__filename);
   return `${packageVersion()}+${st.size.toString(36)}.${Math.round(st.mtimeMs).toString(36)}`;
+}
+
+/** Environment a runner reads (Docker's address, the VERDICT_ settings): a daemon serves callers of its own. */
+const NOT_THE_RUNNERS = new Set([
+  'VERDICT_DAEMON',
+  'VERDICT_DAEMON_DIR',
+  'VERDICT_DAEMON_IDLE_MS',
+  'VERDICT_BUILD_ID',
+  'VERDICT_LOG_LEVEL',
+  'VERDICT_TOKEN',
+]);
+
+/**
+ * What a daemon must match to serve a call: this build, and the environment its runner would read
+ * (DOCKER_*, XDG_CACHE_HOME, VERDICT_* settings). Another key is replaced by the next call, as a new build is.
+ */
+export function daemonKey(env: NodeJS.ProcessEnv = process.env): string {
+  const relevant = Object.keys(env)
+    .filter((k) => (k.startsWith('VERDICT_') && !NOT_THE_RUNNERS.has(k)) || k.startsWith('DOCKER_') || k === 'XDG_CACHE_HOME')
+    .sort()
+    .map((k) => `${k}=${env[k]}`)
+    .join('\0');
+  return relevant ? `${buildId(env)}/${createHash('sha256').update(relevant).digest('hex').slice(0, 12)}` : buildId(env);
 }
 
 /** The version in package.json (read, not bundled), '0' for a bundle outside its package. */

@@ -1,8 +1,9 @@
 // fetch() over a unix socket, for ServiceClient talking to the local daemon: node:http with
 // socketPath (Node's own fetch cannot reach a socket without undici's Agent, a dependency we skip).
-// Covers what the client uses: method, headers, a string body, a signal, a streamed response body.
+// It answers with the part of a Response the client reads (ok, status, statusText, headers.get,
+// json, text, body as an async iterable of bytes), not a Response: Node loads its whole fetch
+// implementation (undici) on the first Response, ~20 ms of a call that should take a few.
 import http from 'node:http';
-import { Readable } from 'node:stream';
 
 export function unixFetch(socket: string): typeof fetch {
   return ((input: string | URL, init: RequestInit = {}) =>
@@ -17,12 +18,21 @@ export function unixFetch(socket: string): typeof fetch {
       });
       req.on('error', (err) => reject(Object.assign(new TypeError('fetch failed'), { cause: err })));
       req.on('response', (res) => {
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
         const status = res.statusCode ?? 500;
-        const empty = status === 204 || status === 304 || init.method === 'HEAD';
-        if (empty) res.resume();
-        resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, headers }));
+        const text = async () => {
+          const chunks: Buffer[] = [];
+          for await (const chunk of res) chunks.push(chunk as Buffer);
+          return Buffer.concat(chunks).toString('utf8');
+        };
+        resolve({
+          ok: status >= 200 && status < 300,
+          status,
+          statusText: res.statusMessage ?? '',
+          headers: { get: (name: string) => [res.headers[name.toLowerCase()] ?? null].flat().join(', ') || null },
+          body: res,
+          text,
+          json: async () => JSON.parse(await text()) as unknown,
+        } as unknown as Response);
       });
       req.end(typeof init.body === 'string' ? init.body : undefined);
     })) as typeof fetch;

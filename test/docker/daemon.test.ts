@@ -220,3 +220,16 @@ test('daemon: two calls at once, with no daemon yet, both run (one daemon is sta
   assert.doesNotMatch(a.stderr + b.stderr, /could not be used/);
   assert.ok(await status(dir));
 });
+
+test('daemon: a call with another Docker address or Verdict setting is not served by a daemon of other settings', async () => {
+  const dir = daemonFolder();
+  assert.equal((await verdict(['run', hello], { VERDICT_DAEMON_DIR: dir }, '\n')).code, 0);
+  const before = (await status(dir))!;
+  const r = await verdict(['run', hello], { VERDICT_DAEMON_DIR: dir, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, '\n');
+  assert.equal(r.code, 3);
+  assert.match(r.stderr, /Docker is not reachable at unix:\/\/\/nonexistent\/docker.sock/);
+  const other = await verdict(['run', hello], { VERDICT_DAEMON_DIR: dir, VERDICT_MAX_USES: '50' }, 'set\n');
+  assert.equal(other.stdout, 'hello set\n', other.stderr);
+  const now = await status(dir);
+  assert.notEqual(now?.pid, before.pid, 'a daemon with the new setting replaced the old one');
+});

@@ -1,0 +1,161 @@
+// One-shot CLI calls as a user types them (`node bin/verdict.js ...`, a new Node process each time)
+// with this user's daemon warm, next to bare python3 on the host and to `docker run --rm`; the first
+// call (which starts the daemon); the CLI's own start-up; a 50-test C++ judge from the CLI; and the
+// sandbox floor per test on this kernel (new namespaces + exec + wait, no container), all in this run.
+//   npx tsx bench/cli-daemon.ts [repetitions]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { Runner } from '../runner/engine';
+import { dockerRunArgs, fmt, stats, type Stats, type TargetRow } from './lib';
+
+const BIN = path.resolve(__dirname, '../bin/verdict.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'verdict-cli-bench-'));
+const daemonDir = path.join(dir, 'daemon');
+const PY = 'print("Hello, World!")\n';
+const CPP = '#include <iostream>\nint main() { long long a, b; std::cin >> a >> b; std::cout << a + b << "\\n"; }\n';
+
+/** Wall time of one process to its end, spawned the cheapest way Node has (as run-cost.ts's bare baseline). */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): number {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, {
+    env: { ...process.env, ...env },
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    input,
+  });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+function repeat(n: number, fn: () => number): Stats {
+  fn();
+  return stats(Array.from({ length: n }, fn));
+}
+
+const verdict = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  timed(process.execPath, [BIN, ...args], { VERDICT_DAEMON_DIR: daemonDir, ...env });
+
+export async function cliDaemon(N: number): Promise<TargetRow[]> {
+  const hello = path.join(dir, 'hello.py');
+  writeFileSync(hello, PY);
+  const tests = path.join(dir, 'tests');
+  mkdirSync(tests);
+  for (let i = 0; i < 50; i++) {
+    writeFileSync(path.join(tests, `${i}.in`), `${i} ${i * 7}\n`);
+    writeFileSync(path.join(tests, `${i}.ans`), `${i * 8}\n`);
+  }
+  const cpp = path.join(dir, 'aplusb.cpp');
+  writeFileSync(cpp, CPP);
+  spawnSync('g++', ['-O2', '-static', '-o', path.join(dir, 'aplusb'), cpp]);
+  const load = () => loadavg()[0]!.toFixed(2);
+  console.log(`load average at start: ${load()} (${N} repetitions)`);
+
+  const rows: Array<[string, Stats]> = [];
+  const bare = repeat(N, () => timed('/usr/bin/python3', [hello]));
+  rows.push(['bare host: /usr/bin/python3 hello.py', bare]);
+  const docker = repeat(Math.min(N, 10), () =>
+    timed('docker', [...dockerRunArgs({ pids: 72, memory: '512m', tmpfs: true }), 'verdict/python3:latest', 'python3', '-c', PY]),
+  );
+  rows.push(['docker run --rm (python3 image): python3 -c', docker]);
+  const node = repeat(N, () => timed(process.execPath, ['-e', '0']));
+  rows.push(['node -e 0 (the floor of any Node CLI)', node]);
+  const version = repeat(N, () => verdict(['--version']));
+  rows.push(['verdict --version', version]);
+
+  // The first call: no daemon, so it starts one, then runs.
+  const firsts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    verdict(['daemon', 'stop']);
+    firsts.push(verdict(['run', hello]));
+  }
+  const first = stats(firsts);
+  rows.push(['verdict run hello.py, first call (starts the daemon)', first]);
+  const attached = repeat(N, () => verdict(['run', hello]));
+  rows.push(['verdict run hello.py, daemon warm', attached]);
+  const inProcess = repeat(Math.min(N, 10), () => verdict(['run', '--no-daemon', hello]));
+  rows.push(['verdict run hello.py --no-daemon', inProcess]);
+
+  // 50 tests, the binary cached (the warm-up call compiled it).
+  const judge = repeat(Math.min(N, 10), () => verdict(['judge', cpp, '--tests', tests]));
+  rows.push(['verdict judge a+b.cpp, 50 tests, daemon warm, binary cached', judge]);
+  const judgeHere = repeat(Math.min(N, 5), () => verdict(['judge', '--no-daemon', cpp, '--tests', tests]));
+  rows.push(['verdict judge a+b.cpp, 50 tests, --no-daemon', judgeHere]);
+  const status = spawnSync(process.execPath, [BIN, 'daemon', 'status', '--json'], {
+    env: { ...process.env, VERDICT_DAEMON_DIR: daemonDir },
+  });
+  const rss = (JSON.parse(status.stdout.toString()) as { rssBytes: number }).rssBytes;
+  verdict(['daemon', 'stop']);
+
+  // Per test: bare spawn, the floor (user, pid, mount, net, ipc, uts namespaces + exec + wait), Verdict's warm judge.
+  const binary = path.join(dir, 'aplusb');
+  const bareTest = repeat(N * 5, () => timed(binary, [], {}, '1 2\n'));
+  rows.push(['per test: bare spawn of the static a+b', bareTest]);
+  const floor = repeat(N * 5, () =>
+    timed('unshare', ['--user', '--map-root-user', '--pid', '--fork', '--mount', '--net', '--ipc', '--uts', binary], {}, '1 2\n'),
+  );
+  rows.push(['per test: unshare (6 namespaces) + exec + wait', floor]);
+  const runner = await Runner.create({ pool: { idlePerShape: 1 } });
+  let perTest: number;
+  try {
+    const judgeTests = Array.from({ length: 50 }, (_, i) => ({
+      name: String(i),
+      input: { text: `${i} ${i * 7}\n` },
+      answer: { text: `${i * 8}\n` },
+      group: [],
+    }));
+    const request = {
+      language: 'cpp',
+      files: [{ name: 'a.cpp', content: CPP }],
+      tests: judgeTests,
+      checker: { kind: 'builtin' as const, name: 'lines' as const },
+    };
+    await runner.judge(request);
+    const samples: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      let compiledAt = 0;
+      await runner.judge(request, { onCompiled: () => (compiledAt = performance.now()) });
+      samples.push((performance.now() - compiledAt) / 50);
+    }
+    perTest = stats(samples).median;
+  } finally {
+    await runner.close();
+  }
+
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [name, s] of rows) console.log(`${name.padEnd(width)}  ${fmt(s)}`);
+  console.log(`per test: verdict warm judge (in process, after compile): ${perTest.toFixed(2)} ms`);
+  console.log(`daemon resident memory after the runs: ${(rss / 2 ** 20).toFixed(0)} MiB; load average at end: ${load()}`);
+  const b = bare.median;
+  const a = attached.median;
+  const floorOver = floor.median - bareTest.median;
+  console.log(
+    `run: daemon − bare = ${(a - b).toFixed(1)} ms (node's own start ${node.median.toFixed(1)} ms); daemon / docker run = ${(a / docker.median).toFixed(3)}; judge per test over the floor: ${(perTest - floor.median).toFixed(2)} ms (floor is bare + ${floorOver.toFixed(2)} ms)`,
+  );
+  return [
+    {
+      target: 'CLI run Python hello, daemon warm ≤ bare + 40 ms',
+      measured: `${a.toFixed(1)} ms vs bare ${b.toFixed(1)} (+${(a - b).toFixed(1)})`,
+      met: a <= b + 40,
+    },
+    {
+      target: 'CLI run Python hello, daemon warm ≤ 0.25× docker run --rm',
+      measured: `${(a / docker.median).toFixed(3)}× (${docker.median.toFixed(0)} ms)`,
+      met: a <= 0.25 * docker.median,
+    },
+    { target: 'CLI first call (starts the daemon) ≤ 1.5 s', measured: `${first.median.toFixed(0)} ms`, met: first.median <= 1500 },
+    {
+      target: 'CLI judge 50 C++ tests, daemon warm: ≤ 2× isolate one box (3.5 ms/test ⇒ ≤ 350 ms, issue 17)',
+      measured: `${judge.median.toFixed(0)} ms`,
+      met: judge.median <= 350,
+    },
+    {
+      target: 'Judge per test ≤ bare + 2 ms',
+      measured: `${perTest.toFixed(2)} ms vs bare ${bareTest.median.toFixed(2)} (+${(perTest - bareTest.median).toFixed(2)}; floor ${floor.median.toFixed(2)})`,
+      met: perTest <= bareTest.median + 2,
+    },
+  ];
+}
+
+if (require.main === module) void cliDaemon(Number(process.argv[2] ?? 10));

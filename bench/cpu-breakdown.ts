@@ -1,0 +1,131 @@
+// Where the CPU of one distinct C submission goes: bare gcc on the host split into compile+assemble
+// and the static link (with BFD ld, and gold for comparison), the program; then the same submissions
+// through the runner, its CPU counted where it is spent — the containers' cgroups (gcc, the program,
+// the supervisor), this Node process (the runner), and Docker's daemons (dockerd, containerd, shims:
+// shared with anyone else using Docker here, so an upper bound). The CPU-bound limit of the issue is
+// cores ÷ bare CPU per submission.
+//   npx tsx bench/cpu-breakdown.ts [submissions]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { Runner } from '../runner/engine';
+import type { TargetRow } from './lib';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'verdict-cpu-bench-'));
+const source = (i: number) => `#include <stdio.h>\nint main(void) { printf("%d\\n", ${i}); return 0; }\n// ${Date.now()}\n`;
+const TICK_MS = 1000 / 100; // USER_HZ
+
+/** CPU ms (user + system) of a command and its children, from /usr/bin/time. */
+function cpuOf(cmd: string, args: string[]): number {
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', cmd, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+  const [u, s] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  return (u! + s!) * 1000;
+}
+
+/** CPU ms of processes by name, from /proc (utime + stime, children not included). */
+function daemonsCpu(names: string[]): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!names.some((n) => name.startsWith(n))) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return ticks * TICK_MS;
+}
+
+/** CPU ms of this runner's containers (cgroup v1 cpuacct or v2 cpu.stat), by the label with our pid. */
+function containersCpu(): Map<string, number> {
+  const ids = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=verdict.pid=${process.pid}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+  const usage = new Map<string, number>();
+  for (const id of ids) {
+    for (const file of [`/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`, `/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`]) {
+      try {
+        const text = readFileSync(file, 'utf8');
+        usage.set(id, file.endsWith('cpu.stat') ? Number(/usage_usec (\d+)/.exec(text)![1]) / 1000 : Number(text) / 1e6);
+        break;
+      } catch {
+        // the other cgroup layout
+      }
+    }
+  }
+  return usage;
+}
+
+export async function cpuBreakdown(N: number): Promise<TargetRow[]> {
+  console.log(`load average at start: ${loadavg()[0]!.toFixed(2)}; ${N} distinct submissions each way`);
+  // Bare, on the host: the image's gcc is Debian 12's, as the host's.
+  let compile = 0;
+  let link = 0;
+  let gold = 0;
+  let full = 0;
+  let run = 0;
+  for (let i = 0; i < N; i++) {
+    const c = path.join(dir, `m${i}.c`);
+    writeFileSync(c, source(i));
+    full += cpuOf('gcc', ['-O2', '-std=gnu17', '-static', '-DONLINE_JUDGE', '-o', path.join(dir, 'full'), c, '-lm']);
+    compile += cpuOf('gcc', ['-O2', '-std=gnu17', '-DONLINE_JUDGE', '-c', '-o', path.join(dir, 'm.o'), c]);
+    link += cpuOf('gcc', ['-static', '-o', path.join(dir, 'm'), path.join(dir, 'm.o'), '-lm']);
+    gold += cpuOf('gcc', ['-static', '-fuse-ld=gold', '-o', path.join(dir, 'mg'), path.join(dir, 'm.o'), '-lm']);
+    run += cpuOf(path.join(dir, 'm'), []);
+  }
+  const bare = (full + run) / N;
+
+  const runner = await Runner.create({ compileCache: false });
+  let node: number;
+  let containers: number;
+  let docker: number;
+  try {
+    await runner.run({ language: 'c', files: [{ name: 'w.c', content: source(-1) }] }); // the first container
+    const before = containersCpu();
+    const dockerBefore = daemonsCpu(['dockerd', 'containerd']);
+    const nodeBefore = process.cpuUsage();
+    for (let i = 0; i < N; i++) {
+      const r = await runner.run({ language: 'c', files: [{ name: 'm.c', content: source(i) }] });
+      if (r.status !== 'Accepted') throw new Error(`submission ${i}: ${r.status} ${r.message}`);
+    }
+    const nodeUsed = process.cpuUsage(nodeBefore);
+    node = (nodeUsed.user + nodeUsed.system) / 1000 / N;
+    docker = (daemonsCpu(['dockerd', 'containerd']) - dockerBefore) / N;
+    const after = containersCpu();
+    containers = [...after].reduce((sum, [id, ms]) => sum + ms - (before.get(id) ?? 0), 0) / N;
+  } finally {
+    await runner.close();
+  }
+  const total = node + containers + docker;
+  const cores = availableParallelism();
+  const rows: Array<[string, number]> = [
+    ['bare: gcc -O2 -static (compile, assemble, link)', full / N],
+    ['  of which compile + assemble (gcc -c)', compile / N],
+    ['  of which the static link, BFD ld', link / N],
+    ['  (the static link with gold instead)', gold / N],
+    ['bare: the program', run / N],
+    ['verdict: in its containers (gcc, program, supervisor)', containers],
+    ['verdict: the runner (this Node process)', node],
+    ['verdict: dockerd + containerd + shims (upper bound: shared)', docker],
+    ['verdict: total', total],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [name, ms] of rows) console.log(`${name.padEnd(width)}  ${ms.toFixed(1).padStart(7)} ms CPU / submission`);
+  console.log(
+    `CPU-bound limit: ${cores} cores ÷ ${bare.toFixed(1)} ms = ${((cores * 1000) / bare).toFixed(1)}/s; at Verdict's CPU: ${((cores * 1000) / total).toFixed(1)}/s (${(bare / total).toFixed(2)}× the limit); load average at end: ${loadavg()[0]!.toFixed(2)}`,
+  );
+  return [
+    {
+      target: 'CPU per C submission ≤ 1.25× bare (0.8× the CPU-bound limit)',
+      measured: `${total.toFixed(1)} ms vs bare ${bare.toFixed(1)} (${(total / bare).toFixed(2)}×)`,
+      met: total <= 1.25 * bare,
+    },
+  ];
+}
+
+if (require.main === module) void cpuBreakdown(Number(process.argv[2] ?? 20));
