@@ -9,7 +9,11 @@ import * as vscode from 'vscode';
 import { LSPErrorCodes, ResponseError, type Middleware } from 'vscode-languageclient/node';
 import { Commands } from '../protocol/lsp';
 import { errorText } from './format';
-import type { VerdictServer } from './language-client';
+import { RunReplaced, isCancellation, type VerdictServer } from './language-client';
+import { setupReport } from '../protocol/report';
+import { runInTerminal } from './live-terminal';
+import type { VerdictEvents } from './language-client';
+import type { Settings } from './settings';
 import { isSupported } from './languages';
 import type { StressCase, StressResult } from '../protocol/lsp';
 import type { VerdictOutput } from './output-channel';
@@ -44,7 +48,61 @@ export class VerdictCommands {
     executeCommand: (command, args, next) => (SERVER_COMMANDS.has(command) ? this.serverCommand(command, args) : next(command, args)),
   };
 
-  constructor(private readonly output: VerdictOutput) {}
+  constructor(
+    private readonly output: VerdictOutput,
+    private readonly settings: () => Settings,
+    private readonly events: VerdictEvents,
+  ) {}
+
+  /** "Verdict: Run with Live Input": the file in a terminal where its input is typed while it runs, whatever verdict.run.input says. */
+  private async runLive(arg: unknown): Promise<void> {
+    const server = this.server;
+    const uri = targetUri(arg);
+    if (!server || !uri) return void vscode.window.showWarningMessage('Verdict: open a source file (C, C++, Python, …) to run it.');
+    if (this.settings().server.runner.mode === 'remote')
+      return void vscode.window.showWarningMessage('Verdict: live input needs the local runner (a server takes input whole).');
+    const { timeMs, memoryMb } = this.settings().server.limits;
+    this.output.begin('run', uri, server.wouldRestart(uri));
+    await runInTerminal(server, this.events, uri, `CPU ${timeMs / 1000} s, memory ${memoryMb} MB`);
+  }
+
+  /**
+   * ▶ Run without NAME.stdin next to the source: its input as verdict.run.input says — typed live in a
+   * terminal, or an input box — else undefined (the server's own rule: NAME.stdin, or none).
+   */
+  private async runWithoutFile(server: VerdictServer, uri: vscode.Uri): Promise<{ handled: boolean; result?: unknown }> {
+    const settings = this.settings();
+    const mode = settings.run.input;
+    if (mode === 'file' || settings.server.runner.mode === 'remote') return { handled: false };
+    const stdinFile = vscode.Uri.joinPath(
+      uri,
+      '..',
+      `${uri.path
+        .split('/')
+        .pop()!
+        .replace(/\.[^.]*$/, '')}.stdin`,
+    );
+    const exists = await vscode.workspace.fs.stat(stdinFile).then(
+      () => true,
+      () => false,
+    );
+    if (exists) return { handled: false };
+    if (mode === 'terminal') {
+      const { timeMs: cpuMs, memoryMb } = settings.server.limits;
+      this.output.begin('run', uri, server.wouldRestart(uri));
+      await runInTerminal(server, this.events, uri, `CPU ${cpuMs / 1000} s, memory ${memoryMb} MB`);
+      return { handled: true };
+    }
+    const typed = await vscode.window.showInputBox({
+      title: `Verdict: input for ${uri.path.split('/').pop()}`,
+      prompt: 'What the program reads. Write \\n for a new line. (Put it in NAME.stdin next to the source to keep it.)',
+      ignoreFocusOut: true,
+    });
+    if (typed === undefined) return { handled: true };
+    this.output.begin('run', uri, server.wouldRestart(uri));
+    this.output.show();
+    return { handled: true, result: await server.run(uri, undefined, { stdin: unescapeTestData(typed) }) };
+  }
 
   attach(server: VerdictServer): void {
     this.server = server;
@@ -54,8 +112,44 @@ export class VerdictCommands {
     return [
       vscode.commands.registerCommand('verdict.showOutput', () => this.output.show(false)),
       vscode.commands.registerCommand('verdict.stress', (arg: unknown) => this.stress(arg)),
+      vscode.commands.registerCommand('verdict.checkSetup', () => this.checkSetup()),
+      vscode.commands.registerCommand('verdict.runLive', (arg: unknown) => this.runLive(arg)),
       this.testsChanged,
     ];
+  }
+
+  /** "Verdict: Check Setup": the checks of `verdict doctor` (Docker, images, languages, what to do), in the output and a notification. */
+  private async checkSetup(): Promise<boolean | undefined> {
+    const server = this.server;
+    if (!server?.running) return void vscode.window.showErrorMessage('Verdict: the language server is not running.');
+    this.output.line('── Verdict: Check Setup ' + '─'.repeat(40));
+    this.output.show(false);
+    try {
+      const result = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'Verdict: checking the setup (Docker, images, every language)…',
+          cancellable: true,
+        },
+        (_, token) => server.checkSetup(token),
+      );
+      this.output.line(setupReport(result.checks));
+      const failed = result.checks.filter((c) => c.state === 'fail');
+      if (result.ok) {
+        this.output.line(`✔ Ready: ${result.runner === 'local' ? 'Docker, the images and the languages work' : 'the server answers'}.`);
+        void vscode.window.showInformationMessage(`Verdict: the setup is ready (${result.checks.length} checks passed or only warned).`);
+      } else {
+        this.output.line(`✘ ${failed.length} check${failed.length === 1 ? '' : 's'} failed: see "fix:" above.`);
+        void vscode.window.showWarningMessage(
+          `Verdict: ${failed.map((c) => `${c.name}: ${c.detail}`).join('; ')}${failed[0]?.fix ? ` — ${failed[0].fix}` : ''}`,
+        );
+      }
+      return result.ok;
+    } catch (e) {
+      if (isCancellation(e)) return void this.output.line('■ Stopped.');
+      this.output.line(`✘ ${errorText(e)}`);
+      return false;
+    }
   }
 
   /** The reference and generator last picked for a solution: offered first next time. */
@@ -161,7 +255,11 @@ export class VerdictCommands {
           const uri = targetUri(args[0]);
           if (!uri)
             return void vscode.window.showWarningMessage('Verdict: open a source file (C, C++, Python, Java, …) to run or judge it.');
-          this.output.begin(command === Commands.run ? 'run' : 'judge', uri);
+          if (command === Commands.run && args[1] === undefined) {
+            const done = await this.runWithoutFile(server, uri);
+            if (done.handled) return done.result;
+          }
+          this.output.begin(command === Commands.run ? 'run' : 'judge', uri, server.wouldRestart(uri));
           this.output.show();
           if (command === Commands.run) return await server.run(uri);
           // A problem stored on the server ("Verdict: Judge Against a Server Problem"), or the file's tests (all, or the named ones).
@@ -170,8 +268,10 @@ export class VerdictCommands {
           return await server.judge(uri, Array.isArray(args[1]) ? (args[1] as string[]) : undefined);
         }
         case Commands.stop: {
-          const uri = args[0] === undefined ? undefined : targetUri(args[0]);
-          return await server.execute(command, uri ? [uri.toString()] : []);
+          // From the lens or a menu: that file; from the keyboard or palette: the active file's run, else every run
+          // (Stop works wherever the focus is: the output, the panel, a terminal).
+          const uri = args[0] === undefined ? targetUri(undefined) : targetUri(args[0]);
+          return await server.stop(uri && server.isBusy(uri.toString()) ? uri : undefined);
         }
         case Commands.addTest:
           return await this.addTest(server, args);
@@ -179,7 +279,9 @@ export class VerdictCommands {
           return await server.execute(command, args);
       }
     } catch (e) {
-      if (e instanceof vscode.CancellationError || (e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled)) {
+      // Replaced by a new run of the same file: its header says so already.
+      if (e instanceof RunReplaced) return undefined;
+      if (isCancellation(e)) {
         this.output.line('■ Stopped.');
         return undefined;
       }

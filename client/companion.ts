@@ -3,13 +3,23 @@
 // default. Each problem goes to the language server (verdict/companionProblem), which decides where
 // its tests live and writes them with a new source from the language's template; here it is
 // opened, and the user is asked before tests already there are replaced.
+//
+// Off, and with cph (the other editor tool that listens on Competitive Companion's port) not
+// installed, it listens on that port anyway until the first problem arrives, then asks once whether
+// to turn the receiver on (and keeps that problem when the answer is yes).
 import * as http from 'node:http';
 import * as vscode from 'vscode';
 import { displayText } from '../protocol/display';
 import { errorText } from './format';
 import type { VerdictServer } from './language-client';
 import type { VerdictOutput } from './output-channel';
-import type { Settings } from './settings';
+import { COMPANION_DEFAULT_PORT, SECTION, type Settings } from './settings';
+import type { ProblemInfo } from './test-panel';
+
+/** cph, "Competitive Programming Helper": when it is installed it owns Competitive Companion's port. */
+const CPH_EXTENSION = 'DivyanshuAgrawal.competitive-programming-helper';
+/** The user answered the one-time question (either way). */
+const ASKED_KEY = 'verdict.companion.asked';
 
 const HOST = '127.0.0.1';
 /** Far above any real problem's samples; a bigger body is refused rather than buffered. */
@@ -18,6 +28,8 @@ const MAX_BODY_BYTES = 16 << 20;
 export class CompanionReceiver implements vscode.Disposable {
   private server?: http.Server;
   private port?: number;
+  /** Listening only to ask (the receiver is off): the first problem asks whether to turn it on. */
+  private asking = false;
   /** Problems are handled one at a time: a contest arrives as a burst of POSTs, and each may ask a question. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -25,26 +37,32 @@ export class CompanionReceiver implements vscode.Disposable {
     private readonly verdictServer: () => VerdictServer | undefined,
     private readonly settings: () => Settings,
     private readonly output: VerdictOutput,
-    private readonly onSaved: (source: vscode.Uri) => void,
+    private readonly onSaved: (source: vscode.Uri, problem: ProblemInfo) => void,
+    private readonly memento?: vscode.Memento,
   ) {}
 
-  /** Starts, restarts or stops listening as the settings say. */
+  /** Starts, restarts or stops listening as the settings say (or, off and never asked, only to ask). */
   apply(): void {
     const { enabled, port } = this.settings().companion;
-    if (enabled && this.server && this.port === port) return;
+    if (enabled && this.server && this.port === port && !this.asking) return;
     this.close();
     if (enabled) this.listen(port);
+    else if (this.memento && !this.memento.get<boolean>(ASKED_KEY) && !vscode.extensions.getExtension(CPH_EXTENSION)) {
+      this.asking = true;
+      this.listen(COMPANION_DEFAULT_PORT, true);
+    }
   }
 
   dispose(): void {
     this.close();
   }
 
-  private listen(port: number): void {
+  private listen(port: number, quiet = false): void {
     const server = http.createServer((req, res) => this.request(req, res));
     server.on('error', (e: NodeJS.ErrnoException) => {
       if (this.server !== server) return;
       this.close();
+      if (quiet) return; // only listening to ask: another tool has the port, nothing to say
       const why =
         e.code === 'EADDRINUSE'
           ? `port ${port} is in use (cph or another tool may be listening on it). Choose a free port in the setting verdict.companion.port and add it to Competitive Companion's custom ports.`
@@ -52,7 +70,9 @@ export class CompanionReceiver implements vscode.Disposable {
       this.output.line(`✘ Competitive Companion: cannot listen on ${HOST}:${port}: ${why}`);
       void vscode.window.showWarningMessage(`Verdict: cannot receive problems from Competitive Companion: ${why}`);
     });
-    server.listen(port, HOST, () => this.output.line(`Competitive Companion: listening on http://${HOST}:${port}/`));
+    server.listen(port, HOST, () => {
+      if (!quiet) this.output.line(`Competitive Companion: listening on http://${HOST}:${port}/`);
+    });
     this.server = server;
     this.port = port;
   }
@@ -61,6 +81,33 @@ export class CompanionReceiver implements vscode.Disposable {
     this.server?.close();
     this.server = undefined;
     this.port = undefined;
+    this.asking = false;
+  }
+
+  /** The receiver is off and a problem arrived: ask once whether to turn it on; the problem is kept when it is turned on. */
+  private async ask(body: string): Promise<boolean> {
+    if (!this.asking) return true;
+    await this.memento?.update(ASKED_KEY, true);
+    let name = 'a problem';
+    try {
+      const parsed = JSON.parse(body) as { name?: unknown };
+      if (typeof parsed.name === 'string') name = `"${displayText(parsed.name, { oneLine: true })}"`;
+    } catch {
+      // not JSON: still worth the question, the answer is about the receiver
+    }
+    const enable = 'Enable the receiver';
+    const answer = await vscode.window.showInformationMessage(
+      `Competitive Companion sent ${name} to port ${COMPANION_DEFAULT_PORT}. Enable Verdict's receiver, so problems become a source file and its tests?`,
+      enable,
+      'No',
+    );
+    if (answer !== enable) {
+      this.close();
+      return false;
+    }
+    await vscode.workspace.getConfiguration(SECTION).update('companion.enabled', true, vscode.ConfigurationTarget.Global);
+    this.asking = false;
+    return true;
   }
 
   private request(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -83,7 +130,9 @@ export class CompanionReceiver implements vscode.Disposable {
       if (size > MAX_BODY_BYTES) return;
       res.writeHead(200).end();
       const body = Buffer.concat(chunks).toString('utf8');
-      this.queue = this.queue.then(() => this.receive(body));
+      this.queue = this.queue.then(async () => {
+        if (await this.ask(body)) await this.receive(body);
+      });
     });
   }
 
@@ -111,7 +160,14 @@ export class CompanionReceiver implements vscode.Disposable {
       }
       const uri = vscode.Uri.parse(made.source);
       await vscode.window.showTextDocument(uri, { preview: false });
-      this.onSaved(uri);
+      const url = (payload as { url?: unknown }).url;
+      this.onSaved(uri, {
+        name: made.name,
+        ...(made.group ? { group: made.group } : {}),
+        ...(typeof url === 'string' && /^https?:\/\//.test(url) ? { url } : {}),
+        ...(made.timeLimitMs ? { timeLimitMs: made.timeLimitMs } : {}),
+        ...(made.memoryLimitMb ? { memoryLimitMb: made.memoryLimitMb } : {}),
+      });
       const notes = [
         made.timeLimitMs ? `time limit ${made.timeLimitMs} ms` : undefined,
         made.memoryLimitMb ? `memory limit ${made.memoryLimitMb} MB` : undefined,

@@ -15,6 +15,11 @@ import { affectsSettings, readSettings, type Settings } from './settings';
 import { VerdictStatusBar } from './status-bar';
 import { TASK_TYPE, VerdictTaskProvider } from './tasks';
 import { VerdictTests } from './test-controller';
+import { PANEL_VIEW, VerdictPanel } from './test-panel';
+
+/** The walkthrough, opened once, on the first activation after install. */
+const WALKTHROUGH = 'verdict.verdict#verdict.gettingStarted';
+const WALKTHROUGH_SHOWN = 'verdict.walkthroughShown';
 
 let client: LanguageClient | undefined;
 
@@ -25,19 +30,36 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const events = new VerdictEvents();
   const statusBar = new VerdictStatusBar(() => settings.server.runner);
-  const commands = new VerdictCommands(output);
+  const commands = new VerdictCommands(output, () => settings, events);
   let server: VerdictServer | undefined;
   const currentServer = () => server;
   const tests = new VerdictTests(currentServer, events);
+  const panel = new VerdictPanel(context, currentServer, events, (uri) => void tests.discover(uri));
   const companion = new CompanionReceiver(
     currentServer,
     () => settings,
     output,
-    (uri) => void tests.discover(uri),
+    (uri, problem) => {
+      void tests.discover(uri);
+      panel.setProblem(uri, problem);
+    },
+    context.globalState,
   );
   const remote = new RemoteAccess(context.secrets, currentServer, output);
   await remote.load();
-  context.subscriptions.push(output, events, statusBar, tests, companion, remote, ...commands.register(), ...remote.register());
+  context.subscriptions.push(
+    output,
+    events,
+    statusBar,
+    tests,
+    panel,
+    companion,
+    remote,
+    ...commands.register(),
+    ...remote.register(),
+    vscode.window.registerWebviewViewProvider(PANEL_VIEW, panel, { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.commands.registerCommand('verdict.showPanel', () => vscode.commands.executeCommand(`${PANEL_VIEW}.focus`)),
+  );
 
   context.subscriptions.push(
     events.onOutput((p) => output.output(p)),
@@ -45,6 +67,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     events.onResult((p) => {
       output.result(p);
       statusBar.setVerdict(verdictTitle(p), p.uri);
+    }),
+    events.onBusy((p) => {
+      statusBar.setBusy(p.uri, p.kind, p.stopped);
+      // Stop's keybinding works wherever the focus is while something runs.
+      void vscode.commands.executeCommand('setContext', 'verdict.running', server?.isBusy() ?? false);
     }),
     events.onStatus((p) => statusBar.setStatus(p)),
     events.onQueue((p) => statusBar.setQueue(p)),
@@ -80,6 +107,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     return;
   }
   await tests.discoverOpen().catch((e) => report(`Verdict could not list the tests of the open files: ${errorText(e)}`));
+  if (!context.globalState.get<boolean>(WALKTHROUGH_SHOWN)) {
+    await context.globalState.update(WALKTHROUGH_SHOWN, true);
+    void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false);
+  }
 }
 
 export async function deactivate(): Promise<void> {

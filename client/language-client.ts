@@ -5,11 +5,24 @@
 // The remote runner's token (from VS Code's SecretStorage) goes to the server in
 // initializationOptions and, when it changes, as verdict/setToken.
 import * as vscode from 'vscode';
-import { ExecuteCommandRequest, LanguageClient, TransportKind, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  ExecuteCommandRequest,
+  LSPErrorCodes,
+  LanguageClient,
+  ResponseError,
+  TransportKind,
+  type Middleware,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import {
   AddStressTestRequest,
+  CheckSetupRequest,
   Commands,
   CompanionProblemRequest,
+  DeleteTestRequest,
+  SaveTestRequest,
+  type CheckSetupResult,
+  type SaveTestResult,
   StressRequest,
   type AddStressTestResult,
   type StressCase,
@@ -45,6 +58,9 @@ export class VerdictEvents implements vscode.Disposable {
   private readonly testResult = new vscode.EventEmitter<TestResultParams>();
   private readonly status = new vscode.EventEmitter<StatusParams>();
   private readonly queue = new vscode.EventEmitter<QueueParams>();
+  private readonly busy = new vscode.EventEmitter<BusyParams>();
+  /** A run or judge of a file started (kind) or ended (kind undefined; stopped: it was stopped, not finished). */
+  readonly onBusy = this.busy.event;
   readonly onOutput = this.output.event;
   readonly onResult = this.result.event;
   readonly onTestResult = this.testResult.event;
@@ -66,17 +82,83 @@ export class VerdictEvents implements vscode.Disposable {
     this.result.fire(p);
   }
 
-  dispose(): void {
-    for (const e of [this.output, this.result, this.testResult, this.status, this.queue]) e.dispose();
+  busyOf(p: BusyParams): void {
+    this.busy.fire(p);
   }
+
+  dispose(): void {
+    for (const e of [this.output, this.result, this.testResult, this.status, this.queue, this.busy]) e.dispose();
+  }
+}
+
+export interface BusyParams {
+  uri: string;
+  /** What started; undefined when it ended. */
+  kind?: 'run' | 'judge';
+  /** It ended because it was stopped (Stop, or replaced by a new run of the same file). */
+  stopped?: boolean;
+  /** It started while another run of the same file was in flight (which the server stopped). */
+  restarted?: boolean;
+}
+
+/**
+ * A run or judge that a new one of the same file replaced (the server stopped it): not an error, and
+ * not a "Stopped" either, since the user asked for the new one; the new one's header says so.
+ */
+export class RunReplaced extends Error {
+  override name = 'RunReplaced';
+  constructor(readonly uri: string) {
+    super('replaced by a new run of the same file');
+  }
+}
+
+/** A cancellation as VS Code or the server says it. */
+export function isCancellation(e: unknown): boolean {
+  return e instanceof vscode.CancellationError || (e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled);
 }
 
 /** The server as the rest of the extension uses it. */
 export class VerdictServer {
+  /** Runs and judges in flight, by file: a generation number, so a replaced one knows it. */
+  private readonly inFlight = new Map<string, number>();
+  private generation = 0;
+
   constructor(
     readonly client: LanguageClient,
     private readonly events: VerdictEvents,
   ) {}
+
+  /** Whether a run or judge of this file (or of any file) is in flight. */
+  isBusy(uri?: string): boolean {
+    return uri === undefined ? this.inFlight.size > 0 : this.inFlight.has(uri);
+  }
+
+  /** Runs `work` as the file's run or judge: busy events around it, and a replaced run's cancellation as RunReplaced. */
+  private async track<T>(uri: vscode.Uri, kind: 'run' | 'judge', work: () => Promise<T>): Promise<T> {
+    const key = uri.toString();
+    const restarted = this.inFlight.has(key);
+    const mine = ++this.generation;
+    this.inFlight.set(key, mine);
+    this.events.busyOf({ uri: key, kind, restarted });
+    let stopped = false;
+    try {
+      return await work();
+    } catch (e) {
+      stopped = isCancellation(e);
+      if (stopped && this.inFlight.get(key) !== mine) throw new RunReplaced(key);
+      throw e;
+    } finally {
+      if (this.inFlight.get(key) === mine) {
+        this.inFlight.delete(key);
+        this.events.busyOf({ uri: key, stopped });
+      }
+    }
+  }
+
+  /** Whether a new run of this file would replace one in flight. */
+  wouldRestart(uri: vscode.Uri): boolean {
+    return this.inFlight.has(uri.toString());
+  }
 
   /** Runs one of the server's commands (protocol/lsp.ts `Commands`) without any UI. */
   execute<T = unknown>(command: string, args: unknown[], token?: vscode.CancellationToken): Promise<T> {
@@ -84,24 +166,53 @@ export class VerdictServer {
   }
 
   /** Runs a file; its result reaches every listener (output channel, status bar, lens) from here. */
-  async run(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<RunResult> {
-    const result = await this.execute<RunResult>(Commands.run, [uri.toString()], token);
-    this.events.resultOf({ uri: uri.toString(), kind: 'run', result });
-    return result;
+  async run(
+    uri: vscode.Uri,
+    token?: vscode.CancellationToken,
+    options?: { stdin?: string } | { live: true; runId: string },
+  ): Promise<RunResult> {
+    return this.track(uri, 'run', async () => {
+      const result = await this.execute<RunResult>(Commands.run, options ? [uri.toString(), options] : [uri.toString()], token);
+      this.events.resultOf({ uri: uri.toString(), kind: 'run', result });
+      return result;
+    });
   }
 
   /** Judges a file against its tests, or only the named ones. */
   async judge(uri: vscode.Uri, tests?: string[], token?: vscode.CancellationToken): Promise<JudgeResult> {
-    const result = await this.execute<JudgeResult>(Commands.judge, tests ? [uri.toString(), tests] : [uri.toString()], token);
-    this.events.resultOf({ uri: uri.toString(), kind: 'judge', result });
-    return result;
+    return this.track(uri, 'judge', async () => {
+      const result = await this.execute<JudgeResult>(Commands.judge, tests ? [uri.toString(), tests] : [uri.toString()], token);
+      this.events.resultOf({ uri: uri.toString(), kind: 'judge', result });
+      return result;
+    });
   }
 
   /** Judges a file against a problem stored on the server (remote runner only). */
   async judgeProblem(uri: vscode.Uri, problem: string, token?: vscode.CancellationToken): Promise<JudgeResult> {
-    const result = await this.execute<JudgeResult>(Commands.judge, [uri.toString(), { problem }], token);
-    this.events.resultOf({ uri: uri.toString(), kind: 'judge', result });
-    return result;
+    return this.track(uri, 'judge', async () => {
+      const result = await this.execute<JudgeResult>(Commands.judge, [uri.toString(), { problem }], token);
+      this.events.resultOf({ uri: uri.toString(), kind: 'judge', result });
+      return result;
+    });
+  }
+
+  /** Stops the run or judge of a file (every one without a file). */
+  stop(uri?: vscode.Uri): Promise<{ stopped: number }> {
+    return this.execute(Commands.stop, uri ? [uri.toString()] : []);
+  }
+
+  /** Writes a test's input and answer (a new test without a name). */
+  saveTest(uri: vscode.Uri, input: string, answer: string, name?: string): Promise<SaveTestResult> {
+    return this.client.sendRequest(SaveTestRequest, { uri: uri.toString(), input, answer, ...(name !== undefined ? { name } : {}) });
+  }
+
+  deleteTest(uri: vscode.Uri, name: string): Promise<{ deleted: boolean }> {
+    return this.client.sendRequest(DeleteTestRequest, { uri: uri.toString(), name });
+  }
+
+  /** The checks of `verdict doctor` for the runner in use. */
+  checkSetup(token?: vscode.CancellationToken): Promise<CheckSetupResult> {
+    return this.client.sendRequest(CheckSetupRequest, token);
   }
 
   /** The problems on the server (none with the local runner). */

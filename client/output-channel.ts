@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { OutputParams, ResultParams, TestResultParams } from '../protocol/lsp';
 import { outputBytes } from '../protocol/report';
-import { judgeReport, judgeSummary, runVerdictLine, testRow, testTableHeader } from '../protocol/report';
+import { judgeReport, judgeSummary, ranLine, testRow, testTableHeader } from '../protocol/report';
 import { displayText } from '../protocol/display';
 
 export class VerdictOutput implements vscode.Disposable {
@@ -26,8 +26,10 @@ export class VerdictOutput implements vscode.Disposable {
   }
 
   /** A run or judge was asked for: its header, before the server's first notification about it. */
-  begin(kind: 'run' | 'judge', uri: vscode.Uri): void {
-    this.header(`${kind === 'run' ? 'Run' : 'Judge'} ${vscode.workspace.asRelativePath(uri)}`);
+  begin(kind: 'run' | 'judge', uri: vscode.Uri, restarted = false): void {
+    const name = vscode.workspace.asRelativePath(uri);
+    if (restarted) this.line(`↻ ${name}: what was running was stopped for this ${kind}.`);
+    this.header(`${kind === 'run' ? 'Run' : 'Judge'} ${name}`);
     this.open = { uri: uri.toString(), rows: 0 };
   }
 
@@ -47,7 +49,7 @@ export class VerdictOutput implements vscode.Disposable {
     if (p.result.compile?.status === 'Compile Error' && p.result.compile.output) this.write(p.result.compile.output);
     if (p.kind === 'run') {
       if (!open.streamed) for (const stream of ['stdout', 'stderr'] as const) this.write(displayText(outputBytes(p.result, stream)));
-      this.line(runVerdictLine(p.result));
+      this.line(ranLine(p.result));
     } else this.line(open.rows > 0 ? judgeSummary(p.result) : judgeReport(p.result));
     this.open = undefined;
   }

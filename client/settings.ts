@@ -17,10 +17,16 @@ const CompanionSettings = z.object({
   language: z.string().default('cpp'),
 });
 
+const RunSettings = z.object({
+  /** Where ▶ Run's input comes from when there is no NAME.stdin next to the source. */
+  input: z.enum(['terminal', 'inputBox', 'file']).default('terminal'),
+});
+
 export interface Settings {
   /** What the server reads (runner, limits, tests, languages). */
   server: VerdictSettings;
   companion: z.infer<typeof CompanionSettings>;
+  run: z.infer<typeof RunSettings>;
 }
 
 /** Reads the settings; invalid values fall back to the defaults and are reported once per read. */
@@ -34,8 +40,14 @@ export function readSettings(report: (message: string) => void = () => undefined
   });
   const companion = CompanionSettings.safeParse(config.get('companion') ?? {});
   if (!companion.success) problems.push(`verdict.companion: ${z.prettifyError(companion.error)}`);
+  const run = RunSettings.safeParse(config.get('run') ?? {});
+  if (!run.success) problems.push(`verdict.run: ${z.prettifyError(run.error)}`);
   if (problems.length > 0) report(`Invalid Verdict settings, defaults used instead — ${problems.join('; ')}`);
-  return { server, companion: companion.success ? companion.data : CompanionSettings.parse({}) };
+  return {
+    server,
+    companion: companion.success ? companion.data : CompanionSettings.parse({}),
+    run: run.success ? run.data : RunSettings.parse({}),
+  };
 }
 
 export function affectsSettings(e: vscode.ConfigurationChangeEvent, sub?: string): boolean {

@@ -13,6 +13,26 @@ export interface LanguageLimits {
   memoryMb?: number;
   /** The language standard to compile with (C++: c++17, c++20, c++23): runs the variant (cpp20) instead. */
   standard?: string;
+  /** Command-line arguments ▶ Run gives the program (inside its sandbox; judging uses the tests' own). */
+  args?: string[];
+  /** A file whose text starts each new source of this language (Competitive Companion problems), with {name}, {group}, {url}, {timeLimitMs}, {memoryLimitMb}. */
+  template?: string;
+}
+
+/** The runner's bounds on a program's arguments (protocol/spec.ts). */
+const MAX_ARGS = 64;
+const MAX_ARG_LENGTH = 4096;
+
+function args(value: unknown, where: string, problems: Problems): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (
+    Array.isArray(value) &&
+    value.length <= MAX_ARGS &&
+    value.every((a) => typeof a === 'string' && a.length <= MAX_ARG_LENGTH && !a.includes('\0'))
+  )
+    return value as string[];
+  problems.push(`${where} must be a list of at most ${MAX_ARGS} strings (each under ${MAX_ARG_LENGTH} characters, without NUL)`);
+  return undefined;
 }
 
 export interface VerdictSettings {
@@ -108,10 +128,15 @@ export function readVerdictSettings(raw: unknown): { settings: VerdictSettings; 
       problems.push(
         `verdict.languages.${id}.standard must be one of ${standardsOf(id).join(', ') || '(none: this language has no standards)'}`,
       );
+    const runArgs = args(own.args, `verdict.languages.${id}.args`, problems);
+    const template =
+      own.template === undefined ? undefined : string(own.template, '', `verdict.languages.${id}.template`, problems) || undefined;
     settings.languages[id] = {
       ...(timeMs !== undefined ? { timeMs } : {}),
       ...(memoryMb !== undefined ? { memoryMb } : {}),
       ...(standard !== undefined && variantFor(id, standard) ? { standard } : {}),
+      ...(runArgs !== undefined ? { args: runArgs } : {}),
+      ...(template !== undefined ? { template } : {}),
     };
   }
   return { settings, problems };

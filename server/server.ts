@@ -15,6 +15,7 @@
 // any other editor, which also gets the verdict there since it has no view of its own.
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -362,6 +363,15 @@ export class VerdictServer {
     return controller;
   }
 
+  /** The run arguments the settings give this language (its own, else its base's: cpp20 takes cpp's). */
+  private runArgs(language: LanguageFacts): string[] {
+    return (
+      this.settings.languages[language.id]?.args ??
+      (language.variantOf ? this.settings.languages[language.variantOf]?.args : undefined) ??
+      []
+    );
+  }
+
   private limitsFor(language: LanguageFacts): { cpuMs: number; memoryMb: number } {
     const own = this.settings.languages[language.id] ?? {};
     return { cpuMs: own.timeMs ?? this.settings.limits.timeMs, memoryMb: own.memoryMb ?? this.settings.limits.memoryMb };
@@ -399,6 +409,7 @@ export class VerdictServer {
           files: [{ name, content }],
           stdin,
           limits: { ...this.limitsFor(language), ...(live ? { wallMs: LIVE_WALL_MS } : {}) },
+          ...(this.runArgs(language).length ? { args: this.runArgs(language) } : {}),
         },
         controller.signal,
         (stream, data) => {
@@ -754,16 +765,43 @@ export class VerdictServer {
           `Unknown language "${params.language}" for new problems. Known languages: ${LANGUAGES.map((l) => l.id).join(', ')}.`,
         );
       const language = await this.runner.language(params.language);
+      const template = this.userTemplate(params.language, params.payload);
       const saved = await saveCompanionProblem(
         params.payload,
         params.folder,
-        { id: params.language, ...language },
+        { id: params.language, ...language, ...(template !== undefined ? { template } : {}) },
         { folderSetting: this.settings.tests.folder, replaceTests: params.replaceTests === true },
       );
       return { ...saved, source: pathToFileURL(saved.source).href };
     } catch (err) {
       throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
     }
+  }
+
+  /**
+   * The user's template for new sources of a language (verdict.languages.ID.template: a file, ~ and
+   * relative paths from the home folder), its placeholders filled from the problem; undefined: the language's own.
+   */
+  private userTemplate(id: string, payload: unknown): string | undefined {
+    const file = this.settings.languages[id]?.template;
+    if (!file) return undefined;
+    const resolved = path.resolve(homedir(), file.replace(/^~(?=$|[\\/])/, homedir()));
+    let text: string;
+    try {
+      text = readFileSync(resolved, 'utf8');
+    } catch (err) {
+      throw new UsageError(`The template in verdict.languages.${id}.template cannot be read (${resolved}): ${(err as Error).message}`);
+    }
+    const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+    const field = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+    const values: Record<string, string> = {
+      name: field(p.name),
+      group: field(p.group),
+      url: field(p.url),
+      timeLimitMs: field(p.timeLimit),
+      memoryLimitMb: field(p.memoryLimit),
+    };
+    return text.replace(/\{(name|group|url|timeLimitMs|memoryLimitMb)\}/g, (_, k: string) => values[k] ?? '');
   }
 
   /** The problems on the server this token may judge against; none with the local runner. */

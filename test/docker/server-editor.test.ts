@@ -31,6 +31,7 @@ import {
 import {
   CheckSetupRequest,
   Commands,
+  CompanionProblemRequest,
   DeleteTestRequest,
   InputNotification,
   OutputNotification,
@@ -302,5 +303,33 @@ test('lsp editor: a live run reads what verdict/input sends as it is typed, answ
     assert.equal(result.stdout, 'got first\ngot second\nbye\n');
   } finally {
     off.dispose();
+  }
+});
+
+test('lsp editor: per-language run arguments reach the program; a user template (with placeholders) starts a Companion problem; invalid ones are named', async () => {
+  const template = path.join(dir, 'my-template.py');
+  writeFileSync(template, '# {name} ({group}) {url}\n# limits: {timeLimitMs} ms, {memoryLimitMb} MB\n');
+  const own = settings as Record<string, unknown>;
+  own.languages = { python3: { args: ['--fast', 'two words'], template } };
+  await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  await new Promise((r) => setTimeout(r, 300));
+  try {
+    const text = 'import sys\nprint(sys.argv[1:])\n';
+    const uri = file('argv.py', text);
+    open(uri, 'python', text);
+    const ran = await command<RunResult>(Commands.run, uri);
+    assert.equal(ran.stdout, "['--fast', 'two words']\n");
+    const payload = JSON.parse(readFileSync(path.resolve(__dirname, '../fixtures/imports/companion-codeforces.json'), 'utf8')) as object;
+    const folder = path.join(dir, 'contest');
+    mkdirSync(folder, { recursive: true });
+    const made = await connection.sendRequest(CompanionProblemRequest, { payload, folder, language: 'python3' });
+    assert.equal(
+      readFileSync(fileURLToPath(made.source), 'utf8'),
+      '# G. Castle Defense (Codeforces - Educational Codeforces Round 40 (Rated for Div. 2)) https://codeforces.com/problemset/problem/954/G\n# limits: 1500 ms, 256 MB\n',
+    );
+  } finally {
+    delete own.languages;
+    await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await new Promise((r) => setTimeout(r, 300));
   }
 });

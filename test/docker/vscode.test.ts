@@ -3,158 +3,56 @@
 // channel; click "⚖ Judge", see the verdict in the lens and in the Test Explorer.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { makeToken, startServer } from './service-fixture';
+import { RESULTS, ROOT, freePort, openFile as openIn, skip, startCodeServer, type CodeServer } from './vscode-fixture';
 
-const ROOT = path.resolve(__dirname, '../..');
-const CODE_SERVER = path.join(
-  process.env.VERDICT_CODE_SERVER_DIR ?? path.join(homedir(), '.cache/verdict/code-server'),
-  'node_modules/code-server/out/node/entry.js',
-);
-const CHROMIUM = '/usr/bin/chromium';
-const RESULTS = path.join(ROOT, 'test-results');
-const available = existsSync(CODE_SERVER) && existsSync(CHROMIUM);
-const skip = !available && !process.env.CI ? 'code-server or chromium not installed (scripts/install-code-server.sh)' : false;
-
-let codeServer: ChildProcess | undefined;
+let vscode: CodeServer | undefined;
 let companionPort = 0;
-let browser: Browser | undefined;
 let page: Page;
 let workspace: string;
 let userData: string;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 before(async () => {
   if (skip) return;
-  mkdirSync(RESULTS, { recursive: true });
-  const pack = spawnSync('npm', ['run', 'package', '--silent'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(pack.status, 0, pack.stderr + pack.stdout);
-  const vsix = readdirSync(ROOT).find((f) => f.endsWith('.vsix'));
-  assert.ok(vsix, 'npm run package made a .vsix');
-
-  const home = mkdtempSync(path.join(tmpdir(), 'verdict-code-server-'));
-  userData = path.join(home, 'user');
-  const extensions = path.join(home, 'extensions');
-  mkdirSync(path.join(userData, 'User'), { recursive: true });
   companionPort = await freePort();
-  writeFileSync(
-    path.join(userData, 'User', 'settings.json'),
-    JSON.stringify({
-      'workbench.startupEditor': 'none',
-      'security.workspace.trust.enabled': false,
-      'telemetry.telemetryLevel': 'off',
-      'workbench.tips.enabled': false,
+  vscode = await startCodeServer(
+    // Run's output in the output channel (no NAME.stdin: verdict.run.input "file"); the terminal's live input is vscode-panel.test.ts's.
+    {
       'verdict.companion.enabled': true,
       'verdict.companion.port': companionPort,
       'verdict.companion.language': 'cpp',
-    }),
-  );
-  const install = spawnSync(
-    process.execPath,
-    [CODE_SERVER, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', path.join(ROOT, vsix)],
+      'verdict.run.input': 'file',
+    },
     {
-      encoding: 'utf8',
+      'hello.py': 'print("Hello from Verdict!")\n',
+      'remote.py': 'print("Hello from the server!")\n',
+      'sum.py': 'a, b = map(int, input().split())\nprint(a + b)\n',
+      'sum.tests/1.in': '1 2\n',
+      'sum.tests/1.ans': '3\n',
+      'sum.tests/2.in': '20 22\n',
+      'sum.tests/2.ans': '42\n',
+      // A stress test's three programs, in a folder of their own (the quick picks list the solution's folder).
+      'stress/sol.py': 'n = int(input())\ns = sum(map(int, input().split()))\nprint(s + 1 if n >= 5 and s % 7 == 3 else s)\n',
+      'stress/brute.py': 'n = int(input())\nprint(sum(map(int, input().split())))\n',
+      'stress/gen.py':
+        'import random, sys\nrandom.seed(int(sys.argv[1]))\nn = random.randint(1, int(sys.argv[2]) if len(sys.argv) > 2 else 60)\nprint(n)\nprint(*[random.randint(-1000, 1000) for _ in range(n)])\n',
     },
   );
-  assert.equal(install.status, 0, install.stderr + install.stdout);
-
-  workspace = path.join(home, 'work');
-  mkdirSync(path.join(workspace, 'sum.tests'), { recursive: true });
-  writeFileSync(path.join(workspace, 'hello.py'), 'print("Hello from Verdict!")\n');
-  writeFileSync(path.join(workspace, 'remote.py'), 'print("Hello from the server!")\n');
-  writeFileSync(path.join(workspace, 'sum.py'), 'a, b = map(int, input().split())\nprint(a + b)\n');
-  writeFileSync(path.join(workspace, 'sum.tests', '1.in'), '1 2\n');
-  writeFileSync(path.join(workspace, 'sum.tests', '1.ans'), '3\n');
-  writeFileSync(path.join(workspace, 'sum.tests', '2.in'), '20 22\n');
-  writeFileSync(path.join(workspace, 'sum.tests', '2.ans'), '42\n');
-  // A stress test's three programs, in a folder of their own (the quick picks list the solution's folder).
-  mkdirSync(path.join(workspace, 'stress'));
-  writeFileSync(
-    path.join(workspace, 'stress', 'sol.py'),
-    'n = int(input())\ns = sum(map(int, input().split()))\nprint(s + 1 if n >= 5 and s % 7 == 3 else s)\n',
-  );
-  writeFileSync(path.join(workspace, 'stress', 'brute.py'), 'n = int(input())\nprint(sum(map(int, input().split())))\n');
-  writeFileSync(
-    path.join(workspace, 'stress', 'gen.py'),
-    'import random, sys\nrandom.seed(int(sys.argv[1]))\nn = random.randint(1, int(sys.argv[2]) if len(sys.argv) > 2 else 60)\nprint(n)\nprint(*[random.randint(-1000, 1000) for _ in range(n)])\n',
-  );
-
-  const port = await freePort();
-  codeServer = spawn(
-    process.execPath,
-    [
-      CODE_SERVER,
-      '--auth',
-      'none',
-      '--bind-addr',
-      `127.0.0.1:${port}`,
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--user-data-dir',
-      userData,
-      '--extensions-dir',
-      extensions,
-      workspace,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('code-server did not start')), 60_000);
-    codeServer!.stdout!.on('data', (d: Buffer) => {
-      if (/HTTP server listening/.test(d.toString())) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  ({ page, workspace, userData } = vscode);
 });
 
 after(async () => {
-  await browser?.close();
-  codeServer?.kill();
+  await vscode?.close();
 });
 
 /** Opens a workspace file from the Explorer, as a person would. */
-async function openFile(name: string): Promise<void> {
-  try {
-    const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
-    await item.waitFor({ timeout: 60_000 });
-    await item.click();
-    await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 30_000 });
-  } catch (err) {
-    await page.screenshot({ path: path.join(RESULTS, `vscode-open-${name}-failed.png`) });
-    throw err;
-  }
+function openFile(name: string): Promise<void> {
+  return openIn(page, name);
 }
 
 test('vscode: Run from the CodeLens shows the program output in the Verdict output channel', { skip, timeout: 300_000 }, async () => {
