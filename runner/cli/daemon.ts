@@ -25,11 +25,11 @@ export function addDaemonCommand(program: Command): void {
     });
   daemon
     .command('stop')
-    .description('Stop it (runs in flight get 5 s to end; its containers are removed).')
+    .description('Stop it: runs still followed by their callers end first, then its containers are removed.')
     .action(async () => {
       const { stopDaemon } = await import('../daemon/client');
       const { daemonDir, socketPath } = await import('../daemon/paths');
-      const stopped = await stopDaemon(socketPath(daemonDir()));
+      const stopped = await stopDaemon(socketPath(daemonDir()), true);
       process.stdout.write(stopped ? 'verdict daemon: stopped\n' : 'verdict daemon: none was running\n');
     });
   daemon

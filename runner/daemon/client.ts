@@ -19,6 +19,8 @@ import { unixFetch } from './unix-fetch';
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 15_000;
+/** A stopping daemon's runs end within their wall limit (180 s at most), then it exits. */
+const EXIT_TIMEOUT_MS = 190_000;
 
 /** The daemon's own words about itself, or undefined when no one answers on the socket. */
 export async function daemonInfo(socket: string, timeoutMs = 2000): Promise<DaemonInfo | undefined> {
@@ -30,8 +32,12 @@ export async function daemonInfo(socket: string, timeoutMs = 2000): Promise<Daem
   }
 }
 
-/** Asks the daemon to stop and waits until its socket is gone (runs in flight end first, briefly). */
-export async function stopDaemon(socket: string): Promise<boolean> {
+/**
+ * Asks the daemon to stop. It closes its socket at once (a successor may start), lets the runs whose
+ * callers still follow them end within their limits, then removes its containers and exits. With
+ * `waitForExit` (verdict daemon stop) this waits for that exit, else only for the socket to close.
+ */
+export async function stopDaemon(socket: string, waitForExit = false): Promise<boolean> {
   const info = await daemonInfo(socket);
   if (!info) return false;
   try {
@@ -39,13 +45,15 @@ export async function stopDaemon(socket: string): Promise<boolean> {
   } catch {
     // it may close the connection as it goes
   }
-  // Gone is the process gone, not only its socket: it removes its containers on the way out.
   const until = Date.now() + STOP_TIMEOUT_MS;
-  while (Date.now() < until && alive(info.pid)) await sleep(50);
-  if (alive(info.pid)) {
+  while (Date.now() < until && (await daemonInfo(socket, 500))) await sleep(25);
+  if (await daemonInfo(socket, 500)) {
+    // Deaf to a stop for 15 s: stuck. Its containers are reaped by the next runner's start (labelled).
     process.kill(info.pid, 'SIGKILL');
     rmSync(socket, { force: true });
   }
+  const exit = Date.now() + EXIT_TIMEOUT_MS;
+  while (waitForExit && Date.now() < exit && alive(info.pid)) await sleep(50);
   return true;
 }
 
