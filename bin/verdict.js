@@ -42,6 +42,10 @@ function runCached(file) {
         const tmp = `${cacheFile}.${process.pid}`;
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, cacheFile);
+        // Caches of earlier bundles or Node versions are of no further use.
+        for (const old of fs.readdirSync(path.dirname(cacheFile)))
+          if (old.startsWith('cli-') && old !== path.basename(cacheFile) && !old.includes('.bin.'))
+            fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
       } catch {
         // no cache this time: the next call compiles from source again
       }
