@@ -68,11 +68,13 @@ export async function cpuBreakdown(N: number): Promise<TargetRow[]> {
   let link = 0;
   let gold = 0;
   let full = 0;
+  let fullGold = 0;
   let run = 0;
   for (let i = 0; i < N; i++) {
     const c = path.join(dir, `m${i}.c`);
     writeFileSync(c, source(i));
     full += cpuOf('gcc', ['-O2', '-std=gnu17', '-static', '-DONLINE_JUDGE', '-o', path.join(dir, 'full'), c, '-lm']);
+    fullGold += cpuOf('gcc', ['-O2', '-std=gnu17', '-static', '-fuse-ld=gold', '-DONLINE_JUDGE', '-o', path.join(dir, 'fullg'), c, '-lm']);
     compile += cpuOf('gcc', ['-O2', '-std=gnu17', '-DONLINE_JUDGE', '-c', '-o', path.join(dir, 'm.o'), c]);
     link += cpuOf('gcc', ['-static', '-o', path.join(dir, 'm'), path.join(dir, 'm.o'), '-lm']);
     gold += cpuOf('gcc', ['-static', '-fuse-ld=gold', '-o', path.join(dir, 'mg'), path.join(dir, 'm.o'), '-lm']);
@@ -108,6 +110,7 @@ export async function cpuBreakdown(N: number): Promise<TargetRow[]> {
     ['  of which compile + assemble (gcc -c)', compile / N],
     ['  of which the static link, BFD ld', link / N],
     ['  (the static link with gold instead)', gold / N],
+    ['bare: gcc -O2 -static -fuse-ld=gold (as languages/c.json)', fullGold / N],
     ['bare: the program', run / N],
     ['verdict: in its containers (gcc, program, supervisor)', containers],
     ['verdict: the runner (this Node process)', node],
@@ -117,7 +120,7 @@ export async function cpuBreakdown(N: number): Promise<TargetRow[]> {
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [name, ms] of rows) console.log(`${name.padEnd(width)}  ${ms.toFixed(1).padStart(7)} ms CPU / submission`);
   console.log(
-    `CPU-bound limit: ${cores} cores ÷ ${bare.toFixed(1)} ms = ${((cores * 1000) / bare).toFixed(1)}/s; at Verdict's CPU: ${((cores * 1000) / total).toFixed(1)}/s (${(bare / total).toFixed(2)}× the limit); load average at end: ${loadavg()[0]!.toFixed(2)}`,
+    `against bare with the same linker (gold): ${(total / ((fullGold + run) / N)).toFixed(2)}×; CPU-bound limit: ${cores} cores ÷ ${bare.toFixed(1)} ms = ${((cores * 1000) / bare).toFixed(1)}/s; at Verdict's CPU: ${((cores * 1000) / total).toFixed(1)}/s (${(bare / total).toFixed(2)}× the limit); load average at end: ${loadavg()[0]!.toFixed(2)}`,
   );
   return [
     {
