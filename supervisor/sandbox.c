@@ -357,8 +357,22 @@ void enforce_limits(struct sandbox *sb, const struct exec_request *rq, int cpu_e
   }
 }
 
+/* The level the container's memory fell back to between runs. Some of what a run held is freed by
+ * the kernel later (a namespace's tmpfs, a memfd's pages): a baseline taken before that would hide
+ * as much of the next run's memory, so the next run waits (a second at most) for the level to come
+ * back near this one first. Each start's level becomes the new one, so a lasting rise is waited for once. */
+static long long settled_kb = -1;
+#define SETTLE_SLACK_KB (8 * 1024)
+#define SETTLE_MAX_MS 1000
+
 void meter_start(struct meter *m) {
-  m->base_kb = cgroup_mem_kb();
+  long long now = cgroup_mem_kb();
+  for (int waited = 0; now >= 0 && settled_kb >= 0 && now > settled_kb + SETTLE_SLACK_KB && waited < SETTLE_MAX_MS; waited += 5) {
+    usleep(5000);
+    now = cgroup_mem_kb();
+  }
+  settled_kb = now;
+  m->base_kb = now;
   m->peak_kb = m->base_kb < 0 ? -1 : 0;
 }
 
