@@ -136,6 +136,8 @@ async function carryOut(
   body: z.input<typeof RunRequest> | z.input<typeof JudgeRequestBody>,
   human: boolean,
   onEvent: (event: RunEvent) => void,
+  /** The local daemon: its build was checked on attaching (GET /daemon), no /healthz round trip. */
+  checked = false,
 ): Promise<RunRecord | undefined> {
   const notice = new QueueNotice(human);
   const following = new AbortController();
@@ -161,7 +163,7 @@ async function carryOut(
   };
   process.on('SIGINT', onSigint);
   try {
-    await client.check();
+    if (!checked) await client.check();
     // Limits may be partial: the server fills in the defaults (the schemas' input shape).
     const accepted = await client.submit(body as SubmitRequest);
     id = accepted.id;
@@ -205,8 +207,11 @@ function resultOf(record: RunRecord): RunResult | JudgeResult {
   return record.result;
 }
 
-/** `verdict run FILE --server URL`: resolves with the result as the local command has it, or undefined when interrupted. */
-// (The local daemon's queue is this user's own: no "queued" notice, the output stays the local one.)
+/**
+ * `verdict run FILE --server URL`, or on the local daemon (opts.client): resolves with the result as
+ * the local command has it, or undefined when interrupted. The daemon's queue is this user's own:
+ * no "queued" notice there, so the output is the local command's.
+ */
 export async function remoteRun(file: string, args: string[], opts: RemoteRunOptions): Promise<RunResult | undefined> {
   const client = opts.client ?? clientFor(opts.server!);
   const languages = loadLanguages();
@@ -238,11 +243,17 @@ export async function remoteRun(file: string, args: string[], opts: RemoteRunOpt
     (stream === 'stdout' ? process.stdout : process.stderr).write(text);
     atLineStart[stream] = text.endsWith('\n');
   };
-  const record = await carryOut(client, body, !opts.json && !opts.client, (event) => {
-    if (opts.json || event.type !== 'output') return;
-    streamed = true;
-    write(event.stream, displayText(event.text));
-  });
+  const record = await carryOut(
+    client,
+    body,
+    !opts.json && !opts.client,
+    (event) => {
+      if (opts.json || event.type !== 'output') return;
+      streamed = true;
+      write(event.stream, displayText(event.text));
+    },
+    Boolean(opts.client),
+  );
   if (!record) return undefined;
   const result = resultOf(record) as RunResult;
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
@@ -311,9 +322,15 @@ export async function remoteJudge(
       stopOnFailure: Boolean(opts.stopOnFailure),
     };
   }
-  const record = await carryOut(client, body, !opts.json && !opts.client, (event) => {
-    if (!opts.json && event.type === 'test') process.stdout.write(testRow(event.test) + '\n');
-  });
+  const record = await carryOut(
+    client,
+    body,
+    !opts.json && !opts.client,
+    (event) => {
+      if (!opts.json && event.type === 'test') process.stdout.write(testRow(event.test) + '\n');
+    },
+    Boolean(opts.client),
+  );
   if (!record) return undefined;
   const result = resultOf(record) as JudgeResult;
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
