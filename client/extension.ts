@@ -109,7 +109,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await tests.discoverOpen().catch((e) => report(`Verdict could not list the tests of the open files: ${errorText(e)}`));
   if (!context.globalState.get<boolean>(WALKTHROUGH_SHOWN)) {
     await context.globalState.update(WALKTHROUGH_SHOWN, true);
-    void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false);
+    // Beside the file the user already opened, if any, so it never covers it.
+    void vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, vscode.window.activeTextEditor !== undefined);
   }
 }
 

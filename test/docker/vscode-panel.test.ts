@@ -166,7 +166,8 @@ test(
       await page.locator('.statusbar-item', { hasText: '✘ Wrong Answer on test 2' }).first().waitFor({ timeout: 120_000 });
       await lens('✘ Wrong Answer on test 2').waitFor({ timeout: 30_000 });
       await page.locator('.codelens-decoration a', { hasText: '▶ Run' }).first().click();
-      await lens('✔ Ran · exit 0').waitFor({ timeout: 120_000 });
+      await page.locator('.statusbar-item', { hasText: '✔ Ran · exit 0' }).first().waitFor({ timeout: 120_000 });
+      await lens('✔ Ran · exit 0').waitFor({ timeout: 30_000 });
       assert.ok(await lens('✘ Wrong Answer on test 2').isVisible(), "the judge's verdict stays beside the run's");
       const bar = await statusBar().innerText();
       assert.match(bar, /✔ Ran · exit 0/);

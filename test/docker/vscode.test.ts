@@ -63,8 +63,17 @@ test('vscode: Run from the CodeLens shows the program output in the Verdict outp
   await run.click();
   await page.locator('.part.panel', { hasText: 'Hello from Verdict!' }).first().waitFor({ timeout: 120_000 });
   const ms = Date.now() - clicked;
-  console.log(`click-to-output for Run (Python hello): ${ms} ms`);
-  writeFileSync(path.join(RESULTS, 'vscode-run-ms.txt'), `${ms}\n`);
+  // Again, warm (the runner loaded, a container waiting): the second "Hello" line to appear.
+  await page.waitForTimeout(2000);
+  const hello = page.locator('.part.panel .view-line', { hasText: 'Hello from Verdict!' });
+  const before = await hello.count();
+  const again = Date.now();
+  await page.locator('.codelens-decoration a', { hasText: '▶ Run' }).first().click();
+  while ((await hello.count()) <= before && Date.now() - again < 60_000) await page.waitForTimeout(10);
+  const warm = Date.now() - again;
+  assert.ok((await hello.count()) > before, 'the second run printed');
+  console.log(`click-to-output for Run (Python hello): ${ms} ms (first run of the session), ${warm} ms (warm)`);
+  writeFileSync(path.join(RESULTS, 'vscode-run-ms.txt'), `${ms}\n${warm}\n`);
   await page.screenshot({ path: path.join(RESULTS, 'vscode-run.png') });
 });
 
@@ -129,7 +138,15 @@ test(
   async () => {
     try {
       await page.keyboard.press('Control+Shift+E');
-      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'stress' }).first().click();
+      // The folder's row may move while the tree refreshes (a new problem's files): click until it is open.
+      for (
+        let i = 0;
+        i < 5 && !(await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sol.py' }).first().isVisible());
+        i++
+      ) {
+        await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'stress' }).first().click();
+        await page.waitForTimeout(1000);
+      }
       await openFile('sol.py');
       const input = page.locator('.quick-input-widget input');
       await page.keyboard.press('Control+Shift+P');
