@@ -137,8 +137,9 @@ async function carryOut(
   human: boolean,
   onEvent: (event: RunEvent) => void,
   /** The local daemon: its build was checked on attaching (GET /daemon), no /healthz round trip. */
-  checked = false,
+  daemon = false,
 ): Promise<RunRecord | undefined> {
+  const where = daemon ? 'in the background runner' : 'on the server';
   const notice = new QueueNotice(human);
   const following = new AbortController();
   let id: string | undefined;
@@ -148,9 +149,9 @@ async function carryOut(
     (cancelling ??= (async () => {
       try {
         const r = await client.cancel(id!);
-        process.stderr.write(r.cancelled ? `verdict: cancelled run ${id} on the server.\n` : `verdict: run ${id} had ended already.\n`);
+        process.stderr.write(r.cancelled ? `verdict: cancelled run ${id} ${where}.\n` : `verdict: run ${id} had ended already.\n`);
       } catch (err) {
-        process.stderr.write(`verdict: could not cancel run ${id} on the server: ${displayText((err as Error).message)}\n`);
+        process.stderr.write(`verdict: could not cancel run ${id} ${where}: ${displayText((err as Error).message)}\n`);
       }
       following.abort();
     })());
@@ -163,7 +164,7 @@ async function carryOut(
   };
   process.on('SIGINT', onSigint);
   try {
-    if (!checked) await client.check();
+    if (!daemon) await client.check();
     // Limits may be partial: the server fills in the defaults (the schemas' input shape).
     const accepted = await client.submit(body as SubmitRequest);
     id = accepted.id;

@@ -37,6 +37,18 @@ export interface ServeOptions {
 /** The local owner's class: no quota a single user could hit by themselves. */
 const LOCAL_CLASS = 'local';
 const LOCAL_LIMITS = { requestsPerMinute: 100_000, concurrentRuns: 1000, cpuSecondsPerDay: 1e7, classConcurrentRuns: 10_000 };
+/** Local mode keeps a finished run this long (its caller has printed it): the store stays small however long the daemon lives. */
+const LOCAL_KEEP_MS = 10 * 60_000;
+
+/** Removes the local store's runs that finished before `before` (ISO time), with their events and webhook rows. */
+function pruneLocalRuns(store: Store, before: string): void {
+  const old = 'SELECT id FROM runs WHERE finished_at IS NOT NULL AND finished_at < ?';
+  store.db.transaction(() => {
+    for (const table of ['events', 'webhook_attempts', 'webhooks'])
+      store.db.prepare(`DELETE FROM ${table} WHERE run_id IN (${old})`).run(before);
+    store.db.prepare(`DELETE FROM runs WHERE id IN (${old})`).run(before);
+  })();
+}
 
 export function defaultDataDir(): string {
   return process.env.VERDICT_DATA ?? path.join(os.homedir(), '.local', 'share', 'verdict');
@@ -82,10 +94,14 @@ export async function serve(
     url = `unix:${options.socketPath}`;
   } else url = await app.listen({ port: options.port, host: options.host });
   log.info({ url, dataDir: options.dataDir, concurrency }, 'listening');
+  const pruning = options.socketPath
+    ? setInterval(() => pruneLocalRuns(store, new Date(Date.now() - LOCAL_KEEP_MS).toISOString()), 60_000).unref()
+    : undefined;
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       log.info('shutting down');
+      clearInterval(pruning);
       await app.close();
       await service.shutdown(options.graceMs ?? 30_000);
       store.close();
