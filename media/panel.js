@@ -161,12 +161,9 @@
           button('Duplicate', `Duplicate test ${t.name}`, () => vscode.postMessage({ type: 'save', input: t.input, answer: t.answer })),
           button('Delete', `Delete test ${t.name}`, () => vscode.postMessage({ type: 'delete', name: t.name })),
         );
-      else
-        actions.append(
-          button('Duplicate', `Duplicate test ${t.name} as a new, editable test`, () =>
-            vscode.postMessage({ type: 'save', input: t.input, answer: t.answer }),
-          ),
-        );
+      // Read-only (cph's file, a hidden or package group): shown and run, never written to. No Duplicate either: a new
+      // tests folder next to a cph source would hide cph's tests from the judge.
+      else actions.append(el('span', { class: 'readonly', text: 'read-only: edit it where it comes from' }));
       card.append(actions);
     }
     return card;
