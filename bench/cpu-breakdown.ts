@@ -14,14 +14,20 @@ import type { TargetRow } from './lib';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-cpu-bench-'));
 const source = (i: number) => `#include <stdio.h>\nint main(void) { printf("%d\\n", ${i}); return 0; }\n// ${Date.now()}\n`;
+const cppSource = (i: number) => `#include <iostream>\nint main() { std::cout << ${i} << "\\n"; }\n// ${Date.now()}\n`;
+const pySource = (i: number) => `print(${i})\n# ${Date.now()}\n`;
 const TICK_MS = 1000 / 100; // USER_HZ
 
-/** CPU ms (user + system) of a command and its children, from /usr/bin/time. */
+/** CPU ms (user + system) of a command and its children, from bash's `times` (getrusage, ms precision; /usr/bin/time rounds to 10 ms). */
 function cpuOf(cmd: string, args: string[]): number {
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', cmd, ...args], { encoding: 'utf8' });
+  const r = spawnSync('bash', ['-c', '"$@" > /dev/null || exit 1; times', '_', cmd, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
-  const [u, s] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-  return (u! + s!) * 1000;
+  // The second line is the children's: "0m0.012s 0m0.004s".
+  const children = r.stdout.trim().split('\n').at(-1)!.split(' ');
+  return children.reduce((sum, t) => {
+    const [, m, sec] = /^(\d+)m([\d.]+)s$/.exec(t)!;
+    return sum + (Number(m) * 60 + Number(sec)) * 1000;
+  }, 0);
 }
 
 /** CPU ms of processes by name, from /proc (utime + stime, children not included). */
@@ -81,54 +87,85 @@ export async function cpuBreakdown(N: number): Promise<TargetRow[]> {
     run += cpuOf(path.join(dir, 'm'), []);
   }
   const bare = (full + run) / N;
+  const c = await verdictCpu(N, 'c', 'm.c', source);
+  const cores = availableParallelism();
+  const rows: Array<[string, number]> = [
+    ['C: bare gcc -O2 -static (compile, assemble, link)', full / N],
+    ['  of which compile + assemble (gcc -c)', compile / N],
+    ['  of which the static link, BFD ld', link / N],
+    ['  (the static link with gold instead)', gold / N],
+    ['C: bare gcc -O2 -static -fuse-ld=gold (as languages/c.json)', fullGold / N],
+    ['C: bare, the program', run / N],
+    ['C: verdict in its containers (gcc, program, supervisor)', c.containers],
+    ['C: verdict, the runner (this Node process)', c.node],
+    ['C: verdict, dockerd + containerd + shims (upper bound: shared)', c.docker],
+    ['C: verdict total', c.total],
+  ];
 
+  // C++ and Python: bare (the issue's flags, BFD ld for C++) against Verdict's total.
+  let cppBare = 0;
+  let pyBare = 0;
+  for (let i = 0; i < N; i++) {
+    const cc = path.join(dir, `m${i}.cpp`);
+    writeFileSync(cc, cppSource(i));
+    cppBare += cpuOf('g++', ['-O2', '-std=gnu++17', '-static', '-DONLINE_JUDGE', '-o', path.join(dir, 'cxx'), cc]);
+    cppBare += cpuOf(path.join(dir, 'cxx'), []);
+    const py = path.join(dir, `m${i}.py`);
+    writeFileSync(py, pySource(i));
+    pyBare += cpuOf('/usr/bin/python3', [py]);
+  }
+  const cpp = await verdictCpu(N, 'cpp', 'm.cpp', cppSource);
+  const python = await verdictCpu(N, 'python3', 'm.py', pySource);
+  rows.push(
+    ['C++: bare g++ -O2 -static + the program', cppBare / N],
+    ['C++: verdict total (containers / Node / Docker)', cpp.total],
+    ['Python: bare python3 (the program)', pyBare / N],
+    ['Python: verdict total (containers / Node / Docker)', python.total],
+  );
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [name, ms] of rows) console.log(`${name.padEnd(width)}  ${ms.toFixed(1).padStart(7)} ms CPU / submission`);
+  for (const [name, v] of [
+    ['C++', cpp],
+    ['Python', python],
+  ] as const)
+    console.log(`${name}: verdict ${v.containers.toFixed(1)} in containers, ${v.node.toFixed(1)} Node, ${v.docker.toFixed(1)} Docker`);
+  const limit = (name: string, bareMs: number, total: number): TargetRow => {
+    console.log(
+      `${name}: CPU-bound limit ${cores} cores ÷ ${bareMs.toFixed(1)} ms = ${((cores * 1000) / bareMs).toFixed(1)}/s; at Verdict's CPU ${((cores * 1000) / total).toFixed(1)}/s (${(bareMs / total).toFixed(2)}× the limit)`,
+    );
+    return {
+      target: `${name}: CPU per distinct submission ≤ 1.25× bare (≥ 0.8× the CPU-bound limit)`,
+      measured: `${total.toFixed(1)} ms vs bare ${bareMs.toFixed(1)} (${(bareMs / total).toFixed(2)}× the limit)`,
+      met: total <= 1.25 * bareMs,
+    };
+  };
+  console.log(`C against bare with the same linker (gold): ${(c.total / ((fullGold + run) / N)).toFixed(2)}×`);
+  const targets = [limit('C', bare, c.total), limit('C++', cppBare / N, cpp.total), limit('Python', pyBare / N, python.total)];
+  console.log(`load average at end: ${loadavg()[0]!.toFixed(2)}`);
+  return targets;
+}
+
+/** Verdict's CPU per distinct submission of `language`, where it is spent. */
+async function verdictCpu(N: number, language: string, name: string, sourceOf: (i: number) => string) {
   const runner = await Runner.create({ compileCache: false });
-  let node: number;
-  let containers: number;
-  let docker: number;
   try {
-    await runner.run({ language: 'c', files: [{ name: 'w.c', content: source(-1) }] }); // the first container
+    await runner.run({ language, files: [{ name, content: sourceOf(-1) }] }); // the first container
     const before = containersCpu();
     const dockerBefore = daemonsCpu(['dockerd', 'containerd']);
     const nodeBefore = process.cpuUsage();
     for (let i = 0; i < N; i++) {
-      const r = await runner.run({ language: 'c', files: [{ name: 'm.c', content: source(i) }] });
-      if (r.status !== 'Accepted') throw new Error(`submission ${i}: ${r.status} ${r.message}`);
+      const r = await runner.run({ language, files: [{ name, content: sourceOf(i) }] });
+      if (r.status !== 'Accepted') throw new Error(`${language} submission ${i}: ${r.status} ${r.message}`);
     }
     const nodeUsed = process.cpuUsage(nodeBefore);
-    node = (nodeUsed.user + nodeUsed.system) / 1000 / N;
-    docker = (daemonsCpu(['dockerd', 'containerd']) - dockerBefore) / N;
+    const node = (nodeUsed.user + nodeUsed.system) / 1000 / N;
+    const docker = (daemonsCpu(['dockerd', 'containerd']) - dockerBefore) / N;
     const after = containersCpu();
-    containers = [...after].reduce((sum, [id, ms]) => sum + ms - (before.get(id) ?? 0), 0) / N;
+    const containers = [...after].reduce((sum, [id, ms]) => sum + ms - (before.get(id) ?? 0), 0) / N;
+    return { node, docker, containers, total: node + containers + docker };
   } finally {
     await runner.close();
   }
-  const total = node + containers + docker;
-  const cores = availableParallelism();
-  const rows: Array<[string, number]> = [
-    ['bare: gcc -O2 -static (compile, assemble, link)', full / N],
-    ['  of which compile + assemble (gcc -c)', compile / N],
-    ['  of which the static link, BFD ld', link / N],
-    ['  (the static link with gold instead)', gold / N],
-    ['bare: gcc -O2 -static -fuse-ld=gold (as languages/c.json)', fullGold / N],
-    ['bare: the program', run / N],
-    ['verdict: in its containers (gcc, program, supervisor)', containers],
-    ['verdict: the runner (this Node process)', node],
-    ['verdict: dockerd + containerd + shims (upper bound: shared)', docker],
-    ['verdict: total', total],
-  ];
-  const width = Math.max(...rows.map((r) => r[0].length));
-  for (const [name, ms] of rows) console.log(`${name.padEnd(width)}  ${ms.toFixed(1).padStart(7)} ms CPU / submission`);
-  console.log(
-    `against bare with the same linker (gold): ${(total / ((fullGold + run) / N)).toFixed(2)}×; CPU-bound limit: ${cores} cores ÷ ${bare.toFixed(1)} ms = ${((cores * 1000) / bare).toFixed(1)}/s; at Verdict's CPU: ${((cores * 1000) / total).toFixed(1)}/s (${(bare / total).toFixed(2)}× the limit); load average at end: ${loadavg()[0]!.toFixed(2)}`,
-  );
-  return [
-    {
-      target: 'CPU per C submission ≤ 1.25× bare (0.8× the CPU-bound limit)',
-      measured: `${total.toFixed(1)} ms vs bare ${bare.toFixed(1)} (${(total / bare).toFixed(2)}×)`,
-      met: total <= 1.25 * bare,
-    },
-  ];
 }
 
 if (require.main === module) void cpuBreakdown(Number(process.argv[2] ?? 20));
