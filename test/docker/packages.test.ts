@@ -69,6 +69,8 @@ const EXPECTED: Record<string, string> = {
 const EXAMPLES = ['hello', 'different', 'guess', 'scored', 'shared', 'custom'];
 const packages = readdirSync(PROBLEMS).filter((p) => statSync(path.join(PROBLEMS, p, 'problem.yaml'), { throwIfNoEntry: false }));
 const judged = { packages: new Set<string>(), submissions: 0, examplePackages: new Set<string>(), exampleSubmissions: 0 };
+/** Submissions in Kotlin, Haskell, OCaml, Scala, Lisp and Perl are judged by languages-kattis.test.ts (as `verdict judge` does): once is enough. */
+const CONTEST_LANGUAGE_FILE = /\.(kt|hs|ml|scala|lisp|pl)$/;
 
 for (const name of packages) {
   const dir = path.join(PROBLEMS, name);
@@ -79,7 +81,7 @@ for (const name of packages) {
     } catch {
       continue;
     }
-    for (const entry of entries)
+    for (const entry of entries.filter((e) => !CONTEST_LANGUAGE_FILE.test(e)))
       test(`package ${name}: submissions/${folder}/${entry} is judged ${status}`, async () => {
         const problem = loadProblemPackage(dir);
         // Stopping at the first failure is what judges do for pass-fail problems; scores need every test.
