@@ -77,7 +77,7 @@ import {
 } from '../protocol/lsp';
 import { addTest, findTests, readTestData, saveCompanionProblem, testsDirFor } from '../runner/judge/tests';
 import type * as RunnerLibrary from '../runner/index';
-import { LiveInput } from './live-input';
+import { ByteQueue } from '../protocol/byte-queue';
 import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from './diagnostics';
 import type { ProblemInfo } from '../protocol/http';
 import { LocalRunnerClient, RemoteRunnerClient, type JudgeCallbacks, type QueueListener, type RunnerClient } from './runner-client';
@@ -109,7 +109,7 @@ export class VerdictServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly files = new Map<string, FileState>();
   /** The input of live runs, by the run id the client chose. */
-  private readonly liveInputs = new Map<string, LiveInput>();
+  private readonly liveInputs = new Map<string, ByteQueue>();
   private settings: VerdictSettings = DEFAULT_SETTINGS;
   private runner: RunnerClient = new LocalRunnerClient();
   private canRefreshLenses = false;
@@ -381,7 +381,7 @@ export class VerdictServer {
     const language = this.languageOf(uri)!;
     const { file, name, content } = this.source(uri);
     // Registered before anything is awaited: the client's first verdict/input follows this request.
-    const live = options.liveRunId !== undefined ? new LiveInput() : undefined;
+    const live = options.liveRunId !== undefined ? new ByteQueue() : undefined;
     if (live) this.liveInputs.set(options.liveRunId!, live);
     const controller = this.begin(uri, token, 'run');
     const progress = await this.connection.window.createWorkDoneProgress();

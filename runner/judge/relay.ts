@@ -7,33 +7,7 @@
 // relay (every message crosses the host), so it is used only when the two cannot share a container.
 import type { Execution } from '../verdicts';
 import type { Interaction, ProgramStep, Submission } from '../submission';
-
-/** What one side has written and the other has not read yet, as an async iterable that ends on EOF. */
-class Pipe implements AsyncIterable<Uint8Array> {
-  private readonly chunks: Buffer[] = [];
-  private ended = false;
-  private wake: (() => void) | undefined;
-
-  write(chunk: Buffer): void {
-    if (this.ended) return;
-    this.chunks.push(chunk);
-    this.wake?.();
-  }
-
-  end(): void {
-    this.ended = true;
-    this.wake?.();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    for (;;) {
-      while (this.chunks.length) yield this.chunks.shift()!;
-      if (this.ended) return;
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = undefined;
-    }
-  }
-}
+import { ByteQueue } from '../../protocol/byte-queue';
 
 class Transcript {
   private readonly parts: Buffer[] = [];
@@ -58,15 +32,16 @@ export async function relayInteraction(
   interactor: { on: Submission; step: ProgramStep },
   transcriptBytes = 64 * 1024,
 ): Promise<Interaction> {
-  const toInteractor = new Pipe();
-  const toProgram = new Pipe();
+  // What one side has written and the other has not read yet.
+  const toInteractor = new ByteQueue();
+  const toProgram = new ByteQueue();
   const transcript = new Transcript(transcriptBytes);
   let first: 'p' | 'v' | undefined;
   const side = (
     who: 'p' | 'v',
     { on, step }: { on: Submission; step: ProgramStep },
-    input: Pipe,
-    output: Pipe,
+    input: ByteQueue,
+    output: ByteQueue,
     tag: '>' | '<',
   ): Promise<Execution> =>
     on
@@ -76,7 +51,7 @@ export async function relayInteraction(
         (stream, data) => {
           if (stream !== 'stdout') return;
           transcript.add(tag, data);
-          output.write(data);
+          output.push(data);
         },
         input,
       )

@@ -1,8 +1,8 @@
-// The input of a live run (▶ Run in VS Code's pseudoterminal): bytes the user types arrive as
-// verdict/input notifications and are handed to the runner as they come (RunOptions.liveInput), until
-// the end of input (Ctrl-D) or the run ends. An async iterable over a queue: what arrives before the
-// runner reads waits, and a reader waits for what has not arrived.
-export class LiveInput implements AsyncIterable<Uint8Array> {
+// Bytes that arrive while someone reads them: a queue as an async iterable that ends on end(). What
+// arrives before the reader asks waits; a reader waits for what has not arrived. Live input (the
+// editor's pseudoterminal → RunOptions.liveInput) and the judge's relay between an interactor and a
+// submission in two containers both hand their bytes on this way.
+export class ByteQueue implements AsyncIterable<Uint8Array> {
   private readonly queued: Uint8Array[] = [];
   private ended = false;
   private wake?: () => void;
@@ -13,7 +13,7 @@ export class LiveInput implements AsyncIterable<Uint8Array> {
     this.wake?.();
   }
 
-  /** No more input: the program reads end of file once the queued bytes are read. */
+  /** No more bytes: the reader's iteration ends once the queued ones are read. */
   end(): void {
     this.ended = true;
     this.wake?.();
