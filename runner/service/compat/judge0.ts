@@ -7,6 +7,7 @@
 // has and this server does not (compiler options, additional files, network, stderr into stdout,
 // several runs) is refused with Judge0's own error shapes (422 {field: [message]}, 400 {error}),
 // before anything is stored. docs/compat-judge0.md lists every field.
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LIMITS, sourceFileName, type LanguageDefinition } from '../../index';
 import type { RunRecord, SubmitRequest } from '../../../protocol/http';
@@ -161,8 +162,8 @@ export function registerJudge0(app: FastifyInstance, service: Service, access: A
       if (!language) throw invalid('language_id', `language with id ${String(s.language_id)} doesn't exist`);
       const source = text('source_code');
       if (source === undefined || source.length === 0) throw invalid('source_code', "can't be blank");
+      if (!isUtf8(source)) throw invalid('source_code', 'is not UTF-8 text');
       const sourceText = source.toString('utf8');
-      if (!Buffer.from(sourceText, 'utf8').equals(source)) throw invalid('source_code', 'is not UTF-8 text');
       if (s.compiler_options)
         throw invalid('compiler_options', 'compiler options are not supported here: each language compiles with its fixed flags');
       if (s.additional_files) throw invalid('additional_files', 'additional files are not supported here');
@@ -481,9 +482,8 @@ export function serialize(
     }
     if (base64) all[field] = value.toString('base64');
     else {
-      const text = value.toString('utf8');
-      if (fields.includes(field) && !Buffer.from(text, 'utf8').equals(value)) return undefined;
-      all[field] = text;
+      if (fields.includes(field) && !isUtf8(value)) return undefined;
+      all[field] = value.toString('utf8');
     }
   }
   return Object.fromEntries(fields.map((f) => [f, all[f]]));

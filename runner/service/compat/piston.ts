@@ -4,6 +4,7 @@
 // Each execute is a run of this service: same queue, quotas and sandbox. Errors are Piston's
 // {message} with a 4xx, before anything is stored; package management is refused (languages come
 // with the server's images). docs/compat-piston.md lists what maps.
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LIMITS, sourceFileName } from '../../index';
 import type { SubmitRequest } from '../../../protocol/http';
@@ -104,8 +105,8 @@ export function registerPiston(app: FastifyInstance, service: Service, access: A
           throw new PistonError(400, `files[${i}].content is not valid base64`);
         if (encoding === 'hex' && !/^([0-9a-fA-F]{2})*$/.test(file.content))
           throw new PistonError(400, `files[${i}].content is not valid hex`);
+        if (!isUtf8(bytes)) throw new PistonError(400, `files[${i}]: source files must be UTF-8 text here`);
         const content = bytes.toString('utf8');
-        if (!Buffer.from(content, 'utf8').equals(bytes)) throw new PistonError(400, `files[${i}]: source files must be UTF-8 text here`);
         if (file.name !== undefined && (typeof file.name !== 'string' || !/^[^/\\\0]+$/.test(file.name) || file.name === '..'))
           throw new PistonError(400, `files[${i}].name must be a plain file name, without directories`);
         // Piston runs the first file; here the first gets the language's own name for its main source.
