@@ -1,8 +1,9 @@
 // What to run: the execution spec and its limits, as zod schemas (the runner validates every request
 // once with them; the classroom service derives its HTTP schemas from them). Results: results.ts.
 import { z } from 'zod';
+import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB } from './sizes';
 
-export const MiB = 1024 * 1024;
+export { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB } from './sizes';
 
 /** Defaults and hard ceilings of every limit. Ceilings cannot be raised by a request. */
 export const LIMITS = {
@@ -15,10 +16,6 @@ export const LIMITS = {
   diskMb: { default: 64, max: 1024 },
   openFiles: { default: 64, max: 4096 },
 } as const;
-
-/** Sources larger than this are refused before anything runs. */
-export const MAX_SOURCE_BYTES = 1 * MiB;
-export const MAX_STDIN_BYTES = 256 * MiB;
 
 const bounded = (max: number) => z.number().int().positive().max(max);
 

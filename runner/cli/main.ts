@@ -12,8 +12,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import path from 'node:path';
 import type { Runner } from '../engine';
 import { languageById, languageForFile, languageIdForStandard, loadLanguages } from '../languages';
-import { LIMITS, MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB, outputBytes } from '../spec';
-import { readUserBytes, readUserFile } from './files';
+import { LIMITS, MAX_SOURCE_BYTES, outputBytes } from '../spec';
+import { programInput, readUserFile } from './files';
 import { DisplayStream, displayText } from '../../protocol/display';
 import { runVerdictLine } from '../../protocol/report';
 import type { JudgeCliOptions } from './judge';
@@ -37,29 +37,6 @@ function wholeNumber(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more.');
   return n;
-}
-
-/** All of this process's standard input, as bytes (never decoded), refused past the limit. */
-async function readStandardInput(max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new UsageError(`Standard input is over ${max / MiB} MiB, the limit of a program's input.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-/**
- * The program's input: --stdin FILE; --stdin - or, without --stdin, this process's own standard input
- * when it is piped or redirected, read whole. (A terminal is live input instead: see `run`.)
- */
-async function programInput(option: string | undefined): Promise<Buffer> {
-  if (option !== undefined && option !== '-') return readUserBytes(option, 'Input file', MAX_STDIN_BYTES);
-  if (process.stdin.isTTY)
-    process.stderr.write("verdict: type the program's input, then Ctrl-D on an empty line (it is sent when you end it).\n");
-  return readStandardInput(MAX_STDIN_BYTES);
 }
 
 /** In a terminal with no input given, the program reads the terminal as it is typed (until Ctrl-D). */

@@ -16,21 +16,14 @@ import {
   type DaemonInfo,
 } from './paths';
 import { unixFetch } from './unix-fetch';
+import { daemonInfo } from './info';
+
+export { daemonInfo } from './info';
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 15_000;
 /** A stopping daemon's runs end within their wall limit (180 s at most), then it exits. */
 const EXIT_TIMEOUT_MS = 190_000;
-
-/** The daemon's own words about itself, or undefined when no one answers on the socket. */
-export async function daemonInfo(socket: string, timeoutMs = 2000): Promise<DaemonInfo | undefined> {
-  try {
-    const res = await unixFetch(socket)('http://localhost/daemon', { signal: AbortSignal.timeout(timeoutMs) });
-    return res.ok ? ((await res.json()) as DaemonInfo) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Asks the daemon to stop. It closes its socket at once (a successor may start), lets the runs whose
