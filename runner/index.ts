@@ -34,3 +34,4 @@ export {
 } from './stress/stress';
 export { writeStressCase, addStressTest, describeCase } from './stress/case-files';
 export { collectChecks } from './cli/doctor';
+export { attachDaemon } from './daemon/client';

@@ -14,6 +14,7 @@ import type { CompileResult, JudgeResult, RunResult, TestResult } from '../proto
 import type { SourceFile } from '../protocol/spec';
 import { ServiceClient, bytesField } from '../protocol/service-client';
 import type * as RunnerLibrary from '../runner/index';
+import { daemonWanted } from '../runner/daemon/paths';
 
 /** A remote run's place in the server's queue while it waits (1 = next); 0 once it no longer waits. */
 export type QueueListener = (position: number) => void;
@@ -158,6 +159,82 @@ export class LocalRunnerClient implements RunnerClient {
   }
 }
 
+/** After a daemon could not be had, the runs go on here; another attempt is made after this long. */
+const DAEMON_RETRY_MS = 30_000;
+
+/**
+ * The local runner as every editor window, terminal and agent of this user shares it: what this
+ * user's background runner (runner/daemon/, docs/daemon.md) can take — a run whose input is known, a
+ * judge of tests with a built-in checker — goes there, to one warm pool for all; the rest (live
+ * input, checker programs, interactive and scored packages) and everything when no daemon can be had
+ * (VERDICT_DAEMON=0, Docker down) runs in this process, as LocalRunnerClient.
+ */
+export class SharedRunnerClient implements RunnerClient {
+  readonly mode = 'local' as const;
+  private readonly own = new LocalRunnerClient();
+  private daemon: Promise<RemoteRunnerClient | undefined> | undefined;
+  private lastFailure = 0;
+
+  private attached(): Promise<RemoteRunnerClient | undefined> {
+    if (!this.daemon && Date.now() - this.lastFailure > DAEMON_RETRY_MS)
+      this.daemon = loadLibrary()
+        .then((lib) => lib.attachDaemon())
+        .then((client) => {
+          if (!client) {
+            this.lastFailure = Date.now();
+            this.daemon = undefined;
+            return undefined;
+          }
+          return new RemoteRunnerClient('http://localhost', 'local', { client, where: 'local runner (shared, in the background)' });
+        });
+    return this.daemon ?? Promise.resolve(undefined);
+  }
+
+  async run(
+    spec: ExecutionSpecInput,
+    signal: AbortSignal,
+    onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void,
+    runId?: string,
+    onQueue?: QueueListener,
+    liveInput?: AsyncIterable<Uint8Array>,
+  ): Promise<RunResult> {
+    const daemon = liveInput ? undefined : await this.attached();
+    return (daemon ?? this.own).run(spec, signal, onOutput, runId, onQueue, liveInput);
+  }
+
+  async judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult> {
+    const daemonCan = request.checker.kind === 'builtin' && !request.interactor && !request.scoring;
+    const daemon = daemonCan ? await this.attached() : undefined;
+    return (daemon ?? this.own).judge(request, signal, callbacks);
+  }
+
+  judgeProblem(request: ProblemJudgeRequest): Promise<JudgeResult> {
+    return this.own.judgeProblem(request);
+  }
+
+  async problems(): Promise<ProblemInfo[]> {
+    return [];
+  }
+
+  /** The daemon keeps its own pool warm; a runner of this process is made only for what the daemon cannot take. */
+  warm(languageId: string): void {
+    if (!daemonWanted()) this.own.warm(languageId);
+  }
+
+  language(id: string): Promise<LanguageDetails> {
+    return languageDetails(id);
+  }
+
+  async health(): Promise<Health> {
+    const daemon = await this.daemon?.catch(() => undefined);
+    return (daemon ?? this.own).health();
+  }
+
+  async dispose(): Promise<void> {
+    await this.own.dispose();
+  }
+}
+
 /** A language's definition (languages/<id>.json), read through the runner library. */
 async function languageDetails(id: string): Promise<LanguageDetails> {
   const lib = await loadLibrary();
@@ -217,9 +294,14 @@ export class RemoteRunnerClient implements RunnerClient {
   constructor(
     readonly url: string,
     private readonly token: string,
+    /** A client made already (this user's background runner, on its unix socket) and how to name it. */
+    shared?: { client: ServiceClient; where: string },
   ) {
-    this.client = new ServiceClient(url, token);
+    this.client = shared?.client ?? new ServiceClient(url, token);
+    this.where = shared?.where ?? `remote runner ${url || '(no URL)'}`;
   }
+
+  private readonly where: string;
 
   async run(
     spec: ExecutionSpecInput,
@@ -291,7 +373,7 @@ export class RemoteRunnerClient implements RunnerClient {
   }
 
   async health(): Promise<Health> {
-    const where = `remote runner ${this.url || '(no URL)'}`;
+    const where = this.where;
     try {
       this.requireConfigured();
       await this.client.check();

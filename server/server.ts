@@ -80,7 +80,7 @@ import type * as RunnerLibrary from '../runner/index';
 import { ByteQueue } from '../protocol/byte-queue';
 import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from './diagnostics';
 import type { ProblemInfo } from '../protocol/http';
-import { LocalRunnerClient, RemoteRunnerClient, type JudgeCallbacks, type QueueListener, type RunnerClient } from './runner-client';
+import { RemoteRunnerClient, SharedRunnerClient, type JudgeCallbacks, type QueueListener, type RunnerClient } from './runner-client';
 
 /**
  * What the server knows of one file. A run and a judge are kept apart: a run has no expected output,
@@ -111,7 +111,7 @@ export class VerdictServer {
   /** The input of live runs, by the run id the client chose. */
   private readonly liveInputs = new Map<string, ByteQueue>();
   private settings: VerdictSettings = DEFAULT_SETTINGS;
-  private runner: RunnerClient = new LocalRunnerClient();
+  private runner: RunnerClient = new SharedRunnerClient();
   private canRefreshLenses = false;
   private hasConfiguration = false;
   /** The client shows verdict/output itself (the VS Code extension); others get window/logMessage. */
@@ -202,7 +202,7 @@ export class VerdictServer {
     if (key === this.runnerKey) return;
     this.runnerKey = key;
     const old = this.runner;
-    this.runner = mode === 'remote' ? new RemoteRunnerClient(url.trim(), effective.trim()) : new LocalRunnerClient();
+    this.runner = mode === 'remote' ? new RemoteRunnerClient(url.trim(), effective.trim()) : new SharedRunnerClient();
     await old.dispose();
   }
 

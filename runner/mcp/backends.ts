@@ -20,7 +20,7 @@ import {
 import type { JudgeResult, RunResult } from '../../protocol/results';
 import type { StressResult } from '../../protocol/lsp';
 import type { InlineTest, LanguageInfo, RunEvent, RunRecord, SubmitRequest } from '../../protocol/http';
-import type { ServiceClient } from '../../protocol/service-client';
+import { bytesField, type ServiceClient } from '../../protocol/service-client';
 import type { LimitsInput, SourceFile } from '../../protocol/spec';
 import type { BuiltinChecker } from '../../protocol/judge';
 import type { LanguagesOutcome, Where } from './tools';
@@ -220,6 +220,49 @@ function localJudgeRequest(
     if (tests.length === 0) throw new UsageError(`${dir}: no NAME.in / NAME.ans pairs there.`);
     return tests;
   }
+}
+
+// ---- this machine, through the user's background runner ----
+
+/**
+ * This machine's runs as the CLI and the editors make them: through this user's background runner
+ * (runner/daemon/), one warm pool for all. Runs and judges of tests (inline, or a folder read here)
+ * with a built-in checker go there; what it does not take — problem packages, tolerances, stress
+ * tests — runs on a Runner of this process, made on first need.
+ */
+export function sharedBackend(daemon: Backend, local: () => Promise<Backend>, hooks: LocalHooks): Backend {
+  return {
+    where: 'local',
+    languageFor: (file) => daemon.languageFor(file),
+    run: (call, ctx) => daemon.run(call, ctx),
+    async judge(call, ctx) {
+      if (call.problem !== undefined || call.tolerance !== undefined || (call.tests === undefined) === (call.testsDir === undefined))
+        return (await local()).judge(call, ctx);
+      const tests =
+        call.tests ??
+        hooks
+          .testsOfFolder(path.resolve(call.testsDir!))
+          .map((t) => ({ name: t.name, ...inlineData('input', t.input), ...inlineData('answer', t.answer) }) as InlineTest);
+      if (tests.length === 0) throw new UsageError(`${call.testsDir}: no NAME.in / NAME.ans pairs there.`);
+      const { testsDir: _, ...rest } = call;
+      const done = await daemon.judge({ ...rest, tests }, ctx);
+      const inputOf = (name: string) => {
+        const test = tests.find((t) => t.name === name);
+        const input = test?.inputBase64 !== undefined ? Buffer.from(test.inputBase64, 'base64').toString('utf8') : test?.input;
+        return input?.slice(0, 64 * 1024);
+      };
+      return { ...done, inputOf };
+    },
+    languages: () => daemon.languages(),
+    async stress(call, ctx) {
+      return (await local()).stress!(call, ctx);
+    },
+  };
+}
+
+/** A test file's data as an inline test's field: text, or base64 when its bytes are not UTF-8. */
+function inlineData(what: 'input' | 'answer', data: JudgeTest['input']): Partial<InlineTest> {
+  return 'text' in data ? { [what]: data.text } : bytesField(what, readFileSync(data.path));
 }
 
 // ---- a classroom service's queue ----
