@@ -5,12 +5,12 @@
 const path = require('node:path');
 const fs = require('node:fs');
 const bundled = path.join(__dirname, '..', 'dist', 'runner', 'cli.js');
-// `verdict run` tries the quick path first: through the daemon, without loading the full CLI
-// (runner/cli/quick.ts); it declines, having read and sent nothing, whenever the full CLI must answer.
+// `verdict run` and `verdict judge` try the quick path first: through the daemon, without loading the
+// full CLI (runner/cli/quick.ts); it declines, having read and sent nothing, whenever the full CLI must answer.
 const quick = path.join(__dirname, '..', 'dist', 'runner', 'cli-quick.js');
-if (process.argv[2] === 'run' && fs.existsSync(bundled) && fs.existsSync(quick)) {
+if ((process.argv[2] === 'run' || process.argv[2] === 'judge') && fs.existsSync(bundled) && fs.existsSync(quick)) {
   require(quick)
-    .quickRun(process.argv.slice(2))
+    .quickCall(process.argv.slice(2))
     .then((done) => done || full());
 } else full();
 

@@ -5,14 +5,13 @@
 // service (`verdict serve`) reached with protocol/service-client.ts: the same requests, progress
 // from its Server-Sent Events, cancellation as a DELETE. The rest of the server never knows which
 // it talks to, except for what only a server has (its stored problems, its queue).
-import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { ExecutionSpecInput } from '../protocol/spec';
-import type { JudgeRequest, TestData } from '../protocol/judge';
+import type { JudgeRequest } from '../protocol/judge';
 import type { InlineTest, JudgeRequestBody, ProblemInfo, RunEvent, RunRecord, RunRequest, SubmitRequest } from '../protocol/http';
 import type { CompileResult, JudgeResult, RunResult, TestResult } from '../protocol/results';
 import type { SourceFile } from '../protocol/spec';
-import { ServiceClient, bytesField } from '../protocol/service-client';
+import { ServiceClient, bytesField, inlineTest } from '../protocol/service-client';
 import type * as RunnerLibrary from '../runner/index';
 import { daemonWanted } from '../runner/daemon/paths';
 
@@ -336,11 +335,7 @@ export class RemoteRunnerClient implements RunnerClient {
       throw usageError('A checker program cannot be sent to the server: judge against a problem stored on it instead.');
     if (request.interactor || request.scoring)
       throw usageError('Interactive and scoring problems are judged on the server as its stored problems, not as tests sent to it.');
-    const tests: InlineTest[] = await Promise.all(
-      request.tests.map(
-        async (t) => ({ name: t.name, ...(await inline('input', t.input)), ...(await inline('answer', t.answer)) }) as InlineTest,
-      ),
-    );
+    const tests: InlineTest[] = await Promise.all(request.tests.map(inlineTest));
     const body: JudgeRequestBody = {
       kind: 'judge',
       language: request.language,
@@ -483,9 +478,4 @@ export class RemoteRunnerClient implements RunnerClient {
       signal.removeEventListener('abort', abort);
     }
   }
-}
-
-/** Test data for a request: text, or base64 when its bytes are not UTF-8. */
-async function inline(what: 'input' | 'answer', data: TestData): Promise<Partial<InlineTest>> {
-  return 'text' in data ? { [what]: data.text } : bytesField(what, await readFile(data.path));
 }

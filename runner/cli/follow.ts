@@ -3,10 +3,11 @@
 // zod, no runner, no language definitions): the CLI's quick path (quick.ts) is built from it.
 import path from 'node:path';
 import type { RunEvent, RunRecord, RunRequest, JudgeRequestBody, SubmitRequest } from '../../protocol/http';
-import { ServiceClient, ServiceClientError, bytesField } from '../../protocol/service-client';
+import { ServiceClient, ServiceClientError, bytesField, inlineTest } from '../../protocol/service-client';
+import type { BuiltinChecker, TestData } from '../../protocol/judge';
 import type { JudgeResult, RunResult } from '../../protocol/results';
 import { displayText } from '../../protocol/display';
-import { outputBytes, runVerdictLine } from '../../protocol/report';
+import { judgeSummary, outputBytes, runVerdictLine, testRow } from '../../protocol/report';
 import type { z } from 'zod';
 
 export const EXIT_USAGE = 2;
@@ -226,6 +227,58 @@ export async function followRun(
     if (result.stdoutTruncated) write('stdout', '\n[stdout truncated]\n');
     if (result.stderrTruncated) write('stderr', '\n[stderr truncated]\n');
     write('stderr', `${atLineStart.stderr ? '' : '\n'}${runVerdictLine(result)}\n`);
+  }
+  return result;
+}
+
+export interface JudgeTestsParts {
+  language: string;
+  files: { name: string; content: string }[];
+  tests: { name: string; input: TestData; answer: TestData }[];
+  checker?: BuiltinChecker;
+  timeLimit?: number | undefined;
+  memoryLimit?: number | undefined;
+  stopOnFailure: boolean;
+}
+
+/** The request of `verdict judge` with tests sent whole (their files read, each as text or base64). */
+export async function judgeTestsBody(parts: JudgeTestsParts): Promise<z.input<typeof JudgeRequestBody>> {
+  const limits = {
+    ...(parts.timeLimit ? { cpuMs: parts.timeLimit } : {}),
+    ...(parts.memoryLimit ? { memoryMb: parts.memoryLimit } : {}),
+  };
+  return {
+    kind: 'judge',
+    language: parts.language,
+    files: parts.files,
+    tests: await Promise.all(parts.tests.map(inlineTest)),
+    ...(parts.checker ? { checker: parts.checker } : {}),
+    ...(Object.keys(limits).length ? { limits } : {}),
+    stopOnFailure: parts.stopOnFailure,
+  };
+}
+
+/** Submits a judge, follows it and prints each test as it ends, then the summary; or the result as JSON. */
+export async function followJudge(
+  client: ServiceClient,
+  body: z.input<typeof JudgeRequestBody>,
+  opts: { json?: boolean | undefined; daemon: boolean },
+): Promise<JudgeResult | undefined> {
+  const record = await carryOut(
+    client,
+    body,
+    !opts.json && !opts.daemon,
+    (event) => {
+      if (!opts.json && event.type === 'test') process.stdout.write(testRow(event.test) + '\n');
+    },
+    opts.daemon,
+  );
+  if (!record) return undefined;
+  const result = resultOf(record) as JudgeResult;
+  if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else {
+    if (result.compile?.status === 'Compile Error') process.stderr.write(displayText(result.compile.output.replace(/\n?$/, '\n')));
+    process.stdout.write(judgeSummary(result) + '\n');
   }
   return result;
 }

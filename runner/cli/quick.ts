@@ -1,12 +1,13 @@
-// The quick path of `verdict run FILE`: when this user's background runner is up (runner/daemon/),
-// a plain run needs no more than reading the file, one request on a unix socket and printing the
-// answer. This is its own small bundle (dist/runner/cli-quick.js, tens of kilobytes against the full
-// CLI's 2 MB): bin/verdict.js tries it first for `run`, and loads the full CLI whenever it declines.
+// The quick path of `verdict run FILE` and `verdict judge FILE`: when this user's background runner
+// is up (runner/daemon/), a plain run or judge of a test folder needs no more than reading the files,
+// one request on a unix socket and printing the answer. This is its own small bundle (dist/runner/cli-quick.js, tens of kilobytes against the full
+// CLI's 2 MB): bin/verdict.js tries it first for `run` and `judge`, and loads the full CLI whenever it declines.
 // It declines — before it has read or sent anything — for whatever the full command does
 // differently: an option it does not know (help, --std, --server, --no-daemon…), live input from a
 // terminal, a file it cannot take as is, no daemon of this build. The full CLI then answers,
 // errors included, with its own words.
 import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { languageOfSource, LANGUAGES } from '../../protocol/languages.generated';
 import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES } from '../../protocol/sizes';
 import { ServiceClient, ServiceClientError } from '../../protocol/service-client';
@@ -16,23 +17,35 @@ import { daemonInfo } from '../daemon/info';
 import { unixFetch } from '../daemon/unix-fetch';
 import { UsageError } from '../errors';
 import { programInput } from './files';
-import { EXIT_INTERNAL, EXIT_USAGE, followRun, remoteFailure, runRequestBody } from './follow';
+import { EXIT_INTERNAL, EXIT_USAGE, followJudge, followRun, judgeTestsBody, remoteFailure, runRequestBody } from './follow';
+import { defaultTestsDir, discoverTests } from '../judge/testfolder';
+import { BUILTIN_CHECKERS, type BuiltinChecker, type TestData } from '../../protocol/judge';
 
-interface QuickRun {
+interface QuickCall {
+  command: 'run' | 'judge';
   file: string;
   args: string[];
   lang?: string;
   stdin?: string;
+  tests?: string;
+  checker?: string;
   timeLimit?: number;
   memoryLimit?: number;
   json?: boolean;
+  stopOnFailure?: boolean;
 }
 
-const VALUED = new Set(['--lang', '--stdin', '--time-limit', '--memory-limit']);
+/** The options each command takes on this path: with a value, or flags. */
+const OPTIONS = {
+  run: { valued: ['--lang', '--stdin', '--time-limit', '--memory-limit'], flags: ['--json'] },
+  judge: { valued: ['--lang', '--tests', '--checker', '--time-limit', '--memory-limit'], flags: ['--json', '--stop-on-failure'] },
+} as const;
 
-/** `run FILE [args…]` with only the options this path knows, or undefined (the full CLI parses it). */
-export function parseQuickRun(argv: string[]): QuickRun | undefined {
-  if (argv[0] !== 'run') return undefined;
+/** `run FILE [args…]` or `judge FILE` with only the options this path knows, or undefined (the full CLI parses it). */
+export function parseQuickCall(argv: string[]): QuickCall | undefined {
+  const command = argv[0];
+  if (command !== 'run' && command !== 'judge') return undefined;
+  const known = OPTIONS[command];
   const positional: string[] = [];
   const options: Record<string, string | true> = {};
   for (let i = 1; i < argv.length; i++) {
@@ -43,23 +56,38 @@ export function parseQuickRun(argv: string[]): QuickRun | undefined {
     }
     const eq = token.indexOf('=');
     const name = eq > 0 ? token.slice(0, eq) : token;
-    if (name === '--json' && eq < 0) options.json = true;
-    else if (VALUED.has(name)) {
+    if (name in options) return undefined;
+    if ((known.flags as readonly string[]).includes(name) && eq < 0) options[name] = true;
+    else if ((known.valued as readonly string[]).includes(name)) {
       const value = eq > 0 ? token.slice(eq + 1) : argv[++i];
-      if (value === undefined || name in options) return undefined;
+      if (value === undefined) return undefined;
       options[name] = value;
     } else return undefined; // `--`, help, and every option only the full command has
   }
   const [file, ...args] = positional;
-  if (file === undefined) return undefined;
-  const whole = (v: string | true | undefined) => (typeof v === 'string' && /^[1-9][0-9]{0,8}$/.test(v) ? Number(v) : undefined);
-  const run: QuickRun = { file, args };
-  if (options['--lang'] !== undefined) run.lang = options['--lang'] as string;
-  if (options['--stdin'] !== undefined) run.stdin = options['--stdin'] as string;
-  if (options['--time-limit'] !== undefined) if ((run.timeLimit = whole(options['--time-limit'])) === undefined) return undefined;
-  if (options['--memory-limit'] !== undefined) if ((run.memoryLimit = whole(options['--memory-limit'])) === undefined) return undefined;
-  if (options.json) run.json = true;
-  return run;
+  // A judge of one source file here; several files or a folder are the full CLI's.
+  if (file === undefined || (command === 'judge' && args.length > 0)) return undefined;
+  const text = (name: string) => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
+  const whole = (name: string) => (/^[1-9][0-9]{0,8}$/.test(text(name) ?? '') ? Number(text(name)) : undefined);
+  const call: QuickCall = { command, file, args };
+  for (const [option, key] of [
+    ['--lang', 'lang'],
+    ['--stdin', 'stdin'],
+    ['--tests', 'tests'],
+    ['--checker', 'checker'],
+  ] as const)
+    if (text(option) !== undefined) call[key] = text(option)!;
+  for (const [option, key] of [
+    ['--time-limit', 'timeLimit'],
+    ['--memory-limit', 'memoryLimit'],
+  ] as const) {
+    if (options[option] === undefined) continue;
+    if (whole(option) === undefined) return undefined;
+    call[key] = whole(option)!;
+  }
+  if (options['--json']) call.json = true;
+  if (options['--stop-on-failure']) call.stopOnFailure = true;
+  return call;
 }
 
 /** A regular file of at most `max` bytes, else undefined (the full CLI says what is wrong). */
@@ -68,16 +96,30 @@ function smallFile(file: string, max: number): boolean {
   return Boolean(st?.isFile() && st.size <= max);
 }
 
-/** Carries out `verdict run` through the daemon and resolves true, or resolves false at once (nothing read or sent). */
-export async function quickRun(argv: string[]): Promise<boolean> {
-  const run = parseQuickRun(argv);
-  if (!run || !daemonWanted()) return false;
-  // A terminal is live input or a prompt to type it: the full CLI does both.
-  if ((run.stdin === undefined || run.stdin === '-') && process.stdin.isTTY) return false;
-  if (!smallFile(run.file, MAX_SOURCE_BYTES)) return false;
-  if (run.stdin !== undefined && run.stdin !== '-' && !smallFile(run.stdin, MAX_STDIN_BYTES)) return false;
-  const content = readFileSync(run.file, 'utf8');
-  const language = run.lang ? LANGUAGES.find((l) => l.id === run.lang) : languageOfSource(run.file, content);
+/** Carries out `verdict run` or `verdict judge` through the daemon and resolves true, or resolves false at once (nothing read or sent). */
+export async function quickCall(argv: string[]): Promise<boolean> {
+  const call = parseQuickCall(argv);
+  if (!call || !daemonWanted()) return false;
+  if (!smallFile(call.file, MAX_SOURCE_BYTES)) return false;
+  let tests: { name: string; input: TestData; answer: TestData }[] = [];
+  if (call.command === 'run') {
+    // A terminal is live input or a prompt to type it: the full CLI does both.
+    if ((call.stdin === undefined || call.stdin === '-') && process.stdin.isTTY) return false;
+    if (call.stdin !== undefined && call.stdin !== '-' && !smallFile(call.stdin, MAX_STDIN_BYTES)) return false;
+  } else {
+    // Tests in a folder (given, or where `verdict judge` looks) and a built-in checker; cph's files,
+    // packages and checker programs are the full CLI's.
+    if (call.checker !== undefined && !(BUILTIN_CHECKERS as readonly string[]).includes(call.checker)) return false;
+    const dir = call.tests ?? defaultTestsDir(call.file);
+    if (dir === undefined) return false;
+    try {
+      tests = discoverTests(dir);
+    } catch {
+      return false;
+    }
+  }
+  const content = readFileSync(call.file, 'utf8');
+  const language = call.lang ? LANGUAGES.find((l) => l.id === call.lang) : languageOfSource(call.file, content);
   if (!language) return false;
   let socket: string;
   try {
@@ -90,11 +132,28 @@ export async function quickRun(argv: string[]): Promise<boolean> {
   if (!info || info.build !== daemonKey()) return false;
 
   try {
-    const stdin = await programInput(run.stdin);
     const client = new ServiceClient('http://localhost', 'local', unixFetch(socket));
-    const body = runRequestBody({ ...run, content, language: language.id, stdin });
-    const result = await followRun(client, body, { json: run.json, daemon: true });
-    if (result?.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
+    let result: { status: string; tests?: unknown[] } | undefined;
+    if (call.command === 'run') {
+      const stdin = await programInput(call.stdin);
+      result = await followRun(client, runRequestBody({ ...call, content, language: language.id, stdin }), {
+        json: call.json,
+        daemon: true,
+      });
+      if (result?.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
+    } else {
+      const body = await judgeTestsBody({
+        language: language.id,
+        files: [{ name: path.basename(call.file), content }],
+        tests,
+        ...(call.checker ? { checker: call.checker as BuiltinChecker } : {}),
+        timeLimit: call.timeLimit,
+        memoryLimit: call.memoryLimit,
+        stopOnFailure: Boolean(call.stopOnFailure),
+      });
+      result = await followJudge(client, body, { json: call.json, daemon: true });
+      if (result?.status === 'Internal Error' && result.tests?.length === 0) process.exitCode = EXIT_INTERNAL;
+    }
   } catch (err) {
     if (err instanceof ServiceClientError) {
       const failure = remoteFailure(err);

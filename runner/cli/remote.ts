@@ -2,14 +2,11 @@
 // server (`verdict serve`, protocol/http.ts) as one request, then followed by its events and printed
 // with the same words as a local run (protocol/report.ts). The token comes from VERDICT_TOKEN.
 // Talks to the server only through protocol/service-client.ts; nothing here imports the service.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { z } from 'zod';
-import type { InlineTest, JudgeRequestBody } from '../../protocol/http';
-import { ServiceClient, bytesField } from '../../protocol/service-client';
+import type { JudgeRequestBody } from '../../protocol/http';
+import { ServiceClient } from '../../protocol/service-client';
 import type { JudgeResult, RunResult } from '../../protocol/results';
-import type { TestData } from '../../protocol/judge';
-import { displayText } from '../../protocol/display';
-import { judgeSummary, testRow } from '../../protocol/report';
 import { languageById, languageForFile, loadLanguages } from '../languages';
 import { BUILTIN_CHECKERS, type BuiltinChecker } from '../judge/types';
 import { submissionFiles } from '../judge/package-judging';
@@ -17,7 +14,7 @@ import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES } from '../spec';
 import { UsageError } from '../errors';
 import { readUserBytes, readUserFile } from './files';
 import { testsOfSource, type JudgeCliOptions } from './judge';
-import { carryOut, followRun, resultOf, runRequestBody } from './follow';
+import { followJudge, followRun, judgeTestsBody, runRequestBody } from './follow';
 
 export { remoteFailure } from './follow';
 const PROBLEM_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -50,14 +47,6 @@ function clientFor(server: string): ServiceClient {
       '--server needs your token in the VERDICT_TOKEN environment variable (export VERDICT_TOKEN=vt_...): ask your teacher for one; whoever runs the server makes them with `verdict token create`.',
     );
   return new ServiceClient(server, token);
-}
-
-function bytesOf(data: TestData): Buffer {
-  return 'path' in data ? readFileSync(data.path) : Buffer.from(data.text, 'utf8');
-}
-
-function inlineTest(test: { name: string; input: TestData; answer: TestData }): InlineTest {
-  return { name: test.name, ...bytesField('input', bytesOf(test.input)), ...bytesField('answer', bytesOf(test.answer)) } as InlineTest;
 }
 
 /**
@@ -114,35 +103,15 @@ export async function remoteJudge(
   } else {
     const checker = opts.checker ? builtinChecker(opts.checker) : undefined;
     const found = testsOfSource(args[0]!, opts.tests, opts.client ? undefined : '--problem ID (a problem on the server)');
-    const limits = {
-      ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : found.timeLimitMs ? { cpuMs: found.timeLimitMs } : {}),
-      ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}),
-    };
-    body = {
-      kind: 'judge',
+    body = await judgeTestsBody({
       language: language.id,
       files,
-      tests: found.tests.map(inlineTest),
+      tests: found.tests,
       ...(checker ? { checker } : {}),
-      ...(Object.keys(limits).length ? { limits } : {}),
+      timeLimit: opts.timeLimit ?? found.timeLimitMs,
+      memoryLimit: opts.memoryLimit,
       stopOnFailure: Boolean(opts.stopOnFailure),
-    };
+    });
   }
-  const record = await carryOut(
-    client,
-    body,
-    !opts.json && !opts.client,
-    (event) => {
-      if (!opts.json && event.type === 'test') process.stdout.write(testRow(event.test) + '\n');
-    },
-    Boolean(opts.client),
-  );
-  if (!record) return undefined;
-  const result = resultOf(record) as JudgeResult;
-  if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else {
-    if (result.compile?.status === 'Compile Error') process.stderr.write(displayText(result.compile.output.replace(/\n?$/, '\n')));
-    process.stdout.write(judgeSummary(result) + '\n');
-  }
-  return result;
+  return followJudge(client, body, { json: opts.json, daemon: Boolean(opts.client) });
 }

@@ -20,7 +20,7 @@ import {
 import type { JudgeResult, RunResult } from '../../protocol/results';
 import type { StressResult } from '../../protocol/lsp';
 import type { InlineTest, LanguageInfo, RunEvent, RunRecord, SubmitRequest } from '../../protocol/http';
-import { bytesField, type ServiceClient } from '../../protocol/service-client';
+import { inlineTest, type ServiceClient } from '../../protocol/service-client';
 import type { LimitsInput, SourceFile } from '../../protocol/spec';
 import type { BuiltinChecker } from '../../protocol/judge';
 import type { LanguagesOutcome, Where } from './tools';
@@ -238,11 +238,7 @@ export function sharedBackend(daemon: Backend, local: () => Promise<Backend>, ho
     async judge(call, ctx) {
       if (call.problem !== undefined || call.tolerance !== undefined || (call.tests === undefined) === (call.testsDir === undefined))
         return (await local()).judge(call, ctx);
-      const tests =
-        call.tests ??
-        hooks
-          .testsOfFolder(path.resolve(call.testsDir!))
-          .map((t) => ({ name: t.name, ...inlineData('input', t.input), ...inlineData('answer', t.answer) }) as InlineTest);
+      const tests = call.tests ?? (await Promise.all(hooks.testsOfFolder(path.resolve(call.testsDir!)).map(inlineTest)));
       if (tests.length === 0) throw new UsageError(`${call.testsDir}: no NAME.in / NAME.ans pairs there.`);
       const { testsDir: _, ...rest } = call;
       const done = await daemon.judge({ ...rest, tests }, ctx);
@@ -258,11 +254,6 @@ export function sharedBackend(daemon: Backend, local: () => Promise<Backend>, ho
       return (await local()).stress!(call, ctx);
     },
   };
-}
-
-/** A test file's data as an inline test's field: text, or base64 when its bytes are not UTF-8. */
-function inlineData(what: 'input' | 'answer', data: JudgeTest['input']): Partial<InlineTest> {
-  return 'text' in data ? { [what]: data.text } : bytesField(what, readFileSync(data.path));
 }
 
 // ---- a classroom service's queue ----

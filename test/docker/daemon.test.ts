@@ -249,7 +249,7 @@ async function bundlesLoaded(args: string[], env: NodeJS.ProcessEnv, input = '')
   return { ...r, quick: loaded.includes('cli-quick.js'), full: loaded.includes('cli.js') };
 }
 
-test('daemon: a plain run through a warm daemon takes the quick path (the full CLI is not loaded) and prints the same', async () => {
+test('daemon: a plain run or judge through a warm daemon takes the quick path (the full CLI is not loaded) and prints the same', async () => {
   const dir = daemonFolder();
   const env = { VERDICT_DAEMON_DIR: dir };
   // No daemon yet: the quick path declines, the full CLI starts one.
@@ -279,6 +279,22 @@ test('daemon: a plain run through a warm daemon takes the quick path (the full C
   const unknown = await bundlesLoaded(['run', hello, '--frobnicate'], env, 'x\n');
   assert.deepEqual([unknown.full, unknown.code], [true, 2]);
   assert.match(unknown.stderr, /unknown option '--frobnicate'/);
+  // A judge of a test folder with a built-in checker goes the quick way; a checker program does not.
+  const tests = path.join(root, 'quick.tests');
+  mkdirSync(tests, { recursive: true });
+  writeFileSync(path.join(tests, '1.in'), '4\n');
+  writeFileSync(path.join(tests, '1.ans'), '8\n');
+  writeFileSync(path.join(tests, '2.in'), '5\n');
+  writeFileSync(path.join(tests, '2.ans'), '11\n');
+  const double = file('quick.py', 'print(2 * int(input()))\n');
+  const judged = await bundlesLoaded(['judge', double, '--checker', 'tokens'], env);
+  assert.deepEqual([judged.quick, judged.full], [true, false]);
+  const judgedHere = await verdict(['judge', double, '--checker', 'tokens', '--no-daemon'], env);
+  assert.equal(words(judged.stdout), words(judgedHere.stdout));
+  assert.match(judged.stdout, /Wrong Answer on test 2/);
+  const checkerProgram = file('check.py', 'import sys\nsys.exit(0)\n');
+  const withProgram = await bundlesLoaded(['judge', double, '--checker', checkerProgram], env);
+  assert.deepEqual([withProgram.quick, withProgram.full], [true, true], 'the quick path declined a checker program');
   const noDaemon = await bundlesLoaded(['run', hello], { ...env, VERDICT_DAEMON: '0' }, 'd\n');
   assert.deepEqual([noDaemon.quick && !noDaemon.full, noDaemon.stdout], [false, 'hello d\n']);
 });
