@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ExecuteCommandRequest } from 'vscode-languageserver-protocol/node';
 import { Commands } from '../../protocol/lsp';
 import { startLanguageServer, type LanguageServer } from './lsp-fixture';
 
@@ -36,16 +35,9 @@ async function serverWith(env: NodeJS.ProcessEnv, name: string): Promise<Languag
   return server;
 }
 
-const run = (s: LanguageServer, uri: string) =>
-  s.connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] }) as Promise<{
-    status: string;
-    stdout: string;
-  }>;
+const run = (s: LanguageServer, uri: string) => s.command<{ status: string; stdout: string }>(Commands.run, uri);
 const judge = (s: LanguageServer, uri: string) =>
-  s.connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] }) as Promise<{
-    status: string;
-    tests: { name: string; status: string }[];
-  }>;
+  s.command<{ status: string; tests: { name: string; status: string }[] }>(Commands.judge, uri);
 
 test('lsp + daemon: runs and judges go to the background runner, started on the first run and again after it ended', async () => {
   const dir = path.join(root, 'd1', 'verdict');
