@@ -46,6 +46,8 @@ export interface LanguageServer {
   notified: string[];
   /** Writes a file under the workspace folder; answers its URI. */
   file(name: string, content: string | Buffer): string;
+  /** Writes tests 1, 2 … (N.in, N.ans) into a folder under the workspace, as Judge reads NAME.tests/. */
+  tests(folder: string, cases: Array<[input: string, answer: string]>): void;
   open(uri: string, languageId: string, text: string): void;
   /** workspace/executeCommand, as a lens or the command palette sends it. */
   command<T = unknown>(name: string, ...args: unknown[]): Promise<T>;
@@ -147,6 +149,12 @@ export async function startLanguageServer(options: LanguageServerOptions): Promi
     progress,
     notified,
     file: (name, content) => workspaceFile(options.root, name, content),
+    tests(folder, cases) {
+      cases.forEach(([input, answer], i) => {
+        workspaceFile(options.root, `${folder}/${i + 1}.in`, input);
+        workspaceFile(options.root, `${folder}/${i + 1}.ans`, answer);
+      });
+    },
     open(uri, languageId, text) {
       void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
     },

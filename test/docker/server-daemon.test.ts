@@ -46,10 +46,10 @@ test('lsp + daemon: runs and judges go to the background runner, started on the 
   const text = 'a, b = map(int, input().split())\nprint(a + b)\n';
   const uri = server.file('sum.py', text);
   server.file('sum.stdin', '20 22\n');
-  server.file('sum.tests/1.in', '1 2\n');
-  server.file('sum.tests/1.ans', '3\n');
-  server.file('sum.tests/2.in', '2 2\n');
-  server.file('sum.tests/2.ans', '5\n');
+  server.tests('sum.tests', [
+    ['1 2\n', '3\n'],
+    ['2 2\n', '5\n'],
+  ]);
   server.open(uri, 'python', text);
   assert.equal(await daemonPid(dir), undefined, 'an idle editor starts no daemon');
 

@@ -49,10 +49,10 @@ test('lsp editor: a Run after a failed Judge says what the run did (never "Accep
   // Right on test 1, wrong on test 2; run without input it prints something of its own.
   const text = 'import sys\ndata = sys.stdin.read().split()\nprint(int(data[0]) * 2 if data else 43)\n';
   const uri = lsp.file('twice.py', text);
-  lsp.file('twice.tests/1.in', '2\n');
-  lsp.file('twice.tests/1.ans', '4\n');
-  lsp.file('twice.tests/2.in', '21\n');
-  lsp.file('twice.tests/2.ans', '43\n');
+  lsp.tests('twice.tests', [
+    ['2\n', '4\n'],
+    ['21\n', '43\n'],
+  ]);
   lsp.open(uri, 'python', text);
   const judged = await lsp.command<JudgeResult>(Commands.judge, uri);
   assert.equal(judged.status, 'Wrong Answer');
@@ -87,8 +87,7 @@ test('lsp editor: a TLE shows the memory it used; nothing measured reads "—", 
   assert.equal(formatMemory(undefined), '—');
   const text = 'x = [1] * 5_000_000\nwhile True:\n    pass\n';
   const uri = lsp.file('spin.py', text);
-  lsp.file('spin.tests/1.in', '');
-  lsp.file('spin.tests/1.ans', '1\n');
+  lsp.tests('spin.tests', [['', '1\n']]);
   lsp.open(uri, 'python', text);
   const judged = await lsp.command<JudgeResult>(Commands.judge, uri);
   const tle = judged.tests[0]!;
@@ -100,8 +99,7 @@ test('lsp editor: a TLE shows the memory it used; nothing measured reads "—", 
 test('lsp editor: a wrong answer is an output position ("output line 1, col 2") on the main line, not at source Ln 1 Col 1', async () => {
   const text = '#include <cstdio>\n\nint main() {\n    std::puts("43");\n}\n';
   const uri = lsp.file('fortytwo.cpp', text);
-  lsp.file('fortytwo.tests/1.in', '');
-  lsp.file('fortytwo.tests/1.ans', '42\n');
+  lsp.tests('fortytwo.tests', [['', '42\n']]);
   lsp.open(uri, 'cpp', text);
   const judged = await lsp.command<JudgeResult>(Commands.judge, uri);
   assert.equal(judged.status, 'Wrong Answer');

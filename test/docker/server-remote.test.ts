@@ -148,10 +148,10 @@ test('remote: Run of a Python file returns the result and streams verdict/output
 test('remote: Judge with a tests folder streams verdict/testResult and the lens shows the verdict', async () => {
   const text = 'a, b = map(int, input().split())\nprint(a + b)\n';
   const uri = lsp.file('sum.py', text);
-  lsp.file('sum.tests/1.in', '1 2\n');
-  lsp.file('sum.tests/1.ans', '3\n');
-  lsp.file('sum.tests/2.in', '5 5\n');
-  lsp.file('sum.tests/2.ans', '11\n');
+  lsp.tests('sum.tests', [
+    ['1 2\n', '3\n'],
+    ['5 5\n', '11\n'],
+  ]);
   lsp.open(uri, 'python', text);
   const streamed: TestResultParams[] = [];
   const off = lsp.connection.onNotification(TestResultNotification, (p: TestResultParams) => void streamed.push(p));

@@ -67,10 +67,10 @@ test('lsp: a C++ syntax error becomes a diagnostic at its line and column', asyn
 test('lsp: CodeLens offers Run and Judge (N tests), and shows the verdict after a judge', async () => {
   const text = 'a, b = map(int, input().split())\nprint(a + b)\n';
   const uri = lsp.file('sum.py', text);
-  lsp.file('sum.tests/1.in', '1 2\n');
-  lsp.file('sum.tests/1.ans', '3\n');
-  lsp.file('sum.tests/2.in', '5 5\n');
-  lsp.file('sum.tests/2.ans', '10\n');
+  lsp.tests('sum.tests', [
+    ['1 2\n', '3\n'],
+    ['5 5\n', '10\n'],
+  ]);
   lsp.open(uri, 'python', text);
   const before = (await lsp.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
   assert.deepEqual(
@@ -130,10 +130,10 @@ test('lsp: a judge of selected tests runs only those; an unknown name is a clear
 test('lsp: a failed judge is a diagnostic naming the test with a short diff, and the lens says so', async () => {
   const text = 'a, b = map(int, input().split())\nprint(a * b)\n';
   const uri = lsp.file('mul.py', text);
-  lsp.file('mul.tests/1.in', '2 2\n');
-  lsp.file('mul.tests/1.ans', '4\n');
-  lsp.file('mul.tests/2.in', '1 2\n');
-  lsp.file('mul.tests/2.ans', '3\n');
+  lsp.tests('mul.tests', [
+    ['2 2\n', '4\n'],
+    ['1 2\n', '3\n'],
+  ]);
   lsp.open(uri, 'python', text);
   const since = lsp.diagnostics.get(uri)?.length ?? 0;
   const result = await lsp.command<{ status: string }>(Commands.judge, uri);
@@ -277,8 +277,7 @@ test("lsp: an editor without Verdict's client gets the output and the verdict on
   try {
     const text = 'print("hello\\x1b[2J")\nprint(6 * 7)\n';
     const uri = plain.file('plain.py', text);
-    plain.file('plain.tests/1.in', '');
-    plain.file('plain.tests/1.ans', 'hello\n42\n');
+    plain.tests('plain.tests', [['', 'hello\n42\n']]);
     const run = await plain.command<{ status: string }>(Commands.run, uri);
     assert.equal(run.status, 'Accepted');
     const judged = await plain.command<{ status: string }>(Commands.judge, uri);
