@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ExecuteCommandRequest } from 'vscode-languageserver-protocol/node';
 import { Commands } from '../../protocol/lsp';
 import { startLanguageServer, type LanguageServer } from './lsp-fixture';
 
@@ -36,16 +35,9 @@ async function serverWith(env: NodeJS.ProcessEnv, name: string): Promise<Languag
   return server;
 }
 
-const run = (s: LanguageServer, uri: string) =>
-  s.connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] }) as Promise<{
-    status: string;
-    stdout: string;
-  }>;
+const run = (s: LanguageServer, uri: string) => s.command<{ status: string; stdout: string }>(Commands.run, uri);
 const judge = (s: LanguageServer, uri: string) =>
-  s.connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] }) as Promise<{
-    status: string;
-    tests: { name: string; status: string }[];
-  }>;
+  s.command<{ status: string; tests: { name: string; status: string }[] }>(Commands.judge, uri);
 
 test('lsp + daemon: runs and judges go to the background runner, started on the first run and again after it ended', async () => {
   const dir = path.join(root, 'd1', 'verdict');
@@ -54,10 +46,10 @@ test('lsp + daemon: runs and judges go to the background runner, started on the 
   const text = 'a, b = map(int, input().split())\nprint(a + b)\n';
   const uri = server.file('sum.py', text);
   server.file('sum.stdin', '20 22\n');
-  server.file('sum.tests/1.in', '1 2\n');
-  server.file('sum.tests/1.ans', '3\n');
-  server.file('sum.tests/2.in', '2 2\n');
-  server.file('sum.tests/2.ans', '5\n');
+  server.tests('sum.tests', [
+    ['1 2\n', '3\n'],
+    ['2 2\n', '5\n'],
+  ]);
   server.open(uri, 'python', text);
   assert.equal(await daemonPid(dir), undefined, 'an idle editor starts no daemon');
 
