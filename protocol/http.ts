@@ -174,6 +174,8 @@ export const ProblemInfo = z.object({
   hiddenTests: z.number().int(),
   interactive: z.boolean(),
   scoring: z.boolean(),
+  /** The standard each language family compiles with, when the package says (problem.yaml `verdict.standards`, e.g. { cpp: "c++20" }). */
+  standards: z.record(z.string(), z.string()).optional(),
 });
 export type ProblemInfo = z.infer<typeof ProblemInfo>;
 

@@ -40,6 +40,7 @@ import { DisplayStream, displayText } from '../protocol/display';
 import { diffWhere, judgeSummary, outputBytes, ranLine, testRow, verdictTitle } from '../protocol/report';
 import { LANGUAGES, languageOfSource, type LanguageFacts } from '../protocol/languages.generated';
 import { DEFAULT_SETTINGS, languageUnderSettings, readVerdictSettings, type VerdictSettings } from '../protocol/settings';
+import { languageForRun } from '../protocol/standards';
 import {
   AddStressTestRequest,
   CheckSetupRequest,
@@ -236,9 +237,14 @@ export class VerdictServer {
    * Prolog), and the variant the settings' standard names (C++20) (protocol/languages.generated.ts).
    */
   private languageOf(uri: string): LanguageFacts | undefined {
-    if (!uri.startsWith('file:')) return undefined;
-    const language = languageOfSource(fileURLToPath(uri), this.documents.get(uri)?.getText());
+    const language = this.familyLanguageOf(uri);
     return language && languageUnderSettings(language, this.settings);
+  }
+
+  /** The language of a file before the settings choose a standard: cpp for any C++ file. */
+  private familyLanguageOf(uri: string): LanguageFacts | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    return languageOfSource(fileURLToPath(uri), this.documents.get(uri)?.getText());
   }
 
   // ---- CodeLens --------------------------------------------------------------------------------
@@ -463,6 +469,10 @@ export class VerdictServer {
         throw new UsageError(
           `Judging against a problem stored on a server ("${displayText(target.problem, { oneLine: true })}") needs the remote runner: sign in to a server ("Verdict: Sign in to a Server"), or set verdict.runner.mode to "remote" with verdict.runner.url.`,
         );
+      // The problem's standard (its problem.yaml `verdict.standards`) wins over the settings' (protocol/standards.ts).
+      const family = this.familyLanguageOf(uri)!;
+      const standards = (await this.runner.problems()).find((p) => p.id === target.problem)?.standards;
+      const judged = languageForRun({ language: family.id, settingsStandard: this.settings.languages[family.id]?.standard }, standards);
       return this.judgeWith(
         uri,
         token,
@@ -471,7 +481,7 @@ export class VerdictServer {
         `Verdict: judging ${name} against ${target.problem}`,
         undefined,
         (signal, callbacks) =>
-          this.runner.judgeProblem({ language: language.id, files: [{ name, content }], problem: target.problem }, signal, callbacks),
+          this.runner.judgeProblem({ language: judged.language, files: [{ name, content }], problem: target.problem }, signal, callbacks),
       );
     }
     const only = target?.tests;

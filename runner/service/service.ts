@@ -23,6 +23,7 @@ import {
   type PackageJudging,
 } from '../index';
 import type { JudgeResult, RunResult, TestResult } from '../../protocol/results';
+import { languageForRun } from '../../protocol/standards';
 import { type JudgeRequestBody, type LanguageInfo, type RunEvent, type RunRecord, type SubmitRequest } from '../../protocol/http';
 import type { Store, ProblemRow, RunRow, TokenRow } from './store';
 import { FairQueue } from './fair-queue';
@@ -251,7 +252,8 @@ export class Service {
         const judging = this.judgingOf(problem);
         for (const t of judging.tests) if (t.group[0] !== 'sample') hidden.add(t.name);
         request = {
-          language: body.language,
+          // A variant's id (cpp20) is the run's choice; the family's (cpp) takes the problem's standard.
+          language: languageForRun({ language: body.language }, judging.standards).language,
           files: body.files,
           tests: judging.tests,
           checker: judging.checker,
