@@ -58,6 +58,12 @@ export const JudgeRequestBody = z
       .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a problem id: lower-case letters, digits, - and _')
       .optional(),
     checker: BuiltinCheckerName.optional(),
+    /**
+     * The standard the run chose for the language's family (c++17, c++20, c++23; the CLI's --std): it wins
+     * over a stored problem's own (problem.yaml `verdict.standards`). Without it, a variant's id (cpp20)
+     * chooses; the family's (cpp) takes the problem's standard, else the default.
+     */
+    standard: z.string().min(1).max(20).optional(),
     limits: Limits.optional(),
     stopOnFailure: z.boolean().optional(),
     /** An http(s) URL called with the run's record when it ends (signed; docs/service.md, "Webhooks"). */

@@ -8,8 +8,8 @@ import { variantFor } from './settings';
 export interface LanguageChoice {
   /** The language the run names: a variant's id (cpp20) chooses the standard; the family's (cpp) leaves it open. */
   language: string;
-  /** The run chose the standard although it is the family's own (`--std c++17`): nothing below overrides it. */
-  explicitStandard?: boolean;
+  /** A standard the run named (`--std c++17`, the HTTP API's `standard`), of the language's family: nothing below overrides it. */
+  standard?: string;
   /** The user's settings' standard for the family (verdict.languages.cpp.standard). */
   settingsStandard?: string;
 }
@@ -23,7 +23,8 @@ export type ProblemStandards = Readonly<Record<string, string>>;
 export function languageForRun(choice: LanguageChoice, problem: ProblemStandards = {}): { language: string; from: StandardSource } {
   const facts = LANGUAGES.find((l) => l.id === choice.language);
   if (!facts) return { language: choice.language, from: 'default' };
-  if (facts.variantOf || choice.explicitStandard) return { language: facts.id, from: 'run' };
+  if (choice.standard !== undefined) return { language: variantFor(facts.id, choice.standard)?.id ?? facts.id, from: 'run' };
+  if (facts.variantOf) return { language: facts.id, from: 'run' };
   const fromProblem = problem[facts.id] !== undefined ? variantFor(facts.id, problem[facts.id]!) : undefined;
   if (fromProblem) return { language: fromProblem.id, from: 'problem' };
   const fromSettings = choice.settingsStandard !== undefined ? variantFor(facts.id, choice.settingsStandard) : undefined;

@@ -46,7 +46,7 @@ export function judgeRequest(args: string[], opts: JudgeCliOptions, runner: Runn
   if (opts.problem) {
     const judging = judgingOfPackage(opts.problem, runner.languages);
     ({ tests, checker, scoring } = judging);
-    language = languageForRun({ language, explicitStandard: opts.std !== undefined }, judging.standards).language;
+    language = languageForRun({ language, ...(opts.std !== undefined ? { standard: opts.std } : {}) }, judging.standards).language;
     interactor = judging.interactor;
     if (judging.limits.cpuMs && !opts.timeLimit) Object.assign(limits, { cpuMs: judging.limits.cpuMs });
     if (judging.limits.memoryMb && !opts.memoryLimit) Object.assign(limits, { memoryMb: judging.limits.memoryMb });

@@ -277,15 +277,22 @@ test("remote: a stored problem's verdict.standards (c++20) judges the editor's C
     const judged = await execute(Commands.judge, [uri, { problem: 'standard' }]);
     assert.equal(judged.status, 'Accepted', JSON.stringify(judged));
     // The service applies it when a request names the family (cpp); a variant's id (cpp23) is the run's own choice.
-    const submit = (language: string) =>
+    const submit = (language: string, extra: Record<string, string> = {}) =>
       api('POST', '/v1/runs?wait=true', student, {
         kind: 'judge',
         language,
         files: [{ name: 'a.cpp', content: text }],
         problem: 'standard',
+        ...extra,
       });
     assert.equal((await submit('cpp')).json.result?.status, 'Accepted');
     assert.equal((await submit('cpp23')).json.result?.status, 'Compile Error');
+    // `standard` (the CLI's --std) is the run's choice even when it names the family's default.
+    assert.equal((await submit('cpp', { standard: 'c++17' })).json.result?.status, 'Compile Error');
+    const unknown = await submit('cpp', { standard: 'c++26' });
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.json.error, 'unknown_standard');
+    assert.match(unknown.json.message, /cpp has no standard "c\+\+26"; use one of c\+\+17, c\+\+20, c\+\+23/);
   } finally {
     await configure(() => delete (settings as { languages?: unknown }).languages);
   }

@@ -16,7 +16,7 @@ const CASES: [string, LanguageChoice, Record<string, string> | undefined, string
   ['the problem wins over the settings', { language: 'cpp', settingsStandard: 'c++23' }, { cpp: 'c++20' }, 'cpp20', 'problem'],
   ['the problem may name the default', { language: 'cpp', settingsStandard: 'c++23' }, { cpp: 'c++17' }, 'cpp', 'problem'],
   ["a variant's id (--lang cpp23, a request's cpp23) wins over the problem", { language: 'cpp23' }, { cpp: 'c++20' }, 'cpp23', 'run'],
-  ['--std c++17 named on the run wins over the problem', { language: 'cpp', explicitStandard: true }, { cpp: 'c++20' }, 'cpp', 'run'],
+  ['--std c++17 named on the run wins over the problem', { language: 'cpp', standard: 'c++17' }, { cpp: 'c++20' }, 'cpp', 'run'],
   ['the standard may be spelled gnu++20 or 20', { language: 'cpp' }, { cpp: 'gnu++20' }, 'cpp20', 'problem'],
   ["another family's standard does not apply", { language: 'python3', settingsStandard: 'c++20' }, { cpp: 'c++20' }, 'python3', 'default'],
   ['an unknown language passes through (the runner refuses it)', { language: 'cobol' }, { cpp: 'c++20' }, 'cobol', 'default'],
