@@ -778,6 +778,8 @@ export class VerdictServer {
 
   /** "Verdict: Check Setup": the checks of `verdict doctor` (local runner), or whether the server answers (remote). */
   private async checkSetup(): Promise<CheckSetupResult> {
+    // Whatever it finds, the lenses then say what can run now (an image built outside the editor).
+    void this.languageStatus(true);
     try {
       if (this.runner.mode === 'remote') {
         const health = await this.runner.health();
@@ -893,6 +895,7 @@ export class VerdictServer {
         throw new UsageError(`verdict/stress: rounds must be a whole number above 0 (got ${JSON.stringify(params.rounds)}).`);
       if (params.seed !== undefined && !(Number.isSafeInteger(params.seed) && params.seed >= 0))
         throw new UsageError(`verdict/stress: seed must be a whole number, 0 or more (got ${JSON.stringify(params.seed)}).`);
+      for (const u of [uri, reference, generator]) await this.requireUsable(u);
       const program = (u: string) => {
         const { name, content } = this.source(u);
         return { language: this.languageOf(u)!.id, files: [{ name, content }] };
