@@ -145,3 +145,37 @@ test('lsp languages: verdict/languages lists what can run here; once the image i
     ['▶ Run'],
   );
 });
+
+test('lsp languages: with Docker unreachable, the lens says so and Run answers what to do', async () => {
+  const lonely = spawn(process.execPath, [SERVER, '--stdio'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, DOCKER_HOST: `unix://${path.join(dir, 'no-docker.sock')}` },
+  });
+  const c = createProtocolConnection(new StreamMessageReader(lonely.stdout!), new StreamMessageWriter(lonely.stdin!));
+  c.onRequest(WorkDoneProgressCreateRequest.method, () => null);
+  c.listen();
+  try {
+    await c.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
+    await c.sendNotification(InitializedNotification.type, {});
+    const file = path.join(dir, 'lonely.py');
+    writeFileSync(file, 'print(1)\n');
+    const uri = pathToFileURL(file).href;
+    await c.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'python', version: 1, text: 'print(1)\n' },
+    });
+    const [lens, ...rest] = (await c.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+    assert.equal(rest.length, 0);
+    assert.match(lens!.command!.title, /^⚠ Python 3: Docker is not reachable \(.*\): start it — then `verdict doctor`$/);
+    await assert.rejects(c.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] }), (e: Error) => {
+      assert.match(
+        e.message,
+        /^Python 3 \(CPython\) cannot run here: Docker is not reachable \(.*\): start it\. Run `verdict doctor` in a terminal, then try again\.$/,
+      );
+      return true;
+    });
+  } finally {
+    await c.sendRequest(ShutdownRequest.type).catch(() => undefined);
+    await c.sendNotification(ExitNotification.type).catch(() => undefined);
+    lonely.kill();
+  }
+});
