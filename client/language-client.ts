@@ -17,6 +17,8 @@ import {
 import {
   AddStressTestRequest,
   CheckSetupRequest,
+  LanguagesRequest,
+  type LanguageStatus,
   Commands,
   CompanionProblemRequest,
   DeleteTestRequest,
@@ -213,6 +215,11 @@ export class VerdictServer {
   /** The checks of `verdict doctor` for the runner in use. */
   checkSetup(token?: vscode.CancellationToken): Promise<CheckSetupResult> {
     return this.client.sendRequest(CheckSetupRequest, token);
+  }
+
+  /** Every language and whether it can run with the runner in use; `refresh` looks again (and refreshes the lenses). */
+  languages(refresh = false): Promise<LanguageStatus[]> {
+    return this.client.sendRequest(LanguagesRequest, { refresh });
   }
 
   /** The problems on the server (none with the local runner). */

@@ -58,6 +58,12 @@ export const JudgeRequestBody = z
       .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a problem id: lower-case letters, digits, - and _')
       .optional(),
     checker: BuiltinCheckerName.optional(),
+    /**
+     * The standard the run chose for the language's family (c++17, c++20, c++23; the CLI's --std): it wins
+     * over a stored problem's own (problem.yaml `verdict.standards`). Without it, a variant's id (cpp20)
+     * chooses; the family's (cpp) takes the problem's standard, else the default.
+     */
+    standard: z.string().min(1).max(20).optional(),
     limits: Limits.optional(),
     stopOnFailure: z.boolean().optional(),
     /** An http(s) URL called with the run's record when it ends (signed; docs/service.md, "Webhooks"). */
@@ -174,6 +180,8 @@ export const ProblemInfo = z.object({
   hiddenTests: z.number().int(),
   interactive: z.boolean(),
   scoring: z.boolean(),
+  /** The standard each language family compiles with, when the package says (problem.yaml `verdict.standards`, e.g. { cpp: "c++20" }). */
+  standards: z.record(z.string(), z.string()).optional(),
 });
 export type ProblemInfo = z.infer<typeof ProblemInfo>;
 

@@ -148,7 +148,7 @@ function familyOf(id: string): LanguageFacts[] {
   return LANGUAGES.filter((l) => l.id === base || l.variantOf === base);
 }
 
-function standardsOf(id: string): string[] {
+export function standardsOf(id: string): string[] {
   return familyOf(id).flatMap((l) => (l.standard ? [l.standard] : []));
 }
 

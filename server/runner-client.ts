@@ -14,6 +14,9 @@ import type { SourceFile } from '../protocol/spec';
 import { ServiceClient, bytesField, inlineTest } from '../protocol/service-client';
 import type * as RunnerLibrary from '../runner/index';
 import { daemonWanted } from '../runner/daemon/paths';
+import type { LanguageStatus } from '../protocol/lsp';
+import { LANGUAGES } from '../protocol/languages.generated';
+import { IMAGE_NAMESPACE, imageBuildCommand, imageName } from '../protocol/images';
 
 /** A remote run's place in the server's queue while it waits (1 = next); 0 once it no longer waits. */
 export type QueueListener = (position: number) => void;
@@ -65,6 +68,8 @@ export interface RunnerClient {
   problems(): Promise<ProblemInfo[]>;
   /** Starts a container for a language in the background (a file of it was opened). */
   warm(languageId: string): void;
+  /** Every language and whether it can run here (its image present; the server offers it), looked up now. */
+  languageStatus(): Promise<LanguageStatus[]>;
   language(id: string): Promise<LanguageDetails>;
   health(): Promise<Health>;
   dispose(): Promise<void>;
@@ -129,6 +134,37 @@ export class LocalRunnerClient implements RunnerClient {
     this.get()
       .then((r) => r.warm(languageId))
       .catch(() => undefined); // health() reports why
+  }
+
+  /**
+   * A language can run when Docker answers and its image is there. Asked over Docker's socket without
+   * loading the runner (an editor opening a file must not pay for the Docker client); through the
+   * runner's Docker client only for a TCP or SSH DOCKER_HOST.
+   */
+  async languageStatus(): Promise<LanguageStatus[]> {
+    const images = dockerSocket() ? await verdictImagesOverSocket() : await this.verdictImagesThroughRunner();
+    return LANGUAGES.map((l): LanguageStatus => {
+      const base = { id: l.id, name: l.name };
+      if (typeof images === 'string')
+        return {
+          ...base,
+          usable: false,
+          problem: `Docker is not reachable (${images}): start it`,
+          fix: 'verdict doctor',
+        };
+      if (images.has(imageName(l.image))) return { ...base, usable: true };
+      const build = l.variantOf ?? l.id;
+      return { ...base, usable: false, problem: `its image ${imageName(l.image)} is not built`, fix: imageBuildCommand(build), build };
+    });
+  }
+
+  private async verdictImagesThroughRunner(): Promise<Set<string> | string> {
+    try {
+      const listed = await (await this.get()).docker.listImages({ filters: { reference: [`${IMAGE_NAMESPACE}/*`] } });
+      return new Set(listed.flatMap((i) => i.RepoTags ?? []));
+    } catch (err) {
+      return (err as Error).message;
+    }
   }
 
   async language(id: string): Promise<LanguageDetails> {
@@ -220,6 +256,11 @@ export class SharedRunnerClient implements RunnerClient {
     if (!daemonWanted()) this.own.warm(languageId);
   }
 
+  /** The daemon runs on this machine's Docker: what can run is what this machine's images allow. */
+  languageStatus(): Promise<LanguageStatus[]> {
+    return this.own.languageStatus();
+  }
+
   language(id: string): Promise<LanguageDetails> {
     return languageDetails(id);
   }
@@ -245,19 +286,47 @@ async function languageDetails(id: string): Promise<LanguageDetails> {
   };
 }
 
-/** GET /_ping on the Docker socket without loading a Docker client: true, or why not. */
-function dockerPing(): Promise<true | string> {
+/** Docker's Unix socket, or undefined when DOCKER_HOST is TCP or SSH. */
+function dockerSocket(): string | undefined {
   const host = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
-  if (!host.startsWith('unix://')) return Promise.resolve(true); // tcp/ssh: checked on the first run
+  return host.startsWith('unix://') ? host.slice('unix://'.length) : undefined;
+}
+
+/** A GET on Docker's socket without loading a Docker client: the status and body, or why there is none. */
+function dockerGet(socketPath: string, apiPath: string): Promise<{ status: number; body: string } | string> {
   return new Promise((resolve) => {
-    const req = request({ socketPath: host.slice('unix://'.length), path: '/_ping', timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200 ? true : `HTTP ${res.statusCode}`);
+    const req = request({ socketPath, path: apiPath, timeout: 2000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (err) => resolve(err.message));
     });
     req.on('error', (err) => resolve(err.message));
     req.on('timeout', () => (req.destroy(), resolve('no answer')));
     req.end();
   });
+}
+
+/** GET /_ping on the Docker socket: true, or why not. */
+async function dockerPing(): Promise<true | string> {
+  const socket = dockerSocket();
+  if (!socket) return true; // tcp/ssh: checked on the first run
+  const answer = await dockerGet(socket, '/_ping');
+  return typeof answer === 'string' ? answer : answer.status === 200 ? true : `HTTP ${answer.status}`;
+}
+
+/** The tags of Verdict's images (verdict/gcc:latest, …) in Docker, or why Docker did not say. */
+async function verdictImagesOverSocket(): Promise<Set<string> | string> {
+  const filters = encodeURIComponent(JSON.stringify({ reference: [`${IMAGE_NAMESPACE}/*`] }));
+  const answer = await dockerGet(dockerSocket()!, `/images/json?filters=${filters}`);
+  if (typeof answer === 'string') return answer;
+  if (answer.status !== 200) return `HTTP ${answer.status}`;
+  try {
+    const images = JSON.parse(answer.body) as { RepoTags?: string[] | null }[];
+    return new Set(images.flatMap((i) => i.RepoTags ?? []));
+  } catch {
+    return 'an answer that is not JSON';
+  }
 }
 
 /** An error in the user's hands (said as it is, never logged as a crash): server.ts's UsageError, by name. */
@@ -362,6 +431,17 @@ export class RemoteRunnerClient implements RunnerClient {
   }
 
   warm(): void {}
+
+  /** Usable: what the server's GET /v1/languages lists (its own probe of its images). */
+  async languageStatus(): Promise<LanguageStatus[]> {
+    this.requireConfigured();
+    const offered = new Set((await this.client.languages()).map((l) => l.id));
+    return LANGUAGES.map((l) =>
+      offered.has(l.id)
+        ? { id: l.id, name: l.name, usable: true }
+        : { id: l.id, name: l.name, usable: false, problem: `the server ${this.url} does not offer it (ask its administrator)` },
+    );
+  }
 
   language(id: string): Promise<LanguageDetails> {
     return languageDetails(id);

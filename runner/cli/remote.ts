@@ -97,6 +97,8 @@ export async function remoteJudge(
       language: language.id,
       files,
       problem: opts.problem,
+      // --std named is the run's choice, over the problem's own standard (the language is already its variant).
+      ...(opts.std !== undefined ? { standard: opts.std } : {}),
       // Left out, the server's rule for its problems applies (stop at the first failure unless scored).
       ...(opts.stopOnFailure ? { stopOnFailure: true } : {}),
     };

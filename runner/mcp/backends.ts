@@ -23,6 +23,7 @@ import type { InlineTest, LanguageInfo, RunEvent, RunRecord, SubmitRequest } fro
 import { inlineTest, type ServiceClient } from '../../protocol/service-client';
 import type { LimitsInput, SourceFile } from '../../protocol/spec';
 import type { BuiltinChecker } from '../../protocol/judge';
+import { languageForRun } from '../../protocol/standards';
 import type { LanguagesOutcome, Where } from './tools';
 
 /** What a call may do while it runs: tell progress, and be cancelled. */
@@ -197,6 +198,7 @@ function localJudgeRequest(
     const judging = judgingOfPackage(path.resolve(call.problem), runner.languages);
     return {
       ...base,
+      language: languageForRun({ language: call.language }, judging.standards).language,
       tests: judging.tests,
       checker: call.checker ? checker : judging.checker,
       ...(judging.interactor ? { interactor: judging.interactor } : {}),

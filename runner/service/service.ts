@@ -23,6 +23,8 @@ import {
   type PackageJudging,
 } from '../index';
 import type { JudgeResult, RunResult, TestResult } from '../../protocol/results';
+import { languageForRun } from '../../protocol/standards';
+import { standardsOf, variantFor } from '../../protocol/settings';
 import { type JudgeRequestBody, type LanguageInfo, type RunEvent, type RunRecord, type SubmitRequest } from '../../protocol/http';
 import type { Store, ProblemRow, RunRow, TokenRow } from './store';
 import { FairQueue } from './fair-queue';
@@ -109,6 +111,12 @@ export class Service {
         400,
         'unknown_language',
         `Unknown language "${body.language}". Known: ${[...this.runner.languages.keys()].join(', ')}.`,
+      );
+    if (body.kind === 'judge' && body.standard !== undefined && !variantFor(body.language, body.standard))
+      throw new ServiceError(
+        400,
+        'unknown_standard',
+        `${body.language} has no standard "${body.standard}"${standardsOf(body.language).length ? `; use one of ${standardsOf(body.language).join(', ')}` : ' to choose from'}.`,
       );
     if (body.kind === 'judge' && body.problem && !this.store.problem(body.problem))
       throw new ServiceError(404, 'unknown_problem', `There is no problem "${body.problem}" on this server.`);
@@ -251,7 +259,9 @@ export class Service {
         const judging = this.judgingOf(problem);
         for (const t of judging.tests) if (t.group[0] !== 'sample') hidden.add(t.name);
         request = {
-          language: body.language,
+          // The request's standard or a variant's id (cpp20) is the run's choice; the family's (cpp) takes the problem's.
+          language: languageForRun({ language: body.language, ...(body.standard ? { standard: body.standard } : {}) }, judging.standards)
+            .language,
           files: body.files,
           tests: judging.tests,
           checker: judging.checker,
@@ -273,7 +283,7 @@ export class Service {
           }),
         );
         request = {
-          language: body.language,
+          language: languageForRun({ language: body.language, ...(body.standard ? { standard: body.standard } : {}) }).language,
           files: body.files,
           tests,
           checker: { kind: 'builtin', name: body.checker ?? 'lines' },

@@ -12,6 +12,7 @@ import { cli as runCli, makeToken as makeServerToken, startServer, type RunningS
 import { CodeLensRequest, type CodeLens } from 'vscode-languageserver-protocol/node';
 import {
   Commands,
+  LanguagesRequest,
   OutputNotification,
   ProblemsRequest,
   QueueNotification,
@@ -200,6 +201,54 @@ test('remote: verdict/problems lists the server problems; a judge against one by
     ['sample/1', 'secret/1'],
   );
   await assert.rejects(lsp.command(Commands.judge, uri, { problem: 'nope' }), /no problem "nope"/);
+});
+
+test('remote: verdict/languages is what the server lists (GET /v1/languages): those run, the others say the server does not offer them', async () => {
+  const offered = (await api('GET', '/v1/languages', student)).json as { id: string }[];
+  const statuses = await lsp.connection.sendRequest(LanguagesRequest, { refresh: true });
+  assert.deepEqual(
+    statuses.filter((s) => s.usable).map((s) => s.id),
+    offered.map((l) => l.id).sort(),
+  );
+  for (const s of statuses.filter((s) => !s.usable)) assert.match(s.problem!, /does not offer it/);
+});
+
+test("remote: a stored problem's verdict.standards (c++20) judges the editor's C++ file as C++20, over the settings' c++23", async () => {
+  const fixture = path.resolve(__dirname, '../fixtures/problems/standard');
+  const pushed = await cli(['problem', 'push', fixture, '--server', service.url], { VERDICT_TOKEN: teacher });
+  assert.equal(pushed.exitCode, 0, pushed.stderr);
+  const listed = (await lsp.connection.sendRequest(ProblemsRequest)).find((p) => p.id === 'standard');
+  assert.deepEqual(listed?.standards, { cpp: 'c++20' });
+  // C++20 only: consteval is new in C++20, and g++ 12 removed std::declare_reachable from C++23.
+  const text =
+    '#include <iostream>\n#include <memory>\nconsteval long long zero() { return 0; }\n' +
+    'int main() {\n  long long sum = zero(), x;\n  std::declare_reachable(&sum);\n  while (std::cin >> x) sum += x;\n  std::cout << sum << "\\n";\n}\n';
+  const uri = lsp.file('only20.cpp', text);
+  lsp.open(uri, 'cpp', text);
+  await configure(() => Object.assign(settings, { languages: { cpp: { standard: 'c++23' } } }));
+  try {
+    const judged = await lsp.command<JudgeResult>(Commands.judge, uri, { problem: 'standard' });
+    assert.equal(judged.status, 'Accepted', JSON.stringify(judged));
+    // The service applies it when a request names the family (cpp); a variant's id (cpp23) is the run's own choice.
+    const submit = (language: string, extra: Record<string, string> = {}) =>
+      api('POST', '/v1/runs?wait=true', student, {
+        kind: 'judge',
+        language,
+        files: [{ name: 'a.cpp', content: text }],
+        problem: 'standard',
+        ...extra,
+      });
+    assert.equal((await submit('cpp')).json.result?.status, 'Accepted');
+    assert.equal((await submit('cpp23')).json.result?.status, 'Compile Error');
+    // `standard` (the CLI's --std) is the run's choice even when it names the family's default.
+    assert.equal((await submit('cpp', { standard: 'c++17' })).json.result?.status, 'Compile Error');
+    const unknown = await submit('cpp', { standard: 'c++26' });
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.json.error, 'unknown_standard');
+    assert.match(unknown.json.message, /cpp has no standard "c\+\+26"; use one of c\+\+17, c\+\+20, c\+\+23/);
+  } finally {
+    await configure(() => delete (settings as { languages?: unknown }).languages);
+  }
 });
 
 test('remote: the local runner has no server problems: an empty list, and a judge by problem id is a clear error', async () => {
