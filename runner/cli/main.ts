@@ -28,6 +28,7 @@ import { DEFAULT_ROUNDS } from '../stress/stress';
 import { BUILTIN_CHECKERS } from '../judge/types';
 import { packageVersion } from '../daemon/paths';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { splitCompileFlags } from '../../protocol/compile-flags';
 import { tmpdir } from 'node:os';
 
 const EXIT_USAGE = 2;
@@ -65,6 +66,19 @@ async function programInput(option: string | undefined): Promise<Buffer> {
 /** In a terminal with no input given, the program reads the terminal as it is typed (until Ctrl-D). */
 function liveTerminal(option: string | undefined): boolean {
   return option === undefined && Boolean(process.stdin.isTTY);
+}
+
+/** --compile-flags "-DLOCAL -O3": one string, split on whitespace; the runner checks each flag. */
+const COMPILE_FLAGS_HELP =
+  'extra compiler flags, e.g. "-DLOCAL -O3" (split on whitespace; each checked against the language\'s allowed flags, docs/editor.md)';
+
+/**
+ * --server with --compile-flags: the remote client does not send them yet, and a judge without the
+ * flags asked for would be a different program; refused rather than dropped.
+ */
+function refuseRemoteCompileFlags(opts: { server?: string; compileFlags?: string[] }): void {
+  if (opts.server && opts.compileFlags?.length)
+    throw new UsageError('--compile-flags cannot be sent to a server yet: run or judge here (without --server), or drop the flags.');
 }
 
 function positiveInt(value: string): number {
@@ -105,6 +119,7 @@ export function buildProgram(): Command {
     )
     .option('--time-limit <ms>', 'CPU time limit in milliseconds', positiveInt)
     .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
+    .option('--compile-flags <flags>', COMPILE_FLAGS_HELP, splitCompileFlags)
     .option('--json', 'print the result object as JSON on stdout')
     .addHelpText(
       'after',
@@ -126,12 +141,14 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
           stdin?: string;
           timeLimit?: number;
           memoryLimit?: number;
+          compileFlags?: string[];
           json?: boolean;
           server?: string;
           daemon: boolean;
         },
       ) => {
         if (opts.std) opts.lang = languageIdForStandard(loadLanguages(), opts.std, opts.lang, file);
+        refuseRemoteCompileFlags(opts);
         if (opts.server) {
           // The server's client reads input from a file: this process's own input goes through one, removed after.
           const own = opts.stdin === undefined || opts.stdin === '-' ? await programInput(opts.stdin) : undefined;
@@ -152,8 +169,9 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
         const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
         const live = liveTerminal(opts.stdin) && !opts.json;
         const stdin = live ? Buffer.alloc(0) : await programInput(opts.stdin);
-        // The daemon takes a run whose input is known (live input from a terminal runs here).
-        const daemon = live ? undefined : await (await import('../daemon/client')).attachDaemon(opts);
+        // The daemon takes a run whose input is known (live input from a terminal runs here), without compile flags.
+        // TODO(daemon): pass compileFlags
+        const daemon = live || opts.compileFlags?.length ? undefined : await (await import('../daemon/client')).attachDaemon(opts);
         if (daemon) {
           const { remoteRun } = await import('./remote');
           const result = await remoteRun(file, args, { ...opts, client: daemon, stdinBytes: stdin });
@@ -182,7 +200,14 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
         };
         const result = await withRunner((runner) =>
           runner.run(
-            { language: language.id, files: [{ name: path.basename(file), content }], stdin, args, limits },
+            {
+              language: language.id,
+              files: [{ name: path.basename(file), content }],
+              stdin,
+              args,
+              limits,
+              ...(opts.compileFlags?.length ? { compileFlags: opts.compileFlags } : {}),
+            },
             opts.json ? {} : { onOutput, ...(live ? { liveInput: process.stdin as AsyncIterable<Buffer> } : {}) },
           ),
         );
@@ -219,21 +244,25 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
     )
     .option('--time-limit <ms>', "CPU time limit per test in milliseconds (default: the package's, else 2000)", positiveInt)
     .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
+    .option('--compile-flags <flags>', COMPILE_FLAGS_HELP, splitCompileFlags)
     .option('--stop-on-failure', 'stop at the first test that fails')
     .option('--json', 'print {status, compile, tests: [{name, status, timeMs, memoryKb, diff?}]} as JSON')
     .option('--server <url>', 'judge on a classroom server (`verdict serve`) instead, with the token in VERDICT_TOKEN')
     .option('--no-daemon', "judge in this process, not in this user's background runner (also VERDICT_DAEMON=0)")
     .action(async (files: string[], opts: JudgeCliOptions & { std?: string; daemon: boolean }) => {
       if (opts.std) opts.lang = languageIdForStandard(loadLanguages(), opts.std, opts.lang, files[0]!);
+      refuseRemoteCompileFlags(opts);
       if (opts.server) {
         const { remoteJudge } = await import('./remote');
         const remote = await remoteJudge(files, { ...opts, server: opts.server });
         if (remote?.status === 'Internal Error' && remote.tests.length === 0) process.exitCode = EXIT_INTERNAL;
         return;
       }
-      // The daemon takes tests sent whole with a built-in checker; a package or a checker program is judged here.
+      // The daemon takes tests sent whole with a built-in checker; a package, a checker program or compile flags are judged here.
+      // TODO(daemon): pass compileFlags
       const builtin = !opts.checker || (BUILTIN_CHECKERS as readonly string[]).includes(opts.checker);
-      const daemon = !opts.problem && builtin ? await (await import('../daemon/client')).attachDaemon(opts) : undefined;
+      const daemon =
+        !opts.problem && builtin && !opts.compileFlags?.length ? await (await import('../daemon/client')).attachDaemon(opts) : undefined;
       if (daemon) {
         const { remoteJudge } = await import('./remote');
         const remote = await remoteJudge(files, { ...opts, checker: opts.checker ?? 'lines', client: daemon });
