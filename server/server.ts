@@ -39,7 +39,13 @@ import type { JudgeResult, RunResult } from '../protocol/results';
 import { DisplayStream, displayText } from '../protocol/display';
 import { diffWhere, judgeSummary, outputBytes, ranLine, testRow, verdictTitle } from '../protocol/report';
 import { LANGUAGES, languageOfSource, type LanguageFacts } from '../protocol/languages.generated';
-import { DEFAULT_SETTINGS, languageUnderSettings, readVerdictSettings, type VerdictSettings } from '../protocol/settings';
+import {
+  DEFAULT_SETTINGS,
+  languageUnderSettings,
+  readVerdictSettings,
+  type LanguageLimits,
+  type VerdictSettings,
+} from '../protocol/settings';
 import {
   AddStressTestRequest,
   CheckSetupRequest,
@@ -365,10 +371,19 @@ export class VerdictServer {
 
   /** The run arguments the settings give this language (its own, else its base's: cpp20 takes cpp's). */
   private runArgs(language: LanguageFacts): string[] {
+    return this.languageSetting(language, 'args') ?? [];
+  }
+
+  /** The extra compile flags the settings give this language for Run and Judge (its own, else its base's); the runner checks them. */
+  private compileFlags(language: LanguageFacts): { compileFlags?: string[] } {
+    const flags = this.languageSetting(language, 'compileFlags');
+    return flags?.length ? { compileFlags: flags } : {};
+  }
+
+  /** A per-language setting of this language, else of the language it is a variant of (cpp20 → cpp). */
+  private languageSetting<K extends 'args' | 'compileFlags'>(language: LanguageFacts, key: K): LanguageLimits[K] | undefined {
     return (
-      this.settings.languages[language.id]?.args ??
-      (language.variantOf ? this.settings.languages[language.variantOf]?.args : undefined) ??
-      []
+      this.settings.languages[language.id]?.[key] ?? (language.variantOf ? this.settings.languages[language.variantOf]?.[key] : undefined)
     );
   }
 
@@ -410,6 +425,7 @@ export class VerdictServer {
           stdin,
           limits: { ...this.limitsFor(language), ...(live ? { wallMs: LIVE_WALL_MS } : {}) },
           ...(this.runArgs(language).length ? { args: this.runArgs(language) } : {}),
+          ...this.compileFlags(language),
         },
         controller.signal,
         (stream, data) => {
@@ -471,7 +487,11 @@ export class VerdictServer {
         `Verdict: judging ${name} against ${target.problem}`,
         undefined,
         (signal, callbacks) =>
-          this.runner.judgeProblem({ language: language.id, files: [{ name, content }], problem: target.problem }, signal, callbacks),
+          this.runner.judgeProblem(
+            { language: language.id, files: [{ name, content }], problem: target.problem, ...this.compileFlags(language) },
+            signal,
+            callbacks,
+          ),
       );
     }
     const only = target?.tests;
@@ -494,6 +514,7 @@ export class VerdictServer {
           tests,
           checker: { kind: 'builtin', name: this.settings.tests.checker },
           limits,
+          ...this.compileFlags(language),
         },
         signal,
         callbacks,

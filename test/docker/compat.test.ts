@@ -204,7 +204,12 @@ test('judge0: languages are the usable ones with Judge0 ids; GET /languages/:id;
 test("judge0: what this server does not do is a 422 in Judge0's shape, before anything is stored", async () => {
   const before = (await call('GET', '/v1/submissions', undefined, { authorization: `Bearer ${teacher}` })).json.length;
   const refusals: Array<[Record<string, unknown>, string, RegExp]> = [
-    [{ source_code: 'x', language_id: 71, compiler_options: '-O3' }, 'compiler_options', /not supported/],
+    [{ source_code: 'x', language_id: 71, compiler_options: '-O3' }, 'compiler_options', /Python 3 \(CPython\) takes no compile flags/],
+    [
+      { source_code: 'x', language_id: 54, compiler_options: '-O2 -fplugin=x.so' },
+      'compiler_options',
+      /"-fplugin=x\.so" .* compiler plugin/,
+    ],
     [{ source_code: 'x', language_id: 71, enable_network: true }, 'enable_network', /never/],
     [{ source_code: 'x', language_id: 71, additional_files: 'UEsDBA==' }, 'additional_files', /not supported/],
     [{ source_code: 'x', language_id: 71, redirect_stderr_to_stdout: true }, 'redirect_stderr_to_stdout', /not supported/],
