@@ -160,6 +160,18 @@ test('judge0: fields=* gives every attribute; an unknown field is 400 "invalid f
   assert.deepEqual(bad.json, { error: 'invalid fields: [nope]' });
 });
 
+test('judge0: compiler_options are compile flags (split on whitespace), echoed back; compile_cmd shows where they go', async () => {
+  const source = '#include <cstdio>\nint main() {\n#ifdef LOCAL\n  std::puts("local");\n#else\n  std::puts("judge");\n#endif\n}\n';
+  const r = await call('POST', '/submissions?wait=true&fields=stdout,compiler_options', {
+    source_code: source,
+    language_id: 54,
+    compiler_options: ' -DLOCAL  -O2 ',
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json, { stdout: 'local\n', compiler_options: ' -DLOCAL  -O2 ' });
+  assert.match((await call('GET', '/languages/54')).json.compile_cmd, /-DONLINE_JUDGE %s -o main \{source\}$/);
+});
+
 test('judge0: batch — created one by one (a bad one is its errors, the rest run), read back by tokens', async () => {
   const r = await call('POST', '/submissions/batch', {
     submissions: [
