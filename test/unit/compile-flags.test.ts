@@ -61,6 +61,8 @@ const REFUSED: Array<[string, string, RegExp]> = [
   ['cpp', '-fprofile-generate=/tmp/p', /profile data/],
   ['cpp', '-fprofile-use=x', /profile data/],
   ['cpp', '-fdump-tree-all', /dumps/],
+  ['cpp', '-fcompare-debug=-fplugin=x.so', /another compilation/],
+  ['cpp', '-foffload-options=-fplugin=x', /another compilation/],
   ['cpp', '-fuse-ld=/tmp/ld', /linker program/],
   ['cpp', '-DX=/etc/passwd', /names a path/],
   ['cpp', 'x.c', /not a flag/],
