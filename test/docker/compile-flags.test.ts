@@ -87,6 +87,63 @@ test('compile flags: a judge compiles with them', async () => {
   });
 });
 
+test('compile flags: each language with rules compiles with a flag it accepts, in its place in the command', async () => {
+  // [language, source, flags, stdout]: where the language can, the flag changes what the program prints.
+  const cases: Array<[string, string, string, string[], string]> = [
+    [
+      'c',
+      'a.c',
+      '#include <stdio.h>\nint main(void) {\n#ifdef LOCAL\n  puts("local");\n#endif\n  return 0;\n}\n',
+      ['-DLOCAL', '-Wall'],
+      'local\n',
+    ],
+    ['fortran', 'a.f90', 'program a\n#ifdef LOCAL\n  print \'(a)\', "local"\n#endif\nend program a\n', ['-cpp', '-DLOCAL'], 'local\n'],
+    [
+      'd',
+      'a.d',
+      'import std.stdio;\nvoid main() { version (Local) writeln("local"); else writeln("judge"); }\n',
+      ['-fversion=Local'],
+      'local\n',
+    ],
+    [
+      'rust',
+      'a.rs',
+      'fn main() { println!("{}", if cfg!(local) { "local" } else { "judge" }); }\n',
+      ['--cfg=local', '-Copt-level=3'],
+      'local\n',
+    ],
+    [
+      'go',
+      'a.go',
+      'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("local") }\n',
+      ['-tags=local', '-trimpath', '-gcflags=-B'],
+      'local\n',
+    ],
+    [
+      'haskell',
+      'a.hs',
+      '{-# LANGUAGE CPP #-}\nmain :: IO ()\n#ifdef LOCAL\nmain = putStrLn "local"\n#else\nmain = putStrLn "judge"\n#endif\n',
+      ['-DLOCAL', '-O1'],
+      'local\n',
+    ],
+    [
+      'pascal',
+      'a.pas',
+      "begin\n{$IFDEF LOCAL} writeln('local'); {$ELSE} writeln('judge'); {$ENDIF}\nend.\n",
+      ['-dLOCAL', '-Cr'],
+      'local\n',
+    ],
+    ['nim', 'a.nim', 'when defined(local):\n  echo "local"\nelse:\n  echo "judge"\n', ['-d:local', '--opt:speed'], 'local\n'],
+  ];
+  await withRunner({ compileCache: false }, async (runner) => {
+    for (const [language, name, content, compileFlags, stdout] of cases) {
+      const r = await runner.run({ language, files: [{ name, content }], compileFlags });
+      assert.equal(r.status, 'Accepted', `${language}: ${show(r)}`);
+      assert.equal(r.stdout, stdout, `${language}: ${show(r)}`);
+    }
+  });
+});
+
 /** The CLI in process (no daemon), with empty stdin. */
 async function verdict(args: string[]) {
   const { execa } = await import('execa');
