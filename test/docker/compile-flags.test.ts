@@ -116,7 +116,7 @@ test('compile flags: each language with rules compiles with a flag it accepts, i
       'go',
       'a.go',
       'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("local") }\n',
-      ['-tags=local', '-trimpath', '-gcflags=-B'],
+      ['-tags=local', '-gcflags=-B', '-ldflags=-s'],
       'local\n',
     ],
     [
