@@ -22,6 +22,7 @@ import {
   Commands,
   CompanionProblemRequest,
   DeleteTestRequest,
+  NewSourceTextRequest,
   SaveTestRequest,
   type CheckSetupResult,
   type SaveTestResult,
@@ -252,6 +253,11 @@ export class VerdictServer {
 
   companionProblem(params: CompanionProblemParams): Promise<CompanionProblemResult> {
     return this.client.sendRequest(CompanionProblemRequest, params);
+  }
+
+  /** The text a new, empty source file starts with (the user's template, filled); none when no template is set. */
+  async newSourceText(uri: vscode.Uri): Promise<string | undefined> {
+    return (await this.client.sendRequest(NewSourceTextRequest, { uri: uri.toString() })).text;
   }
 
   get running(): boolean {

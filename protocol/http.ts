@@ -4,7 +4,7 @@
 // the same shapes. Results are results.ts's; a hidden test's data never appears in any of them.
 import { z } from 'zod';
 import { JudgeResult, RunResult, TestResult } from './results';
-import { Limits, SourceFile, MAX_STDIN_BYTES, MiB } from './spec';
+import { CompileFlags, Limits, SourceFile, MAX_STDIN_BYTES, MiB } from './spec';
 
 /** Test data inline in a request: text, or any bytes as base64. */
 export const InlineTest = z
@@ -26,7 +26,7 @@ export type InlineTest = z.infer<typeof InlineTest>;
 
 export const BuiltinCheckerName = z.enum(['exact', 'lines', 'tokens', 'float', 'kattis-default']);
 
-/** A run: the execution spec (language, files, stdin or stdinBase64, args, limits). */
+/** A run: the execution spec (language, files, stdin or stdinBase64, args, compileFlags, limits). */
 export const RunRequest = z
   .object({
     kind: z.literal('run'),
@@ -35,6 +35,8 @@ export const RunRequest = z
     stdin: z.string().optional(),
     stdinBase64: z.base64().optional(),
     args: z.array(z.string().max(4096)).max(64).optional(),
+    /** Extra compiler flags, checked against the language's rules (a refused one is a 400 that names it). */
+    compileFlags: CompileFlags.optional(),
     limits: Limits.optional(),
     /** An http(s) URL called with the run's record when it ends (signed; docs/service.md, "Webhooks"). */
     webhook: z.string().max(2048).optional(),
@@ -65,6 +67,8 @@ export const JudgeRequestBody = z
      */
     standard: z.string().min(1).max(20).optional(),
     limits: Limits.optional(),
+    /** Extra compiler flags for the submission, as a run's. */
+    compileFlags: CompileFlags.optional(),
     stopOnFailure: z.boolean().optional(),
     /** An http(s) URL called with the run's record when it ends (signed; docs/service.md, "Webhooks"). */
     webhook: z.string().max(2048).optional(),

@@ -129,6 +129,20 @@ export interface CompanionProblemResult {
 }
 export const CompanionProblemRequest = new RequestType<CompanionProblemParams, CompanionProblemResult, void>('verdict/companionProblem');
 
+/**
+ * Client → server: the text a new, empty source file starts with: the user's template of its
+ * language (verdict.languages.ID.template), {name} its file name without extension and the limits
+ * the settings give that language; no text when no template is set (the file stays empty).
+ */
+export interface NewSourceTextParams {
+  /** file: URI of the new file. */
+  uri: string;
+}
+export interface NewSourceTextResult {
+  text?: string;
+}
+export const NewSourceTextRequest = new RequestType<NewSourceTextParams, NewSourceTextResult, void>('verdict/newSourceText');
+
 /** Client → server: the token for the remote runner (VS Code keeps it in its SecretStorage); "" = none, the `verdict.runner.token` setting then applies. */
 export interface SetTokenParams {
   token: string;

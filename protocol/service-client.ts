@@ -53,6 +53,8 @@ export class ServiceClient {
     private readonly token: string,
     /** How requests are made: the global fetch, or one over a unix socket (the local daemon's). */
     private readonly fetch: typeof globalThis.fetch = globalThis.fetch,
+    /** This user's background runner (runner/daemon/): its refusals are the runner's own, said as the runner says them. */
+    private readonly local = false,
   ) {
     this.base = url.replace(/\/+$/, '');
   }
@@ -156,6 +158,11 @@ export class ServiceClient {
 
   private unreachable(err: unknown): ServiceClientError {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    if (this.local)
+      return new ServiceClientError(
+        `The background runner is unreachable (${cause?.code ?? cause?.message ?? (err as Error).message}): \`verdict daemon status\` says whether it runs; --no-daemon runs without it.`,
+        0,
+      );
     return new ServiceClientError(
       `The Verdict server at ${this.base} is unreachable (${cause?.code ?? cause?.message ?? (err as Error).message}): is the URL right, and is it running?`,
       0,
@@ -177,9 +184,11 @@ export class ServiceClient {
           ? `Not allowed: ${said}`
           : res.status === 429
             ? said
-            : res.status === 404 && !body
-              ? `The server at ${this.base} does not offer this (HTTP 404): is it a Verdict server of API version ${SERVICE_API_VERSION}?`
-              : `The server said (HTTP ${res.status}): ${said}`;
+            : this.local && res.status === 400
+              ? said
+              : res.status === 404 && !body
+                ? `The server at ${this.base} does not offer this (HTTP 404): is it a Verdict server of API version ${SERVICE_API_VERSION}?`
+                : `The server said (HTTP ${res.status}): ${said}`;
     return new ServiceClientError(message, res.status, body);
   }
 }

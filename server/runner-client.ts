@@ -34,6 +34,8 @@ export interface ProblemJudgeRequest {
   language: string;
   files: SourceFile[];
   problem: string;
+  /** Extra compiler flags for the submission (the problem's limits and tests stay the server's). */
+  compileFlags?: string[];
 }
 
 export interface Health {
@@ -390,6 +392,7 @@ export class RemoteRunnerClient implements RunnerClient {
       files: spec.files,
       ...(spec.stdinBase64 !== undefined ? { stdinBase64: spec.stdinBase64 } : stdin && stdin.length > 0 ? bytesField('stdin', stdin) : {}),
       ...(spec.args?.length ? { args: spec.args } : {}),
+      ...(spec.compileFlags?.length ? { compileFlags: spec.compileFlags } : {}),
       ...(spec.limits ? { limits: spec.limits as RunRequest['limits'] } : {}),
     };
     const record = await this.submit(body, signal, onQueue, (event) => {
@@ -412,6 +415,7 @@ export class RemoteRunnerClient implements RunnerClient {
       tests,
       checker: checker.name,
       ...(request.limits ? { limits: request.limits as JudgeRequestBody['limits'] } : {}),
+      ...(request.compileFlags?.length ? { compileFlags: request.compileFlags } : {}),
       ...(request.stopOnFailure !== undefined ? { stopOnFailure: request.stopOnFailure } : {}),
     };
     return this.submitJudge(body, signal, callbacks);
@@ -419,7 +423,13 @@ export class RemoteRunnerClient implements RunnerClient {
 
   judgeProblem(request: ProblemJudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult> {
     return this.submitJudge(
-      { kind: 'judge', language: request.language, files: request.files, problem: request.problem },
+      {
+        kind: 'judge',
+        language: request.language,
+        files: request.files,
+        problem: request.problem,
+        ...(request.compileFlags?.length ? { compileFlags: request.compileFlags } : {}),
+      },
       signal,
       callbacks,
     );

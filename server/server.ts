@@ -39,13 +39,21 @@ import type { JudgeResult, RunResult } from '../protocol/results';
 import { DisplayStream, displayText } from '../protocol/display';
 import { diffWhere, judgeSummary, outputBytes, ranLine, testRow, verdictTitle } from '../protocol/report';
 import { LANGUAGES, languageOfSource, type LanguageFacts } from '../protocol/languages.generated';
-import { DEFAULT_SETTINGS, languageUnderSettings, readVerdictSettings, type VerdictSettings } from '../protocol/settings';
 import { languageForRun } from '../protocol/standards';
+import { fillTemplate, type TemplateValues } from '../protocol/template';
+import {
+  DEFAULT_SETTINGS,
+  languageUnderSettings,
+  readVerdictSettings,
+  type LanguageLimits,
+  type VerdictSettings,
+} from '../protocol/settings';
 import {
   AddStressTestRequest,
   CheckSetupRequest,
   Commands,
   CompanionProblemRequest,
+  NewSourceTextRequest,
   DeleteTestRequest,
   InputNotification,
   LanguagesRequest,
@@ -68,6 +76,8 @@ import {
   TestResultNotification,
   TestsRequest,
   type CompanionProblemParams,
+  type NewSourceTextParams,
+  type NewSourceTextResult,
   type CompanionProblemResult,
   type LanguageStatus,
   type OutputParams,
@@ -150,6 +160,7 @@ export class VerdictServer {
     connection.onRequest(TestsRequest, (params) => this.testsOf(params.uri));
     connection.onRequest(TestDataRequest, (params) => this.testData(params));
     connection.onRequest(CompanionProblemRequest, (params) => this.companionProblem(params));
+    connection.onRequest(NewSourceTextRequest, (params) => this.newSourceText(params));
     connection.onRequest(ProblemsRequest, () => this.problems());
     connection.onRequest(StressRequest, (params, token) => this.stress(params, token));
     connection.onRequest(AddStressTestRequest, (params) => this.addStressTest(params));
@@ -417,10 +428,19 @@ export class VerdictServer {
 
   /** The run arguments the settings give this language (its own, else its base's: cpp20 takes cpp's). */
   private runArgs(language: LanguageFacts): string[] {
+    return this.languageSetting(language, 'args') ?? [];
+  }
+
+  /** The extra compile flags the settings give this language for Run and Judge (its own, else its base's); the runner checks them. */
+  private compileFlags(language: LanguageFacts): { compileFlags?: string[] } {
+    const flags = this.languageSetting(language, 'compileFlags');
+    return flags?.length ? { compileFlags: flags } : {};
+  }
+
+  /** A per-language setting of this language, else of the language it is a variant of (cpp20 → cpp). */
+  private languageSetting<K extends 'args' | 'compileFlags'>(language: LanguageFacts, key: K): LanguageLimits[K] | undefined {
     return (
-      this.settings.languages[language.id]?.args ??
-      (language.variantOf ? this.settings.languages[language.variantOf]?.args : undefined) ??
-      []
+      this.settings.languages[language.id]?.[key] ?? (language.variantOf ? this.settings.languages[language.variantOf]?.[key] : undefined)
     );
   }
 
@@ -462,6 +482,7 @@ export class VerdictServer {
           stdin,
           limits: { ...this.limitsFor(language), ...(live ? { wallMs: LIVE_WALL_MS } : {}) },
           ...(this.runArgs(language).length ? { args: this.runArgs(language) } : {}),
+          ...this.compileFlags(language),
         },
         controller.signal,
         (stream, data) => {
@@ -527,7 +548,11 @@ export class VerdictServer {
         `Verdict: judging ${name} against ${target.problem}`,
         undefined,
         (signal, callbacks) =>
-          this.runner.judgeProblem({ language: judged.language, files: [{ name, content }], problem: target.problem }, signal, callbacks),
+          this.runner.judgeProblem(
+            { language: judged.language, files: [{ name, content }], problem: target.problem, ...this.compileFlags(language) },
+            signal,
+            callbacks,
+          ),
       );
     }
     const only = target?.tests;
@@ -550,6 +575,7 @@ export class VerdictServer {
           tests,
           checker: { kind: 'builtin', name: this.settings.tests.checker },
           limits,
+          ...this.compileFlags(language),
         },
         signal,
         callbacks,
@@ -823,7 +849,16 @@ export class VerdictServer {
           `Unknown language "${params.language}" for new problems. Known languages: ${LANGUAGES.map((l) => l.id).join(', ')}.`,
         );
       const language = await this.runner.language(params.language);
-      const template = this.userTemplate(params.language, params.payload);
+      const p = (typeof params.payload === 'object' && params.payload !== null ? params.payload : {}) as Record<string, unknown>;
+      const field = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+      const limit = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+      const template = this.userTemplate(this.languageOfId(params.language)!, {
+        name: field(p.name),
+        group: field(p.group),
+        url: field(p.url),
+        ...(limit(p.timeLimit) !== undefined ? { timeLimitMs: limit(p.timeLimit) } : {}),
+        ...(limit(p.memoryLimit) !== undefined ? { memoryLimitMb: limit(p.memoryLimit) } : {}),
+      });
       const saved = await saveCompanionProblem(
         params.payload,
         params.folder,
@@ -842,11 +877,14 @@ export class VerdictServer {
   }
 
   /**
-   * The user's template for new sources of a language (verdict.languages.ID.template: a file, ~ and
-   * relative paths from the home folder), its placeholders filled from the problem; undefined: the language's own.
+   * The user's template for new sources of a language (verdict.languages.ID.template, else its
+   * base's: a file, ~ and relative paths from the home folder), filled (protocol/template.ts);
+   * undefined: none is set.
    */
-  private userTemplate(id: string, payload: unknown): string | undefined {
-    const file = this.settings.languages[id]?.template;
+  private userTemplate(language: LanguageFacts, values: TemplateValues): string | undefined {
+    const setting = (id: string) => this.settings.languages[id]?.template;
+    const id = setting(language.id) ? language.id : language.variantOf;
+    const file = id && setting(id);
     if (!file) return undefined;
     const resolved = path.resolve(homedir(), file.replace(/^~(?=$|[\\/])/, homedir()));
     let text: string;
@@ -855,16 +893,25 @@ export class VerdictServer {
     } catch (err) {
       throw new UsageError(`The template in verdict.languages.${id}.template cannot be read (${resolved}): ${(err as Error).message}`);
     }
-    const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
-    const field = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-    const values: Record<string, string> = {
-      name: field(p.name),
-      group: field(p.group),
-      url: field(p.url),
-      timeLimitMs: field(p.timeLimit),
-      memoryLimitMb: field(p.memoryLimit),
-    };
-    return text.replace(/\{(name|group|url|timeLimitMs|memoryLimitMb)\}/g, (_, k: string) => values[k] ?? '');
+    return fillTemplate(text, values);
+  }
+
+  /** A new, empty file the user made: its language's template, {name} its name and the limits the settings give the language. */
+  private newSourceText(params: NewSourceTextParams): NewSourceTextResult {
+    try {
+      const language = this.languageOf(params.uri);
+      if (!language) return {};
+      const file = fileURLToPath(params.uri);
+      const limits = this.limitsFor(language);
+      const text = this.userTemplate(language, {
+        name: path.basename(file, path.extname(file)),
+        timeLimitMs: limits.cpuMs,
+        memoryLimitMb: limits.memoryMb,
+      });
+      return text === undefined ? {} : { text };
+    } catch (err) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
+    }
   }
 
   /** The problems on the server this token may judge against; none with the local runner. */

@@ -168,6 +168,7 @@ export interface RunRequestParts {
   args: string[];
   timeLimit?: number | undefined;
   memoryLimit?: number | undefined;
+  compileFlags?: string[] | undefined;
 }
 
 /** The request of `verdict run FILE`: the file under its own name, limits only where given. */
@@ -182,6 +183,7 @@ export function runRequestBody(parts: RunRequestParts): z.input<typeof RunReques
     files: [{ name: path.basename(parts.file), content: parts.content }],
     ...(parts.stdin ? bytesField('stdin', parts.stdin) : {}),
     ...(parts.args.length ? { args: parts.args } : {}),
+    ...(parts.compileFlags?.length ? { compileFlags: parts.compileFlags } : {}),
     ...(Object.keys(limits).length ? { limits } : {}),
   };
 }
@@ -238,6 +240,7 @@ export interface JudgeTestsParts {
   checker?: BuiltinChecker;
   timeLimit?: number | undefined;
   memoryLimit?: number | undefined;
+  compileFlags?: string[] | undefined;
   stopOnFailure: boolean;
 }
 
@@ -253,6 +256,7 @@ export async function judgeTestsBody(parts: JudgeTestsParts): Promise<z.input<ty
     files: parts.files,
     tests: await Promise.all(parts.tests.map(inlineTest)),
     ...(parts.checker ? { checker: parts.checker } : {}),
+    ...(parts.compileFlags?.length ? { compileFlags: parts.compileFlags } : {}),
     ...(Object.keys(limits).length ? { limits } : {}),
     stopOnFailure: parts.stopOnFailure,
   };

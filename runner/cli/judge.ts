@@ -28,6 +28,8 @@ export interface JudgeCliOptions {
   timeLimit?: number;
   memoryLimit?: number;
   stopOnFailure?: boolean;
+  /** Extra compiler flags for the submission (--compile-flags, split on whitespace). */
+  compileFlags?: string[];
   json?: boolean;
   /** Judge on a classroom server instead (runner/cli/remote.ts). */
   server?: string;
@@ -64,6 +66,7 @@ export function judgeRequest(args: string[], opts: JudgeCliOptions, runner: Runn
     ...(interactor ? { interactor } : {}),
     ...(scoring.length ? { scoring } : {}),
     limits,
+    ...(opts.compileFlags?.length ? { compileFlags: opts.compileFlags } : {}),
     stopOnFailure: Boolean(opts.stopOnFailure),
   };
 }

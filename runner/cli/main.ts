@@ -28,6 +28,7 @@ import { DEFAULT_ROUNDS } from '../stress/stress';
 import { BUILTIN_CHECKERS } from '../judge/types';
 import { packageVersion } from '../daemon/paths';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { splitCompileFlags } from '../../protocol/compile-flags';
 import { tmpdir } from 'node:os';
 
 const EXIT_USAGE = 2;
@@ -43,6 +44,10 @@ function wholeNumber(value: string): number {
 function liveTerminal(option: string | undefined): boolean {
   return option === undefined && Boolean(process.stdin.isTTY);
 }
+
+/** --compile-flags "-DLOCAL -O3": one string, split on whitespace; the runner checks each flag. */
+const COMPILE_FLAGS_HELP =
+  'extra compiler flags, e.g. "-DLOCAL -O3" (split on whitespace; each checked against the language\'s allowed flags, docs/editor.md)';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -82,6 +87,7 @@ export function buildProgram(): Command {
     )
     .option('--time-limit <ms>', 'CPU time limit in milliseconds', positiveInt)
     .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
+    .option('--compile-flags <flags>', COMPILE_FLAGS_HELP, splitCompileFlags)
     .option('--json', 'print the result object as JSON on stdout')
     .addHelpText(
       'after',
@@ -103,6 +109,7 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
           stdin?: string;
           timeLimit?: number;
           memoryLimit?: number;
+          compileFlags?: string[];
           json?: boolean;
           server?: string;
           daemon: boolean;
@@ -159,7 +166,14 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
         };
         const result = await withRunner((runner) =>
           runner.run(
-            { language: language.id, files: [{ name: path.basename(file), content }], stdin, args, limits },
+            {
+              language: language.id,
+              files: [{ name: path.basename(file), content }],
+              stdin,
+              args,
+              limits,
+              ...(opts.compileFlags?.length ? { compileFlags: opts.compileFlags } : {}),
+            },
             opts.json ? {} : { onOutput, ...(live ? { liveInput: process.stdin as AsyncIterable<Buffer> } : {}) },
           ),
         );
@@ -196,6 +210,7 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
     )
     .option('--time-limit <ms>', "CPU time limit per test in milliseconds (default: the package's, else 2000)", positiveInt)
     .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
+    .option('--compile-flags <flags>', COMPILE_FLAGS_HELP, splitCompileFlags)
     .option('--stop-on-failure', 'stop at the first test that fails')
     .option('--json', 'print {status, compile, tests: [{name, status, timeMs, memoryKb, diff?}]} as JSON')
     .option('--server <url>', 'judge on a classroom server (`verdict serve`) instead, with the token in VERDICT_TOKEN')

@@ -19,6 +19,7 @@ import { UsageError } from '../errors';
 import { programInput } from './files';
 import { EXIT_INTERNAL, EXIT_USAGE, followJudge, followRun, judgeTestsBody, remoteFailure, runRequestBody } from './follow';
 import { defaultTestsDir, discoverTests } from '../judge/testfolder';
+import { splitCompileFlags } from '../../protocol/compile-flags';
 import { BUILTIN_CHECKERS, type BuiltinChecker, type TestData } from '../../protocol/judge';
 
 interface QuickCall {
@@ -31,14 +32,18 @@ interface QuickCall {
   checker?: string;
   timeLimit?: number;
   memoryLimit?: number;
+  compileFlags?: string[];
   json?: boolean;
   stopOnFailure?: boolean;
 }
 
 /** The options each command takes on this path: with a value, or flags. */
 const OPTIONS = {
-  run: { valued: ['--lang', '--stdin', '--time-limit', '--memory-limit'], flags: ['--json'] },
-  judge: { valued: ['--lang', '--tests', '--checker', '--time-limit', '--memory-limit'], flags: ['--json', '--stop-on-failure'] },
+  run: { valued: ['--lang', '--stdin', '--time-limit', '--memory-limit', '--compile-flags'], flags: ['--json'] },
+  judge: {
+    valued: ['--lang', '--tests', '--checker', '--time-limit', '--memory-limit', '--compile-flags'],
+    flags: ['--json', '--stop-on-failure'],
+  },
 } as const;
 
 /** `run FILE [args…]` or `judge FILE` with only the options this path knows, or undefined (the full CLI parses it). */
@@ -85,6 +90,7 @@ export function parseQuickCall(argv: string[]): QuickCall | undefined {
     if (whole(option) === undefined) return undefined;
     call[key] = whole(option)!;
   }
+  if (text('--compile-flags') !== undefined) call.compileFlags = splitCompileFlags(text('--compile-flags')!);
   if (options['--json']) call.json = true;
   if (options['--stop-on-failure']) call.stopOnFailure = true;
   return call;
@@ -132,7 +138,7 @@ export async function quickCall(argv: string[]): Promise<boolean> {
   if (!info || info.build !== daemonKey()) return false;
 
   try {
-    const client = new ServiceClient('http://localhost', 'local', unixFetch(socket));
+    const client = new ServiceClient('http://localhost', 'local', unixFetch(socket), true);
     let result: { status: string; tests?: unknown[] } | undefined;
     if (call.command === 'run') {
       const stdin = await programInput(call.stdin);
@@ -149,6 +155,7 @@ export async function quickCall(argv: string[]): Promise<boolean> {
         ...(call.checker ? { checker: call.checker as BuiltinChecker } : {}),
         timeLimit: call.timeLimit,
         memoryLimit: call.memoryLimit,
+        compileFlags: call.compileFlags,
         stopOnFailure: Boolean(call.stopOnFailure),
       });
       result = await followJudge(client, body, { json: call.json, daemon: true });

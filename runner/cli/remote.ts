@@ -29,6 +29,7 @@ export interface RemoteRunOptions {
   stdin?: string;
   timeLimit?: number;
   memoryLimit?: number;
+  compileFlags?: string[];
   json?: boolean;
 }
 
@@ -60,8 +61,17 @@ export async function remoteRun(file: string, args: string[], opts: RemoteRunOpt
   const language = opts.lang ? languageById(languages, opts.lang) : languageForFile(languages, file);
   const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
   const stdin = opts.stdinBytes ?? (opts.stdin ? readUserBytes(opts.stdin, 'Input file', MAX_STDIN_BYTES) : undefined);
-  const { timeLimit, memoryLimit } = opts;
-  const body = runRequestBody({ file, content, language: language.id, ...(stdin ? { stdin } : {}), args, timeLimit, memoryLimit });
+  const { timeLimit, memoryLimit, compileFlags } = opts;
+  const body = runRequestBody({
+    file,
+    content,
+    language: language.id,
+    ...(stdin ? { stdin } : {}),
+    args,
+    timeLimit,
+    memoryLimit,
+    compileFlags,
+  });
   return followRun(client, body, { json: opts.json, daemon: Boolean(opts.client) });
 }
 
@@ -112,6 +122,7 @@ export async function remoteJudge(
       ...(checker ? { checker } : {}),
       timeLimit: opts.timeLimit ?? found.timeLimitMs,
       memoryLimit: opts.memoryLimit,
+      compileFlags: opts.compileFlags,
       stopOnFailure: Boolean(opts.stopOnFailure),
     });
   }

@@ -179,6 +179,7 @@ export async function attachDaemon(options: { daemon?: boolean } = {}): Promise<
       'http://localhost',
       'local',
       reattachingFetch(socketPath(dir), () => ensureDaemon(dir)),
+      true,
     );
   } catch (err) {
     process.stderr.write(`verdict: the background runner could not be used (${(err as Error).message}); running in this process.\n`);

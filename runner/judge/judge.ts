@@ -67,7 +67,10 @@ const KATTIS_REJECT = 43;
  */
 export interface JudgeHost {
   /** Validates a spec (once) and finds its language; throws SpecInvalid / UsageError. */
-  parseSpec(input: { language: string; files: SourceFile[]; limits: LimitsInput }): { spec: ExecutionSpec; language: LanguageDefinition };
+  parseSpec(input: { language: string; files: SourceFile[]; limits: LimitsInput; compileFlags?: string[] }): {
+    spec: ExecutionSpec;
+    language: LanguageDefinition;
+  };
   /** Leases a warm container for one submission; the caller releases it on every path. */
   open(
     spec: ExecutionSpec,
@@ -89,7 +92,12 @@ export async function judge(runner: JudgeHost, request: JudgeRequest, options: J
   const rules = request.tests[0]!.problem;
   if (rules) request = underRules(request, rules);
   // The spec is validated here, once, and the parsed form travels on.
-  const parsed = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
+  const parsed = runner.parseSpec({
+    language: request.language,
+    files: request.files,
+    limits: request.limits ?? {},
+    ...(request.compileFlags ? { compileFlags: request.compileFlags } : {}),
+  });
   if (!request.cacheResults) return judgeUncached(runner, request, parsed, options);
   const { language } = parsed;
   const tests = await Promise.all(

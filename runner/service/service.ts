@@ -18,6 +18,7 @@ import {
   judgingOfPackage,
   probeLanguages,
   imageName,
+  compileFlagRules,
   type JudgeRequest,
   type JudgeTest,
   type PackageJudging,
@@ -31,6 +32,7 @@ import { FairQueue } from './fair-queue';
 import type { Metrics } from './metrics';
 import { ServiceError, Quotas } from './quotas';
 import { DEFAULT_WEBHOOK_OPTIONS, Webhooks, checkWebhookUrl, webhookInfo, type WebhookBody, type WebhookOptions } from './webhooks';
+import { compileFlagsProblem } from '../../protocol/compile-flags';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -118,6 +120,10 @@ export class Service {
         'unknown_standard',
         `${body.language} has no standard "${body.standard}"${standardsOf(body.language).length ? `; use one of ${standardsOf(body.language).join(', ')}` : ' to choose from'}.`,
       );
+    // Refused flags are refused now, as the runner would refuse them later (protocol/compile-flags.ts).
+    const language = this.runner.languages.get(body.language)!;
+    const flagsProblem = compileFlagsProblem(language, compileFlagRules(language), body.compileFlags ?? []);
+    if (flagsProblem) throw new ServiceError(400, 'bad_request', flagsProblem);
     if (body.kind === 'judge' && body.problem && !this.store.problem(body.problem))
       throw new ServiceError(404, 'unknown_problem', `There is no problem "${body.problem}" on this server.`);
     if (this.queue.size >= this.options.queueDepth) {
@@ -269,6 +275,7 @@ export class Service {
           ...(judging.scoring.length ? { scoring: judging.scoring } : {}),
           // The problem's limits are the problem's: a request does not change them.
           limits: judging.limits,
+          ...(body.compileFlags ? { compileFlags: body.compileFlags } : {}),
           stopOnFailure: body.stopOnFailure ?? judging.scoring.length === 0,
         };
       } else {
@@ -288,6 +295,7 @@ export class Service {
           tests,
           checker: { kind: 'builtin', name: body.checker ?? 'lines' },
           ...(body.limits ? { limits: body.limits } : {}),
+          ...(body.compileFlags ? { compileFlags: body.compileFlags } : {}),
           stopOnFailure: body.stopOnFailure ?? false,
         };
       }

@@ -16,6 +16,7 @@ import {
   CompanionProblemRequest,
   DeleteTestRequest,
   InputNotification,
+  NewSourceTextRequest,
   OutputNotification,
   SaveTestRequest,
   TestsRequest,
@@ -269,6 +270,41 @@ test('lsp editor: per-language run arguments reach the program; a user template 
       readFileSync(fileURLToPath(made.source), 'utf8'),
       '# G. Castle Defense (Codeforces - Educational Codeforces Round 40 (Rated for Div. 2)) https://codeforces.com/problemset/problem/954/G\n# limits: 1500 ms, 256 MB\n',
     );
+  } finally {
+    delete own.languages;
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await new Promise((r) => setTimeout(r, 300));
+  }
+});
+
+test("lsp editor: compileFlags reach the compiler for Run and Judge (a variant takes its base's); a refused flag is an error naming it; a new file starts from the template", async () => {
+  const template = path.join(dir, 'new-template.cpp');
+  writeFileSync(template, '// {name}: {timeLimitMs} ms, {memoryLimitMb} MB\n');
+  const own = settings as Record<string, unknown>;
+  own.languages = { cpp: { compileFlags: '-DLOCAL -O2', standard: 'c++20', template, timeMs: 1500 } };
+  await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  await new Promise((r) => setTimeout(r, 300));
+  try {
+    const text = '#include <cstdio>\nint main() {\n#ifdef LOCAL\n  puts("local");\n#else\n  puts("judge");\n#endif\n}\n';
+    const uri = lsp.file('flags/a.cpp', text);
+    lsp.file('flags/a.tests/1.in', '');
+    lsp.file('flags/a.tests/1.ans', 'local\n');
+    lsp.open(uri, 'cpp', text);
+    const ran = await lsp.command<RunResult>(Commands.run, uri);
+    assert.equal(ran.stdout, 'local\n', JSON.stringify(ran));
+    const judged = await lsp.command<JudgeResult>(Commands.judge, uri);
+    assert.equal(judged.status, 'Accepted', JSON.stringify(judged));
+    own.languages = { cpp: { compileFlags: ['-O2', '-fplugin=/tmp/evil.so'] } };
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await new Promise((r) => setTimeout(r, 300));
+    await assert.rejects(lsp.command(Commands.run, uri), /The compile flag "-fplugin=\/tmp\/evil\.so" is not allowed for C\+\+ .*plugin/);
+    own.languages = { cpp: { template, timeMs: 1500 } };
+    await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await new Promise((r) => setTimeout(r, 300));
+    const fresh = await lsp.connection.sendRequest(NewSourceTextRequest, { uri: lsp.file('flags/B2.cpp', '') });
+    assert.equal(fresh.text, '// B2: 1500 ms, 256 MB\n');
+    const untemplated = await lsp.connection.sendRequest(NewSourceTextRequest, { uri: lsp.file('flags/c.py', '') });
+    assert.equal(untemplated.text, undefined, 'no template for the language: the file stays empty');
   } finally {
     delete own.languages;
     await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
