@@ -13,7 +13,7 @@ import type { CompileResult, JudgeResult, RunResult, TestResult } from '../proto
 import type { SourceFile } from '../protocol/spec';
 import { ServiceClient, bytesField, inlineTest } from '../protocol/service-client';
 import type * as RunnerLibrary from '../runner/index';
-import { daemonWanted } from '../runner/daemon/paths';
+import { daemonWanted } from '../protocol/daemon';
 import type { LanguageStatus } from '../protocol/lsp';
 import { LANGUAGES } from '../protocol/languages.generated';
 import { IMAGE_NAMESPACE, imageBuildCommand, imageName } from '../protocol/images';

@@ -16,10 +16,7 @@ export interface DaemonInfo {
 
 export const DEFAULT_IDLE_MS = 15 * 60_000;
 
-/** The daemon is on unless VERDICT_DAEMON=0 (or false/off/no). */
-export function daemonWanted(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !/^(0|false|off|no)$/i.test(env.VERDICT_DAEMON ?? '');
-}
+export { daemonWanted } from '../../protocol/daemon';
 
 export function idleMs(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.VERDICT_DAEMON_IDLE_MS);
