@@ -119,3 +119,33 @@ export async function findIsolate(binary: string, tests: string): Promise<Found<
     },
   };
 }
+
+/**
+ * Each baseline present judging the folder once after a warm-up call: [label, ms] rows for a
+ * per-test table (bench/judge-cost.ts). Absent tools are printed with the reason and left out.
+ */
+export async function baselineOnce(binary: string, tests: string): Promise<Array<[string, number]>> {
+  const rows: Array<[string, number]> = [];
+  const oj = await findOj(binary, tests);
+  if (oj.ok) {
+    await oj.tool.judge();
+    rows.push(['oj t over the folder (no sandbox; its start included)', await oj.tool.judge()]);
+  } else console.log(`oj t: not measured — ${oj.reason}`);
+  const isolate = await findIsolate(binary, tests);
+  if (!isolate.ok) {
+    console.log(`isolate: not measured — ${isolate.reason}`);
+    return rows;
+  }
+  try {
+    for (const [name, b] of [
+      ['isolate-judge.sh, one box reused (no --cg)', isolate.tool.oneBox],
+      ['isolate-judge.sh, a fresh box per test (no --cg)', isolate.tool.freshBox],
+    ] as const) {
+      await b.judge();
+      rows.push([name, await b.judge()]);
+    }
+  } finally {
+    await isolate.tool.cleanup();
+  }
+  return rows;
+}

@@ -162,7 +162,7 @@ export async function cliDaemon(N: number): Promise<TargetRow[]> {
   rows.push(['verdict run hello.py --no-daemon', inProcess]);
 
   // 50 tests, the binary cached (round 0 compiles it), in rounds interleaved with the baselines.
-  const rounds = await judgeRounds(Math.min(N, 10), cpp, binary, tests);
+  const rounds = await judgeRounds(N, cpp, binary, tests);
   const judge = rounds.verdict;
   rows.push(['verdict judge a+b.cpp, 50 tests, daemon warm, binary cached', judge]);
   const judgeHere = repeat(Math.min(N, 5), () => verdict(['judge', '--no-daemon', cpp, '--tests', tests]));
