@@ -97,26 +97,32 @@ async function judgeRounds(rounds: number, cpp: string, binary: string, tests: s
   }
   const median = (c: { samples: number[] }) => stats(c.samples).median;
   const vm = median(v);
+  // Each round ran every tool once, so a ratio per round pairs samples taken under the same load.
+  const paired = (a: { samples: number[] }, b: { samples: number[] }) => stats(a.samples.map((x, i) => x / b.samples[i]!));
+  const ratio = (a: { samples: number[] }, b: { samples: number[] }) => {
+    const p = paired(a, b);
+    return `${(median(a) / median(b)).toFixed(2)} (per round: median ${p.median.toFixed(2)}, ${p.min.toFixed(2)}–${p.max.toFixed(2)})`;
+  };
   const ratios = [
-    ojRun && `verdict / oj t = ${(vm / median(ojRun)).toFixed(2)}`,
-    oneBox && `verdict / isolate one box = ${(vm / median(oneBox)).toFixed(2)}`,
-    oneBox && freshBox && `isolate fresh box / one box = ${(median(freshBox) / median(oneBox)).toFixed(2)}`,
+    ojRun && `verdict / oj t = ${ratio(v, ojRun)}`,
+    oneBox && `verdict / isolate one box = ${ratio(v, oneBox)}`,
+    oneBox && freshBox && `isolate fresh box / one box = ${ratio(freshBox, oneBox)}`,
   ].filter(Boolean);
-  if (ratios.length) console.log(ratios.join('; '));
+  if (ratios.length) console.log(ratios.join('\n'));
   return {
     verdict: stats(v.samples),
     targets: [
       {
         target: 'CLI judge 50 C++ tests, daemon warm, binary cached: faster than oj t (same run)',
         measured: ojRun
-          ? `${vm.toFixed(0)} ms vs oj t ${median(ojRun).toFixed(0)} ms (${(vm / median(ojRun)).toFixed(2)}×)`
+          ? `${vm.toFixed(0)} ms vs oj t ${median(ojRun).toFixed(0)} ms (${(vm / median(ojRun)).toFixed(2)}×; per round ${paired(v, ojRun).median.toFixed(2)}×)`
           : `oj absent: ${oj.ok ? '' : oj.reason}`,
         met: ojRun ? vm < median(ojRun) : null,
       },
       {
         target: 'CLI judge 50 C++ tests, daemon warm, binary cached: ≤ 2× isolate one box (same run)',
         measured: oneBox
-          ? `${vm.toFixed(0)} ms vs isolate ${median(oneBox).toFixed(0)} ms (${(vm / median(oneBox)).toFixed(2)}×)`
+          ? `${vm.toFixed(0)} ms vs isolate ${median(oneBox).toFixed(0)} ms (${(vm / median(oneBox)).toFixed(2)}×; per round ${paired(v, oneBox).median.toFixed(2)}×)`
           : `isolate absent: ${isolate.ok ? '' : isolate.reason}`,
         met: oneBox ? vm <= 2 * median(oneBox) : null,
       },
