@@ -101,7 +101,8 @@ async function judgeRounds(rounds: number, cpp: string, binary: string, tests: s
   const paired = (a: { samples: number[] }, b: { samples: number[] }) => stats(a.samples.map((x, i) => x / b.samples[i]!));
   const ratio = (a: { samples: number[] }, b: { samples: number[] }) => {
     const p = paired(a, b);
-    return `${(median(a) / median(b)).toFixed(2)} (per round: median ${p.median.toFixed(2)}, ${p.min.toFixed(2)}–${p.max.toFixed(2)})`;
+    const fastest = stats(a.samples).min / stats(b.samples).min;
+    return `${(median(a) / median(b)).toFixed(2)} (per round: median ${p.median.toFixed(2)}, ${p.min.toFixed(2)}–${p.max.toFixed(2)}; fastest of each: ${fastest.toFixed(2)})`;
   };
   const ratios = [
     ojRun && `verdict / oj t = ${ratio(v, ojRun)}`,
