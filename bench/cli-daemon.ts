@@ -58,15 +58,18 @@ async function judgeRounds(rounds: number, cpp: string, binary: string, tests: s
       return ms;
     },
   };
-  const contenders: Array<Baseline & { samples: number[] }> = [{ ...verdictJudge, samples: [] }];
+  type Contender = Baseline & { samples: number[] };
+  const contender = (b: Baseline): Contender => ({ ...b, samples: [] });
+  const v = contender(verdictJudge);
   const oj = await findOj(binary, tests);
   const isolate = await findIsolate(binary, tests);
-  if (oj.ok) contenders.push({ ...oj.tool, samples: [] });
-  else console.log(`oj t: not measured — ${oj.reason}`);
-  if (isolate.ok) {
-    console.log(`isolate: ${isolate.tool.version}`);
-    contenders.push({ ...isolate.tool.oneBox, samples: [] }, { ...isolate.tool.freshBox, samples: [] });
-  } else console.log(`isolate: not measured — ${isolate.reason}`);
+  const ojRun = oj.ok ? contender(oj.tool.byDefault) : undefined;
+  const ojNoTime = oj.ok ? contender(oj.tool.withoutGnuTime) : undefined;
+  const oneBox = isolate.ok ? contender(isolate.tool.oneBox) : undefined;
+  const freshBox = isolate.ok ? contender(isolate.tool.freshBox) : undefined;
+  console.log(oj.ok ? `oj: ${oj.tool.version}` : `oj t: not measured — ${oj.reason}`);
+  console.log(isolate.ok ? `isolate: ${isolate.tool.version}` : `isolate: not measured — ${isolate.reason}`);
+  const contenders = [v, ojRun, ojNoTime, oneBox, freshBox].filter((c): c is Contender => c !== undefined);
   const loadAt = () =>
     loadavg()
       .map((l) => l.toFixed(2))
@@ -83,12 +86,6 @@ async function judgeRounds(rounds: number, cpp: string, binary: string, tests: s
   } finally {
     if (isolate.ok) await isolate.tool.cleanup();
   }
-  const [v, ojRun, oneBox, freshBox] = [
-    contenders[0]!,
-    contenders.find((c) => c.label.startsWith('online-judge-tools')),
-    isolate.ok ? contenders.find((c) => c.label === isolate.tool.oneBox.label) : undefined,
-    isolate.ok ? contenders.find((c) => c.label === isolate.tool.freshBox.label) : undefined,
-  ];
   console.log(`\n50-test judge, ${rounds} interleaved rounds (load average 1/5/15 min: ${loadBefore} before, ${loadAt()} after):`);
   const width = Math.max(...contenders.map((c) => c.label.length));
   for (const c of contenders) {
@@ -106,6 +103,7 @@ async function judgeRounds(rounds: number, cpp: string, binary: string, tests: s
   };
   const ratios = [
     ojRun && `verdict / oj t = ${ratio(v, ojRun)}`,
+    ojNoTime && `verdict / oj t without GNU time = ${ratio(v, ojNoTime)}`,
     oneBox && `verdict / isolate one box = ${ratio(v, oneBox)}`,
     oneBox && freshBox && `isolate fresh box / one box = ${ratio(freshBox, oneBox)}`,
   ].filter(Boolean);
