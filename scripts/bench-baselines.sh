@@ -96,7 +96,7 @@ EOF
     echo "$want" >"$cache/isolate/.installed"
   fi
   ln -sf "$cache/isolate/isolate" "$cache/bin/isolate"
-  log "isolate: $("$cache/bin/isolate" --version 2>/dev/null | tail -n 1 || echo 'built, but `isolate --version` failed')"
+  log "isolate: $("$cache/bin/isolate" --version 2>/dev/null | grep -v '^(c)' | paste -sd ' ' || echo 'built, but `isolate --version` failed')"
 else
   log "no $src/isolate: isolate skipped"
 fi
