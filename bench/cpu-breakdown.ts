@@ -5,18 +5,17 @@
 // shared with anyone else using Docker here, so an upper bound). The CPU-bound limit of the issue is
 // cores ÷ bare CPU per submission.
 //   npx tsx bench/cpu-breakdown.ts [submissions]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Runner } from '../runner/engine';
-import type { TargetRow } from './lib';
+import { containersCpu, daemonsCpu, type TargetRow } from './lib';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-cpu-bench-'));
 const source = (i: number) => `#include <stdio.h>\nint main(void) { printf("%d\\n", ${i}); return 0; }\n// ${Date.now()}\n`;
 const cppSource = (i: number) => `#include <iostream>\nint main() { std::cout << ${i} << "\\n"; }\n// ${Date.now()}\n`;
 const pySource = (i: number) => `print(${i})\n# ${Date.now()}\n`;
-const TICK_MS = 1000 / 100; // USER_HZ
 
 /** CPU ms (user + system) of a command and its children, from bash's `times` (getrusage, ms precision; /usr/bin/time rounds to 10 ms). */
 function cpuOf(cmd: string, args: string[]): number {
@@ -28,43 +27,6 @@ function cpuOf(cmd: string, args: string[]): number {
     const [, m, sec] = /^(\d+)m([\d.]+)s$/.exec(t)!;
     return sum + (Number(m) * 60 + Number(sec)) * 1000;
   }, 0);
-}
-
-/** CPU ms of processes by name, from /proc (utime + stime, children not included). */
-function daemonsCpu(names: string[]): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (!names.some((n) => name.startsWith(n))) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return ticks * TICK_MS;
-}
-
-/** CPU ms of this runner's containers (cgroup v1 cpuacct or v2 cpu.stat), by the label with our pid. */
-function containersCpu(): Map<string, number> {
-  const ids = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=verdict.pid=${process.pid}`], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
-  const usage = new Map<string, number>();
-  for (const id of ids) {
-    for (const file of [`/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`, `/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`]) {
-      try {
-        const text = readFileSync(file, 'utf8');
-        usage.set(id, file.endsWith('cpu.stat') ? Number(/usage_usec (\d+)/.exec(text)![1]) / 1000 : Number(text) / 1e6);
-        break;
-      } catch {
-        // the other cgroup layout
-      }
-    }
-  }
-  return usage;
 }
 
 export async function cpuBreakdown(N: number): Promise<TargetRow[]> {
