@@ -14,6 +14,7 @@ import { ContainerPool } from '../../runner/sandbox/pool';
 import { LABEL_HOST, LABEL_OWNER, LABEL_PID } from '../../runner/sandbox/container';
 import { SandboxUnavailable } from '../../runner/errors';
 import { loadLanguages, type LanguageDefinition } from '../../runner/languages';
+import { imageName } from '../../runner/images/names';
 
 const runner = useRunner();
 
@@ -62,6 +63,47 @@ except OSError as e:
     assert.equal(connections, 0, 'the host listener saw no connection');
   } finally {
     server.close();
+  }
+});
+
+test('isolation: nothing of an earlier run’s network use reaches the next run in the same container', async () => {
+  // Exec sandboxes share one network namespace while none uses it (supervisor/net.c): a run that
+  // opens sockets, leaves one closing and moves the counters must leave the next run a namespace as
+  // it was before, with the counters, socket counts and sockets of a clean one.
+  const { spec, language } = runner().parseSpec({ language: 'python3', files: [{ name: 'a.py', content: '' }] });
+  const lease = await runner().open(spec, language);
+  try {
+    const python = async (code: string) => {
+      const exec = await lease.execute(lease.step(['python3', '-c', code], { ...spec.limits, boxWritable: false }), '');
+      assert.equal(exec.exitCode, 0, exec.stderr.toString());
+      return exec.stdout.toString();
+    };
+    const look = `import os
+print(os.stat("/proc/self/ns/net").st_ino)
+for f in ["snmp", "netstat", "sockstat", "sockstat6", "dev", "tcp", "tcp6", "udp", "unix"]:
+    text = open("/proc/net/" + f).read()
+    if f == "sockstat":  # the kernel-wide counts (orphan, alloc, mem) are not the namespace's
+        text = " ".join(w if not w.isdigit() or p not in ("orphan", "alloc", "mem") else "#" for p, w in zip([""] + text.split(), text.split()))
+    print(f, text)`;
+    const before = (await python(look)).split('\n');
+    assert.equal((await python(look)).split('\n')[0], before[0], 'an unused namespace is kept for the next run');
+    const noise = await python(`import socket, os
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for port in range(9, 19):
+    try: s.sendto(b"x", ("127.0.0.1", port))
+    except OSError: pass
+t = socket.socket()
+t.bind(("127.0.0.1", 5000)); t.listen(5)
+u = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); u.bind("\\0verdict-left-behind")
+if os.fork() == 0:  # a child that outlives the program: killed with it
+    os.setsid(); import time; time.sleep(30)
+print("noisy")`);
+    assert.match(noise, /noisy/);
+    const after = (await python(look)).split('\n');
+    assert.notEqual(after[0], before[0], 'a used namespace is replaced');
+    assert.deepEqual(after.slice(1), before.slice(1), 'the next run sees a clean namespace: counters, socket counts, no sockets');
+  } finally {
+    await lease.release();
   }
 });
 
@@ -348,7 +390,7 @@ test('isolation: containers are labelled, removed on close, and leftovers of dea
 
   // A container left by a runner process that no longer exists on this host.
   const leftover = await docker.createContainer({
-    Image: 'verdict/python3:latest',
+    Image: imageName('python3'),
     Cmd: ['true'],
     Labels: { [LABEL_OWNER]: 'crashed-runner', [LABEL_PID]: '999999999', [LABEL_HOST]: hostname() },
   });
@@ -394,7 +436,7 @@ test('pool: a container is reused only after a reset, replaced after maxUses, an
   const docker = new Docker();
   const pool = new ContainerPool(docker, `test-pool-${process.pid}`, { maxUses: 2, maxBusy: 1, idlePerShape: 1, idleTimeoutMs: 0 });
   const shape = {
-    image: 'verdict/python3:latest',
+    image: imageName('python3'),
     language: 'python3',
     memoryBytes: 512 * 1024 * 1024,
     pids: 80,
