@@ -130,4 +130,30 @@ async function verdictCpu(N: number, language: string, name: string, sourceOf: (
   }
 }
 
-if (require.main === module) void cpuBreakdown(Number(process.argv[2] ?? 20));
+/**
+ * Python alone (`npx tsx bench/cpu-breakdown.ts 20 python`): bare python3 against Verdict's total,
+ * interleaved in rounds so that both see the same load; the quick check of the per-execution floor's
+ * share, where the program's own CPU is small.
+ */
+export async function pythonBreakdown(N: number, rounds = 3): Promise<void> {
+  const cores = availableParallelism();
+  let bare = 0;
+  const verdict = { node: 0, containers: 0, docker: 0, total: 0 };
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < N; i++) {
+      const py = path.join(dir, `p${r}-${i}.py`);
+      writeFileSync(py, pySource(i));
+      bare += cpuOf('/usr/bin/python3', [py]) / (N * rounds);
+    }
+    const v = await verdictCpu(N, 'python3', 'm.py', pySource);
+    for (const k of ['node', 'containers', 'docker', 'total'] as const) verdict[k] += v[k] / rounds;
+  }
+  console.log(
+    `Python (load ${loadavg()[0]!.toFixed(2)}): bare ${bare.toFixed(1)} ms CPU; verdict ${verdict.total.toFixed(1)} ms (containers ${verdict.containers.toFixed(1)}, Node ${verdict.node.toFixed(1)}, Docker ${verdict.docker.toFixed(1)}); ${(bare / verdict.total).toFixed(2)}× the CPU-bound limit of ${((cores * 1000) / bare).toFixed(1)}/s`,
+  );
+}
+
+if (require.main === module) {
+  if (process.argv[3] === 'python') void pythonBreakdown(Number(process.argv[2] ?? 20));
+  else void cpuBreakdown(Number(process.argv[2] ?? 20));
+}

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Docker from 'dockerode';
 import { runSource, show, useRunner, withRunner } from './fixture';
@@ -11,19 +11,33 @@ import { runSource, show, useRunner, withRunner } from './fixture';
 const PRINT_RAN = { language: 'python3', files: [{ name: 'a.py', content: 'print("RAN")' }] };
 import { Runner } from '../../runner/engine';
 import { ContainerPool } from '../../runner/sandbox/pool';
-import { LABEL_HOST, LABEL_OWNER, LABEL_PID } from '../../runner/sandbox/container';
+import { LABEL_HOST, LABEL_OWNER, LABEL_PID, SUPERVISOR_PATH } from '../../runner/sandbox/container';
 import { SandboxUnavailable } from '../../runner/errors';
 import { loadLanguages, type LanguageDefinition } from '../../runner/languages';
 import { imageName } from '../../runner/images/names';
 
 const runner = useRunner();
 
-/** Processes the sandbox user owns on the host, as the host's ps sees them. */
+/**
+ * Processes the sandbox user owns on the host, as the host's ps sees them — but for those inside
+ * another runner's containers (others may be using Docker on this machine meanwhile). A process in
+ * none of Docker's containers, or in one of ours, always counts.
+ */
 async function hostProcessesOfSandboxUser(): Promise<string[]> {
   // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
   const { execa } = await import('execa');
+  const ours = (await execa('docker', ['ps', '-q', '--no-trunc', '--filter', `label=${LABEL_PID}=${process.pid}`])).stdout;
+  const othersContainer = (pid: string) => {
+    try {
+      const id = /docker[/-]([0-9a-f]{64})/.exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'))?.[1];
+      return id !== undefined && !ours.includes(id);
+    } catch {
+      return false; // gone meanwhile
+    }
+  };
   try {
-    return (await execa('ps', ['-o', 'pid=,args=', '-u', '10001'])).stdout.trim().split('\n').filter(Boolean);
+    const lines = (await execa('ps', ['-o', 'pid=,args=', '-u', '10001'])).stdout.trim().split('\n').filter(Boolean);
+    return lines.filter((line) => !othersContainer(line.trim().split(/\s+/)[0]!));
   } catch {
     return []; // ps exits 1 when there are none
   }
@@ -260,16 +274,22 @@ int main(void) {
 });
 
 test('isolation: pids limit — a fork bomb is contained and leaves no process behind', async () => {
-  const before = (await hostProcessesOfSandboxUser()).length;
   const r = await runSource(runner(), 'c', '#include <unistd.h>\nint main(void) { for (;;) fork(); }\n', {
     limits: { processes: 16, cpuMs: 1000, wallMs: 2000 },
   });
   assert.ok(['Time Limit Exceeded', 'Runtime Error'].includes(r.status), show(r));
   const after = await runSource(runner(), 'python3', 'print("alive")');
   assert.equal(after.stdout, 'alive\n', 'the runner serves the next submission');
-  // Only warm containers' own supervisors remain (their init runs as root, the supervisor as 10001).
+  // Only warm containers' own supervisors remain, one in each of our containers (a sandbox init left
+  // behind would show as one more); nothing else of the sandbox user.
+  const { execa } = await import('execa');
+  const containers = (await execa('docker', ['ps', '-q', '--filter', `label=${LABEL_PID}=${process.pid}`])).stdout
+    .split('\n')
+    .filter(Boolean);
   const left = await hostProcessesOfSandboxUser();
-  assert.ok(left.length <= before + 1, left.join('\n'));
+  const supervisors = left.filter((line) => line.trim().split(/\s+/)[1] === SUPERVISOR_PATH);
+  assert.equal(left.length, supervisors.length, left.join('\n'));
+  assert.ok(supervisors.length <= containers.length, `${left.join('\n')}\n(${containers.length} containers)`);
 });
 
 test('isolation: CPU quota — two spinning threads get one CPU between them', async () => {
