@@ -166,7 +166,7 @@ static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int 
   close(rq->stdin_fd);
 
   struct report r = {0};
-  int status = 0, ended = 0, ticked = 0;
+  int status = 0, ended = 0;
   int64_t limit_us = rq->cpu_ms * 1000;
   for (;;) {
     int st;
@@ -174,15 +174,16 @@ static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int 
     while ((p = waitpid(-1, &st, WNOHANG)) > 0)
       if (p == prog) status = st, ended = 1;
     if (ended || (p < 0 && errno == ECHILD)) break;
-    /* Not before the first tick: most programs are over by then, and reading /proc costs. */
-    if (ticked && reaped_cpu_us(NULL) + live_cpu_us() > limit_us) {
+    /* Not before the first tick: most programs are over by then, and reading /proc costs. After it, at
+     * every wake-up (a tick, or a child's exit), as ever. */
+    if (now_us() - started >= TICK_MS * 1000 && reaped_cpu_us(NULL) + live_cpu_us() > limit_us) {
       r.cpu_killed = 1;
       break;
     }
     char c;
     if (read(ctl_fd, &c, 1) >= 0) break; /* a stop request, or the supervisor is gone (EOF) */
     struct timespec tick = {0, TICK_MS * 1000000L};
-    ticked = sigtimedwait(&chld, NULL, &tick) < 0;
+    sigtimedwait(&chld, NULL, &tick);
   }
   r.wall_us = now_us() - started;
   kill(-1, SIGKILL); /* every process of the submission but us: daemons, orphans, the program if still there */
