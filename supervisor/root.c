@@ -176,5 +176,7 @@ void prepare_root(void) {
       remount_readonly(ROOT_DIR "/sys/devices/system/cpu") != 0)
     fail_hard("bind /sys/devices/system/cpu");
   if (mount(NULL, ROOT_DIR "/sys", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) fail_hard("/sys read-only");
+  /* /run stays empty: each sandbox also binds it over the /proc directories it masks (sandbox.c). */
+  if (mkdir(ROOT_DIR "/run", 0755) != 0 && errno != EEXIST) fail_hard("mkdir /run in the sandbox root");
   if (mount(NULL, ROOT_DIR, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0) fail_hard("root read-only");
 }

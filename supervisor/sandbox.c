@@ -17,7 +17,7 @@ static __attribute__((noreturn)) void setup_fail(int report_fd, const char *what
 }
 
 /* What a fresh /proc would tell about the host, hidden as Docker hides it: files become /dev/null,
- * directories an empty read-only tmpfs. The kernel command line is among them. */
+ * directories an empty read-only directory. The kernel command line is among them. */
 static void mask_proc(const char *proc) {
   static const char *files[] = {"cmdline", "kcore", "keys", "timer_list", "sched_debug", "latency_stats", "sysrq-trigger", "config.gz", "kallsyms"};
   static const char *dirs[] = {"acpi", "asound", "scsi", "driver", "irq", "bus", "fs", "tty"};
@@ -26,9 +26,11 @@ static void mask_proc(const char *proc) {
     snprintf(path, sizeof path, "%s/%s", proc, files[i]);
     mount("/dev/null", path, NULL, MS_BIND, NULL); /* ENOENT: not on this kernel, nothing to hide */
   }
+  /* Directories: a bind of the sandbox root's empty /run, read-only with the root's own superblock —
+   * one bind each, where an empty tmpfs each was a file system to make and to tear down in every run. */
   for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
     snprintf(path, sizeof path, "%s/%s", proc, dirs[i]);
-    mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555");
+    mount(ROOT_DIR "/run", path, NULL, MS_BIND, NULL);
   }
 }
 
