@@ -1,5 +1,6 @@
 // Judging 50 tests of a C++ A+B solution (after compile) through Verdict's warm runner, next to the
-// same 50 tests run bare on the host and to one `docker run --rm` per test, all in this one process.
+// same 50 tests run bare on the host, to one `docker run --rm` per test, and to `oj t` and isolate
+// on the same binary when scripts/bench-baselines.sh has installed them, all in this one process.
 //   npx tsx bench/judge-cost.ts [tests]
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { Runner } from '../runner/engine';
 import type { JudgeTest } from '../runner/judge/judge';
 
+import { baselineOnce, writeAplusbTests } from './baselines';
 import { dockerRunArgs, type TargetRow } from './lib';
 
 let N = 50;
@@ -83,12 +85,18 @@ export async function judgeCost(n: number, options: { docker?: boolean } = {}): 
     const ended = performance.now();
     if (result.status !== 'Accepted') throw new Error(`judge said ${result.status}: ${result.message}`);
     const judged = ended - compiledAt;
-    const docker = options.docker === false ? NaN : await runDockerPerTest();
+    // --no-docker: the quick comparison of two builds, without the baselines that take longest.
+    const quick = options.docker === false;
+    const docker = quick ? NaN : await runDockerPerTest();
+    const folder = path.join(dir, 'tests');
+    writeAplusbTests(folder, N);
+    const baselines = quick ? [] : await baselineOnce(path.join(dir, 'aplusb'), folder);
     const rows: Array<[string, number]> = [
       [`bare host: ${N} runs of the static binary`, bare],
       [`verdict: judge ${N} tests after compile`, judged],
       [`verdict: compile (g++ -O2)`, compiledAt - started],
       [`docker run --rm per test (${N} containers)`, docker],
+      ...baselines,
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     for (const [name, ms] of rows) console.log(`${name.padEnd(width)}  ${ms.toFixed(1).padStart(9)} ms  (${(ms / N).toFixed(2)} ms/test)`);

@@ -13,7 +13,8 @@ export interface Stats {
 export interface TargetRow {
   target: string;
   measured: string;
-  met: boolean;
+  /** null: not measured in this run (a baseline tool is absent); printed as such, never as met. */
+  met: boolean | null;
 }
 
 export function stats(samples: number[]): Stats {
@@ -41,7 +42,8 @@ export function printTargets(rows: TargetRow[]): void {
   const w0 = Math.max(6, ...rows.map((r) => r.target.length));
   const w1 = Math.max(8, ...rows.map((r) => r.measured.length));
   console.log(`\n${'target'.padEnd(w0)}  ${'measured'.padEnd(w1)}  met`);
-  for (const r of rows) console.log(`${r.target.padEnd(w0)}  ${r.measured.padEnd(w1)}  ${r.met ? 'yes' : 'NO'}`);
+  for (const r of rows)
+    console.log(`${r.target.padEnd(w0)}  ${r.measured.padEnd(w1)}  ${r.met === null ? 'not measured' : r.met ? 'yes' : 'NO'}`);
 }
 
 /**

@@ -5,11 +5,22 @@
 const path = require('node:path');
 const fs = require('node:fs');
 const bundled = path.join(__dirname, '..', 'dist', 'runner', 'cli.js');
-if (fs.existsSync(bundled)) {
-  if (process.env.VERDICT_CODE_CACHE === '0' || !runCached(bundled)) require(bundled);
-} else {
-  require('tsx/cjs');
-  require('../runner/cli/entry.ts');
+// `verdict run` and `verdict judge` try the quick path first: through the daemon, without loading the
+// full CLI (runner/cli/quick.ts); it declines, having read and sent nothing, whenever the full CLI must answer.
+const quick = path.join(__dirname, '..', 'dist', 'runner', 'cli-quick.js');
+if ((process.argv[2] === 'run' || process.argv[2] === 'judge') && fs.existsSync(bundled) && fs.existsSync(quick)) {
+  require(quick)
+    .quickCall(process.argv.slice(2))
+    .then((done) => done || full());
+} else full();
+
+function full() {
+  if (fs.existsSync(bundled)) {
+    if (process.env.VERDICT_CODE_CACHE === '0' || !runCached(bundled)) require(bundled);
+  } else {
+    require('tsx/cjs');
+    require('../runner/cli/entry.ts');
+  }
 }
 
 /** Loads `file` as a CommonJS module from V8's code cache (made on the first call); false when it cannot. */

@@ -12,6 +12,7 @@ import { errorText } from './format';
 import { RunReplaced, isCancellation, type VerdictServer } from './language-client';
 import { setupReport } from '../protocol/report';
 import { runInTerminal } from './live-terminal';
+import { buildImage } from './image-build';
 import type { VerdictEvents } from './language-client';
 import type { Settings } from './settings';
 import { isSupported } from './languages';
@@ -114,6 +115,7 @@ export class VerdictCommands {
       vscode.commands.registerCommand('verdict.stress', (arg: unknown) => this.stress(arg)),
       vscode.commands.registerCommand('verdict.checkSetup', () => this.checkSetup()),
       vscode.commands.registerCommand('verdict.runLive', (arg: unknown) => this.runLive(arg)),
+      vscode.commands.registerCommand('verdict.buildImage', (arg: unknown) => buildImage(this.server, arg)),
       this.testsChanged,
     ];
   }

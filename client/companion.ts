@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import { displayText } from '../protocol/display';
 import { errorText } from './format';
 import type { VerdictServer } from './language-client';
+import { buildImage } from './image-build';
 import type { VerdictOutput } from './output-channel';
 import { COMPANION_DEFAULT_PORT, SECTION, type Settings } from './settings';
 import type { ProblemInfo } from './test-panel';
@@ -160,6 +161,7 @@ export class CompanionReceiver implements vscode.Disposable {
       }
       const uri = vscode.Uri.parse(made.source);
       await vscode.window.showTextDocument(uri, { preview: false });
+      this.offerBuild(server, request.language);
       const url = (payload as { url?: unknown }).url;
       this.onSaved(uri, {
         name: made.name,
@@ -184,6 +186,23 @@ export class CompanionReceiver implements vscode.Disposable {
       this.output.line(`✘ Competitive Companion: ${displayText(errorText(e))}`);
       void vscode.window.showErrorMessage(`Verdict: could not save the problem from Competitive Companion: ${displayText(errorText(e))}`);
     }
+  }
+
+  /** The new source's language cannot run here (its image missing): say so, and offer the build. */
+  private offerBuild(server: VerdictServer, language: string): void {
+    void server.languages().then(
+      async (statuses) => {
+        const status = statuses.find((l) => l.id === language);
+        if (!status || status.usable) return;
+        const build = status.build;
+        const answer = await vscode.window.showWarningMessage(
+          `Verdict: ${status.name} cannot run here yet: ${status.problem}.`,
+          ...(build ? ['Build it'] : []),
+        );
+        if (answer === 'Build it' && build) await buildImage(server, build);
+      },
+      () => undefined,
+    );
   }
 
   /** The first workspace folder, or one the user picks when none is open. */

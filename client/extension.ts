@@ -1,5 +1,6 @@
 // Verdict's VS Code extension: starts the language server and wires its notifications to the
 // output channel, status bar, tasks and Test Explorer; receives Competitive Companion problems;
+// starts new source files from the user's templates;
 // signs in to a Verdict server (the remote runner's token in SecretStorage).
 // Every resource goes onto context.subscriptions, so deactivation disposes of all of it.
 import * as vscode from 'vscode';
@@ -9,6 +10,7 @@ import { CompanionReceiver } from './companion';
 import { errorText } from './format';
 import { verdictTitle } from '../protocol/report';
 import { VerdictEvents, VerdictServer, createLanguageClient } from './language-client';
+import { NewFileTemplates } from './new-file-template';
 import { VerdictOutput } from './output-channel';
 import { RemoteAccess } from './remote';
 import { affectsSettings, readSettings, type Settings } from './settings';
@@ -55,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     panel,
     companion,
     remote,
+    new NewFileTemplates(currentServer, output),
     ...commands.register(),
     ...remote.register(),
     vscode.window.registerWebviewViewProvider(PANEL_VIEW, panel, { webviewOptions: { retainContextWhenHidden: true } }),

@@ -17,9 +17,12 @@ import {
 import {
   AddStressTestRequest,
   CheckSetupRequest,
+  LanguagesRequest,
+  type LanguageStatus,
   Commands,
   CompanionProblemRequest,
   DeleteTestRequest,
+  NewSourceTextRequest,
   SaveTestRequest,
   type CheckSetupResult,
   type SaveTestResult,
@@ -215,6 +218,11 @@ export class VerdictServer {
     return this.client.sendRequest(CheckSetupRequest, token);
   }
 
+  /** Every language and whether it can run with the runner in use; `refresh` looks again (and refreshes the lenses). */
+  languages(refresh = false): Promise<LanguageStatus[]> {
+    return this.client.sendRequest(LanguagesRequest, { refresh });
+  }
+
   /** The problems on the server (none with the local runner). */
   problems(): Promise<ProblemInfo[]> {
     return this.client.sendRequest(ProblemsRequest);
@@ -245,6 +253,11 @@ export class VerdictServer {
 
   companionProblem(params: CompanionProblemParams): Promise<CompanionProblemResult> {
     return this.client.sendRequest(CompanionProblemRequest, params);
+  }
+
+  /** The text a new, empty source file starts with (the user's template, filled); none when no template is set. */
+  async newSourceText(uri: vscode.Uri): Promise<string | undefined> {
+    return (await this.client.sendRequest(NewSourceTextRequest, { uri: uri.toString() })).text;
   }
 
   get running(): boolean {

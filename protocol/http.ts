@@ -4,7 +4,7 @@
 // the same shapes. Results are results.ts's; a hidden test's data never appears in any of them.
 import { z } from 'zod';
 import { JudgeResult, RunResult, TestResult } from './results';
-import { Limits, SourceFile, MAX_STDIN_BYTES, MiB } from './spec';
+import { CompileFlags, Limits, SourceFile, MAX_STDIN_BYTES, MiB } from './spec';
 
 /** Test data inline in a request: text, or any bytes as base64. */
 export const InlineTest = z
@@ -26,7 +26,7 @@ export type InlineTest = z.infer<typeof InlineTest>;
 
 export const BuiltinCheckerName = z.enum(['exact', 'lines', 'tokens', 'float', 'kattis-default']);
 
-/** A run: the execution spec (language, files, stdin or stdinBase64, args, limits). */
+/** A run: the execution spec (language, files, stdin or stdinBase64, args, compileFlags, limits). */
 export const RunRequest = z
   .object({
     kind: z.literal('run'),
@@ -35,6 +35,8 @@ export const RunRequest = z
     stdin: z.string().optional(),
     stdinBase64: z.base64().optional(),
     args: z.array(z.string().max(4096)).max(64).optional(),
+    /** Extra compiler flags, checked against the language's rules (a refused one is a 400 that names it). */
+    compileFlags: CompileFlags.optional(),
     limits: Limits.optional(),
     /** An http(s) URL called with the run's record when it ends (signed; docs/service.md, "Webhooks"). */
     webhook: z.string().max(2048).optional(),
@@ -58,7 +60,15 @@ export const JudgeRequestBody = z
       .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a problem id: lower-case letters, digits, - and _')
       .optional(),
     checker: BuiltinCheckerName.optional(),
+    /**
+     * The standard the run chose for the language's family (c++17, c++20, c++23; the CLI's --std): it wins
+     * over a stored problem's own (problem.yaml `verdict.standards`). Without it, a variant's id (cpp20)
+     * chooses; the family's (cpp) takes the problem's standard, else the default.
+     */
+    standard: z.string().min(1).max(20).optional(),
     limits: Limits.optional(),
+    /** Extra compiler flags for the submission, as a run's. */
+    compileFlags: CompileFlags.optional(),
     stopOnFailure: z.boolean().optional(),
     /** An http(s) URL called with the run's record when it ends (signed; docs/service.md, "Webhooks"). */
     webhook: z.string().max(2048).optional(),
@@ -174,6 +184,8 @@ export const ProblemInfo = z.object({
   hiddenTests: z.number().int(),
   interactive: z.boolean(),
   scoring: z.boolean(),
+  /** The standard each language family compiles with, when the package says (problem.yaml `verdict.standards`, e.g. { cpp: "c++20" }). */
+  standards: z.record(z.string(), z.string()).optional(),
 });
 export type ProblemInfo = z.infer<typeof ProblemInfo>;
 

@@ -111,6 +111,8 @@ export interface JudgeRequest {
   /** Interactive problems: the interactor (Kattis protocol), in any language (or built with build/run scripts). */
   interactor?: ProgramSource;
   limits?: LimitsInput;
+  /** Extra compiler flags for the submission (not its validator's or interactor's), checked as a run's are. */
+  compileFlags?: string[];
   stopOnFailure?: boolean;
   /** Scoring problems: the scored groups; the result then carries the score. */
   scoring?: ScoreGroup[];

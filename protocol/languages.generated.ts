@@ -16,6 +16,8 @@ export interface LanguageFacts {
   mainFile: string;
   /** Whether the language has a compile step. */
   compiled: boolean;
+  /** Its image's recipe (languages/images/<image>.Dockerfile); protocol/images.ts names the image. */
+  image: string;
   /** Claims a source of a shared extension (a multi-line regular expression: a shebang, a directive). */
   detect?: string;
   /** The language this one is a variant of (cpp20 of cpp): chosen by id or standard, never by extension alone. */
@@ -26,36 +28,36 @@ export interface LanguageFacts {
 
 /** Every language, by id. */
 export const LANGUAGES: readonly LanguageFacts[] = [
-  { id: 'bash', name: 'Bash', extensions: ['.sh', '.bash'], vscodeLanguage: 'shellscript', sourceFile: 'main.sh', mainFile: 'main.sh', compiled: false },
-  { id: 'c', name: 'C (GCC, GNU17)', extensions: ['.c'], vscodeLanguage: 'c', sourceFile: 'main.c', mainFile: 'main.c', compiled: true },
-  { id: 'cpp', name: 'C++ (GCC, GNU++17)', extensions: ['.cpp', '.cc', '.cxx', '.c++'], vscodeLanguage: 'cpp', sourceFile: 'main.cpp', mainFile: 'main.cpp', compiled: true, standard: 'c++17' },
-  { id: 'cpp20', name: 'C++ (GCC, GNU++20)', extensions: ['.cpp', '.cc', '.cxx', '.c++'], vscodeLanguage: 'cpp', sourceFile: 'main.cpp', mainFile: 'main.cpp', compiled: true, variantOf: 'cpp', standard: 'c++20' },
-  { id: 'cpp23', name: 'C++ (GCC, GNU++23)', extensions: ['.cpp', '.cc', '.cxx', '.c++'], vscodeLanguage: 'cpp', sourceFile: 'main.cpp', mainFile: 'main.cpp', compiled: true, variantOf: 'cpp', standard: 'c++23' },
-  { id: 'csharp', name: 'C# (Mono)', extensions: ['.cs'], vscodeLanguage: 'csharp', sourceFile: 'main.cs', mainFile: 'main.cs', compiled: true },
-  { id: 'd', name: 'D (GDC)', extensions: ['.d'], vscodeLanguage: 'd', sourceFile: 'main.d', mainFile: 'main.d', compiled: true },
-  { id: 'elixir', name: 'Elixir', extensions: ['.ex', '.exs'], vscodeLanguage: 'elixir', sourceFile: 'main.exs', mainFile: 'main.exs', compiled: false },
-  { id: 'erlang', name: 'Erlang', extensions: ['.erl'], vscodeLanguage: 'erlang', sourceFile: 'main.erl', mainFile: 'main.erl', compiled: true },
-  { id: 'fortran', name: 'Fortran (GNU Fortran)', extensions: ['.f90', '.f95', '.f03', '.f08', '.f', '.for'], vscodeLanguage: 'fortran', sourceFile: 'main.f90', mainFile: 'main.f90', compiled: true },
-  { id: 'go', name: 'Go', extensions: ['.go'], vscodeLanguage: 'go', sourceFile: 'main.go', mainFile: 'main.go', compiled: true },
-  { id: 'haskell', name: 'Haskell (GHC)', extensions: ['.hs'], vscodeLanguage: 'haskell', sourceFile: 'main.hs', mainFile: 'main.hs', compiled: true },
-  { id: 'java', name: 'Java (OpenJDK 17)', extensions: ['.java'], vscodeLanguage: 'java', sourceFile: '{publicClass}.java', mainFile: 'Main.java', compiled: true },
-  { id: 'javascript', name: 'JavaScript (Node.js)', extensions: ['.js', '.cjs'], vscodeLanguage: 'javascript', sourceFile: 'main.js', mainFile: 'main.js', compiled: false },
-  { id: 'kotlin', name: 'Kotlin (kotlinc 2.4, JVM 17)', extensions: ['.kt'], vscodeLanguage: 'kotlin', sourceFile: 'main.kt', mainFile: 'main.kt', compiled: true },
-  { id: 'lisp', name: 'Common Lisp (SBCL)', extensions: ['.lisp', '.lsp', '.cl'], vscodeLanguage: 'lisp', sourceFile: 'main.lisp', mainFile: 'main.lisp', compiled: true },
-  { id: 'lua', name: 'Lua', extensions: ['.lua'], vscodeLanguage: 'lua', sourceFile: 'main.lua', mainFile: 'main.lua', compiled: false },
-  { id: 'nim', name: 'Nim', extensions: ['.nim'], vscodeLanguage: 'nim', sourceFile: 'main.nim', mainFile: 'main.nim', compiled: true },
-  { id: 'ocaml', name: 'OCaml (ocamlopt)', extensions: ['.ml'], vscodeLanguage: 'ocaml', sourceFile: 'main.ml', mainFile: 'main.ml', compiled: true },
-  { id: 'pascal', name: 'Pascal (Free Pascal)', extensions: ['.pas', '.pp'], vscodeLanguage: 'pascal', sourceFile: 'main.pas', mainFile: 'main.pas', compiled: true },
-  { id: 'perl', name: 'Perl', extensions: ['.pl', '.pm'], vscodeLanguage: 'perl', sourceFile: 'main.pl', mainFile: 'main.pl', compiled: false },
-  { id: 'php', name: 'PHP', extensions: ['.php'], vscodeLanguage: 'php', sourceFile: 'main.php', mainFile: 'main.php', compiled: false },
-  { id: 'prolog', name: 'Prolog (SWI-Prolog)', extensions: ['.pro', '.prolog', '.pl'], vscodeLanguage: 'prolog', sourceFile: 'main.pl', mainFile: 'main.pl', compiled: false, detect: '^#!.*\\bswipl\\b|^:-\\s*(?:initialization|use_module|module|set_prolog_flag)\\b' },
-  { id: 'pypy3', name: 'Python 3 (PyPy)', extensions: ['.py', '.py3'], vscodeLanguage: 'python', sourceFile: 'main.py', mainFile: 'main.py', compiled: false, detect: '^#!.*\\bpypy' },
-  { id: 'python3', name: 'Python 3 (CPython)', extensions: ['.py', '.py3'], vscodeLanguage: 'python', sourceFile: 'main.py', mainFile: 'main.py', compiled: false },
-  { id: 'r', name: 'R', extensions: ['.r'], vscodeLanguage: 'r', sourceFile: 'main.R', mainFile: 'main.R', compiled: false },
-  { id: 'ruby', name: 'Ruby', extensions: ['.rb'], vscodeLanguage: 'ruby', sourceFile: 'main.rb', mainFile: 'main.rb', compiled: false },
-  { id: 'rust', name: 'Rust', extensions: ['.rs'], vscodeLanguage: 'rust', sourceFile: 'main.rs', mainFile: 'main.rs', compiled: true },
-  { id: 'scala', name: 'Scala (2.11, JVM 17)', extensions: ['.scala'], vscodeLanguage: 'scala', sourceFile: '{mainObject}.scala', mainFile: 'Main.scala', compiled: true },
-  { id: 'typescript', name: 'TypeScript (tsc 5, Node.js)', extensions: ['.ts', '.cts'], vscodeLanguage: 'typescript', sourceFile: 'main.ts', mainFile: 'main.ts', compiled: true },
+  { id: 'bash', name: 'Bash', extensions: ['.sh', '.bash'], vscodeLanguage: 'shellscript', sourceFile: 'main.sh', mainFile: 'main.sh', compiled: false, image: 'bash' },
+  { id: 'c', name: 'C (GCC, GNU17)', extensions: ['.c'], vscodeLanguage: 'c', sourceFile: 'main.c', mainFile: 'main.c', compiled: true, image: 'gcc' },
+  { id: 'cpp', name: 'C++ (GCC, GNU++17)', extensions: ['.cpp', '.cc', '.cxx', '.c++'], vscodeLanguage: 'cpp', sourceFile: 'main.cpp', mainFile: 'main.cpp', compiled: true, image: 'gcc', standard: 'c++17' },
+  { id: 'cpp20', name: 'C++ (GCC, GNU++20)', extensions: ['.cpp', '.cc', '.cxx', '.c++'], vscodeLanguage: 'cpp', sourceFile: 'main.cpp', mainFile: 'main.cpp', compiled: true, image: 'gcc', variantOf: 'cpp', standard: 'c++20' },
+  { id: 'cpp23', name: 'C++ (GCC, GNU++23)', extensions: ['.cpp', '.cc', '.cxx', '.c++'], vscodeLanguage: 'cpp', sourceFile: 'main.cpp', mainFile: 'main.cpp', compiled: true, image: 'gcc', variantOf: 'cpp', standard: 'c++23' },
+  { id: 'csharp', name: 'C# (Mono)', extensions: ['.cs'], vscodeLanguage: 'csharp', sourceFile: 'main.cs', mainFile: 'main.cs', compiled: true, image: 'mono' },
+  { id: 'd', name: 'D (GDC)', extensions: ['.d'], vscodeLanguage: 'd', sourceFile: 'main.d', mainFile: 'main.d', compiled: true, image: 'gdc' },
+  { id: 'elixir', name: 'Elixir', extensions: ['.ex', '.exs'], vscodeLanguage: 'elixir', sourceFile: 'main.exs', mainFile: 'main.exs', compiled: false, image: 'erlang' },
+  { id: 'erlang', name: 'Erlang', extensions: ['.erl'], vscodeLanguage: 'erlang', sourceFile: 'main.erl', mainFile: 'main.erl', compiled: true, image: 'erlang' },
+  { id: 'fortran', name: 'Fortran (GNU Fortran)', extensions: ['.f90', '.f95', '.f03', '.f08', '.f', '.for'], vscodeLanguage: 'fortran', sourceFile: 'main.f90', mainFile: 'main.f90', compiled: true, image: 'gfortran' },
+  { id: 'go', name: 'Go', extensions: ['.go'], vscodeLanguage: 'go', sourceFile: 'main.go', mainFile: 'main.go', compiled: true, image: 'go' },
+  { id: 'haskell', name: 'Haskell (GHC)', extensions: ['.hs'], vscodeLanguage: 'haskell', sourceFile: 'main.hs', mainFile: 'main.hs', compiled: true, image: 'ghc' },
+  { id: 'java', name: 'Java (OpenJDK 17)', extensions: ['.java'], vscodeLanguage: 'java', sourceFile: '{publicClass}.java', mainFile: 'Main.java', compiled: true, image: 'java' },
+  { id: 'javascript', name: 'JavaScript (Node.js)', extensions: ['.js', '.cjs'], vscodeLanguage: 'javascript', sourceFile: 'main.js', mainFile: 'main.js', compiled: false, image: 'node' },
+  { id: 'kotlin', name: 'Kotlin (kotlinc 2.4, JVM 17)', extensions: ['.kt'], vscodeLanguage: 'kotlin', sourceFile: 'main.kt', mainFile: 'main.kt', compiled: true, image: 'kotlin' },
+  { id: 'lisp', name: 'Common Lisp (SBCL)', extensions: ['.lisp', '.lsp', '.cl'], vscodeLanguage: 'lisp', sourceFile: 'main.lisp', mainFile: 'main.lisp', compiled: true, image: 'sbcl' },
+  { id: 'lua', name: 'Lua', extensions: ['.lua'], vscodeLanguage: 'lua', sourceFile: 'main.lua', mainFile: 'main.lua', compiled: false, image: 'lua' },
+  { id: 'nim', name: 'Nim', extensions: ['.nim'], vscodeLanguage: 'nim', sourceFile: 'main.nim', mainFile: 'main.nim', compiled: true, image: 'nim' },
+  { id: 'ocaml', name: 'OCaml (ocamlopt)', extensions: ['.ml'], vscodeLanguage: 'ocaml', sourceFile: 'main.ml', mainFile: 'main.ml', compiled: true, image: 'ocaml' },
+  { id: 'pascal', name: 'Pascal (Free Pascal)', extensions: ['.pas', '.pp'], vscodeLanguage: 'pascal', sourceFile: 'main.pas', mainFile: 'main.pas', compiled: true, image: 'fpc' },
+  { id: 'perl', name: 'Perl', extensions: ['.pl', '.pm'], vscodeLanguage: 'perl', sourceFile: 'main.pl', mainFile: 'main.pl', compiled: false, image: 'perl' },
+  { id: 'php', name: 'PHP', extensions: ['.php'], vscodeLanguage: 'php', sourceFile: 'main.php', mainFile: 'main.php', compiled: false, image: 'php' },
+  { id: 'prolog', name: 'Prolog (SWI-Prolog)', extensions: ['.pro', '.prolog', '.pl'], vscodeLanguage: 'prolog', sourceFile: 'main.pl', mainFile: 'main.pl', compiled: false, image: 'swipl', detect: '^#!.*\\bswipl\\b|^:-\\s*(?:initialization|use_module|module|set_prolog_flag)\\b' },
+  { id: 'pypy3', name: 'Python 3 (PyPy)', extensions: ['.py', '.py3'], vscodeLanguage: 'python', sourceFile: 'main.py', mainFile: 'main.py', compiled: false, image: 'pypy3', detect: '^#!.*\\bpypy' },
+  { id: 'python3', name: 'Python 3 (CPython)', extensions: ['.py', '.py3'], vscodeLanguage: 'python', sourceFile: 'main.py', mainFile: 'main.py', compiled: false, image: 'python3' },
+  { id: 'r', name: 'R', extensions: ['.r'], vscodeLanguage: 'r', sourceFile: 'main.R', mainFile: 'main.R', compiled: false, image: 'r' },
+  { id: 'ruby', name: 'Ruby', extensions: ['.rb'], vscodeLanguage: 'ruby', sourceFile: 'main.rb', mainFile: 'main.rb', compiled: false, image: 'ruby' },
+  { id: 'rust', name: 'Rust', extensions: ['.rs'], vscodeLanguage: 'rust', sourceFile: 'main.rs', mainFile: 'main.rs', compiled: true, image: 'rust' },
+  { id: 'scala', name: 'Scala (2.11, JVM 17)', extensions: ['.scala'], vscodeLanguage: 'scala', sourceFile: '{mainObject}.scala', mainFile: 'Main.scala', compiled: true, image: 'scala' },
+  { id: 'typescript', name: 'TypeScript (tsc 5, Node.js)', extensions: ['.ts', '.cts'], vscodeLanguage: 'typescript', sourceFile: 'main.ts', mainFile: 'main.ts', compiled: true, image: 'node' },
 ];
 
 /** Lower-case file extension, with the dot → Verdict's language id. */

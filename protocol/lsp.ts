@@ -129,6 +129,20 @@ export interface CompanionProblemResult {
 }
 export const CompanionProblemRequest = new RequestType<CompanionProblemParams, CompanionProblemResult, void>('verdict/companionProblem');
 
+/**
+ * Client → server: the text a new, empty source file starts with: the user's template of its
+ * language (verdict.languages.ID.template), {name} its file name without extension and the limits
+ * the settings give that language; no text when no template is set (the file stays empty).
+ */
+export interface NewSourceTextParams {
+  /** file: URI of the new file. */
+  uri: string;
+}
+export interface NewSourceTextResult {
+  text?: string;
+}
+export const NewSourceTextRequest = new RequestType<NewSourceTextParams, NewSourceTextResult, void>('verdict/newSourceText');
+
 /** Client → server: the token for the remote runner (VS Code keeps it in its SecretStorage); "" = none, the `verdict.runner.token` setting then applies. */
 export interface SetTokenParams {
   token: string;
@@ -263,3 +277,27 @@ export interface CheckSetupResult {
 }
 /** Client → server: the checks `verdict doctor` makes (Docker, cgroups, images, each language), for the runner in use. */
 export const CheckSetupRequest = new RequestType0<CheckSetupResult, void>('verdict/checkSetup');
+
+/** Whether a language can run with the runner in use; when it cannot, why and what makes it usable. */
+export interface LanguageStatus {
+  id: string;
+  name: string;
+  usable: boolean;
+  /** Why not: its image is not built, Docker is not reachable, the server does not offer it. */
+  problem?: string;
+  /** A command for a terminal that makes it usable (`verdict images build cpp`); none when the user cannot fix it here. */
+  fix?: string;
+  /** The language id `fix` builds the image of (cpp for cpp20: one image serves the family). */
+  build?: string;
+}
+export interface LanguagesParams {
+  /** Look again (after an image build, or Docker was started) instead of answering from what was last found. */
+  refresh?: boolean;
+}
+/**
+ * Client → server: every language and whether it can run here. Local runner: its image is present in
+ * Docker (checked over Docker's socket, without loading the runner); remote runner: the server's
+ * GET /v1/languages lists it. The answer is kept until a refresh or a change of runner; a refresh also
+ * refreshes the lenses.
+ */
+export const LanguagesRequest = new RequestType<LanguagesParams, LanguageStatus[], void>('verdict/languages');

@@ -4,7 +4,9 @@
 // a ServiceClientError saying what happened and what to do (401, 403, 429 with the wait, the server
 // unreachable, a server of another API version).
 import { isUtf8 } from 'node:buffer';
-import type { Accepted, ErrorBody, LanguageInfo, ProblemInfo, RunEvent, RunRecord, SubmitRequest } from './http';
+import { readFile } from 'node:fs/promises';
+import type { Accepted, ErrorBody, InlineTest, LanguageInfo, ProblemInfo, RunEvent, RunRecord, SubmitRequest } from './http';
+import type { TestData } from './judge';
 
 /**
  * Bytes as a request field carries them: `field` as text when they are UTF-8 (exactly, a BOM and NUL
@@ -13,6 +15,16 @@ import type { Accepted, ErrorBody, LanguageInfo, ProblemInfo, RunEvent, RunRecor
 export function bytesField(field: 'stdin' | 'input' | 'answer', bytes: Uint8Array): Record<string, string> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return isUtf8(buffer) ? { [field]: buffer.toString('utf8') } : { [`${field}Base64`]: buffer.toString('base64') };
+}
+
+/** A test sent whole (a judge request's `tests`): its files read, each field text or base64 as its bytes need. */
+export async function inlineTest(test: { name: string; input: TestData; answer: TestData }): Promise<InlineTest> {
+  const bytesOf = async (data: TestData) => ('path' in data ? await readFile(data.path) : Buffer.from(data.text, 'utf8'));
+  return {
+    name: test.name,
+    ...bytesField('input', await bytesOf(test.input)),
+    ...bytesField('answer', await bytesOf(test.answer)),
+  } as InlineTest;
 }
 
 export const SERVICE_API_VERSION = '1';
@@ -41,6 +53,8 @@ export class ServiceClient {
     private readonly token: string,
     /** How requests are made: the global fetch, or one over a unix socket (the local daemon's). */
     private readonly fetch: typeof globalThis.fetch = globalThis.fetch,
+    /** This user's background runner (runner/daemon/): its refusals are the runner's own, said as the runner says them. */
+    private readonly local = false,
   ) {
     this.base = url.replace(/\/+$/, '');
   }
@@ -144,6 +158,11 @@ export class ServiceClient {
 
   private unreachable(err: unknown): ServiceClientError {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    if (this.local)
+      return new ServiceClientError(
+        `The background runner is unreachable (${cause?.code ?? cause?.message ?? (err as Error).message}): \`verdict daemon status\` says whether it runs; --no-daemon runs without it.`,
+        0,
+      );
     return new ServiceClientError(
       `The Verdict server at ${this.base} is unreachable (${cause?.code ?? cause?.message ?? (err as Error).message}): is the URL right, and is it running?`,
       0,
@@ -165,9 +184,11 @@ export class ServiceClient {
           ? `Not allowed: ${said}`
           : res.status === 429
             ? said
-            : res.status === 404 && !body
-              ? `The server at ${this.base} does not offer this (HTTP 404): is it a Verdict server of API version ${SERVICE_API_VERSION}?`
-              : `The server said (HTTP ${res.status}): ${said}`;
+            : this.local && res.status === 400
+              ? said
+              : res.status === 404 && !body
+                ? `The server at ${this.base} does not offer this (HTTP 404): is it a Verdict server of API version ${SERVICE_API_VERSION}?`
+                : `The server said (HTTP ${res.status}): ${said}`;
     return new ServiceClientError(message, res.status, body);
   }
 }

@@ -5,6 +5,7 @@
 // measured by `npm run bench`). Invalid values fall back to their defaults and are named.
 
 import { LANGUAGES, type LanguageFacts } from './languages.generated';
+import { MAX_COMPILE_FLAGS, MAX_COMPILE_FLAG_LENGTH, splitCompileFlags } from './compile-flags';
 
 export const CHECKERS = ['exact', 'lines', 'tokens', 'float'] as const;
 
@@ -15,6 +16,11 @@ export interface LanguageLimits {
   standard?: string;
   /** Command-line arguments ▶ Run gives the program (inside its sandbox; judging uses the tests' own). */
   args?: string[];
+  /**
+   * Extra compiler flags for Run and Judge ("-DLOCAL -O3", or a list), checked by the runner against
+   * the language's allowed flags (protocol/compile-flags.ts); a variant (cpp20) takes its base's.
+   */
+  compileFlags?: string[];
   /** A file whose text starts each new source of this language (Competitive Companion problems), with {name}, {group}, {url}, {timeLimitMs}, {memoryLimitMb}. */
   template?: string;
 }
@@ -32,6 +38,22 @@ function args(value: unknown, where: string, problems: Problems): string[] | und
   )
     return value as string[];
   problems.push(`${where} must be a list of at most ${MAX_ARGS} strings (each under ${MAX_ARG_LENGTH} characters, without NUL)`);
+  return undefined;
+}
+
+/** Compile flags as one line ("-DLOCAL -O3", split on whitespace) or a list; the shape only (the runner knows each language's rules). */
+function compileFlags(value: unknown, where: string, problems: Problems): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const flags = typeof value === 'string' ? splitCompileFlags(value) : value;
+  if (
+    Array.isArray(flags) &&
+    flags.length <= MAX_COMPILE_FLAGS &&
+    flags.every((f) => typeof f === 'string' && f.length > 0 && f.length <= MAX_COMPILE_FLAG_LENGTH && !f.includes('\0'))
+  )
+    return flags as string[];
+  problems.push(
+    `${where} must be flags on one line ("-DLOCAL -O3") or a list of them: at most ${MAX_COMPILE_FLAGS}, each under ${MAX_COMPILE_FLAG_LENGTH} characters, without NUL`,
+  );
   return undefined;
 }
 
@@ -129,6 +151,7 @@ export function readVerdictSettings(raw: unknown): { settings: VerdictSettings; 
         `verdict.languages.${id}.standard must be one of ${standardsOf(id).join(', ') || '(none: this language has no standards)'}`,
       );
     const runArgs = args(own.args, `verdict.languages.${id}.args`, problems);
+    const flags = compileFlags(own.compileFlags, `verdict.languages.${id}.compileFlags`, problems);
     const template =
       own.template === undefined ? undefined : string(own.template, '', `verdict.languages.${id}.template`, problems) || undefined;
     settings.languages[id] = {
@@ -136,6 +159,7 @@ export function readVerdictSettings(raw: unknown): { settings: VerdictSettings; 
       ...(memoryMb !== undefined ? { memoryMb } : {}),
       ...(standard !== undefined && variantFor(id, standard) ? { standard } : {}),
       ...(runArgs !== undefined ? { args: runArgs } : {}),
+      ...(flags !== undefined ? { compileFlags: flags } : {}),
       ...(template !== undefined ? { template } : {}),
     };
   }
@@ -148,7 +172,7 @@ function familyOf(id: string): LanguageFacts[] {
   return LANGUAGES.filter((l) => l.id === base || l.variantOf === base);
 }
 
-function standardsOf(id: string): string[] {
+export function standardsOf(id: string): string[] {
   return familyOf(id).flatMap((l) => (l.standard ? [l.standard] : []));
 }
 

@@ -1,8 +1,10 @@
 // What to run: the execution spec and its limits, as zod schemas (the runner validates every request
 // once with them; the classroom service derives its HTTP schemas from them). Results: results.ts.
 import { z } from 'zod';
+import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB } from './sizes';
+import { MAX_COMPILE_FLAGS, MAX_COMPILE_FLAG_LENGTH } from './compile-flags';
 
-export const MiB = 1024 * 1024;
+export { MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB } from './sizes';
 
 /** Defaults and hard ceilings of every limit. Ceilings cannot be raised by a request. */
 export const LIMITS = {
@@ -15,10 +17,6 @@ export const LIMITS = {
   diskMb: { default: 64, max: 1024 },
   openFiles: { default: 64, max: 4096 },
 } as const;
-
-/** Sources larger than this are refused before anything runs. */
-export const MAX_SOURCE_BYTES = 1 * MiB;
-export const MAX_STDIN_BYTES = 256 * MiB;
 
 const bounded = (max: number) => z.number().int().positive().max(max);
 
@@ -59,6 +57,20 @@ export const SourceFile = z
   .strict();
 export type SourceFile = z.infer<typeof SourceFile>;
 
+/**
+ * Extra compiler flags ("-DLOCAL", "-O3"), bounded here and checked against the language's rules
+ * (compile-flags.ts) by the runner before anything runs.
+ */
+export const CompileFlags = z
+  .array(
+    z
+      .string()
+      .min(1)
+      .max(MAX_COMPILE_FLAG_LENGTH)
+      .refine((f) => !f.includes('\0'), 'no NUL'),
+  )
+  .max(MAX_COMPILE_FLAGS);
+
 export const ExecutionSpec = z
   .object({
     language: z.string().min(1),
@@ -71,9 +83,11 @@ export const ExecutionSpec = z
     stdin: z.union([z.string(), Bytes]).optional(),
     stdinBase64: z.base64().optional(),
     args: z.array(z.string().max(4096)).max(64).default([]),
+    /** Extra compiler flags, where the language's compile command has `{flags}` (compile-flags.ts says which). */
+    compileFlags: CompileFlags.default([]),
     limits: Limits.default(Limits.parse({})),
     /**
-     * Answer an identical earlier run (same language, image, sources, stdin, args, limits) from the
+     * Answer an identical earlier run (same language, image, sources, stdin, args, compile flags, limits) from the
      * result cache. Opt-in: whether a program is deterministic cannot be known.
      */
     cache: z.boolean().default(false),

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import { ExecutionSpec, MiB, type ExecutionSpecInput, type RunResult } from './spec';
-import { languageById, loadLanguages, type LanguageDefinition } from './languages';
+import { compileFlagRules, languageById, loadLanguages, type LanguageDefinition } from './languages';
+import { compileFlagsProblem } from '../protocol/compile-flags';
 import { ContainerPool, DEFAULT_POOL_SETTINGS, type PoolSettings } from './sandbox/pool';
 import { connectDocker, assertDockerReachable } from './sandbox/docker';
 import { SandboxUnavailable, SpecInvalid } from './errors';
@@ -102,11 +103,17 @@ export class Runner {
     await this.pool.close();
   }
 
-  /** Validates the spec; throws SpecInvalid or UsageError (unknown language) before anything runs. */
+  /**
+   * Validates the spec, its compile flags against its language's rules included; throws SpecInvalid
+   * or UsageError (unknown language) before anything runs.
+   */
   parseSpec(input: ExecutionSpecInput): { spec: ExecutionSpec; language: LanguageDefinition } {
     const parsed = ExecutionSpec.safeParse(input);
     if (!parsed.success) throw new SpecInvalid(`Invalid execution spec: ${z.prettifyError(parsed.error)}`);
-    return { spec: parsed.data, language: languageById(this.languages, parsed.data.language) };
+    const language = languageById(this.languages, parsed.data.language);
+    const problem = compileFlagsProblem(language, compileFlagRules(language), parsed.data.compileFlags);
+    if (problem) throw new SpecInvalid(problem);
+    return { spec: parsed.data, language };
   }
 
   /** Starts a container for this language in the background so the next run finds it warm. */
@@ -180,7 +187,16 @@ export class Runner {
     runId: string = randomUUID(),
   ): Promise<Submission> {
     const container = await this.pool.acquire(this.shapeFor(language, spec, room));
-    return new Submission(runId, language, container, spec.files, spec.limits, (c, healthy) => this.pool.release(c, healthy), signal);
+    return new Submission(
+      runId,
+      language,
+      container,
+      spec.files,
+      spec.limits,
+      (c, healthy) => this.pool.release(c, healthy),
+      signal,
+      spec.compileFlags,
+    );
   }
 
   /** Runs body with a leased submission; sandbox failures become an Internal Error result carrying the run id. */

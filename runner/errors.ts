@@ -1,5 +1,6 @@
 // Typed errors at the runner's boundaries. Each message names the problem and the fix;
 // they are mapped once to verdicts ("Internal Error"), CLI exit codes and (later) LSP/HTTP errors.
+import { imageBuildCommand } from '../protocol/images';
 
 /** The caller asked for something impossible: bad usage, unknown language, missing or oversized file. */
 export class UsageError extends Error {
@@ -23,7 +24,7 @@ export class ImageMissing extends SandboxUnavailable {
     readonly image: string,
     readonly language: string,
   ) {
-    super(`The image ${image} for ${language} is not built. Run \`verdict images build ${language}\` (or \`npm run images\`).`);
+    super(`The image ${image} for ${language} is not built. Run \`${imageBuildCommand(language)}\` (or \`npm run images\`).`);
   }
 }
 

@@ -11,7 +11,7 @@ export * from './spec';
 export * from './errors';
 export type { CheckerSpec, JudgeRequest, JudgeTest, ScoreGroup } from '../protocol/judge';
 export { displayText, DisplayStream, type DisplayOptions } from '../protocol/display';
-export { loadLanguages, languageForFile, languageById, type LanguageDefinition } from './languages';
+export { loadLanguages, languageForFile, languageById, compileFlagRules, type LanguageDefinition } from './languages';
 export { probeLanguages, type LanguageProbe } from './probe';
 export { buildImages, type BuildEvent, type BuiltImage } from './images/build';
 export type { OutputListener } from './submission';
@@ -34,3 +34,4 @@ export {
 } from './stress/stress';
 export { writeStressCase, addStressTest, describeCase } from './stress/case-files';
 export { collectChecks } from './cli/doctor';
+export { attachDaemon } from './daemon/client';

@@ -6,12 +6,31 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UsageError } from './errors';
 import { LIMITS } from './spec';
+import type { CompileFlagRules } from '../protocol/compile-flags';
 
 const StepLimits = z
   .object({
     timeMs: z.number().int().positive().optional(),
     memoryMb: z.number().int().positive().optional(),
     processes: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const Pattern = z.string().refine((p) => {
+  try {
+    new RegExp(p);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'a valid regular expression');
+
+/** Which extra compile flags a language takes (protocol/compile-flags.ts applies them). */
+const FlagRules = z
+  .object({
+    allowed: z.string().min(1),
+    allow: z.array(Pattern).min(1),
+    deny: z.array(z.object({ pattern: Pattern, reason: z.string().min(1) }).strict()).default([]),
   })
   .strict();
 
@@ -69,8 +88,20 @@ export const LanguageDefinition = z
     env: z.record(z.string(), z.string()).default({}),
     /** Runs with /box writable and as its working directory. */
     compile: z
-      .object({ command: z.array(z.string()).min(1), limits: StepLimits.default({}) })
+      .object({
+        /** The compiler's argv; an element `{flags}` is where the user's extra flags go (none: nothing). */
+        command: z.array(z.string()).min(1),
+        limits: StepLimits.default({}),
+        /**
+         * The extra flags it takes: the name of a shared rule set (languages/flags/<name>.json, e.g.
+         * "gcc") or the rules themselves. Without it, the language takes none.
+         */
+        flags: z.union([z.string().regex(/^[a-z0-9-]+$/), FlagRules]).optional(),
+      })
       .strict()
+      .refine((c) => (c.flags !== undefined) === c.command.includes('{flags}'), {
+        message: 'a compile command takes {flags} (as one element) exactly when the definition has compile.flags',
+      })
       .optional(),
     /** Runs with /box read-only and a fresh /tmp as its working directory. */
     run: z
@@ -119,6 +150,8 @@ export function loadLanguages(dir = languagesDir): Map<string, LanguageDefinitio
     const parsed = LanguageDefinition.safeParse(JSON.parse(readFileSync(where, 'utf8')));
     if (!parsed.success) throw new Error(`Invalid language definition ${where}: ${z.prettifyError(parsed.error)}`);
     if (`${parsed.data.id}.json` !== file) throw new Error(`Language definition ${where} must be named ${parsed.data.id}.json`);
+    const compile = parsed.data.compile;
+    if (typeof compile?.flags === 'string') compile.flags = loadFlagRules(dir, compile.flags, where);
     languages.set(parsed.data.id, parsed.data);
   }
   for (const lang of languages.values()) {
@@ -132,6 +165,26 @@ export function loadLanguages(dir = languagesDir): Map<string, LanguageDefinitio
       }
   }
   return languages;
+}
+
+/** A shared rule set of compile flags, languages/flags/<name>.json. */
+function loadFlagRules(dir: string, name: string, by: string): CompileFlagRules {
+  const where = path.join(dir, 'flags', `${name}.json`);
+  let text: string;
+  try {
+    text = readFileSync(where, 'utf8');
+  } catch {
+    throw new Error(`Language definition ${by} names the compile flag rules "${name}", but ${where} cannot be read.`);
+  }
+  const parsed = FlagRules.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new Error(`Invalid compile flag rules ${where}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The compile flag rules of a loaded language; undefined: it takes none. */
+export function compileFlagRules(language: LanguageDefinition): CompileFlagRules | undefined {
+  const flags = language.compile?.flags;
+  return typeof flags === 'object' ? flags : undefined;
 }
 
 /** Whether the language is the default of its extensions (not recognised by its content, not a variant). */

@@ -78,6 +78,8 @@ export class Submission {
     private readonly limits: Limits,
     private readonly giveBack: (container: SandboxContainer, healthy: boolean) => Promise<void>,
     private readonly signal?: AbortSignal,
+    /** Extra compiler flags, already checked against the language's rules (Runner.parseSpec). */
+    private readonly compileFlags: readonly string[] = [],
   ) {
     const values = { ...resolveVariables(language, files[0]!.content), memoryMb: String(limits.memoryMb) };
     this.sourceName = expand(language.sourceFile, values);
@@ -86,8 +88,8 @@ export class Submission {
 
   /**
    * Writes the sources into the box and compiles them; undefined for interpreted languages. With a
-   * cache, an identical earlier compile (same image, command, environment and sources) is restored
-   * instead of run.
+   * cache, an identical earlier compile (same image, command with its flags, environment and
+   * sources) is restored instead of run.
    */
   async prepare(cache?: CompileCache): Promise<CompileResult | undefined> {
     const sources = this.files.map((f, i) => ({ name: i === 0 ? this.sourceName : f.name, content: f.content }));
@@ -146,8 +148,9 @@ export class Submission {
     return { argv: this.command(command), env: { ...this.language.env, ...BASE_ENV }, limits, box };
   }
 
+  /** A command with its placeholders expanded; the element `{flags}` becomes the extra compile flags (zero or more). */
   private command(command: string[]): string[] {
-    return command.map((a) => expand(a, this.placeholders));
+    return command.flatMap((a) => (a === '{flags}' ? this.compileFlags : [expand(a, this.placeholders)]));
   }
 
   async put(box: Box, files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>): Promise<void> {

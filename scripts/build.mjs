@@ -58,6 +58,8 @@ const runnerDoorOutside = {
 
 const entries = [
   { entryPoints: ['runner/cli/entry.ts'], outfile: 'dist/runner/cli.js' },
+  // `verdict run` through the daemon, without the full CLI (runner/cli/quick.ts): no zod, no commander.
+  { entryPoints: ['runner/cli/quick.ts'], outfile: 'dist/runner/cli-quick.js' },
   { entryPoints: ['runner/index.ts'], outfile: 'dist/runner/index.js' },
   // The language server: in-process runner, stdio or IPC transport.
   { entryPoints: ['server/main.ts'], outfile: 'dist/server/server.js', plugins: [lean, runnerDoorOutside] },

@@ -79,6 +79,7 @@ function readDefinitions() {
       if (def.detect !== undefined && typeof def.detect !== 'string') throw bad('"detect" must be a regular expression');
       if (def.variantOf !== undefined && typeof def.variantOf !== 'string') throw bad('"variantOf" must be a language id');
       if (typeof def.sourceFile !== 'string') throw bad('"sourceFile" must be a string');
+      if (typeof def.image !== 'string') throw bad('"image" must be the name of a recipe in languages/images/');
       // Without `editor.vscodeLanguage`, VS Code's id is ours.
       const vscodeLanguage = def.editor?.vscodeLanguage ?? def.id;
       if (typeof vscodeLanguage !== 'string' || !/^[a-z][a-z0-9+-]*$/.test(vscodeLanguage))
@@ -92,6 +93,7 @@ function readDefinitions() {
         // The source's name in the sandbox when nothing in it says otherwise (each {variable} at its default).
         mainFile: def.sourceFile.replace(/\{(\w+)\}/g, (whole, name) => def.variables?.[name]?.default ?? whole),
         compiled: def.compile !== undefined,
+        image: def.image,
         ...(def.detect !== undefined ? { detect: def.detect } : {}),
         ...(def.variantOf !== undefined ? { variantOf: def.variantOf } : {}),
         ...(typeof def.standard === 'string' ? { standard: def.standard } : {}),
@@ -146,6 +148,8 @@ export interface LanguageFacts {
   mainFile: string;
   /** Whether the language has a compile step. */
   compiled: boolean;
+  /** Its image's recipe (languages/images/<image>.Dockerfile); protocol/images.ts names the image. */
+  image: string;
   /** Claims a source of a shared extension (a multi-line regular expression: a shebang, a directive). */
   detect?: string;
   /** The language this one is a variant of (cpp20 of cpp): chosen by id or standard, never by extension alone. */
@@ -159,7 +163,7 @@ export const LANGUAGES: readonly LanguageFacts[] = [
 ${languages
   .map(
     (l) =>
-      `  { id: ${str(l.id)}, name: ${str(l.name)}, extensions: ${list(l.extensions)}, vscodeLanguage: ${str(l.vscodeLanguage)}, sourceFile: ${str(l.sourceFile)}, mainFile: ${str(l.mainFile)}, compiled: ${l.compiled}${l.detect !== undefined ? `, detect: ${str(l.detect)}` : ''}${l.variantOf !== undefined ? `, variantOf: ${str(l.variantOf)}` : ''}${l.standard !== undefined ? `, standard: ${str(l.standard)}` : ''} },`,
+      `  { id: ${str(l.id)}, name: ${str(l.name)}, extensions: ${list(l.extensions)}, vscodeLanguage: ${str(l.vscodeLanguage)}, sourceFile: ${str(l.sourceFile)}, mainFile: ${str(l.mainFile)}, compiled: ${l.compiled}, image: ${str(l.image)}${l.detect !== undefined ? `, detect: ${str(l.detect)}` : ''}${l.variantOf !== undefined ? `, variantOf: ${str(l.variantOf)}` : ''}${l.standard !== undefined ? `, standard: ${str(l.standard)}` : ''} },`,
   )
   .join('\n')}
 ];
@@ -235,6 +239,9 @@ function updatedPackage(text, languages, { vscodeLanguages, extensionToLanguage 
   // The per-language setting (verdict.languages): every language id, and the standards there are.
   const configurations = [pkg.contributes.configuration ?? []].flat();
   for (const configuration of configurations) {
+    // New sources for Competitive Companion problems: any language but a variant (a setting's standard picks that).
+    const companion = configuration.properties?.['verdict.companion.language'];
+    if (companion) companion.enum = languages.filter((l) => l.variantOf === undefined).map((l) => l.id);
     const setting = configuration.properties?.['verdict.languages'];
     if (!setting) continue;
     setting.propertyNames = { enum: languages.map((l) => l.id) };

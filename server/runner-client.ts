@@ -5,15 +5,18 @@
 // service (`verdict serve`) reached with protocol/service-client.ts: the same requests, progress
 // from its Server-Sent Events, cancellation as a DELETE. The rest of the server never knows which
 // it talks to, except for what only a server has (its stored problems, its queue).
-import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { ExecutionSpecInput } from '../protocol/spec';
-import type { JudgeRequest, TestData } from '../protocol/judge';
+import type { JudgeRequest } from '../protocol/judge';
 import type { InlineTest, JudgeRequestBody, ProblemInfo, RunEvent, RunRecord, RunRequest, SubmitRequest } from '../protocol/http';
 import type { CompileResult, JudgeResult, RunResult, TestResult } from '../protocol/results';
 import type { SourceFile } from '../protocol/spec';
-import { ServiceClient, bytesField } from '../protocol/service-client';
+import { ServiceClient, bytesField, inlineTest } from '../protocol/service-client';
 import type * as RunnerLibrary from '../runner/index';
+import { daemonWanted } from '../protocol/daemon';
+import type { LanguageStatus } from '../protocol/lsp';
+import { LANGUAGES } from '../protocol/languages.generated';
+import { IMAGE_NAMESPACE, imageBuildCommand, imageName } from '../protocol/images';
 
 /** A remote run's place in the server's queue while it waits (1 = next); 0 once it no longer waits. */
 export type QueueListener = (position: number) => void;
@@ -31,6 +34,8 @@ export interface ProblemJudgeRequest {
   language: string;
   files: SourceFile[];
   problem: string;
+  /** Extra compiler flags for the submission (the problem's limits and tests stay the server's). */
+  compileFlags?: string[];
 }
 
 export interface Health {
@@ -65,6 +70,8 @@ export interface RunnerClient {
   problems(): Promise<ProblemInfo[]>;
   /** Starts a container for a language in the background (a file of it was opened). */
   warm(languageId: string): void;
+  /** Every language and whether it can run here (its image present; the server offers it), looked up now. */
+  languageStatus(): Promise<LanguageStatus[]>;
   language(id: string): Promise<LanguageDetails>;
   health(): Promise<Health>;
   dispose(): Promise<void>;
@@ -131,6 +138,37 @@ export class LocalRunnerClient implements RunnerClient {
       .catch(() => undefined); // health() reports why
   }
 
+  /**
+   * A language can run when Docker answers and its image is there. Asked over Docker's socket without
+   * loading the runner (an editor opening a file must not pay for the Docker client); through the
+   * runner's Docker client only for a TCP or SSH DOCKER_HOST.
+   */
+  async languageStatus(): Promise<LanguageStatus[]> {
+    const images = dockerSocket() ? await verdictImagesOverSocket() : await this.verdictImagesThroughRunner();
+    return LANGUAGES.map((l): LanguageStatus => {
+      const base = { id: l.id, name: l.name };
+      if (typeof images === 'string')
+        return {
+          ...base,
+          usable: false,
+          problem: `Docker is not reachable (${images}): start it`,
+          fix: 'verdict doctor',
+        };
+      if (images.has(imageName(l.image))) return { ...base, usable: true };
+      const build = l.variantOf ?? l.id;
+      return { ...base, usable: false, problem: `its image ${imageName(l.image)} is not built`, fix: imageBuildCommand(build), build };
+    });
+  }
+
+  private async verdictImagesThroughRunner(): Promise<Set<string> | string> {
+    try {
+      const listed = await (await this.get()).docker.listImages({ filters: { reference: [`${IMAGE_NAMESPACE}/*`] } });
+      return new Set(listed.flatMap((i) => i.RepoTags ?? []));
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+
   async language(id: string): Promise<LanguageDetails> {
     return languageDetails(id);
   }
@@ -158,6 +196,87 @@ export class LocalRunnerClient implements RunnerClient {
   }
 }
 
+/** After a daemon could not be had, the runs go on here; another attempt is made after this long. */
+const DAEMON_RETRY_MS = 30_000;
+
+/**
+ * The local runner as every editor window, terminal and agent of this user shares it: what this
+ * user's background runner (runner/daemon/, docs/daemon.md) can take — a run whose input is known, a
+ * judge of tests with a built-in checker — goes there, to one warm pool for all; the rest (live
+ * input, checker programs, interactive and scored packages) and everything when no daemon can be had
+ * (VERDICT_DAEMON=0, Docker down) runs in this process, as LocalRunnerClient.
+ */
+export class SharedRunnerClient implements RunnerClient {
+  readonly mode = 'local' as const;
+  private readonly own = new LocalRunnerClient();
+  private daemon: Promise<RemoteRunnerClient | undefined> | undefined;
+  private lastFailure = 0;
+
+  private attached(): Promise<RemoteRunnerClient | undefined> {
+    if (!this.daemon && Date.now() - this.lastFailure > DAEMON_RETRY_MS)
+      this.daemon = loadLibrary()
+        .then((lib) => lib.attachDaemon())
+        .then((client) => {
+          if (!client) {
+            this.lastFailure = Date.now();
+            this.daemon = undefined;
+            return undefined;
+          }
+          return new RemoteRunnerClient('http://localhost', 'local', { client, where: 'local runner (shared, in the background)' });
+        });
+    return this.daemon ?? Promise.resolve(undefined);
+  }
+
+  async run(
+    spec: ExecutionSpecInput,
+    signal: AbortSignal,
+    onOutput?: (stream: 'stdout' | 'stderr', data: Buffer) => void,
+    runId?: string,
+    onQueue?: QueueListener,
+    liveInput?: AsyncIterable<Uint8Array>,
+  ): Promise<RunResult> {
+    const daemon = liveInput ? undefined : await this.attached();
+    return (daemon ?? this.own).run(spec, signal, onOutput, runId, onQueue, liveInput);
+  }
+
+  async judge(request: JudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult> {
+    const daemonCan = request.checker.kind === 'builtin' && !request.interactor && !request.scoring;
+    const daemon = daemonCan ? await this.attached() : undefined;
+    return (daemon ?? this.own).judge(request, signal, callbacks);
+  }
+
+  judgeProblem(request: ProblemJudgeRequest): Promise<JudgeResult> {
+    return this.own.judgeProblem(request);
+  }
+
+  async problems(): Promise<ProblemInfo[]> {
+    return [];
+  }
+
+  /** The daemon keeps its own pool warm; a runner of this process is made only for what the daemon cannot take. */
+  warm(languageId: string): void {
+    if (!daemonWanted()) this.own.warm(languageId);
+  }
+
+  /** The daemon runs on this machine's Docker: what can run is what this machine's images allow. */
+  languageStatus(): Promise<LanguageStatus[]> {
+    return this.own.languageStatus();
+  }
+
+  language(id: string): Promise<LanguageDetails> {
+    return languageDetails(id);
+  }
+
+  async health(): Promise<Health> {
+    const daemon = await this.daemon?.catch(() => undefined);
+    return (daemon ?? this.own).health();
+  }
+
+  async dispose(): Promise<void> {
+    await this.own.dispose();
+  }
+}
+
 /** A language's definition (languages/<id>.json), read through the runner library. */
 async function languageDetails(id: string): Promise<LanguageDetails> {
   const lib = await loadLibrary();
@@ -169,19 +288,47 @@ async function languageDetails(id: string): Promise<LanguageDetails> {
   };
 }
 
-/** GET /_ping on the Docker socket without loading a Docker client: true, or why not. */
-function dockerPing(): Promise<true | string> {
+/** Docker's Unix socket, or undefined when DOCKER_HOST is TCP or SSH. */
+function dockerSocket(): string | undefined {
   const host = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
-  if (!host.startsWith('unix://')) return Promise.resolve(true); // tcp/ssh: checked on the first run
+  return host.startsWith('unix://') ? host.slice('unix://'.length) : undefined;
+}
+
+/** A GET on Docker's socket without loading a Docker client: the status and body, or why there is none. */
+function dockerGet(socketPath: string, apiPath: string): Promise<{ status: number; body: string } | string> {
   return new Promise((resolve) => {
-    const req = request({ socketPath: host.slice('unix://'.length), path: '/_ping', timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200 ? true : `HTTP ${res.statusCode}`);
+    const req = request({ socketPath, path: apiPath, timeout: 2000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (err) => resolve(err.message));
     });
     req.on('error', (err) => resolve(err.message));
     req.on('timeout', () => (req.destroy(), resolve('no answer')));
     req.end();
   });
+}
+
+/** GET /_ping on the Docker socket: true, or why not. */
+async function dockerPing(): Promise<true | string> {
+  const socket = dockerSocket();
+  if (!socket) return true; // tcp/ssh: checked on the first run
+  const answer = await dockerGet(socket, '/_ping');
+  return typeof answer === 'string' ? answer : answer.status === 200 ? true : `HTTP ${answer.status}`;
+}
+
+/** The tags of Verdict's images (verdict/gcc:latest, …) in Docker, or why Docker did not say. */
+async function verdictImagesOverSocket(): Promise<Set<string> | string> {
+  const filters = encodeURIComponent(JSON.stringify({ reference: [`${IMAGE_NAMESPACE}/*`] }));
+  const answer = await dockerGet(dockerSocket()!, `/images/json?filters=${filters}`);
+  if (typeof answer === 'string') return answer;
+  if (answer.status !== 200) return `HTTP ${answer.status}`;
+  try {
+    const images = JSON.parse(answer.body) as { RepoTags?: string[] | null }[];
+    return new Set(images.flatMap((i) => i.RepoTags ?? []));
+  } catch {
+    return 'an answer that is not JSON';
+  }
 }
 
 /** An error in the user's hands (said as it is, never logged as a crash): server.ts's UsageError, by name. */
@@ -217,9 +364,14 @@ export class RemoteRunnerClient implements RunnerClient {
   constructor(
     readonly url: string,
     private readonly token: string,
+    /** A client made already (this user's background runner, on its unix socket) and how to name it. */
+    shared?: { client: ServiceClient; where: string },
   ) {
-    this.client = new ServiceClient(url, token);
+    this.client = shared?.client ?? new ServiceClient(url, token);
+    this.where = shared?.where ?? `remote runner ${url || '(no URL)'}`;
   }
+
+  private readonly where: string;
 
   async run(
     spec: ExecutionSpecInput,
@@ -240,6 +392,7 @@ export class RemoteRunnerClient implements RunnerClient {
       files: spec.files,
       ...(spec.stdinBase64 !== undefined ? { stdinBase64: spec.stdinBase64 } : stdin && stdin.length > 0 ? bytesField('stdin', stdin) : {}),
       ...(spec.args?.length ? { args: spec.args } : {}),
+      ...(spec.compileFlags?.length ? { compileFlags: spec.compileFlags } : {}),
       ...(spec.limits ? { limits: spec.limits as RunRequest['limits'] } : {}),
     };
     const record = await this.submit(body, signal, onQueue, (event) => {
@@ -254,11 +407,7 @@ export class RemoteRunnerClient implements RunnerClient {
       throw usageError('A checker program cannot be sent to the server: judge against a problem stored on it instead.');
     if (request.interactor || request.scoring)
       throw usageError('Interactive and scoring problems are judged on the server as its stored problems, not as tests sent to it.');
-    const tests: InlineTest[] = await Promise.all(
-      request.tests.map(
-        async (t) => ({ name: t.name, ...(await inline('input', t.input)), ...(await inline('answer', t.answer)) }) as InlineTest,
-      ),
-    );
+    const tests: InlineTest[] = await Promise.all(request.tests.map(inlineTest));
     const body: JudgeRequestBody = {
       kind: 'judge',
       language: request.language,
@@ -266,6 +415,7 @@ export class RemoteRunnerClient implements RunnerClient {
       tests,
       checker: checker.name,
       ...(request.limits ? { limits: request.limits as JudgeRequestBody['limits'] } : {}),
+      ...(request.compileFlags?.length ? { compileFlags: request.compileFlags } : {}),
       ...(request.stopOnFailure !== undefined ? { stopOnFailure: request.stopOnFailure } : {}),
     };
     return this.submitJudge(body, signal, callbacks);
@@ -273,7 +423,13 @@ export class RemoteRunnerClient implements RunnerClient {
 
   judgeProblem(request: ProblemJudgeRequest, signal: AbortSignal, callbacks: JudgeCallbacks): Promise<JudgeResult> {
     return this.submitJudge(
-      { kind: 'judge', language: request.language, files: request.files, problem: request.problem },
+      {
+        kind: 'judge',
+        language: request.language,
+        files: request.files,
+        problem: request.problem,
+        ...(request.compileFlags?.length ? { compileFlags: request.compileFlags } : {}),
+      },
       signal,
       callbacks,
     );
@@ -286,12 +442,23 @@ export class RemoteRunnerClient implements RunnerClient {
 
   warm(): void {}
 
+  /** Usable: what the server's GET /v1/languages lists (its own probe of its images). */
+  async languageStatus(): Promise<LanguageStatus[]> {
+    this.requireConfigured();
+    const offered = new Set((await this.client.languages()).map((l) => l.id));
+    return LANGUAGES.map((l) =>
+      offered.has(l.id)
+        ? { id: l.id, name: l.name, usable: true }
+        : { id: l.id, name: l.name, usable: false, problem: `the server ${this.url} does not offer it (ask its administrator)` },
+    );
+  }
+
   language(id: string): Promise<LanguageDetails> {
     return languageDetails(id);
   }
 
   async health(): Promise<Health> {
-    const where = `remote runner ${this.url || '(no URL)'}`;
+    const where = this.where;
     try {
       this.requireConfigured();
       await this.client.check();
@@ -401,9 +568,4 @@ export class RemoteRunnerClient implements RunnerClient {
       signal.removeEventListener('abort', abort);
     }
   }
-}
-
-/** Test data for a request: text, or base64 when its bytes are not UTF-8. */
-async function inline(what: 'input' | 'answer', data: TestData): Promise<Partial<InlineTest>> {
-  return 'text' in data ? { [what]: data.text } : bytesField(what, await readFile(data.path));
 }

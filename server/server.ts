@@ -39,14 +39,24 @@ import type { JudgeResult, RunResult } from '../protocol/results';
 import { DisplayStream, displayText } from '../protocol/display';
 import { diffWhere, judgeSummary, outputBytes, ranLine, testRow, verdictTitle } from '../protocol/report';
 import { LANGUAGES, languageOfSource, type LanguageFacts } from '../protocol/languages.generated';
-import { DEFAULT_SETTINGS, languageUnderSettings, readVerdictSettings, type VerdictSettings } from '../protocol/settings';
+import { languageForRun } from '../protocol/standards';
+import { fillTemplate, type TemplateValues } from '../protocol/template';
+import {
+  DEFAULT_SETTINGS,
+  languageUnderSettings,
+  readVerdictSettings,
+  type LanguageLimits,
+  type VerdictSettings,
+} from '../protocol/settings';
 import {
   AddStressTestRequest,
   CheckSetupRequest,
   Commands,
   CompanionProblemRequest,
+  NewSourceTextRequest,
   DeleteTestRequest,
   InputNotification,
+  LanguagesRequest,
   SaveTestRequest,
   StressRequest,
   type CheckSetupResult,
@@ -66,7 +76,10 @@ import {
   TestResultNotification,
   TestsRequest,
   type CompanionProblemParams,
+  type NewSourceTextParams,
+  type NewSourceTextResult,
   type CompanionProblemResult,
+  type LanguageStatus,
   type OutputParams,
   type QueueParams,
   type StatusParams,
@@ -80,7 +93,7 @@ import type * as RunnerLibrary from '../runner/index';
 import { ByteQueue } from '../protocol/byte-queue';
 import { compileDiagnostics, runtimeDiagnostics, type SourceDiagnostic } from './diagnostics';
 import type { ProblemInfo } from '../protocol/http';
-import { LocalRunnerClient, RemoteRunnerClient, type JudgeCallbacks, type QueueListener, type RunnerClient } from './runner-client';
+import { RemoteRunnerClient, SharedRunnerClient, type JudgeCallbacks, type QueueListener, type RunnerClient } from './runner-client';
 
 /**
  * What the server knows of one file. A run and a judge are kept apart: a run has no expected output,
@@ -111,7 +124,7 @@ export class VerdictServer {
   /** The input of live runs, by the run id the client chose. */
   private readonly liveInputs = new Map<string, ByteQueue>();
   private settings: VerdictSettings = DEFAULT_SETTINGS;
-  private runner: RunnerClient = new LocalRunnerClient();
+  private runner: RunnerClient = new SharedRunnerClient();
   private canRefreshLenses = false;
   private hasConfiguration = false;
   /** The client shows verdict/output itself (the VS Code extension); others get window/logMessage. */
@@ -121,6 +134,8 @@ export class VerdictServer {
   private clientToken = '';
   /** What the current runner was made from (mode, URL, token). */
   private runnerKey = JSON.stringify(['local']);
+  /** Which languages can run with the current runner, as last looked up (kept until a refresh or another runner). */
+  private languageStatuses: Promise<Map<string, LanguageStatus>> | undefined;
 
   constructor(private readonly connection: Connection) {
     connection.onInitialize((params): InitializeResult => {
@@ -145,12 +160,14 @@ export class VerdictServer {
     connection.onRequest(TestsRequest, (params) => this.testsOf(params.uri));
     connection.onRequest(TestDataRequest, (params) => this.testData(params));
     connection.onRequest(CompanionProblemRequest, (params) => this.companionProblem(params));
+    connection.onRequest(NewSourceTextRequest, (params) => this.newSourceText(params));
     connection.onRequest(ProblemsRequest, () => this.problems());
     connection.onRequest(StressRequest, (params, token) => this.stress(params, token));
     connection.onRequest(AddStressTestRequest, (params) => this.addStressTest(params));
     connection.onRequest(SaveTestRequest, (params) => this.saveTest(params));
     connection.onRequest(DeleteTestRequest, (params) => this.deleteTest(params));
     connection.onRequest(CheckSetupRequest, () => this.checkSetup());
+    connection.onRequest(LanguagesRequest, (params) => this.languages(params?.refresh === true));
     connection.onNotification(InputNotification, (params) => {
       const input = typeof params?.runId === 'string' ? this.liveInputs.get(params.runId) : undefined;
       if (!input) return; // the run ended (or never was): nothing reads it
@@ -202,7 +219,9 @@ export class VerdictServer {
     if (key === this.runnerKey) return;
     this.runnerKey = key;
     const old = this.runner;
-    this.runner = mode === 'remote' ? new RemoteRunnerClient(url.trim(), effective.trim()) : new LocalRunnerClient();
+    this.runner = mode === 'remote' ? new RemoteRunnerClient(url.trim(), effective.trim()) : new SharedRunnerClient();
+    this.languageStatuses = undefined;
+    this.refreshLenses();
     await old.dispose();
   }
 
@@ -236,17 +255,26 @@ export class VerdictServer {
    * Prolog), and the variant the settings' standard names (C++20) (protocol/languages.generated.ts).
    */
   private languageOf(uri: string): LanguageFacts | undefined {
-    if (!uri.startsWith('file:')) return undefined;
-    const language = languageOfSource(fileURLToPath(uri), this.documents.get(uri)?.getText());
+    const language = this.familyLanguageOf(uri);
     return language && languageUnderSettings(language, this.settings);
+  }
+
+  /** The language of a file before the settings choose a standard: cpp for any C++ file. */
+  private familyLanguageOf(uri: string): LanguageFacts | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    return languageOfSource(fileURLToPath(uri), this.documents.get(uri)?.getText());
   }
 
   // ---- CodeLens --------------------------------------------------------------------------------
 
   private async codeLenses(uri: string): Promise<CodeLens[]> {
-    if (!this.languageOf(uri)) return [];
+    const language = this.languageOf(uri);
+    if (!language) return [];
     const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     const state = this.files.get(uri);
+    // A language that cannot run here gets one lens instead of Run and Judge: why, and the fix.
+    const status = (await this.languageStatus()).get(language.id);
+    if (status && !status.usable && !state?.inFlight) return [{ range: top, command: unusableLens(status) }];
     // While a run or judge of this file is in flight, the first lens stops it.
     const lenses: CodeLens[] = [
       state?.inFlight
@@ -290,9 +318,9 @@ export class VerdictServer {
     try {
       switch (command) {
         case Commands.run:
-          return await this.run(this.requireUri(uri), runOptions(args[1]), token);
+          return await this.run(await this.requireUsable(this.requireUri(uri)), runOptions(args[1]), token);
         case Commands.judge:
-          return await this.judge(this.requireUri(uri), judgeTarget(args[1]), token);
+          return await this.judge(await this.requireUsable(this.requireUri(uri)), judgeTarget(args[1]), token);
         case Commands.stop:
           return this.stop(uri);
         case Commands.addTest:
@@ -327,6 +355,41 @@ export class VerdictServer {
         `${path.basename(fileURLToPath(uri))} is not in a language Verdict knows (${LANGUAGES.map((l) => l.id).join(', ')}).`,
       );
     return uri;
+  }
+
+  /**
+   * Refuses, with the fix, a run of a language that cannot run here (its image missing, Docker down, not
+   * offered by the server) before anything starts. Looked up again first: it may have been fixed since.
+   */
+  private async requireUsable(uri: string): Promise<string> {
+    const language = this.languageOf(uri)!;
+    if ((await this.languageStatus()).get(language.id)?.usable !== false) return uri;
+    const status = (await this.languageStatus(true)).get(language.id);
+    if (!status || status.usable) return uri;
+    throw new UsageError(
+      `${language.name} cannot run here: ${status.problem}.${status.fix ? ` Run \`${status.fix}\` in a terminal${status.build ? ' (the lens "build it" does)' : ''}, then try again.` : ''}`,
+    );
+  }
+
+  /** Every language's status for the current runner: looked up once, again when `refresh` (then the lenses change too). */
+  private languageStatus(refresh = false): Promise<Map<string, LanguageStatus>> {
+    if (refresh || !this.languageStatuses) {
+      const runner = this.runner;
+      const lookup = runner
+        .languageStatus()
+        .then((list) => new Map(list.map((l) => [l.id, l])))
+        // Not known (a server that does not answer): nothing is refused on a guess; the run says what is wrong.
+        .catch(() => new Map<string, LanguageStatus>());
+      const previous = this.languageStatuses;
+      this.languageStatuses = lookup;
+      if (refresh && previous) void lookup.then(() => this.refreshLenses());
+    }
+    return this.languageStatuses!;
+  }
+
+  /** verdict/languages: every language and whether it can run here. */
+  private async languages(refresh: boolean): Promise<LanguageStatus[]> {
+    return [...(await this.languageStatus(refresh)).values()];
   }
 
   private stop(uri: string | undefined): { stopped: number } {
@@ -365,10 +428,19 @@ export class VerdictServer {
 
   /** The run arguments the settings give this language (its own, else its base's: cpp20 takes cpp's). */
   private runArgs(language: LanguageFacts): string[] {
+    return this.languageSetting(language, 'args') ?? [];
+  }
+
+  /** The extra compile flags the settings give this language for Run and Judge (its own, else its base's); the runner checks them. */
+  private compileFlags(language: LanguageFacts): { compileFlags?: string[] } {
+    const flags = this.languageSetting(language, 'compileFlags');
+    return flags?.length ? { compileFlags: flags } : {};
+  }
+
+  /** A per-language setting of this language, else of the language it is a variant of (cpp20 → cpp). */
+  private languageSetting<K extends 'args' | 'compileFlags'>(language: LanguageFacts, key: K): LanguageLimits[K] | undefined {
     return (
-      this.settings.languages[language.id]?.args ??
-      (language.variantOf ? this.settings.languages[language.variantOf]?.args : undefined) ??
-      []
+      this.settings.languages[language.id]?.[key] ?? (language.variantOf ? this.settings.languages[language.variantOf]?.[key] : undefined)
     );
   }
 
@@ -410,6 +482,7 @@ export class VerdictServer {
           stdin,
           limits: { ...this.limitsFor(language), ...(live ? { wallMs: LIVE_WALL_MS } : {}) },
           ...(this.runArgs(language).length ? { args: this.runArgs(language) } : {}),
+          ...this.compileFlags(language),
         },
         controller.signal,
         (stream, data) => {
@@ -463,6 +536,10 @@ export class VerdictServer {
         throw new UsageError(
           `Judging against a problem stored on a server ("${displayText(target.problem, { oneLine: true })}") needs the remote runner: sign in to a server ("Verdict: Sign in to a Server"), or set verdict.runner.mode to "remote" with verdict.runner.url.`,
         );
+      // The problem's standard (its problem.yaml `verdict.standards`) wins over the settings' (protocol/standards.ts).
+      const family = this.familyLanguageOf(uri)!;
+      const standards = (await this.runner.problems()).find((p) => p.id === target.problem)?.standards;
+      const judged = languageForRun({ language: family.id, settingsStandard: this.settings.languages[family.id]?.standard }, standards);
       return this.judgeWith(
         uri,
         token,
@@ -471,7 +548,11 @@ export class VerdictServer {
         `Verdict: judging ${name} against ${target.problem}`,
         undefined,
         (signal, callbacks) =>
-          this.runner.judgeProblem({ language: language.id, files: [{ name, content }], problem: target.problem }, signal, callbacks),
+          this.runner.judgeProblem(
+            { language: judged.language, files: [{ name, content }], problem: target.problem, ...this.compileFlags(language) },
+            signal,
+            callbacks,
+          ),
       );
     }
     const only = target?.tests;
@@ -494,6 +575,7 @@ export class VerdictServer {
           tests,
           checker: { kind: 'builtin', name: this.settings.tests.checker },
           limits,
+          ...this.compileFlags(language),
         },
         signal,
         callbacks,
@@ -722,6 +804,8 @@ export class VerdictServer {
 
   /** "Verdict: Check Setup": the checks of `verdict doctor` (local runner), or whether the server answers (remote). */
   private async checkSetup(): Promise<CheckSetupResult> {
+    // Whatever it finds, the lenses then say what can run now (an image built outside the editor).
+    void this.languageStatus(true);
     try {
       if (this.runner.mode === 'remote') {
         const health = await this.runner.health();
@@ -765,25 +849,42 @@ export class VerdictServer {
           `Unknown language "${params.language}" for new problems. Known languages: ${LANGUAGES.map((l) => l.id).join(', ')}.`,
         );
       const language = await this.runner.language(params.language);
-      const template = this.userTemplate(params.language, params.payload);
+      const p = (typeof params.payload === 'object' && params.payload !== null ? params.payload : {}) as Record<string, unknown>;
+      const field = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+      const limit = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+      const template = this.userTemplate(this.languageOfId(params.language)!, {
+        name: field(p.name),
+        group: field(p.group),
+        url: field(p.url),
+        ...(limit(p.timeLimit) !== undefined ? { timeLimitMs: limit(p.timeLimit) } : {}),
+        ...(limit(p.memoryLimit) !== undefined ? { memoryLimitMb: limit(p.memoryLimit) } : {}),
+      });
       const saved = await saveCompanionProblem(
         params.payload,
         params.folder,
         { id: params.language, ...language, ...(template !== undefined ? { template } : {}) },
         { folderSetting: this.settings.tests.folder, replaceTests: params.replaceTests === true },
       );
-      return { ...saved, source: pathToFileURL(saved.source).href };
+      const status = (await this.languageStatus()).get(params.language);
+      const notes =
+        status && !status.usable
+          ? [...saved.notes, `${status.name} cannot run here yet: ${status.problem}${status.fix ? ` — run \`${status.fix}\`` : ''}`]
+          : saved.notes;
+      return { ...saved, notes, source: pathToFileURL(saved.source).href };
     } catch (err) {
       throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
     }
   }
 
   /**
-   * The user's template for new sources of a language (verdict.languages.ID.template: a file, ~ and
-   * relative paths from the home folder), its placeholders filled from the problem; undefined: the language's own.
+   * The user's template for new sources of a language (verdict.languages.ID.template, else its
+   * base's: a file, ~ and relative paths from the home folder), filled (protocol/template.ts);
+   * undefined: none is set.
    */
-  private userTemplate(id: string, payload: unknown): string | undefined {
-    const file = this.settings.languages[id]?.template;
+  private userTemplate(language: LanguageFacts, values: TemplateValues): string | undefined {
+    const setting = (id: string) => this.settings.languages[id]?.template;
+    const id = setting(language.id) ? language.id : language.variantOf;
+    const file = id && setting(id);
     if (!file) return undefined;
     const resolved = path.resolve(homedir(), file.replace(/^~(?=$|[\\/])/, homedir()));
     let text: string;
@@ -792,16 +893,25 @@ export class VerdictServer {
     } catch (err) {
       throw new UsageError(`The template in verdict.languages.${id}.template cannot be read (${resolved}): ${(err as Error).message}`);
     }
-    const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
-    const field = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-    const values: Record<string, string> = {
-      name: field(p.name),
-      group: field(p.group),
-      url: field(p.url),
-      timeLimitMs: field(p.timeLimit),
-      memoryLimitMb: field(p.memoryLimit),
-    };
-    return text.replace(/\{(name|group|url|timeLimitMs|memoryLimitMb)\}/g, (_, k: string) => values[k] ?? '');
+    return fillTemplate(text, values);
+  }
+
+  /** A new, empty file the user made: its language's template, {name} its name and the limits the settings give the language. */
+  private newSourceText(params: NewSourceTextParams): NewSourceTextResult {
+    try {
+      const language = this.languageOf(params.uri);
+      if (!language) return {};
+      const file = fileURLToPath(params.uri);
+      const limits = this.limitsFor(language);
+      const text = this.userTemplate(language, {
+        name: path.basename(file, path.extname(file)),
+        timeLimitMs: limits.cpuMs,
+        memoryLimitMb: limits.memoryMb,
+      });
+      return text === undefined ? {} : { text };
+    } catch (err) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, (err as Error).message);
+    }
   }
 
   /** The problems on the server this token may judge against; none with the local runner. */
@@ -832,6 +942,7 @@ export class VerdictServer {
         throw new UsageError(`verdict/stress: rounds must be a whole number above 0 (got ${JSON.stringify(params.rounds)}).`);
       if (params.seed !== undefined && !(Number.isSafeInteger(params.seed) && params.seed >= 0))
         throw new UsageError(`verdict/stress: seed must be a whole number, 0 or more (got ${JSON.stringify(params.seed)}).`);
+      for (const u of [uri, reference, generator]) await this.requireUsable(u);
       const program = (u: string) => {
         const { name, content } = this.source(u);
         return { language: this.languageOf(u)!.id, files: [{ name, content }] };
@@ -900,6 +1011,24 @@ export class VerdictServer {
   private languageOfId(id: string): LanguageFacts | undefined {
     return LANGUAGES.find((l) => l.id === id);
   }
+}
+
+/**
+ * The lens of a language that cannot run here: why, and the fix — `verdict.buildImage` (the VS Code
+ * client's command: the build in a terminal, then a refresh); the title carries the command for any other editor.
+ */
+function unusableLens(status: LanguageStatus): { title: string; command: string; arguments?: unknown[]; tooltip?: string } {
+  const name = status.name.replace(/\s*\(.*$/, '');
+  if (status.build)
+    return {
+      title: `⚠ ${name}: image missing — build it (${status.fix})`,
+      command: 'verdict.buildImage',
+      arguments: [status.build],
+      tooltip: `${status.name}: ${status.problem}. Runs \`${status.fix}\` in a terminal.`,
+    };
+  if (status.fix)
+    return { title: `⚠ ${name}: ${status.problem} — then \`${status.fix}\``, command: 'verdict.checkSetup', tooltip: status.problem };
+  return { title: `⚠ ${name}: ${status.problem}`, command: '' };
 }
 
 /** What a judge is against: the file's tests (all, or only the named ones), or a problem stored on the server. */

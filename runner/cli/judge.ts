@@ -15,16 +15,21 @@ import type { ScoreGroup } from '../judge/scoring';
 import { readUserFile } from './files';
 import { displayText } from '../../protocol/display';
 import { judgeSummary, testRow } from '../../protocol/report';
+import { languageForRun } from '../../protocol/standards';
 
 export interface JudgeCliOptions {
   tests?: string;
   problem?: string;
   lang?: string;
+  /** --std as given (the language is already its variant): an explicit standard wins over the problem's. */
+  std?: string;
   checker?: string;
   checkerProtocol: 'testlib' | 'kattis';
   timeLimit?: number;
   memoryLimit?: number;
   stopOnFailure?: boolean;
+  /** Extra compiler flags for the submission (--compile-flags, split on whitespace). */
+  compileFlags?: string[];
   json?: boolean;
   /** Judge on a classroom server instead (runner/cli/remote.ts). */
   server?: string;
@@ -32,7 +37,9 @@ export interface JudgeCliOptions {
 
 /** Builds the judge request from the command line: tests, checker, limits. */
 export function judgeRequest(args: string[], opts: JudgeCliOptions, runner: Runner): JudgeRequest {
-  const { language, files } = submissionFiles(args, runner.languages, opts.lang);
+  const submission = submissionFiles(args, runner.languages, opts.lang);
+  const { files } = submission;
+  let language = submission.language.id;
   const limits = { ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}), ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}) };
   let tests: JudgeTest[];
   let checker: CheckerSpec = { kind: 'builtin', name: 'lines' };
@@ -41,6 +48,7 @@ export function judgeRequest(args: string[], opts: JudgeCliOptions, runner: Runn
   if (opts.problem) {
     const judging = judgingOfPackage(opts.problem, runner.languages);
     ({ tests, checker, scoring } = judging);
+    language = languageForRun({ language, ...(opts.std !== undefined ? { standard: opts.std } : {}) }, judging.standards).language;
     interactor = judging.interactor;
     if (judging.limits.cpuMs && !opts.timeLimit) Object.assign(limits, { cpuMs: judging.limits.cpuMs });
     if (judging.limits.memoryMb && !opts.memoryLimit) Object.assign(limits, { memoryMb: judging.limits.memoryMb });
@@ -51,13 +59,14 @@ export function judgeRequest(args: string[], opts: JudgeCliOptions, runner: Runn
   }
   if (opts.checker) checker = checkerFromOption(opts.checker, opts.checkerProtocol, runner.languages);
   return {
-    language: language.id,
+    language,
     files,
     tests,
     checker,
     ...(interactor ? { interactor } : {}),
     ...(scoring.length ? { scoring } : {}),
     limits,
+    ...(opts.compileFlags?.length ? { compileFlags: opts.compileFlags } : {}),
     stopOnFailure: Boolean(opts.stopOnFailure),
   };
 }

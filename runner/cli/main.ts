@@ -12,8 +12,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import path from 'node:path';
 import type { Runner } from '../engine';
 import { languageById, languageForFile, languageIdForStandard, loadLanguages } from '../languages';
-import { LIMITS, MAX_SOURCE_BYTES, MAX_STDIN_BYTES, MiB, outputBytes } from '../spec';
-import { readUserBytes, readUserFile } from './files';
+import { LIMITS, MAX_SOURCE_BYTES, outputBytes } from '../spec';
+import { programInput, readUserFile } from './files';
 import { DisplayStream, displayText } from '../../protocol/display';
 import { runVerdictLine } from '../../protocol/report';
 import type { JudgeCliOptions } from './judge';
@@ -28,6 +28,7 @@ import { DEFAULT_ROUNDS } from '../stress/stress';
 import { BUILTIN_CHECKERS } from '../judge/types';
 import { packageVersion } from '../daemon/paths';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { splitCompileFlags } from '../../protocol/compile-flags';
 import { tmpdir } from 'node:os';
 
 const EXIT_USAGE = 2;
@@ -39,33 +40,14 @@ function wholeNumber(value: string): number {
   return n;
 }
 
-/** All of this process's standard input, as bytes (never decoded), refused past the limit. */
-async function readStandardInput(max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new UsageError(`Standard input is over ${max / MiB} MiB, the limit of a program's input.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-/**
- * The program's input: --stdin FILE; --stdin - or, without --stdin, this process's own standard input
- * when it is piped or redirected, read whole. (A terminal is live input instead: see `run`.)
- */
-async function programInput(option: string | undefined): Promise<Buffer> {
-  if (option !== undefined && option !== '-') return readUserBytes(option, 'Input file', MAX_STDIN_BYTES);
-  if (process.stdin.isTTY)
-    process.stderr.write("verdict: type the program's input, then Ctrl-D on an empty line (it is sent when you end it).\n");
-  return readStandardInput(MAX_STDIN_BYTES);
-}
-
 /** In a terminal with no input given, the program reads the terminal as it is typed (until Ctrl-D). */
 function liveTerminal(option: string | undefined): boolean {
   return option === undefined && Boolean(process.stdin.isTTY);
 }
+
+/** --compile-flags "-DLOCAL -O3": one string, split on whitespace; the runner checks each flag. */
+const COMPILE_FLAGS_HELP =
+  'extra compiler flags, e.g. "-DLOCAL -O3" (split on whitespace; each checked against the language\'s allowed flags, docs/editor.md)';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -105,6 +87,7 @@ export function buildProgram(): Command {
     )
     .option('--time-limit <ms>', 'CPU time limit in milliseconds', positiveInt)
     .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
+    .option('--compile-flags <flags>', COMPILE_FLAGS_HELP, splitCompileFlags)
     .option('--json', 'print the result object as JSON on stdout')
     .addHelpText(
       'after',
@@ -126,6 +109,7 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
           stdin?: string;
           timeLimit?: number;
           memoryLimit?: number;
+          compileFlags?: string[];
           json?: boolean;
           server?: string;
           daemon: boolean;
@@ -182,7 +166,14 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
         };
         const result = await withRunner((runner) =>
           runner.run(
-            { language: language.id, files: [{ name: path.basename(file), content }], stdin, args, limits },
+            {
+              language: language.id,
+              files: [{ name: path.basename(file), content }],
+              stdin,
+              args,
+              limits,
+              ...(opts.compileFlags?.length ? { compileFlags: opts.compileFlags } : {}),
+            },
             opts.json ? {} : { onOutput, ...(live ? { liveInput: process.stdin as AsyncIterable<Buffer> } : {}) },
           ),
         );
@@ -219,6 +210,7 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
     )
     .option('--time-limit <ms>', "CPU time limit per test in milliseconds (default: the package's, else 2000)", positiveInt)
     .option('--memory-limit <mb>', 'memory limit in MiB', positiveInt)
+    .option('--compile-flags <flags>', COMPILE_FLAGS_HELP, splitCompileFlags)
     .option('--stop-on-failure', 'stop at the first test that fails')
     .option('--json', 'print {status, compile, tests: [{name, status, timeMs, memoryKb, diff?}]} as JSON')
     .option('--server <url>', 'judge on a classroom server (`verdict serve`) instead, with the token in VERDICT_TOKEN')

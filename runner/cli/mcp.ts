@@ -34,13 +34,24 @@ export function addMcpCommand(program: Command): void {
       const { Runner } = await import('../engine');
       const { discoverTests } = await import('../judge/testfolder');
       const { stressPoolSize } = await import('../stress/stress');
+      const hooks = { testsOfFolder: discoverTests };
       // A long-lived session: the pool keeps a warm container per language used, like the language
       // server's, and may hold the three containers of a stress test.
-      const runner = await createRunner(() => Runner.create({ pool: { maxBusy: stressPoolSize() } }));
+      let runner: Promise<import('../engine').Runner> | undefined;
+      const ownRunner = () => (runner ??= createRunner(() => Runner.create({ pool: { maxBusy: stressPoolSize() } })));
+      // This user's background runner serves what it can (shared with the CLI and the editors).
+      const { attachDaemon } = await import('../daemon/client');
+      const daemon = await attachDaemon();
       try {
-        await serveStdio({ backend: localBackend(runner, { testsOfFolder: discoverTests }), cpuBudgetSeconds: opts.cpuBudget });
+        if (daemon) {
+          const { sharedBackend } = await import('../mcp/backends');
+          const { loadLanguages } = await import('../languages');
+          const viaDaemon = queueBackend({ ...remoteQueue(daemon), definitions: loadLanguages() });
+          const backend = sharedBackend(viaDaemon, async () => localBackend(await ownRunner(), hooks), hooks);
+          await serveStdio({ backend, cpuBudgetSeconds: opts.cpuBudget });
+        } else await serveStdio({ backend: localBackend(await ownRunner(), hooks), cpuBudgetSeconds: opts.cpuBudget });
       } finally {
-        await runner.close();
+        await (await runner?.catch(() => undefined))?.close();
       }
     });
 }

@@ -2,15 +2,11 @@
 // server (`verdict serve`, protocol/http.ts) as one request, then followed by its events and printed
 // with the same words as a local run (protocol/report.ts). The token comes from VERDICT_TOKEN.
 // Talks to the server only through protocol/service-client.ts; nothing here imports the service.
-import { readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { statSync } from 'node:fs';
 import type { z } from 'zod';
-import type { InlineTest, JudgeRequestBody, RunEvent, RunRecord, RunRequest, SubmitRequest } from '../../protocol/http';
-import { ServiceClient, ServiceClientError, bytesField } from '../../protocol/service-client';
+import type { JudgeRequestBody } from '../../protocol/http';
+import { ServiceClient } from '../../protocol/service-client';
 import type { JudgeResult, RunResult } from '../../protocol/results';
-import type { TestData } from '../../protocol/judge';
-import { displayText } from '../../protocol/display';
-import { judgeSummary, outputBytes, runVerdictLine, testRow } from '../../protocol/report';
 import { languageById, languageForFile, loadLanguages } from '../languages';
 import { BUILTIN_CHECKERS, type BuiltinChecker } from '../judge/types';
 import { submissionFiles } from '../judge/package-judging';
@@ -18,10 +14,9 @@ import { MAX_SOURCE_BYTES, MAX_STDIN_BYTES } from '../spec';
 import { UsageError } from '../errors';
 import { readUserBytes, readUserFile } from './files';
 import { testsOfSource, type JudgeCliOptions } from './judge';
+import { followJudge, followRun, judgeTestsBody, runRequestBody } from './follow';
 
-const EXIT_USAGE = 2;
-const EXIT_INTERNAL = 3;
-const EXIT_INTERRUPTED = 130;
+export { remoteFailure } from './follow';
 const PROBLEM_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export interface RemoteRunOptions {
@@ -34,19 +29,8 @@ export interface RemoteRunOptions {
   stdin?: string;
   timeLimit?: number;
   memoryLimit?: number;
+  compileFlags?: string[];
   json?: boolean;
-}
-
-/** What a failure to talk to the server means for the user: its message and the exit status. */
-export function remoteFailure(err: ServiceClientError): { message: string; exitCode: number } {
-  let message = err.message;
-  const wait = err.retryAfterSeconds;
-  if ((err.status === 429 || err.status === 503) && wait !== undefined && !/try again/i.test(message))
-    message += ` Try again in ${wait} s.`;
-  // The server could not be reached or would not take the token, or a limit was hit, or it failed:
-  // the run was not carried out, as when no sandbox could be made locally. A refused request is bad usage.
-  const usage = err.status >= 400 && err.status < 500 && ![401, 403, 429].includes(err.status);
-  return { message: displayText(message), exitCode: usage ? EXIT_USAGE : EXIT_INTERNAL };
 }
 
 function clientFor(server: string): ServiceClient {
@@ -66,148 +50,6 @@ function clientFor(server: string): ServiceClient {
   return new ServiceClient(server, token);
 }
 
-function bytesOf(data: TestData): Buffer {
-  return 'path' in data ? readFileSync(data.path) : Buffer.from(data.text, 'utf8');
-}
-
-function inlineTest(test: { name: string; input: TestData; answer: TestData }): InlineTest {
-  return { name: test.name, ...bytesField('input', bytesOf(test.input)), ...bytesField('answer', bytesOf(test.answer)) } as InlineTest;
-}
-
-/**
- * "queued (position N)" on stderr while the run waits (human output only): shown when it has waited
- * a moment, again when the position changes (the server's `queued` events, sent as it moves),
- * rewritten in place on a terminal and erased when the run starts.
- */
-class QueueNotice {
-  private current: number | undefined;
-  private shown: number | undefined;
-  private started = false;
-  private armed = false;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly tty = Boolean(process.stderr.isTTY);
-
-  constructor(private readonly enabled: boolean) {}
-
-  watch(position: number | undefined): void {
-    if (!this.enabled) return;
-    this.current = position;
-    this.timer = setTimeout(() => {
-      this.armed = true;
-      this.show();
-    }, 500);
-  }
-
-  queued(position: number | undefined): void {
-    if (position === undefined) return;
-    this.started = false;
-    this.current = position;
-    this.show();
-  }
-
-  start(): void {
-    this.started = true;
-    this.erase();
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-    this.erase();
-  }
-
-  private show(): void {
-    if (!this.enabled || !this.armed || this.started || this.current === undefined || this.current === this.shown) return;
-    this.shown = this.current;
-    process.stderr.write(this.tty ? `\r\x1b[Kqueued (position ${this.current})` : `queued (position ${this.current})\n`);
-  }
-
-  private erase(): void {
-    if (this.tty && this.shown !== undefined) process.stderr.write('\r\x1b[K');
-    this.shown = undefined;
-  }
-}
-
-/**
- * Submits and follows a run to its end; Ctrl-C cancels it on the server first (a second Ctrl-C
- * leaves at once). Resolves with the final record, or undefined when interrupted.
- */
-async function carryOut(
-  client: ServiceClient,
-  body: z.input<typeof RunRequest> | z.input<typeof JudgeRequestBody>,
-  human: boolean,
-  onEvent: (event: RunEvent) => void,
-  /** The local daemon: its build was checked on attaching (GET /daemon), no /healthz round trip. */
-  daemon = false,
-): Promise<RunRecord | undefined> {
-  const where = daemon ? 'in the background runner' : 'on the server';
-  const notice = new QueueNotice(human);
-  const following = new AbortController();
-  let id: string | undefined;
-  let interrupted = false;
-  let cancelling: Promise<void> | undefined;
-  const cancel = (): Promise<void> =>
-    (cancelling ??= (async () => {
-      try {
-        const r = await client.cancel(id!);
-        process.stderr.write(r.cancelled ? `verdict: cancelled run ${id} ${where}.\n` : `verdict: run ${id} had ended already.\n`);
-      } catch (err) {
-        process.stderr.write(`verdict: could not cancel run ${id} ${where}: ${displayText((err as Error).message)}\n`);
-      }
-      following.abort();
-    })());
-  const onSigint = () => {
-    if (interrupted) process.exit(EXIT_INTERRUPTED);
-    interrupted = true;
-    process.exitCode = EXIT_INTERRUPTED;
-    notice.stop();
-    if (id) void cancel();
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    if (!daemon) await client.check();
-    // Limits may be partial: the server fills in the defaults (the schemas' input shape).
-    const accepted = await client.submit(body as SubmitRequest);
-    id = accepted.id;
-    if (interrupted) {
-      await cancel();
-      return undefined;
-    }
-    if (accepted.state === 'queued') notice.watch(accepted.position);
-    const record = await client.follow(
-      id,
-      (event) => {
-        if (event.type === 'queued') notice.queued(event.position);
-        else notice.start();
-        if (!interrupted) onEvent(event);
-      },
-      following.signal,
-    );
-    if (interrupted) {
-      await cancelling;
-      return undefined;
-    }
-    return record;
-  } catch (err) {
-    if (interrupted) {
-      await cancelling;
-      return undefined;
-    }
-    throw err;
-  } finally {
-    notice.stop();
-    process.off('SIGINT', onSigint);
-  }
-}
-
-function resultOf(record: RunRecord): RunResult | JudgeResult {
-  if (!record.result)
-    throw new ServiceClientError(
-      `Run ${record.id} was ${record.state === 'cancelled' ? 'cancelled' : 'left'} on the server without a result.`,
-      0,
-    );
-  return record.result;
-}
-
 /**
  * `verdict run FILE --server URL`, or on the local daemon (opts.client): resolves with the result as
  * the local command has it, or undefined when interrupted. The daemon's queue is this user's own:
@@ -218,57 +60,19 @@ export async function remoteRun(file: string, args: string[], opts: RemoteRunOpt
   const languages = loadLanguages();
   const language = opts.lang ? languageById(languages, opts.lang) : languageForFile(languages, file);
   const content = readUserFile(file, 'Source file', MAX_SOURCE_BYTES);
-  const limits = {
-    ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}),
-    ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}),
-  };
-  const body: z.input<typeof RunRequest> = {
-    kind: 'run',
+  const stdin = opts.stdinBytes ?? (opts.stdin ? readUserBytes(opts.stdin, 'Input file', MAX_STDIN_BYTES) : undefined);
+  const { timeLimit, memoryLimit, compileFlags } = opts;
+  const body = runRequestBody({
+    file,
+    content,
     language: language.id,
-    files: [{ name: path.basename(file), content }],
-    ...(opts.stdinBytes
-      ? bytesField('stdin', opts.stdinBytes)
-      : opts.stdin
-        ? bytesField('stdin', readUserBytes(opts.stdin, 'Input file', MAX_STDIN_BYTES))
-        : {}),
-    ...(args.length ? { args } : {}),
-    ...(Object.keys(limits).length ? { limits } : {}),
-  };
-
-  // Human output as the local command prints it: the program's output as it arrives (escaped by the
-  // server, and again here: escaping is idempotent), compiler output, then the verdict line.
-  let streamed = false;
-  const atLineStart = { stdout: true, stderr: true };
-  const write = (stream: 'stdout' | 'stderr', text: string) => {
-    if (!text) return;
-    (stream === 'stdout' ? process.stdout : process.stderr).write(text);
-    atLineStart[stream] = text.endsWith('\n');
-  };
-  const record = await carryOut(
-    client,
-    body,
-    !opts.json && !opts.client,
-    (event) => {
-      if (opts.json || event.type !== 'output') return;
-      streamed = true;
-      write(event.stream, displayText(event.text));
-    },
-    Boolean(opts.client),
-  );
-  if (!record) return undefined;
-  const result = resultOf(record) as RunResult;
-  if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else {
-    if (result.compile && result.compile.output.trim()) write('stderr', displayText(result.compile.output.replace(/\n?$/, '\n')));
-    if (!streamed) {
-      write('stdout', displayText(outputBytes(result, 'stdout')));
-      write('stderr', displayText(outputBytes(result, 'stderr')));
-    }
-    if (result.stdoutTruncated) write('stdout', '\n[stdout truncated]\n');
-    if (result.stderrTruncated) write('stderr', '\n[stderr truncated]\n');
-    write('stderr', `${atLineStart.stderr ? '' : '\n'}${runVerdictLine(result)}\n`);
-  }
-  return result;
+    ...(stdin ? { stdin } : {}),
+    args,
+    timeLimit,
+    memoryLimit,
+    compileFlags,
+  });
+  return followRun(client, body, { json: opts.json, daemon: Boolean(opts.client) });
 }
 
 function builtinChecker(value: string): BuiltinChecker {
@@ -303,41 +107,24 @@ export async function remoteJudge(
       language: language.id,
       files,
       problem: opts.problem,
+      // --std named is the run's choice, over the problem's own standard (the language is already its variant).
+      ...(opts.std !== undefined ? { standard: opts.std } : {}),
       // Left out, the server's rule for its problems applies (stop at the first failure unless scored).
       ...(opts.stopOnFailure ? { stopOnFailure: true } : {}),
     };
   } else {
     const checker = opts.checker ? builtinChecker(opts.checker) : undefined;
     const found = testsOfSource(args[0]!, opts.tests, opts.client ? undefined : '--problem ID (a problem on the server)');
-    const limits = {
-      ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : found.timeLimitMs ? { cpuMs: found.timeLimitMs } : {}),
-      ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}),
-    };
-    body = {
-      kind: 'judge',
+    body = await judgeTestsBody({
       language: language.id,
       files,
-      tests: found.tests.map(inlineTest),
+      tests: found.tests,
       ...(checker ? { checker } : {}),
-      ...(Object.keys(limits).length ? { limits } : {}),
+      timeLimit: opts.timeLimit ?? found.timeLimitMs,
+      memoryLimit: opts.memoryLimit,
+      compileFlags: opts.compileFlags,
       stopOnFailure: Boolean(opts.stopOnFailure),
-    };
+    });
   }
-  const record = await carryOut(
-    client,
-    body,
-    !opts.json && !opts.client,
-    (event) => {
-      if (!opts.json && event.type === 'test') process.stdout.write(testRow(event.test) + '\n');
-    },
-    Boolean(opts.client),
-  );
-  if (!record) return undefined;
-  const result = resultOf(record) as JudgeResult;
-  if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else {
-    if (result.compile?.status === 'Compile Error') process.stderr.write(displayText(result.compile.output.replace(/\n?$/, '\n')));
-    process.stdout.write(judgeSummary(result) + '\n');
-  }
-  return result;
+  return followJudge(client, body, { json: opts.json, daemon: Boolean(opts.client) });
 }

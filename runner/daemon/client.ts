@@ -1,7 +1,7 @@
 // A CLI call's way to the user's background runner: attach to the daemon on its socket when it is of
 // this build, else replace it or start one (detached, so it outlives this call), or say why not and
 // let the caller run in its own process. Kept light: the runner is never loaded here.
-import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { ServiceClient } from '../../protocol/service-client';
 import {
   buildId,
@@ -16,21 +16,14 @@ import {
   type DaemonInfo,
 } from './paths';
 import { unixFetch } from './unix-fetch';
+import { daemonInfo } from './info';
+
+export { daemonInfo } from './info';
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 15_000;
 /** A stopping daemon's runs end within their wall limit (180 s at most), then it exits. */
 const EXIT_TIMEOUT_MS = 190_000;
-
-/** The daemon's own words about itself, or undefined when no one answers on the socket. */
-export async function daemonInfo(socket: string, timeoutMs = 2000): Promise<DaemonInfo | undefined> {
-  try {
-    const res = await unixFetch(socket)('http://localhost/daemon', { signal: AbortSignal.timeout(timeoutMs) });
-    return res.ok ? ((await res.json()) as DaemonInfo) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Asks the daemon to stop. It closes its socket at once (a successor may start), lets the runs whose
@@ -106,7 +99,10 @@ async function startDaemon(dir: string): Promise<DaemonInfo> {
           env: { ...process.env, VERDICT_BUILD_ID: build },
           reject: false,
         };
-        const child = execa(process.execPath, [verdictBin(), 'daemon', 'start', '--foreground'], spawnOptions);
+        // Node itself: an editor's language server may run in Electron's (its ABI is not the native
+        // SQLite module's), so the daemon is then started with the `node` on PATH, as the CLI is.
+        const node = process.versions.electron ? 'node' : process.execPath;
+        const child = execa(node, [verdictBin(), 'daemon', 'start', '--foreground'], spawnOptions);
         child.unref();
         // A daemon that cannot start (no Docker) ends at once: say why, with its last words.
         void child.then((r) => {
@@ -134,24 +130,57 @@ async function startDaemon(dir: string): Promise<DaemonInfo> {
   }
 }
 
+/** A daemon of this build and settings answering on the folder's socket: another is replaced, none is started. */
+async function ensureDaemon(dir: string): Promise<void> {
+  const socket = socketPath(dir);
+  const build = daemonKey();
+  let info = await daemonInfo(socket);
+  if (info && info.build !== build) {
+    await stopDaemon(socket);
+    info = undefined;
+  }
+  if (!info) info = await startDaemon(dir);
+  if (info.build !== build) throw new Error(`a daemon of another build (${info.build}) answers on ${socket}`);
+}
+
+/**
+ * fetch on the daemon's socket that outlasts the daemon: long-lived callers (the language server,
+ * `verdict mcp`) outlive its idle time-out, and a new build replaces it. When no one takes the
+ * connection, the daemon is started again and the request sent once more: nothing reached the old
+ * one, so nothing is carried out twice.
+ */
+function reattachingFetch(socket: string, ensure: () => Promise<void>): typeof fetch {
+  const plain = unixFetch(socket);
+  return (async (input: string | URL, init?: RequestInit) => {
+    try {
+      return await plain(input, init);
+    } catch (err) {
+      const code = ((err as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+      if (code !== 'ECONNREFUSED' && code !== 'ENOENT') throw err;
+      await ensure();
+      return plain(input, init);
+    }
+  }) as typeof fetch;
+}
+
 /**
  * A client of this user's daemon, started or replaced as needed; undefined when the daemon is not
- * wanted (--no-daemon, VERDICT_DAEMON=0) or could not be had (said on stderr: the call runs here).
+ * wanted (--no-daemon, VERDICT_DAEMON=0) or could not be had (said on stderr: the caller runs in its
+ * own process).
  */
 export async function attachDaemon(options: { daemon?: boolean } = {}): Promise<ServiceClient | undefined> {
   if (options.daemon === false || !daemonWanted()) return undefined;
+  // A copy without the CLI (the extension's .vsix) has no daemon to start: its callers run in process.
+  if (!existsSync(verdictBin())) return undefined;
   try {
     const dir = ensureDaemonDir(daemonDir());
-    const socket = socketPath(dir);
-    const build = daemonKey();
-    let info = await daemonInfo(socket);
-    if (info && info.build !== build) {
-      await stopDaemon(socket);
-      info = undefined;
-    }
-    if (!info) info = await startDaemon(dir);
-    if (info.build !== build) throw new Error(`a daemon of another build (${info.build}) answers on ${socket}`);
-    return new ServiceClient('http://localhost', 'local', unixFetch(socket));
+    await ensureDaemon(dir);
+    return new ServiceClient(
+      'http://localhost',
+      'local',
+      reattachingFetch(socketPath(dir), () => ensureDaemon(dir)),
+      true,
+    );
   } catch (err) {
     process.stderr.write(`verdict: the background runner could not be used (${(err as Error).message}); running in this process.\n`);
     return undefined;

@@ -16,10 +16,7 @@ export interface DaemonInfo {
 
 export const DEFAULT_IDLE_MS = 15 * 60_000;
 
-/** The daemon is on unless VERDICT_DAEMON=0 (or false/off/no). */
-export function daemonWanted(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !/^(0|false|off|no)$/i.test(env.VERDICT_DAEMON ?? '');
-}
+export { daemonWanted } from '../../protocol/daemon';
 
 export function idleMs(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.VERDICT_DAEMON_IDLE_MS);
@@ -63,12 +60,13 @@ export const lockPath = (dir: string) => path.join(dir, 'start.lock');
 
 /**
  * This build's identity: VERDICT_BUILD_ID when set (tests), else the version and the size and time of
- * the file this code runs from (the CLI bundle, rebuilt on every change). A daemon of another build is
- * replaced by the first call that sees it.
+ * the CLI bundle (rebuilt on every change; every bundle that attaches — the quick path's, the
+ * language server's — names the same one), or of this file in a checkout without bundles. A daemon
+ * of another build is replaced by the first call that sees it.
  */
 export function buildId(env: NodeJS.ProcessEnv = process.env): string {
   if (env.VERDICT_BUILD_ID) return env.VERDICT_BUILD_ID;
-  const st = statSync(__filename);
+  const st = statSync(path.join(packageRoot(), 'dist', 'runner', 'cli.js'), { throwIfNoEntry: false }) ?? statSync(__filename);
   return `${packageVersion()}+${st.size.toString(36)}.${Math.round(st.mtimeMs).toString(36)}`;
 }
 

@@ -32,6 +32,7 @@ import { relayInteraction } from './relay';
 import type { TestData, TestResult } from './types';
 import type { CheckerSpec, JudgeRequest, JudgeTest, ProblemRules, ProgramSource } from '../../protocol/judge';
 import type { JudgeResult } from '../../protocol/results';
+import { familyOf } from '../../protocol/standards';
 
 export type { CheckerSpec, JudgeRequest, JudgeTest } from '../../protocol/judge';
 export type { JudgeResult } from '../../protocol/results';
@@ -66,7 +67,10 @@ const KATTIS_REJECT = 43;
  */
 export interface JudgeHost {
   /** Validates a spec (once) and finds its language; throws SpecInvalid / UsageError. */
-  parseSpec(input: { language: string; files: SourceFile[]; limits: LimitsInput }): { spec: ExecutionSpec; language: LanguageDefinition };
+  parseSpec(input: { language: string; files: SourceFile[]; limits: LimitsInput; compileFlags?: string[] }): {
+    spec: ExecutionSpec;
+    language: LanguageDefinition;
+  };
   /** Leases a warm container for one submission; the caller releases it on every path. */
   open(
     spec: ExecutionSpec,
@@ -88,7 +92,12 @@ export async function judge(runner: JudgeHost, request: JudgeRequest, options: J
   const rules = request.tests[0]!.problem;
   if (rules) request = underRules(request, rules);
   // The spec is validated here, once, and the parsed form travels on.
-  const parsed = runner.parseSpec({ language: request.language, files: request.files, limits: request.limits ?? {} });
+  const parsed = runner.parseSpec({
+    language: request.language,
+    files: request.files,
+    limits: request.limits ?? {},
+    ...(request.compileFlags ? { compileFlags: request.compileFlags } : {}),
+  });
   if (!request.cacheResults) return judgeUncached(runner, request, parsed, options);
   const { language } = parsed;
   const tests = await Promise.all(
@@ -257,7 +266,9 @@ function gradedVerdict(groups: NonNullable<ProblemRules['groups']>, tests: Judge
  * include/ files join it.
  */
 function underRules(request: JudgeRequest, rules: ProblemRules): JudgeRequest {
-  if (rules.languages && !rules.languages.includes(request.language))
+  // Packages name language families (cpp), as the spec's language codes do: cpp20 is C++.
+  const family = familyOf(request.language);
+  if (rules.languages && !rules.languages.includes(request.language) && !rules.languages.includes(family))
     throw new UsageError(
       `This problem takes submissions in ${rules.languages.join(', ')} only (problem.yaml languages), not ${request.language}.`,
     );
@@ -275,7 +286,7 @@ function underRules(request: JudgeRequest, rules: ProblemRules): JudgeRequest {
 
 /** The submission's files with the package's include/ files for its language (or default/), which win on a name clash. */
 function withIncluded(files: SourceFile[], language: string, include: NonNullable<ProblemRules['include']>): SourceFile[] {
-  const added = include[language] ?? include.default ?? [];
+  const added = include[language] ?? include[familyOf(language)] ?? include.default ?? [];
   if (added.length === 0) return files;
   const names = new Set(added.map((f) => f.name));
   return [...files.filter((f) => !names.has(f.name)), ...added];

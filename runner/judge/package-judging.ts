@@ -13,6 +13,7 @@ import { allTests, loadProblemPackage, type OutputValidatorSource, type ProblemP
 import { substituteConstants } from './problem/metadata';
 import type { Constants } from './problem/model';
 import { scoreGroups } from './scoring';
+import type { ProblemStandards } from '../../protocol/standards';
 
 export interface PackageJudging {
   problem: ProblemPackage;
@@ -22,6 +23,8 @@ export interface PackageJudging {
   scoring: ScoreGroup[];
   /** The package's own limits, when it sets them. */
   limits: { cpuMs?: number; memoryMb?: number };
+  /** problem.yaml `verdict.standards` (a family → its standard): pass to languageForRun (protocol/standards.ts). */
+  standards: ProblemStandards;
 }
 
 /** Everything the judge needs from a problem package folder, but the submission. */
@@ -46,7 +49,15 @@ export function judgingOfPackage(dir: string, languages: Map<string, LanguageDef
     if (problem.interactive) interactor = program;
     else checker = { kind: 'program', protocol: 'kattis', ...program };
   }
-  return { problem, tests, checker, ...(interactor ? { interactor } : {}), scoring: scoreGroups(problem), limits };
+  return {
+    problem,
+    tests,
+    checker,
+    ...(interactor ? { interactor } : {}),
+    scoring: scoreGroups(problem),
+    limits,
+    standards: problem.standards,
+  };
 }
 
 /** The submission: files named on the command line, or every source file of a folder. */

@@ -20,9 +20,10 @@ import {
 import type { JudgeResult, RunResult } from '../../protocol/results';
 import type { StressResult } from '../../protocol/lsp';
 import type { InlineTest, LanguageInfo, RunEvent, RunRecord, SubmitRequest } from '../../protocol/http';
-import type { ServiceClient } from '../../protocol/service-client';
+import { inlineTest, type ServiceClient } from '../../protocol/service-client';
 import type { LimitsInput, SourceFile } from '../../protocol/spec';
 import type { BuiltinChecker } from '../../protocol/judge';
+import { languageForRun } from '../../protocol/standards';
 import type { LanguagesOutcome, Where } from './tools';
 
 /** What a call may do while it runs: tell progress, and be cancelled. */
@@ -197,6 +198,7 @@ function localJudgeRequest(
     const judging = judgingOfPackage(path.resolve(call.problem), runner.languages);
     return {
       ...base,
+      language: languageForRun({ language: call.language }, judging.standards).language,
       tests: judging.tests,
       checker: call.checker ? checker : judging.checker,
       ...(judging.interactor ? { interactor: judging.interactor } : {}),
@@ -220,6 +222,40 @@ function localJudgeRequest(
     if (tests.length === 0) throw new UsageError(`${dir}: no NAME.in / NAME.ans pairs there.`);
     return tests;
   }
+}
+
+// ---- this machine, through the user's background runner ----
+
+/**
+ * This machine's runs as the CLI and the editors make them: through this user's background runner
+ * (runner/daemon/), one warm pool for all. Runs and judges of tests (inline, or a folder read here)
+ * with a built-in checker go there; what it does not take — problem packages, tolerances, stress
+ * tests — runs on a Runner of this process, made on first need.
+ */
+export function sharedBackend(daemon: Backend, local: () => Promise<Backend>, hooks: LocalHooks): Backend {
+  return {
+    where: 'local',
+    languageFor: (file) => daemon.languageFor(file),
+    run: (call, ctx) => daemon.run(call, ctx),
+    async judge(call, ctx) {
+      if (call.problem !== undefined || call.tolerance !== undefined || (call.tests === undefined) === (call.testsDir === undefined))
+        return (await local()).judge(call, ctx);
+      const tests = call.tests ?? (await Promise.all(hooks.testsOfFolder(path.resolve(call.testsDir!)).map(inlineTest)));
+      if (tests.length === 0) throw new UsageError(`${call.testsDir}: no NAME.in / NAME.ans pairs there.`);
+      const { testsDir: _, ...rest } = call;
+      const done = await daemon.judge({ ...rest, tests }, ctx);
+      const inputOf = (name: string) => {
+        const test = tests.find((t) => t.name === name);
+        const input = test?.inputBase64 !== undefined ? Buffer.from(test.inputBase64, 'base64').toString('utf8') : test?.input;
+        return input?.slice(0, 64 * 1024);
+      };
+      return { ...done, inputOf };
+    },
+    languages: () => daemon.languages(),
+    async stress(call, ctx) {
+      return (await local()).stress!(call, ctx);
+    },
+  };
 }
 
 // ---- a classroom service's queue ----

@@ -76,5 +76,6 @@ export function problemInfo(id: string, dir: string, runner: Runner): ProblemInf
     hiddenTests: judging.tests.length - samples.length,
     interactive: judging.problem.interactive,
     scoring: judging.problem.scoring,
+    ...(Object.keys(judging.standards).length ? { standards: { ...judging.standards } } : {}),
   };
 }

@@ -18,17 +18,21 @@ import {
   judgingOfPackage,
   probeLanguages,
   imageName,
+  compileFlagRules,
   type JudgeRequest,
   type JudgeTest,
   type PackageJudging,
 } from '../index';
 import type { JudgeResult, RunResult, TestResult } from '../../protocol/results';
+import { languageForRun } from '../../protocol/standards';
+import { standardsOf, variantFor } from '../../protocol/settings';
 import { type JudgeRequestBody, type LanguageInfo, type RunEvent, type RunRecord, type SubmitRequest } from '../../protocol/http';
 import type { Store, ProblemRow, RunRow, TokenRow } from './store';
 import { FairQueue } from './fair-queue';
 import type { Metrics } from './metrics';
 import { ServiceError, Quotas } from './quotas';
 import { DEFAULT_WEBHOOK_OPTIONS, Webhooks, checkWebhookUrl, webhookInfo, type WebhookBody, type WebhookOptions } from './webhooks';
+import { compileFlagsProblem } from '../../protocol/compile-flags';
 
 export const MAX_ATTEMPTS = 3;
 
@@ -110,6 +114,16 @@ export class Service {
         'unknown_language',
         `Unknown language "${body.language}". Known: ${[...this.runner.languages.keys()].join(', ')}.`,
       );
+    if (body.kind === 'judge' && body.standard !== undefined && !variantFor(body.language, body.standard))
+      throw new ServiceError(
+        400,
+        'unknown_standard',
+        `${body.language} has no standard "${body.standard}"${standardsOf(body.language).length ? `; use one of ${standardsOf(body.language).join(', ')}` : ' to choose from'}.`,
+      );
+    // Refused flags are refused now, as the runner would refuse them later (protocol/compile-flags.ts).
+    const language = this.runner.languages.get(body.language)!;
+    const flagsProblem = compileFlagsProblem(language, compileFlagRules(language), body.compileFlags ?? []);
+    if (flagsProblem) throw new ServiceError(400, 'bad_request', flagsProblem);
     if (body.kind === 'judge' && body.problem && !this.store.problem(body.problem))
       throw new ServiceError(404, 'unknown_problem', `There is no problem "${body.problem}" on this server.`);
     if (this.queue.size >= this.options.queueDepth) {
@@ -251,7 +265,9 @@ export class Service {
         const judging = this.judgingOf(problem);
         for (const t of judging.tests) if (t.group[0] !== 'sample') hidden.add(t.name);
         request = {
-          language: body.language,
+          // The request's standard or a variant's id (cpp20) is the run's choice; the family's (cpp) takes the problem's.
+          language: languageForRun({ language: body.language, ...(body.standard ? { standard: body.standard } : {}) }, judging.standards)
+            .language,
           files: body.files,
           tests: judging.tests,
           checker: judging.checker,
@@ -259,6 +275,7 @@ export class Service {
           ...(judging.scoring.length ? { scoring: judging.scoring } : {}),
           // The problem's limits are the problem's: a request does not change them.
           limits: judging.limits,
+          ...(body.compileFlags ? { compileFlags: body.compileFlags } : {}),
           stopOnFailure: body.stopOnFailure ?? judging.scoring.length === 0,
         };
       } else {
@@ -273,11 +290,12 @@ export class Service {
           }),
         );
         request = {
-          language: body.language,
+          language: languageForRun({ language: body.language, ...(body.standard ? { standard: body.standard } : {}) }).language,
           files: body.files,
           tests,
           checker: { kind: 'builtin', name: body.checker ?? 'lines' },
           ...(body.limits ? { limits: body.limits } : {}),
+          ...(body.compileFlags ? { compileFlags: body.compileFlags } : {}),
           stopOnFailure: body.stopOnFailure ?? false,
         };
       }

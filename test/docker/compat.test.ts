@@ -160,6 +160,18 @@ test('judge0: fields=* gives every attribute; an unknown field is 400 "invalid f
   assert.deepEqual(bad.json, { error: 'invalid fields: [nope]' });
 });
 
+test('judge0: compiler_options are compile flags (split on whitespace), echoed back; compile_cmd shows where they go', async () => {
+  const source = '#include <cstdio>\nint main() {\n#ifdef LOCAL\n  std::puts("local");\n#else\n  std::puts("judge");\n#endif\n}\n';
+  const r = await call('POST', '/submissions?wait=true&fields=stdout,compiler_options', {
+    source_code: source,
+    language_id: 54,
+    compiler_options: ' -DLOCAL  -O2 ',
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.json, { stdout: 'local\n', compiler_options: ' -DLOCAL  -O2 ' });
+  assert.match((await call('GET', '/languages/54')).json.compile_cmd, /-DONLINE_JUDGE %s -o main \{source\}$/);
+});
+
 test('judge0: batch — created one by one (a bad one is its errors, the rest run), read back by tokens', async () => {
   const r = await call('POST', '/submissions/batch', {
     submissions: [
@@ -204,7 +216,12 @@ test('judge0: languages are the usable ones with Judge0 ids; GET /languages/:id;
 test("judge0: what this server does not do is a 422 in Judge0's shape, before anything is stored", async () => {
   const before = (await call('GET', '/v1/submissions', undefined, { authorization: `Bearer ${teacher}` })).json.length;
   const refusals: Array<[Record<string, unknown>, string, RegExp]> = [
-    [{ source_code: 'x', language_id: 71, compiler_options: '-O3' }, 'compiler_options', /not supported/],
+    [{ source_code: 'x', language_id: 71, compiler_options: '-O3' }, 'compiler_options', /Python 3 \(CPython\) takes no compile flags/],
+    [
+      { source_code: 'x', language_id: 54, compiler_options: '-O2 -fplugin=x.so' },
+      'compiler_options',
+      /"-fplugin=x\.so" .* compiler plugin/,
+    ],
     [{ source_code: 'x', language_id: 71, enable_network: true }, 'enable_network', /never/],
     [{ source_code: 'x', language_id: 71, additional_files: 'UEsDBA==' }, 'additional_files', /not supported/],
     [{ source_code: 'x', language_id: 71, redirect_stderr_to_stdout: true }, 'redirect_stderr_to_stdout', /not supported/],

@@ -3,7 +3,7 @@
 // daemon a test started is stopped in after(), killed if it will not stop.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -232,4 +232,69 @@ test('daemon: a call with another Docker address or Verdict setting is not serve
   assert.equal(other.stdout, 'hello set\n', other.stderr);
   const now = await status(dir);
   assert.notEqual(now?.pid, before.pid, 'a daemon with the new setting replaced the old one');
+});
+
+/**
+ * Which of the CLI's bundles a call loaded: a preload script records require.cache at exit (the full
+ * CLI enters it too when loaded from V8's code cache, bin/verdict.js).
+ */
+async function bundlesLoaded(args: string[], env: NodeJS.ProcessEnv, input = '') {
+  const log = path.join(root, `loaded-${Math.random().toString(36).slice(2)}.json`);
+  const hook = file(
+    'record-bundles.cjs',
+    "process.on('exit', () => require('fs').writeFileSync(process.env.RECORD_TO, JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('dist')))));\n",
+  );
+  const r = await verdict(args, { ...env, NODE_OPTIONS: `--require ${hook}`, RECORD_TO: log }, input);
+  const loaded = (JSON.parse(readFileSync(log, 'utf8')) as string[]).map((f) => path.basename(f));
+  return { ...r, quick: loaded.includes('cli-quick.js'), full: loaded.includes('cli.js') };
+}
+
+test('daemon: a plain run or judge through a warm daemon takes the quick path (the full CLI is not loaded) and prints the same', async () => {
+  const dir = daemonFolder();
+  const env = { VERDICT_DAEMON_DIR: dir };
+  // No daemon yet: the quick path declines, the full CLI starts one.
+  const first = await bundlesLoaded(['run', hello], env, 'a\n');
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.full, true);
+  await status(dir);
+  const quick = await bundlesLoaded(['run', hello, '--time-limit', '1500'], env, 'b\n');
+  assert.equal(quick.code, 0, quick.stderr);
+  assert.deepEqual([quick.quick, quick.full], [true, false]);
+  const here = await verdict(['run', '--no-daemon', hello, '--time-limit', '1500'], env, 'b\n');
+  assert.equal(quick.stdout, here.stdout);
+  assert.equal(words(quick.stderr), words(here.stderr));
+  // --stdin FILE, program arguments and --json go the quick way too, with the full command's answer.
+  const input = file('in.txt', 'c\n');
+  const args = file('args.py', 'import sys\nprint(sys.argv[1:], input())\n');
+  const json = await bundlesLoaded(['run', args, 'x', 'y z', '--stdin', input, '--json'], env);
+  assert.deepEqual([json.quick, json.full], [true, false]);
+  assert.equal((JSON.parse(json.stdout) as { stdout: string }).stdout, "['x', 'y z'] c\n");
+  // What only the full CLI does declines, before anything is read or sent: its answer is the full one.
+  const std = await bundlesLoaded(['run', '--std', 'c++20', hello], env);
+  assert.equal(std.full, true);
+  assert.match(std.stderr, /standard/i);
+  const missing = await bundlesLoaded(['run', path.join(root, 'nope.py')], env);
+  assert.deepEqual([missing.full, missing.code], [true, 2]);
+  assert.match(missing.stderr, /nope\.py does not exist/);
+  const unknown = await bundlesLoaded(['run', hello, '--frobnicate'], env, 'x\n');
+  assert.deepEqual([unknown.full, unknown.code], [true, 2]);
+  assert.match(unknown.stderr, /unknown option '--frobnicate'/);
+  // A judge of a test folder with a built-in checker goes the quick way; a checker program does not.
+  const tests = path.join(root, 'quick.tests');
+  mkdirSync(tests, { recursive: true });
+  writeFileSync(path.join(tests, '1.in'), '4\n');
+  writeFileSync(path.join(tests, '1.ans'), '8\n');
+  writeFileSync(path.join(tests, '2.in'), '5\n');
+  writeFileSync(path.join(tests, '2.ans'), '11\n');
+  const double = file('quick.py', 'print(2 * int(input()))\n');
+  const judged = await bundlesLoaded(['judge', double, '--checker', 'tokens'], env);
+  assert.deepEqual([judged.quick, judged.full], [true, false]);
+  const judgedHere = await verdict(['judge', double, '--checker', 'tokens', '--no-daemon'], env);
+  assert.equal(words(judged.stdout), words(judgedHere.stdout));
+  assert.match(judged.stdout, /Wrong Answer on test 2/);
+  const checkerProgram = file('check.py', 'import sys\nsys.exit(0)\n');
+  const withProgram = await bundlesLoaded(['judge', double, '--checker', checkerProgram], env);
+  assert.deepEqual([withProgram.quick, withProgram.full], [true, true], 'the quick path declined a checker program');
+  const noDaemon = await bundlesLoaded(['run', hello], { ...env, VERDICT_DAEMON: '0' }, 'd\n');
+  assert.deepEqual([noDaemon.quick && !noDaemon.full, noDaemon.stdout], [false, 'hello d\n']);
 });

@@ -73,12 +73,23 @@ let server: RunningServer;
 let teacher: string;
 let student: string;
 
+/** The background runner `verdict mcp` attaches to (runner/daemon/): this file's own. */
+const daemonDir = path.join(scratch, 'daemon');
+
+async function daemonPid(): Promise<number | undefined> {
+  const { execa } = await import('execa');
+  const r = await execa(process.execPath, [CLI, 'daemon', 'status', '--json'], { env: { VERDICT_DAEMON_DIR: daemonDir } });
+  return (JSON.parse(r.stdout) as { pid: number } | null)?.pid;
+}
+
 before(async () => {
-  local = await stdioClient();
+  local = await stdioClient([], { VERDICT_DAEMON_DIR: daemonDir });
 });
 
 after(async () => {
   await local?.client.close();
+  const { execa } = await import('execa');
+  await execa(process.execPath, [CLI, 'daemon', 'stop'], { env: { VERDICT_DAEMON_DIR: daemonDir }, reject: false });
   await server?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -214,7 +225,9 @@ test('mcp stdio: languages lists what runs here, with versions probed in the ima
 });
 
 test('mcp stdio: cancelling a call kills its sandbox (the container is gone) and the session goes on', async () => {
-  const pid = local.transport.pid!;
+  // Runs go to this user's background runner, shared with the CLI and editors: its containers bear its pid.
+  const pid = await daemonPid();
+  assert.ok(pid, 'verdict mcp attached to a daemon');
   const controller = new AbortController();
   const pending = call(
     local.client,
@@ -227,7 +240,7 @@ test('mcp stdio: cancelling a call kills its sandbox (the container is gone) and
     (r) => (settled = r.out ?? r.result),
     (err: Error) => (settled = err.message),
   );
-  // The container of this server whose sandbox runs spin.py (the program is /box/main.py in it).
+  // The daemon's container whose sandbox runs spin.py (the program is /box/main.py in it).
   let running: string | undefined;
   for (
     const deadline = Date.now() + 20_000;

@@ -220,6 +220,29 @@ test('packages: problem.yaml languages, limits.code and limits.output hold for s
   assert.equal(r.status, 'Wrong Answer', explain(r));
 });
 
+test("packages: problem.yaml's verdict.standards compiles C++ as C++20; without the key, or with --std c++17, the same program is a Compile Error", async () => {
+  const program = submission('standard', 'accepted/spaceship.cpp');
+  const asPackageSays = await judgeFile(program, path.join(PROBLEMS, 'standard'));
+  assert.equal(asPackageSays.status, 'Accepted', explain(asPackageSays));
+
+  const plain = copyOf('standard');
+  const yaml = path.join(plain, 'problem.yaml');
+  writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^verdict:\n(  .*\n)+/m, ''));
+  assert.doesNotMatch(readFileSync(yaml, 'utf8'), /verdict:/);
+  const byDefault = await judgeFile(program, plain);
+  assert.equal(byDefault.status, 'Compile Error', explain(byDefault));
+  assert.match(byDefault.compile?.output ?? '', /consteval|<=>|ranges/);
+
+  // The run's own choice wins over the package's: --std c++17 (the family's default, named) and --lang cpp23.
+  const dir = path.join(PROBLEMS, 'standard');
+  const as = (opts: { lang?: string; std?: string }) =>
+    runner().judge(judgeRequest([program], { problem: dir, checkerProtocol: 'kattis', stopOnFailure: true, ...opts }, runner()));
+  const seventeen = await as({ lang: 'cpp', std: 'c++17' });
+  assert.equal(seventeen.status, 'Compile Error', explain(seventeen));
+  const twentyThree = await as({ lang: 'cpp23' });
+  assert.equal(twentyThree.status, 'Accepted', explain(twentyThree));
+});
+
 test('packages: args from test_group.yaml and <case>.yaml reach the submission as command-line arguments', async () => {
   const dir = copyOf('samples-only');
   writeFileSync(path.join(dir, 'problem.yaml'), 'problem_format_version: 2025-09\nname: Times\nuuid: 4d2a\n');

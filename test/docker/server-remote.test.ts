@@ -4,31 +4,15 @@
 // (initializationOptions.token, then verdict/setToken).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { cli as runCli, makeToken as makeServerToken, startServer, type RunningServer } from './service-fixture';
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  InitializeRequest,
-  InitializedNotification,
-  DidOpenTextDocumentNotification,
-  ExecuteCommandRequest,
-  CodeLensRequest,
-  ConfigurationRequest,
-  WorkDoneProgressCreateRequest,
-  ShutdownRequest,
-  ExitNotification,
-  type ProtocolConnection,
-  type CodeLens,
-} from 'vscode-languageserver-protocol/node';
+import { CodeLensRequest, type CodeLens } from 'vscode-languageserver-protocol/node';
 import {
   Commands,
+  LanguagesRequest,
   OutputNotification,
   ProblemsRequest,
   QueueNotification,
@@ -40,9 +24,9 @@ import {
   type StatusParams,
   type TestResultParams,
 } from '../../protocol/lsp';
+import type { JudgeResult, RunResult } from '../../protocol/results';
+import { startLanguageServer, type LanguageServer } from './lsp-fixture';
 
-const ROOT = path.resolve(__dirname, '../..');
-const LANGUAGE_SERVER = path.join(ROOT, 'bin/verdict-language-server.js');
 const scratch = mkdtempSync(path.join(tmpdir(), 'verdict-lsp-remote-'));
 const data = path.join(scratch, 'data');
 const work = path.join(scratch, 'work');
@@ -67,31 +51,13 @@ async function api(method: string, route: string, token: string, body?: unknown)
 
 let teacher: string;
 let student: string;
-let server: ChildProcess;
-let connection: ProtocolConnection;
+let lsp: LanguageServer;
 const settings: { runner: { mode: string; url: string; token: string }; limits: { timeMs: number; memoryMb: number } } = {
   runner: { mode: 'remote', url: '', token: '' },
   limits: { timeMs: 2000, memoryMb: 256 },
 };
 const statuses: StatusParams[] = [];
 let configurationReads = 0;
-
-function file(name: string, content: string | Buffer): string {
-  const p = path.join(work, name);
-  mkdirSync(path.dirname(p), { recursive: true });
-  writeFileSync(p, content);
-  return pathToFileURL(p).href;
-}
-
-function open(uri: string, text: string): void {
-  void connection.sendNotification(DidOpenTextDocumentNotification.type, {
-    textDocument: { uri, languageId: 'python', version: 1, text },
-  });
-}
-
-function execute(command: string, args: unknown[]): Promise<any> {
-  return connection.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
-}
 
 async function until(what: string, check: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
@@ -105,7 +71,7 @@ async function until(what: string, check: () => boolean, ms = 30_000): Promise<v
 async function configure(change: () => void): Promise<void> {
   change();
   const before = configurationReads;
-  await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
   await until('the server to read the settings', () => configurationReads > before, 10_000);
   await new Promise((r) => setTimeout(r, 200));
 }
@@ -128,32 +94,20 @@ before(async () => {
   const pushed = await cli(['problem', 'push', pkg, '--server', service.url], { VERDICT_TOKEN: teacher });
   assert.equal(pushed.exitCode, 0, pushed.stderr);
 
-  server = spawn(process.execPath, [LANGUAGE_SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-  connection.onRequest(ConfigurationRequest.type, (p) => {
-    configurationReads++;
-    return p.items.map((i) => (i.section === 'verdict' ? settings : null));
+  lsp = await startLanguageServer({
+    root: work,
+    settings: () => {
+      configurationReads++;
+      return settings;
+    },
+    // As the VS Code extension does: it gives the token it keeps in its SecretStorage.
+    initializationOptions: { token: student },
+    handlers: (c) => c.onNotification(StatusNotification, (p: StatusParams) => void statuses.push(p)),
   });
-  connection.onRequest(WorkDoneProgressCreateRequest.method, () => null);
-  connection.onRequest('workspace/codeLens/refresh', () => null);
-  connection.onNotification(StatusNotification, (p: StatusParams) => void statuses.push(p));
-  connection.listen();
-  await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: pathToFileURL(work).href,
-    // As the VS Code extension does: it shows verdict/output itself, and gives the token it keeps in its SecretStorage.
-    initializationOptions: { outputNotifications: true, token: student },
-    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, codeLens: { refreshSupport: true } } },
-    workspaceFolders: [{ uri: pathToFileURL(work).href, name: 'w' }],
-  });
-  await connection.sendNotification(InitializedNotification.type, {});
 });
 
 after(async () => {
-  await connection?.sendRequest(ShutdownRequest.type).catch(() => undefined);
-  await connection?.sendNotification(ExitNotification.type).catch(() => undefined);
-  await new Promise((r) => setTimeout(r, 300));
-  server?.kill();
+  await lsp?.stop();
   await service?.stop().catch(() => undefined);
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -167,12 +121,12 @@ test('remote: the status says the server is reachable and how many languages it 
 
 test('remote: Run of a Python file returns the result and streams verdict/output; its stdin file is sent, bytes and all', async () => {
   const text = 'import sys\ndata = sys.stdin.buffer.read()\nprint("got", len(data), flush=True)\nprint(data.hex())\n';
-  const uri = file('hello.py', text);
-  file('hello.stdin', Buffer.from([0x68, 0x69, 0xff, 0x0a])); // not UTF-8: sent as stdinBase64
-  open(uri, text);
+  const uri = lsp.file('hello.py', text);
+  lsp.file('hello.stdin', Buffer.from([0x68, 0x69, 0xff, 0x0a])); // not UTF-8: sent as stdinBase64
+  lsp.open(uri, 'python', text);
   const shown: OutputParams[] = [];
-  const off = connection.onNotification(OutputNotification, (p: OutputParams) => void (p.uri === uri && shown.push(p)));
-  const result = await execute(Commands.run, [uri]);
+  const off = lsp.connection.onNotification(OutputNotification, (p: OutputParams) => void (p.uri === uri && shown.push(p)));
+  const result = await lsp.command<RunResult>(Commands.run, uri);
   off.dispose();
   assert.equal(result.status, 'Accepted', JSON.stringify(result));
   assert.equal(result.stdout, 'got 4\n6869ff0a\n');
@@ -187,22 +141,22 @@ test('remote: Run of a Python file returns the result and streams verdict/output
     shown.every((p) => p.runId === result.runId),
     'streamed output carries the run id of the result',
   );
-  const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  const lenses = (await lsp.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
   // A run has no expected output: its lens says it ran (issue 14), never Accepted.
   assert.match(lenses.at(-1)!.command!.title, /^✔ Ran · exit 0/);
 });
 
 test('remote: Judge with a tests folder streams verdict/testResult and the lens shows the verdict', async () => {
   const text = 'a, b = map(int, input().split())\nprint(a + b)\n';
-  const uri = file('sum.py', text);
-  file('sum.tests/1.in', '1 2\n');
-  file('sum.tests/1.ans', '3\n');
-  file('sum.tests/2.in', '5 5\n');
-  file('sum.tests/2.ans', '11\n');
-  open(uri, text);
+  const uri = lsp.file('sum.py', text);
+  lsp.tests('sum.tests', [
+    ['1 2\n', '3\n'],
+    ['5 5\n', '11\n'],
+  ]);
+  lsp.open(uri, 'python', text);
   const streamed: TestResultParams[] = [];
-  const off = connection.onNotification(TestResultNotification, (p: TestResultParams) => void streamed.push(p));
-  const result = await execute(Commands.judge, [uri]);
+  const off = lsp.connection.onNotification(TestResultNotification, (p: TestResultParams) => void streamed.push(p));
+  const result = await lsp.command<JudgeResult>(Commands.judge, uri);
   off.dispose();
   assert.equal(result.status, 'Wrong Answer', JSON.stringify(result));
   assert.deepEqual(
@@ -216,23 +170,23 @@ test('remote: Judge with a tests folder streams verdict/testResult and the lens 
     streamed.every((s) => s.runId === result.runId && s.uri === uri),
     "streamed tests carry the judge's run id",
   );
-  const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  const lenses = (await lsp.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
   assert.equal(lenses.at(-1)!.command!.title, '✘ Wrong Answer on test 2');
 });
 
 test('remote: verdict/problems lists the server problems; a judge against one by id uses its hidden tests too', async () => {
-  const problems = await connection.sendRequest(ProblemsRequest);
+  const problems = await lsp.connection.sendRequest(ProblemsRequest);
   assert.deepEqual(
     problems.map((p) => [p.id, p.name, p.samples.length, p.hiddenTests]),
     [['addtwo', 'Add two', 1, 1]],
   );
   // Passes the sample, fails the hidden test.
   const text = 'a, b = map(int, input().split())\nprint(a + b if a < 100 else 0)\n';
-  const uri = file('addtwo.py', text);
-  open(uri, text);
+  const uri = lsp.file('addtwo.py', text);
+  lsp.open(uri, 'python', text);
   const streamed: TestResultParams[] = [];
-  const off = connection.onNotification(TestResultNotification, (p: TestResultParams) => void streamed.push(p));
-  const result = await execute(Commands.judge, [uri, { problem: 'addtwo' }]);
+  const off = lsp.connection.onNotification(TestResultNotification, (p: TestResultParams) => void streamed.push(p));
+  const result = await lsp.command<JudgeResult>(Commands.judge, uri, { problem: 'addtwo' });
   off.dispose();
   assert.equal(result.status, 'Wrong Answer', JSON.stringify(result));
   assert.deepEqual(
@@ -246,52 +200,90 @@ test('remote: verdict/problems lists the server problems; a judge against one by
     streamed.map((s) => s.test.name),
     ['sample/1', 'secret/1'],
   );
-  await assert.rejects(execute(Commands.judge, [uri, { problem: 'nope' }]), /no problem "nope"/);
+  await assert.rejects(lsp.command(Commands.judge, uri, { problem: 'nope' }), /no problem "nope"/);
+});
+
+test('remote: verdict/languages is what the server lists (GET /v1/languages): those run, the others say the server does not offer them', async () => {
+  const offered = (await api('GET', '/v1/languages', student)).json as { id: string }[];
+  const statuses = await lsp.connection.sendRequest(LanguagesRequest, { refresh: true });
+  assert.deepEqual(
+    statuses.filter((s) => s.usable).map((s) => s.id),
+    offered.map((l) => l.id).sort(),
+  );
+  for (const s of statuses.filter((s) => !s.usable)) assert.match(s.problem!, /does not offer it/);
+});
+
+test("remote: a stored problem's verdict.standards (c++20) judges the editor's C++ file as C++20, over the settings' c++23", async () => {
+  const fixture = path.resolve(__dirname, '../fixtures/problems/standard');
+  const pushed = await cli(['problem', 'push', fixture, '--server', service.url], { VERDICT_TOKEN: teacher });
+  assert.equal(pushed.exitCode, 0, pushed.stderr);
+  const listed = (await lsp.connection.sendRequest(ProblemsRequest)).find((p) => p.id === 'standard');
+  assert.deepEqual(listed?.standards, { cpp: 'c++20' });
+  // C++20 only: consteval is new in C++20, and g++ 12 removed std::declare_reachable from C++23.
+  const text =
+    '#include <iostream>\n#include <memory>\nconsteval long long zero() { return 0; }\n' +
+    'int main() {\n  long long sum = zero(), x;\n  std::declare_reachable(&sum);\n  while (std::cin >> x) sum += x;\n  std::cout << sum << "\\n";\n}\n';
+  const uri = lsp.file('only20.cpp', text);
+  lsp.open(uri, 'cpp', text);
+  await configure(() => Object.assign(settings, { languages: { cpp: { standard: 'c++23' } } }));
+  try {
+    const judged = await lsp.command<JudgeResult>(Commands.judge, uri, { problem: 'standard' });
+    assert.equal(judged.status, 'Accepted', JSON.stringify(judged));
+    // The service applies it when a request names the family (cpp); a variant's id (cpp23) is the run's own choice.
+    const submit = (language: string, extra: Record<string, string> = {}) =>
+      api('POST', '/v1/runs?wait=true', student, {
+        kind: 'judge',
+        language,
+        files: [{ name: 'a.cpp', content: text }],
+        problem: 'standard',
+        ...extra,
+      });
+    assert.equal((await submit('cpp')).json.result?.status, 'Accepted');
+    assert.equal((await submit('cpp23')).json.result?.status, 'Compile Error');
+    // `standard` (the CLI's --std) is the run's choice even when it names the family's default.
+    assert.equal((await submit('cpp', { standard: 'c++17' })).json.result?.status, 'Compile Error');
+    const unknown = await submit('cpp', { standard: 'c++26' });
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.json.error, 'unknown_standard');
+    assert.match(unknown.json.message, /cpp has no standard "c\+\+26"; use one of c\+\+17, c\+\+20, c\+\+23/);
+  } finally {
+    await configure(() => delete (settings as { languages?: unknown }).languages);
+  }
 });
 
 test('remote: the local runner has no server problems: an empty list, and a judge by problem id is a clear error', async () => {
-  const plain = spawn(process.execPath, [LANGUAGE_SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const local = createProtocolConnection(new StreamMessageReader(plain.stdout!), new StreamMessageWriter(plain.stdin!));
-  local.onRequest(WorkDoneProgressCreateRequest.method, () => null);
-  local.listen();
+  const local = await startLanguageServer({ root: work, plain: true });
   try {
-    await local.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(work).href, capabilities: {} });
-    await local.sendNotification(InitializedNotification.type, {});
-    assert.deepEqual(await local.sendRequest(ProblemsRequest), []);
-    const uri = file('local.py', 'print(1)\n');
-    await assert.rejects(
-      local.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri, { problem: 'addtwo' }] }),
-      /needs the remote runner/,
-    );
+    assert.deepEqual(await local.connection.sendRequest(ProblemsRequest), []);
+    const uri = local.file('local.py', 'print(1)\n');
+    await assert.rejects(local.command(Commands.judge, uri, { problem: 'addtwo' }), /needs the remote runner/);
   } finally {
-    await local.sendRequest(ShutdownRequest.type).catch(() => undefined);
-    await local.sendNotification(ExitNotification.type).catch(() => undefined);
-    plain.kill();
+    await local.stop();
   }
 });
 
 test('remote: while a run waits in the server queue, verdict/queue says its place until it starts', async () => {
   const seen = new Map<string, number[]>();
-  const off = connection.onNotification(QueueNotification, (p: QueueParams) => {
+  const off = lsp.connection.onNotification(QueueNotification, (p: QueueParams) => {
     seen.set(p.uri, [...(seen.get(p.uri) ?? []), p.position]);
   });
   const outputs = new Set<string>();
-  const offOutput = connection.onNotification(OutputNotification, (p: OutputParams) => void outputs.add(p.uri));
+  const offOutput = lsp.connection.onNotification(OutputNotification, (p: OutputParams) => void outputs.add(p.uri));
   const slow = (name: string, seconds: number) => {
     const text = `import time\nprint("${name} started", flush=True)\ntime.sleep(${seconds})\nprint("${name} done")\n`;
-    const uri = file(`${name}.py`, text);
-    open(uri, text);
+    const uri = lsp.file(`${name}.py`, text);
+    lsp.open(uri, 'python', text);
     return uri;
   };
   const a = slow('qa', 3);
   const b = slow('qb', 2);
   const c = slow('qc', 0);
   try {
-    const runA = execute(Commands.run, [a]);
+    const runA = lsp.command<RunResult>(Commands.run, a);
     await until('the first run to start', () => outputs.has(a));
-    const runB = execute(Commands.run, [b]);
+    const runB = lsp.command<RunResult>(Commands.run, b);
     await new Promise((r) => setTimeout(r, 200));
-    const runC = execute(Commands.run, [c]);
+    const runC = lsp.command<RunResult>(Commands.run, c);
     const results = await Promise.all([runA, runB, runC]);
     assert.deepEqual(
       results.map((r) => r.status),
@@ -308,13 +300,13 @@ test('remote: while a run waits in the server queue, verdict/queue says its plac
 });
 
 test('remote: a bad token fails the command with a message about the token; verdict/setToken replaces it', async () => {
-  const uri = file('tok.py', 'print("ok")\n');
-  await connection.sendNotification(SetTokenNotification, { token: 'vt_not_a_real_token' });
-  await assert.rejects(execute(Commands.run, [uri]), /did not accept your token.*Sign in again/s);
+  const uri = lsp.file('tok.py', 'print("ok")\n');
+  await lsp.connection.sendNotification(SetTokenNotification, { token: 'vt_not_a_real_token' });
+  await assert.rejects(lsp.command(Commands.run, uri), /did not accept your token.*Sign in again/s);
   await until('an unhealthy status', () => statuses.at(-1)?.healthy === false);
   assert.match(statuses.at(-1)!.message, /token/);
-  await connection.sendNotification(SetTokenNotification, { token: student });
-  assert.equal((await execute(Commands.run, [uri])).stdout, 'ok\n');
+  await lsp.connection.sendNotification(SetTokenNotification, { token: student });
+  assert.equal((await lsp.command<RunResult>(Commands.run, uri)).stdout, 'ok\n');
   await until('a healthy status', () => statuses.at(-1)?.healthy === true);
 });
 
@@ -329,20 +321,20 @@ test('remote: a limit reached is a 429 message with the wait', async () => {
     classConcurrentRuns: 10,
   });
   assert.equal(set.status, 200, JSON.stringify(set.json));
-  await connection.sendNotification(SetTokenNotification, { token: s });
+  await lsp.connection.sendNotification(SetTokenNotification, { token: s });
   const text = 'import time\nprint("busy", flush=True)\ntime.sleep(2)\n';
-  const busy = file('busy.py', text);
-  const other = file('other.py', 'print(1)\n');
+  const busy = lsp.file('busy.py', text);
+  const other = lsp.file('other.py', 'print(1)\n');
   const seen = new Set<string>();
-  const off = connection.onNotification(OutputNotification, (p: OutputParams) => void seen.add(p.uri));
+  const off = lsp.connection.onNotification(OutputNotification, (p: OutputParams) => void seen.add(p.uri));
   try {
-    const first = execute(Commands.run, [busy]);
+    const first = lsp.command<RunResult>(Commands.run, busy);
     await until('the first run to start', () => seen.has(busy));
-    await assert.rejects(execute(Commands.run, [other]), /Try again in \d+ s/);
+    await assert.rejects(lsp.command(Commands.run, other), /Try again in \d+ s/);
     assert.equal((await first).status, 'Accepted');
   } finally {
     off.dispose();
-    await connection.sendNotification(SetTokenNotification, { token: student });
+    await lsp.connection.sendNotification(SetTokenNotification, { token: student });
   }
 });
 
@@ -354,10 +346,10 @@ test('remote: a server on a closed port is "unreachable", in words', async () =>
       probe.close(() => resolve(port));
     });
   });
-  const uri = file('far.py', 'print(1)\n');
+  const uri = lsp.file('far.py', 'print(1)\n');
   await configure(() => (settings.runner.url = `http://127.0.0.1:${closed}`));
   try {
-    await assert.rejects(execute(Commands.run, [uri]), /unreachable.*is the URL right, and is it running\?/s);
+    await assert.rejects(lsp.command(Commands.run, uri), /unreachable.*is the URL right, and is it running\?/s);
     await until('the status to say so', () => statuses.at(-1)?.healthy === false && /unreachable/.test(statuses.at(-1)!.message), 10_000);
   } finally {
     await configure(() => (settings.runner.url = service.url));
@@ -370,10 +362,10 @@ test('remote: a server of another API version is named as such', async () => {
     res.end(req.url === '/healthz' ? JSON.stringify({ ok: true, version: '2' }) : '{}');
   });
   await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
-  const uri = file('vers.py', 'print(1)\n');
+  const uri = lsp.file('vers.py', 'print(1)\n');
   await configure(() => (settings.runner.url = `http://127.0.0.1:${(other.address() as { port: number }).port}`));
   try {
-    await assert.rejects(execute(Commands.run, [uri]), /speaks API version 2, this client 1/);
+    await assert.rejects(lsp.command(Commands.run, uri), /speaks API version 2, this client 1/);
   } finally {
     other.close();
     await configure(() => (settings.runner.url = service.url));
@@ -382,18 +374,18 @@ test('remote: a server of another API version is named as such', async () => {
 
 test('remote: Stop cancels the run on the server (its state becomes cancelled)', async () => {
   const text = 'print("spinning", flush=True)\nwhile True:\n    pass\n';
-  const uri = file('spin.py', text);
-  open(uri, text);
+  const uri = lsp.file('spin.py', text);
+  lsp.open(uri, 'python', text);
   await configure(() => (settings.limits.timeMs = 20_000)); // the limit must not be what stops it
   const seen = new Set<string>();
-  const off = connection.onNotification(OutputNotification, (p: OutputParams) => void seen.add(p.uri));
+  const off = lsp.connection.onNotification(OutputNotification, (p: OutputParams) => void seen.add(p.uri));
   try {
-    const pending = execute(Commands.run, [uri]);
+    const pending = lsp.command(Commands.run, uri);
     await until('the loop to run', () => seen.has(uri));
     const running = (await api('GET', '/v1/submissions', student)).json as Array<{ id: string; state: string }>;
     const mine = running.find((r) => r.state === 'running');
     assert.ok(mine, JSON.stringify(running));
-    const stopped = await execute(Commands.stop, [uri]);
+    const stopped = await lsp.command(Commands.stop, uri);
     assert.deepEqual(stopped, { stopped: 1 });
     await assert.rejects(pending, (e: { code?: number }) => e.code === -32800);
     let state = '';

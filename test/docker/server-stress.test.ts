@@ -3,40 +3,18 @@
 // does), verdict/addStressTest writing the failing input where Judge reads it, real sandboxes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  InitializeRequest,
-  InitializedNotification,
-  ExecuteCommandRequest,
-  ConfigurationRequest,
-  WorkDoneProgressCreateRequest,
-  WorkDoneProgressCancelNotification,
-  ShutdownRequest,
-  ExitNotification,
-  type ProtocolConnection,
-} from 'vscode-languageserver-protocol/node';
+import { WorkDoneProgressCancelNotification } from 'vscode-languageserver-protocol/node';
 import { AddStressTestRequest, Commands, StressRequest, TestsRequest, type StressResult } from '../../protocol/lsp';
 import type { JudgeResult } from '../../protocol/results';
+import { startLanguageServer, workspaceFile, type LanguageServer } from './lsp-fixture';
 
-const SERVER = path.resolve(__dirname, '../../bin/verdict-language-server.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-lsp-stress-'));
-let server: ChildProcess;
-let connection: ProtocolConnection;
-/** Work-done progress: each token the server created, and what it reported under it. */
-const progress = new Map<string, Array<{ kind: string; message?: string; percentage?: number }>>();
-
-function file(name: string, content: string): string {
-  const p = path.join(dir, name);
-  writeFileSync(p, content);
-  return pathToFileURL(p).href;
-}
+let lsp: LanguageServer;
+const file = (name: string, content: string) => workspaceFile(dir, name, content);
 
 const SUM = (bug: string) => `#include <cstdio>
 int main() {
@@ -61,67 +39,40 @@ print(*[random.randint(-1000, 1000) for _ in range(n)])
 );
 
 before(async () => {
-  server = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-  connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'verdict' ? {} : null)));
-  connection.onRequest(WorkDoneProgressCreateRequest.method, (p: { token: string | number }) => {
-    progress.set(String(p.token), []);
-    return null;
-  });
-  connection.onNotification(
-    '$/progress',
-    (p: { token: string | number; value: { kind: string; message?: string; percentage?: number } }) => {
-      progress.get(String(p.token))?.push(p.value);
-    },
-  );
-  connection.onRequest('workspace/codeLens/refresh', () => null);
-  connection.listen();
-  await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: pathToFileURL(dir).href,
-    initializationOptions: { outputNotifications: true },
-    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, codeLens: { refreshSupport: true } } },
-    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'w' }],
-  });
-  await connection.sendNotification(InitializedNotification.type, {});
+  lsp = await startLanguageServer({ root: dir, settings: {} });
 });
 
-after(async () => {
-  await connection.sendRequest(ShutdownRequest.type).catch(() => undefined);
-  await connection.sendNotification(ExitNotification.type).catch(() => undefined);
-  await new Promise((r) => setTimeout(r, 500));
-  server.kill();
-});
+after(() => lsp.stop());
 
 const containers = () =>
-  execFileSync('docker', ['ps', '-aq', '--filter', `label=verdict.pid=${server.pid}`], { encoding: 'utf8' })
+  execFileSync('docker', ['ps', '-aq', '--filter', `label=verdict.pid=${lsp.process.pid}`], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean);
 
 test('lsp stress: Cancel on the progress stops the stress test, answers with what it did, and removes its containers', async () => {
-  const before = new Set(progress.keys());
-  const pending = connection.sendRequest(StressRequest, { uri: CORRECT, reference: BRUTE, generator: GEN, rounds: 100_000, seed: 3 });
+  const before = new Set(lsp.progress.keys());
+  const pending = lsp.connection.sendRequest(StressRequest, { uri: CORRECT, reference: BRUTE, generator: GEN, rounds: 100_000, seed: 3 });
   // Wait for rounds to be reported under a new progress token, then press its Cancel.
   let token: string | undefined;
   for (let i = 0; i < 1200 && !token; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    token = [...progress.entries()].find(
+    token = [...lsp.progress.entries()].find(
       ([t, reports]) => !before.has(t) && reports.some((r) => /^round [1-9]/.test(r.message ?? '')),
     )?.[0];
   }
-  assert.ok(token, `no round reported: ${JSON.stringify([...progress.entries()])}`);
-  assert.equal(progress.get(token)![0]!.kind, 'begin');
+  assert.ok(token, `no round reported: ${JSON.stringify([...lsp.progress.entries()])}`);
+  assert.equal(lsp.progress.get(token)![0]!.kind, 'begin');
   assert.equal(containers().length, 3, 'generator, solution and reference each in a container while it runs');
-  await connection.sendNotification(WorkDoneProgressCancelNotification.type, { token });
+  await lsp.connection.sendNotification(WorkDoneProgressCancelNotification.type, { token });
   const result = await pending;
   assert.equal(result.status, 'cancelled');
   assert.ok(result.rounds >= 1);
-  assert.equal(progress.get(token)!.at(-1)!.kind, 'end');
+  assert.equal(lsp.progress.get(token)!.at(-1)!.kind, 'end');
   assert.deepEqual(containers(), [], 'containers left behind');
 });
 
 test('lsp stress: finds the planted bug, "Add as test case" writes stress-1.in/.ans where Judge reads them, and Judge fails on it', async () => {
-  const result: StressResult = await connection.sendRequest(StressRequest, {
+  const result: StressResult = await lsp.connection.sendRequest(StressRequest, {
     uri: BUGGY,
     reference: BRUTE,
     generator: GEN,
@@ -132,30 +83,30 @@ test('lsp stress: finds the planted bug, "Add as test case" writes stress-1.in/.
   const failing = result.failing!;
   assert.equal(failing.solution.status, 'Wrong Answer');
   assert.equal(Number(failing.solution.stdout.text), Number(failing.reference.stdout.text) + 1);
-  const added = await connection.sendRequest(AddStressTestRequest, { uri: BUGGY, failing });
+  const added = await lsp.connection.sendRequest(AddStressTestRequest, { uri: BUGGY, failing });
   assert.equal(added.name, 'stress-1');
   assert.equal(added.dir, path.join(dir, 'sol.tests'));
   assert.equal(readFileSync(path.join(dir, 'sol.tests', 'stress-1.in'), 'utf8'), failing.input.text);
   assert.equal(readFileSync(path.join(dir, 'sol.tests', 'stress-1.ans'), 'utf8'), failing.reference.stdout.text);
   // A second one takes the next name.
-  assert.equal((await connection.sendRequest(AddStressTestRequest, { uri: BUGGY, failing })).name, 'stress-2');
-  const tests = await connection.sendRequest(TestsRequest, { uri: BUGGY });
+  assert.equal((await lsp.connection.sendRequest(AddStressTestRequest, { uri: BUGGY, failing })).name, 'stress-2');
+  const tests = await lsp.connection.sendRequest(TestsRequest, { uri: BUGGY });
   assert.deepEqual(
     tests.tests.map((t) => t.name),
     ['stress-1', 'stress-2'],
   );
-  const judged = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [BUGGY] })) as JudgeResult;
+  const judged = await lsp.command<JudgeResult>(Commands.judge, BUGGY);
   assert.equal(judged.status, 'Wrong Answer');
   assert.equal(judged.tests[0]!.name, 'stress-1');
   // The correct solution passes the same test: the answer is the reference's output.
   writeFileSync(path.join(dir, 'sol.cpp'), SUM(''));
-  const fixed = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [BUGGY] })) as JudgeResult;
+  const fixed = await lsp.command<JudgeResult>(Commands.judge, BUGGY);
   assert.equal(fixed.status, 'Accepted');
 });
 
 test('lsp stress: a reference or generator that is not a source Verdict runs is refused in words', async () => {
   const notes = file('notes.txt', 'not a program\n');
-  await assert.rejects(connection.sendRequest(StressRequest, { uri: BUGGY, reference: notes, generator: GEN }), (err: Error) =>
+  await assert.rejects(lsp.connection.sendRequest(StressRequest, { uri: BUGGY, reference: notes, generator: GEN }), (err: Error) =>
     /notes\.txt is not in a language Verdict knows/.test(err.message),
   );
 });

@@ -2,29 +2,15 @@
 // runner and real sandboxes behind it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  InitializeRequest,
-  InitializedNotification,
-  DidOpenTextDocumentNotification,
   DidChangeTextDocumentNotification,
-  ExecuteCommandRequest,
   CodeLensRequest,
-  PublishDiagnosticsNotification,
-  ConfigurationRequest,
-  WorkDoneProgressCreateRequest,
-  ShutdownRequest,
-  ExitNotification,
-  type ProtocolConnection,
-  type PublishDiagnosticsParams,
   type CodeLens,
+  type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import {
   Commands,
@@ -35,31 +21,17 @@ import {
   type OutputParams,
   type TestResultParams,
 } from '../../protocol/lsp';
+import { startLanguageServer, type LanguageServer } from './lsp-fixture';
 
-const SERVER = path.resolve(__dirname, '../../bin/verdict-language-server.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-lsp-'));
-let server: ChildProcess;
-let connection: ProtocolConnection;
-const diagnostics = new Map<string, PublishDiagnosticsParams[]>();
-const progressTokens: string[] = [];
+let lsp: LanguageServer;
 const settings = { limits: { timeMs: 1000, memoryMb: 256 } };
-
-function file(name: string, content: string | Buffer): string {
-  const p = path.join(dir, name);
-  mkdirSync(path.dirname(p), { recursive: true });
-  writeFileSync(p, content);
-  return pathToFileURL(p).href;
-}
-
-function open(uri: string, languageId: string, text: string): void {
-  void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
-}
 
 /** The next diagnostics published for a file after `since` (a count of earlier publications). */
 async function nextDiagnostics(uri: string, since: number, ms = 30_000): Promise<PublishDiagnosticsParams> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    const list = diagnostics.get(uri) ?? [];
+    const list = lsp.diagnostics.get(uri) ?? [];
     const fresh = list.slice(since).find((d) => d.diagnostics.length > 0);
     if (fresh) return fresh;
     await new Promise((r) => setTimeout(r, 50));
@@ -67,49 +39,21 @@ async function nextDiagnostics(uri: string, since: number, ms = 30_000): Promise
   throw new Error(`no diagnostics for ${uri}`);
 }
 
-/** Methods of every notification the server sent (to check that each fact reaches the client once). */
-const notified: string[] = [];
-
 before(async () => {
-  server = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-  connection.onNotification(PublishDiagnosticsNotification.method, (p: PublishDiagnosticsParams) => {
-    diagnostics.set(p.uri, [...(diagnostics.get(p.uri) ?? []), p]);
-  });
-  connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'verdict' ? settings : null)));
-  connection.onRequest(WorkDoneProgressCreateRequest.method, (p: { token: string | number }) => {
-    progressTokens.push(String(p.token));
-    return null;
-  });
-  connection.onRequest('workspace/codeLens/refresh', () => null);
-  connection.onUnhandledNotification((n) => void notified.push(n.method));
-  connection.listen();
-  const init = await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: pathToFileURL(dir).href,
-    // As the VS Code extension does: it shows verdict/output itself, so output stays out of the log.
-    initializationOptions: { outputNotifications: true },
-    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, codeLens: { refreshSupport: true } } },
-    workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'w' }],
-  });
+  lsp = await startLanguageServer({ root: dir, settings });
+  const init = lsp.initializeResult;
   assert.ok(init.capabilities.codeLensProvider);
   assert.deepEqual(init.capabilities.executeCommandProvider?.commands.sort(), Object.values(Commands).sort());
-  await connection.sendNotification(InitializedNotification.type, {});
 });
 
-after(async () => {
-  await connection.sendRequest(ShutdownRequest.type).catch(() => undefined);
-  await connection.sendNotification(ExitNotification.type).catch(() => undefined);
-  await new Promise((r) => setTimeout(r, 500));
-  server.kill();
-});
+after(() => lsp.stop());
 
 test('lsp: a C++ syntax error becomes a diagnostic at its line and column', async () => {
   const text = '#include <cstdio>\nint main() {\n    int x = 1\n    return x;\n}\n';
-  const uri = file('broken.cpp', text);
-  open(uri, 'cpp', text);
-  const since = diagnostics.get(uri)?.length ?? 0;
-  const result = await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] });
+  const uri = lsp.file('broken.cpp', text);
+  lsp.open(uri, 'cpp', text);
+  const since = lsp.diagnostics.get(uri)?.length ?? 0;
+  const result = await lsp.command(Commands.run, uri);
   assert.equal((result as { status: string }).status, 'Compile Error');
   const published = await nextDiagnostics(uri, since);
   const error = published.diagnostics.find((d) => d.severity === 1)!;
@@ -122,27 +66,24 @@ test('lsp: a C++ syntax error becomes a diagnostic at its line and column', asyn
 
 test('lsp: CodeLens offers Run and Judge (N tests), and shows the verdict after a judge', async () => {
   const text = 'a, b = map(int, input().split())\nprint(a + b)\n';
-  const uri = file('sum.py', text);
-  file('sum.tests/1.in', '1 2\n');
-  file('sum.tests/1.ans', '3\n');
-  file('sum.tests/2.in', '5 5\n');
-  file('sum.tests/2.ans', '10\n');
-  open(uri, 'python', text);
-  const before = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  const uri = lsp.file('sum.py', text);
+  lsp.tests('sum.tests', [
+    ['1 2\n', '3\n'],
+    ['5 5\n', '10\n'],
+  ]);
+  lsp.open(uri, 'python', text);
+  const before = (await lsp.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
   assert.deepEqual(
     before.map((l) => l.command?.title),
     ['▶ Run', '⚖ Judge (2 tests)'],
   );
   const streamed: TestResultParams[] = [];
-  const off = connection.onNotification(TestResultNotification, (p: TestResultParams) => {
+  const off = lsp.connection.onNotification(TestResultNotification, (p: TestResultParams) => {
     streamed.push(p);
   });
-  const tokensBefore = progressTokens.length;
-  const notifiedBefore = notified.length;
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as {
-    status: string;
-    runId: string;
-  };
+  const tokensBefore = lsp.progressTokens.length;
+  const notifiedBefore = lsp.notified.length;
+  const result = await lsp.command<{ status: string; runId: string }>(Commands.judge, uri);
   off.dispose();
   assert.equal(result.status, 'Accepted');
   assert.ok(
@@ -157,74 +98,66 @@ test('lsp: CodeLens offers Run and Judge (N tests), and shows the verdict after 
     ],
   );
   // One result, one message: the response is the result; no notification repeats it or the test rows.
+  // (verdict/status, the runner's health, may change after any run: the first one attaches the daemon.)
   assert.deepEqual(
-    notified.slice(notifiedBefore).filter((m) => m.startsWith('verdict/') || m === 'window/logMessage'),
+    lsp.notified.slice(notifiedBefore).filter((m) => (m.startsWith('verdict/') && m !== 'verdict/status') || m === 'window/logMessage'),
     [],
   );
-  assert.ok(progressTokens.length > tokensBefore, 'the judge reported work-done progress');
-  const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  assert.ok(lsp.progressTokens.length > tokensBefore, 'the judge reported work-done progress');
+  const lenses = (await lsp.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
   assert.match(lenses[2]!.command!.title, /^✔ Accepted 2\/2 · [\d.]+ ms · [\d.]+ [KM]B$/);
   // Discovery lists names; a test's data is asked for when it is shown.
-  const tests = await connection.sendRequest(TestsRequest, { uri });
+  const tests = await lsp.connection.sendRequest(TestsRequest, { uri });
   assert.deepEqual(tests.tests, [{ name: '1' }, { name: '2' }]);
-  assert.deepEqual(await connection.sendRequest(TestDataRequest, { uri, name: '2' }), { input: '5 5\n', answer: '10\n' });
+  assert.deepEqual(await lsp.connection.sendRequest(TestDataRequest, { uri, name: '2' }), { input: '5 5\n', answer: '10\n' });
 });
 
 test('lsp: a judge of selected tests runs only those; an unknown name is a clear error', async () => {
   const text = 'a, b = map(int, input().split())\nprint(a + b)\n';
-  const uri = file('pick.py', text);
+  const uri = lsp.file('pick.py', text);
   for (const n of [1, 2, 3]) {
-    file(`pick.tests/${n}.in`, `${n} ${n}\n`);
-    file(`pick.tests/${n}.ans`, `${2 * n}\n`);
+    lsp.file(`pick.tests/${n}.in`, `${n} ${n}\n`);
+    lsp.file(`pick.tests/${n}.ans`, `${2 * n}\n`);
   }
-  open(uri, 'python', text);
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri, ['3', '1']] })) as {
-    tests: Array<{ name: string }>;
-  };
+  lsp.open(uri, 'python', text);
+  const result = await lsp.command<{ tests: Array<{ name: string }> }>(Commands.judge, uri, ['3', '1']);
   assert.deepEqual(
     result.tests.map((t) => t.name),
     ['1', '3'],
   );
-  await assert.rejects(
-    connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri, ['9']] }),
-    /no test named "9"/,
-  );
+  await assert.rejects(lsp.command(Commands.judge, uri, ['9']), /no test named "9"/);
 });
 
 test('lsp: a failed judge is a diagnostic naming the test with a short diff, and the lens says so', async () => {
   const text = 'a, b = map(int, input().split())\nprint(a * b)\n';
-  const uri = file('mul.py', text);
-  file('mul.tests/1.in', '2 2\n');
-  file('mul.tests/1.ans', '4\n');
-  file('mul.tests/2.in', '1 2\n');
-  file('mul.tests/2.ans', '3\n');
-  open(uri, 'python', text);
-  const since = diagnostics.get(uri)?.length ?? 0;
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as {
-    status: string;
-  };
+  const uri = lsp.file('mul.py', text);
+  lsp.tests('mul.tests', [
+    ['2 2\n', '4\n'],
+    ['1 2\n', '3\n'],
+  ]);
+  lsp.open(uri, 'python', text);
+  const since = lsp.diagnostics.get(uri)?.length ?? 0;
+  const result = await lsp.command<{ status: string }>(Commands.judge, uri);
   assert.equal(result.status, 'Wrong Answer');
   const published = await nextDiagnostics(uri, since);
   assert.match(String(published.diagnostics[0]!.message), /^Wrong Answer on test 2: output line 1, col 1: expected .*3.*, got .*2/);
-  const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  const lenses = (await lsp.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
   assert.equal(lenses.at(-1)!.command!.title, '✘ Wrong Answer on test 2');
   // Editing the file clears the stale verdict and its diagnostics.
-  void connection.sendNotification(DidChangeTextDocumentNotification.type, {
+  void lsp.connection.sendNotification(DidChangeTextDocumentNotification.type, {
     textDocument: { uri, version: 2 },
     contentChanges: [{ text: text + '\n' }],
   });
   await new Promise((r) => setTimeout(r, 300));
-  assert.deepEqual(diagnostics.get(uri)!.at(-1)!.diagnostics, []);
+  assert.deepEqual(lsp.diagnostics.get(uri)!.at(-1)!.diagnostics, []);
 });
 
 test('lsp: a Python runtime error is put on the line of the user code', async () => {
   const text = 'def f(x):\n    return 10 // x\n\nprint(f(0))\n';
-  const uri = file('div.py', text);
-  open(uri, 'python', text);
-  const since = diagnostics.get(uri)?.length ?? 0;
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as {
-    status: string;
-  };
+  const uri = lsp.file('div.py', text);
+  lsp.open(uri, 'python', text);
+  const since = lsp.diagnostics.get(uri)?.length ?? 0;
+  const result = await lsp.command<{ status: string }>(Commands.run, uri);
   assert.equal(result.status, 'Runtime Error');
   const published = await nextDiagnostics(uri, since);
   assert.ok(
@@ -245,17 +178,17 @@ function sandboxProcesses(): string[] {
 
 test('lsp: cancelling a run of an infinite loop removes its sandbox and every process in it within a second', async () => {
   const text = 'while True:\n    pass\n';
-  const uri = file('spin.py', text);
-  open(uri, 'python', text);
+  const uri = lsp.file('spin.py', text);
+  lsp.open(uri, 'python', text);
   settings.limits.timeMs = 20_000; // the limit must not be what stops it
-  await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  await lsp.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
   await new Promise((r) => setTimeout(r, 300));
-  const pending = connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] });
+  const pending = lsp.command(Commands.run, uri);
   const until = Date.now() + 15_000;
   while (sandboxProcesses().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   assert.ok(sandboxProcesses().length > 0, 'the loop is running in its sandbox');
   const stoppedAt = Date.now();
-  await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.stop, arguments: [uri] });
+  await lsp.command(Commands.stop, uri);
   await assert.rejects(pending, (e: { code?: number }) => e.code === -32800);
   while (sandboxProcesses().length > 0 && Date.now() - stoppedAt < 5000) await new Promise((r) => setTimeout(r, 20));
   const gone = Date.now() - stoppedAt;
@@ -265,36 +198,28 @@ test('lsp: cancelling a run of an infinite loop removes its sandbox and every pr
 });
 
 test('lsp: Add Test Case writes the next test where Judge finds it', async () => {
-  const uri = file('add.py', 'print(input())\n');
-  const added = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.addTest, arguments: [uri, 'hi', 'hi'] })) as {
-    name: string;
-    dir: string;
-  };
+  const uri = lsp.file('add.py', 'print(input())\n');
+  const added = await lsp.command<{ name: string; dir: string }>(Commands.addTest, uri, 'hi', 'hi');
   assert.equal(added.name, '1');
   assert.equal(readFileSync(path.join(added.dir, '1.in'), 'utf8'), 'hi\n');
-  const lenses = (await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+  const lenses = (await lsp.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
   assert.equal(lenses[1]!.command!.title, '⚖ Judge (1 test)');
 });
 
 test('lsp: an unknown file type is a clear error, not a crash', async () => {
-  const uri = file('notes.txt', 'hello');
-  await assert.rejects(
-    connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] }),
-    /not in a language Verdict knows/,
-  );
+  const uri = lsp.file('notes.txt', 'hello');
+  await assert.rejects(lsp.command(Commands.run, uri), /not in a language Verdict knows/);
 });
 
 test('lsp: program output is streamed as it is produced, before the run ends', async () => {
   const text = 'import time\nprint("first", flush=True)\ntime.sleep(1.5)\nprint("second", flush=True)\n';
-  const uri = file('slow.py', text);
-  open(uri, 'python', text);
+  const uri = lsp.file('slow.py', text);
+  lsp.open(uri, 'python', text);
   const seen: Array<{ text: string; at: number }> = [];
-  const off = connection.onNotification(OutputNotification, (p: OutputParams) => {
+  const off = lsp.connection.onNotification(OutputNotification, (p: OutputParams) => {
     if (p.uri === uri && p.stream === 'stdout') seen.push({ text: p.text, at: Date.now() });
   });
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as {
-    stdout: string;
-  };
+  const result = await lsp.command<{ stdout: string }>(Commands.run, uri);
   const endedAt = Date.now();
   off.dispose();
   assert.equal(result.stdout, 'first\nsecond\n');
@@ -309,22 +234,19 @@ test('lsp: NAME.stdin reaches the program as bytes; output, log messages and dia
     'sys.stdout.buffer.write(sys.stdin.buffer.read() + b"\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07")\n' +
     'sys.stdout.flush()\n' +
     'raise ValueError("\\x1b[1A\\x1b[2K\\u2714 Accepted")\n';
-  const uri = file('echo.py', text);
-  file('echo.stdin', input);
-  open(uri, 'python', text);
+  const uri = lsp.file('echo.py', text);
+  lsp.file('echo.stdin', input);
+  lsp.open(uri, 'python', text);
   const shown: string[] = [];
   const logged: string[] = [];
-  const offOutput = connection.onNotification(OutputNotification, (p: OutputParams) => {
+  const offOutput = lsp.connection.onNotification(OutputNotification, (p: OutputParams) => {
     if (p.uri === uri) shown.push(`${p.stream}:${p.text}`);
   });
-  const offLog = connection.onNotification('window/logMessage', (p: { message: string }) => {
+  const offLog = lsp.connection.onNotification('window/logMessage', (p: { message: string }) => {
     logged.push(p.message);
   });
-  const since = diagnostics.get(uri)?.length ?? 0;
-  const result = (await connection.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as {
-    status: string;
-    stdoutBase64?: string;
-  };
+  const since = lsp.diagnostics.get(uri)?.length ?? 0;
+  const result = await lsp.command<{ status: string; stdoutBase64?: string }>(Commands.run, uri);
   const published = await nextDiagnostics(uri, since);
   offOutput.dispose();
   offLog.dispose();
@@ -347,26 +269,19 @@ test('lsp: NAME.stdin reaches the program as bytes; output, log messages and dia
 });
 
 test("lsp: an editor without Verdict's client gets the output and the verdict once, as window/logMessage, escaped", async () => {
-  const plain = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const other = createProtocolConnection(new StreamMessageReader(plain.stdout!), new StreamMessageWriter(plain.stdin!));
   const logged: string[] = [];
-  const custom: string[] = [];
-  other.onNotification('window/logMessage', (p: { message: string }) => void logged.push(p.message));
-  other.onUnhandledNotification((n) => void custom.push(n.method));
-  other.onRequest(WorkDoneProgressCreateRequest.method, () => null);
-  other.listen();
+  const plain = await startLanguageServer({
+    root: dir,
+    plain: true,
+    handlers: (c) => c.onNotification('window/logMessage', (p: { message: string }) => void logged.push(p.message)),
+  });
   try {
-    await other.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
-    await other.sendNotification(InitializedNotification.type, {});
     const text = 'print("hello\\x1b[2J")\nprint(6 * 7)\n';
-    const uri = file('plain.py', text);
-    file('plain.tests/1.in', '');
-    file('plain.tests/1.ans', 'hello\n42\n');
-    const run = (await other.sendRequest(ExecuteCommandRequest.type, { command: Commands.run, arguments: [uri] })) as { status: string };
+    const uri = plain.file('plain.py', text);
+    plain.tests('plain.tests', [['', 'hello\n42\n']]);
+    const run = await plain.command<{ status: string }>(Commands.run, uri);
     assert.equal(run.status, 'Accepted');
-    const judged = (await other.sendRequest(ExecuteCommandRequest.type, { command: Commands.judge, arguments: [uri] })) as {
-      status: string;
-    };
+    const judged = await plain.command<{ status: string }>(Commands.judge, uri);
     assert.equal(judged.status, 'Wrong Answer');
     await new Promise((r) => setTimeout(r, 200));
     const lines = logged.filter((l) => l.startsWith('[plain.py '));
@@ -384,14 +299,12 @@ test("lsp: an editor without Verdict's client gets the output and the verdict on
       lines.join('\n'),
     );
     assert.deepEqual(
-      custom.filter((m) => m === 'verdict/output' || m === 'verdict/testResult'),
+      plain.notified.filter((m) => m === 'verdict/output' || m === 'verdict/testResult'),
       [],
       'no Verdict-only notifications to a plain editor',
     );
     for (const l of logged) assert.ok(!/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(l), JSON.stringify(l));
   } finally {
-    await other.sendRequest(ShutdownRequest.type).catch(() => undefined);
-    await other.sendNotification(ExitNotification.type).catch(() => undefined);
-    plain.kill();
+    await plain.stop();
   }
 });

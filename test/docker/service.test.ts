@@ -116,6 +116,23 @@ test('service: a run with ?wait=true answers its result; another student cannot 
   assert.ok(alias.json.submission_id);
 });
 
+test('service: compileFlags reach the compiler of a run and of a judge', async () => {
+  const source = '#include <cstdio>\nint main() {\n#ifdef LOCAL\n  puts("local");\n#else\n  puts("judge");\n#endif\n}\n';
+  const files = [{ name: 'a.cpp', content: source }];
+  const run = await api('POST', '/v1/runs?wait=true', {
+    token: student,
+    body: { kind: 'run', language: 'cpp', files, compileFlags: ['-DLOCAL'] },
+  });
+  assert.equal(run.status, 200, run.text);
+  assert.equal(run.json.result.stdout, 'local\n', run.text);
+  const judge = await api('POST', '/v1/runs?wait=true', {
+    token: student,
+    body: { kind: 'judge', language: 'cpp', files, tests: [{ name: '1', input: '', answer: 'local\n' }], compileFlags: ['-DLOCAL'] },
+  });
+  assert.equal(judge.status, 200, judge.text);
+  assert.equal(judge.json.result.status, 'Accepted', judge.text);
+});
+
 test('service: bad input is a precise 4xx, before anything is stored', async () => {
   const before = (await api('GET', '/v1/submissions', { token: teacher })).json.length;
   const cases: Array<[unknown, number, RegExp]> = [
@@ -127,6 +144,24 @@ test('service: bad input is a precise 4xx, before anything is stored', async () 
     [{ kind: 'run', language: 'python3', files: [{ name: 'a.py', content: 'x'.repeat(1024 * 1024 + 1) }] }, 400, /1 MiB/],
     [{ kind: 'judge', language: 'python3', files: [{ name: 'a.py', content: '' }], problem: 'nope' }, 404, /no problem "nope"/],
     [{ kind: 'judge', language: 'python3', files: [{ name: 'a.py', content: '' }] }, 400, /tests or problem/],
+    [
+      { kind: 'run', language: 'cpp', files: [{ name: 'a.cpp', content: '' }], compileFlags: ['-B/tmp'] },
+      400,
+      /"-B\/tmp" is not allowed for C\+\+/,
+    ],
+    [{ kind: 'run', language: 'python3', files: [{ name: 'a.py', content: '' }], compileFlags: ['-O'] }, 400, /takes no compile flags/],
+    [{ kind: 'run', language: 'cpp', files: [{ name: 'a.cpp', content: '' }], compileFlags: ['-DA\u0000'] }, 400, /NUL/],
+    [
+      {
+        kind: 'judge',
+        language: 'cpp',
+        files: [{ name: 'a.cpp', content: '' }],
+        tests: [{ name: '1', input: '', answer: '' }],
+        compileFlags: ['@x'],
+      },
+      400,
+      /"@x" .* response file/,
+    ],
   ];
   for (const [body, status, message] of cases) {
     const r = await api('POST', '/v1/runs', { token: student, body });

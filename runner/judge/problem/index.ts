@@ -43,6 +43,7 @@ export function loadProblemPackage(dir: string): ProblemPackage {
     data,
     objective: meta.objective,
     constants: meta.constants,
+    standards: meta.standards,
   };
   const include = includedFiles(fs);
   if (include) p.include = include;

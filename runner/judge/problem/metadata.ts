@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { UsageError } from '../../errors';
 import type { Constants, FormatVersion } from './model';
 import { show, validate } from './yaml-config';
+import { LANGUAGES } from '../../../protocol/languages.generated';
+import { standardsOf, variantFor } from '../../../protocol/settings';
 
 const FILE = 'problem.yaml';
 
@@ -30,6 +32,8 @@ export interface Metadata {
   objective: 'max' | 'min';
   /** problem.yaml constants: name → variant ("value", "tex"...) → text, for {{name}} and {{name.variant}}. */
   constants: Constants;
+  /** Verdict's extension `verdict.standards`: a language family's id → the standard its submissions compile with. */
+  standards: Record<string, string>;
 }
 
 /** Free text that YAML may have read as a number (`name: 2048`, `source: 2019`). */
@@ -55,6 +59,13 @@ const TypeField = z.union([TypeName, z.array(TypeName).min(1)], {
 const Validation = z.string({ error: "must be 'default' or 'custom' followed by modifiers such as 'interactive'" });
 const Scoring = z.strictObject({ objective: z.enum(['min', 'max']).optional(), show_test_data_groups: z.boolean().optional() });
 const Source = z.union([text, z.strictObject({ name: text, url: z.string().optional() })]);
+/**
+ * `verdict:`, Verdict's own key (docs/judging.md), in every format version: the package format has no
+ * way to say which C++ standard submissions compile with. Other judges ignore it (problemtools warns).
+ */
+const VerdictExtension = z.strictObject({
+  standards: z.record(z.string(), z.string({ error: 'must be a standard, such as c++20' })).optional(),
+});
 
 /** Limits every format version has (only the time limit's keys differ). */
 const sharedLimits = {
@@ -89,6 +100,7 @@ const Legacy = z.strictObject({
   validator_flags: text.optional(),
   grading: Scoring.optional(),
   keywords: z.union([z.string(), z.array(text)]).optional(),
+  verdict: VerdictExtension.optional(),
 });
 
 const ModernLimits = z.strictObject({
@@ -115,6 +127,7 @@ const V2025 = z.strictObject({
   languages: z.union([z.literal('all'), z.array(z.string()).min(1)], { error: "must be 'all' or a list of language codes" }).optional(),
   allow_file_writing: z.boolean().optional(),
   constants: z.record(z.string(), z.unknown()).optional(),
+  verdict: VerdictExtension.optional(),
 });
 
 const CONSTANT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -134,6 +147,22 @@ function parseConstants(raw: Record<string, unknown> | undefined): Constants {
     out[name] = variants;
   }
   return out;
+}
+
+/** `verdict.standards`: each key a language family with standards (cpp), each value one of its standards. */
+function standards(raw: Record<string, string> | undefined): Record<string, string> {
+  const families = LANGUAGES.filter((l) => !l.variantOf && standardsOf(l.id).length > 1).map((l) => l.id);
+  for (const [family, standard] of Object.entries(raw ?? {})) {
+    if (!families.includes(family))
+      throw new UsageError(
+        `${FILE}: verdict.standards.${family}: ${show(family)} is not a language family with standards to choose from (${families.join(', ')})`,
+      );
+    if (!variantFor(family, standard))
+      throw new UsageError(
+        `${FILE}: verdict.standards.${family}: ${show(standard)} is not a standard Verdict has for ${family}; use one of ${standardsOf(family).join(', ')}`,
+      );
+  }
+  return { ...raw };
 }
 
 /**
@@ -172,6 +201,7 @@ const V2023 = z.strictObject({
   languages: z.union([z.string(), z.array(z.string())]).optional(),
   allow_file_writing: z.boolean().optional(),
   constants: z.record(z.string(), z.unknown()).optional(),
+  verdict: VerdictExtension.optional(),
 });
 
 export function parseMetadata(raw: unknown): Metadata {
@@ -207,6 +237,7 @@ function fromLegacy(y: z.output<typeof Legacy>): Metadata {
     validatorFlags: words(y.validator_flags),
     objective: y.grading?.objective ?? 'max',
     constants: {},
+    standards: standards(y.verdict?.standards),
   };
 }
 
@@ -258,6 +289,7 @@ function fromModern(y: z.output<typeof V2023> | z.output<typeof V2025>, version:
     ...(types.has('multi-pass') ? { passes: passes ?? 2 } : {}),
     objective,
     constants: parseConstants(y.constants),
+    standards: standards(y.verdict?.standards),
   };
 }
 

@@ -109,4 +109,9 @@ export interface ProblemPackage {
   objective: 'max' | 'min';
   /** problem.yaml constants, substituted into test_group.yaml, validators and included files. */
   constants: Constants;
+  /**
+   * Verdict's extension `verdict.standards` (docs/judging.md): a language family's id → the standard
+   * its submissions compile with (`cpp: c++20`), unless the run chooses one (protocol/standards.ts).
+   */
+  standards: Record<string, string>;
 }

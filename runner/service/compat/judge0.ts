@@ -9,13 +9,14 @@
 // before anything is stored. docs/compat-judge0.md lists every field.
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LIMITS, sourceFileName, type LanguageDefinition } from '../../index';
+import { LIMITS, compileFlagRules, sourceFileName, type LanguageDefinition } from '../../index';
 import type { RunRecord, SubmitRequest } from '../../../protocol/http';
 import type { RunResult } from '../../../protocol/results';
 import type { Service } from '../service';
 import type { RunRow, TokenRow } from '../store';
 import { compatLanguages } from './languages';
 import { splitArguments } from './arguments';
+import { compileFlagsProblem, splitCompileFlags } from '../../../protocol/compile-flags';
 
 /** Judge0's statuses, by id. */
 export const JUDGE0_STATUSES = [
@@ -164,8 +165,13 @@ export function registerJudge0(app: FastifyInstance, service: Service, access: A
       if (source === undefined || source.length === 0) throw invalid('source_code', "can't be blank");
       if (!isUtf8(source)) throw invalid('source_code', 'is not UTF-8 text');
       const sourceText = source.toString('utf8');
-      if (s.compiler_options)
-        throw invalid('compiler_options', 'compiler options are not supported here: each language compiles with its fixed flags');
+      // Extra compiler flags, split on whitespace, each checked against the language's rules (docs/editor.md).
+      const options = s.compiler_options;
+      if (options !== undefined && options !== null && (typeof options !== 'string' || options.length > 512))
+        throw invalid('compiler_options', 'is a string of at most 512 characters');
+      const compileFlags = typeof options === 'string' ? splitCompileFlags(options) : [];
+      const flagsProblem = compileFlagsProblem(language.definition, compileFlagRules(language.definition), compileFlags);
+      if (flagsProblem) throw invalid('compiler_options', flagsProblem);
       if (s.additional_files) throw invalid('additional_files', 'additional files are not supported here');
       if (s.callback_url !== undefined && s.callback_url !== null && typeof s.callback_url !== 'string')
         throw invalid('callback_url', 'is not a string');
@@ -199,12 +205,14 @@ export function registerJudge0(app: FastifyInstance, service: Service, access: A
         files: [{ name: sourceFileName(language.definition, sourceText), content: sourceText }],
         ...(stdin.length ? { stdinBase64: stdin.toString('base64') } : {}),
         ...(typeof args === 'string' && args.trim() ? { args: splitArguments(args) } : {}),
+        ...(compileFlags.length ? { compileFlags } : {}),
         ...(Object.keys(limits).length ? { limits } : {}),
         ...(typeof s.callback_url === 'string' && s.callback_url ? { webhook: s.callback_url } : {}),
       } as SubmitRequest;
       const echo: Record<string, unknown> = {};
       for (const f of ECHOED) if (s[f] !== undefined) echo[f] = s[f];
       echo.number_of_runs = runs ?? 1;
+      if (typeof options === 'string') echo.compiler_options = options;
       return {
         body,
         client: {
@@ -334,7 +342,8 @@ export function registerJudge0(app: FastifyInstance, service: Service, access: A
         name: judge0Name(d, language.info.version),
         is_archived: false,
         source_file: d.sourceFile,
-        compile_cmd: d.compile ? d.compile.command.join(' ') : null,
+        // {flags}: where compiler_options go (Judge0 writes %s there).
+        compile_cmd: d.compile ? d.compile.command.map((a) => (a === '{flags}' ? '%s' : a)).join(' ') : null,
         run_cmd: d.run.command.join(' '),
       };
     });
@@ -458,7 +467,7 @@ export function serialize(
     ...Object.fromEntries(FIELDS.map((f) => [f, null])),
     ...(client?.echo ?? {}),
     language_id: client?.languageId ?? null,
-    compiler_options: null,
+    compiler_options: client?.echo.compiler_options ?? null,
     redirect_stderr_to_stdout: false,
     enable_network: false,
     enable_per_process_and_thread_time_limit: false,
