@@ -5,18 +5,17 @@
 // shared with anyone else using Docker here, so an upper bound). The CPU-bound limit of the issue is
 // cores ÷ bare CPU per submission.
 //   npx tsx bench/cpu-breakdown.ts [submissions]
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Runner } from '../runner/engine';
-import type { TargetRow } from './lib';
+import { containersCpu, daemonsCpu, type TargetRow } from './lib';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-cpu-bench-'));
 const source = (i: number) => `#include <stdio.h>\nint main(void) { printf("%d\\n", ${i}); return 0; }\n// ${Date.now()}\n`;
 const cppSource = (i: number) => `#include <iostream>\nint main() { std::cout << ${i} << "\\n"; }\n// ${Date.now()}\n`;
 const pySource = (i: number) => `print(${i})\n# ${Date.now()}\n`;
-const TICK_MS = 1000 / 100; // USER_HZ
 
 /** CPU ms (user + system) of a command and its children, from bash's `times` (getrusage, ms precision; /usr/bin/time rounds to 10 ms). */
 function cpuOf(cmd: string, args: string[]): number {
@@ -28,43 +27,6 @@ function cpuOf(cmd: string, args: string[]): number {
     const [, m, sec] = /^(\d+)m([\d.]+)s$/.exec(t)!;
     return sum + (Number(m) * 60 + Number(sec)) * 1000;
   }, 0);
-}
-
-/** CPU ms of processes by name, from /proc (utime + stime, children not included). */
-function daemonsCpu(names: string[]): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (!names.some((n) => name.startsWith(n))) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return ticks * TICK_MS;
-}
-
-/** CPU ms of this runner's containers (cgroup v1 cpuacct or v2 cpu.stat), by the label with our pid. */
-function containersCpu(): Map<string, number> {
-  const ids = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=verdict.pid=${process.pid}`], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
-  const usage = new Map<string, number>();
-  for (const id of ids) {
-    for (const file of [`/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`, `/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`]) {
-      try {
-        const text = readFileSync(file, 'utf8');
-        usage.set(id, file.endsWith('cpu.stat') ? Number(/usage_usec (\d+)/.exec(text)![1]) / 1000 : Number(text) / 1e6);
-        break;
-      } catch {
-        // the other cgroup layout
-      }
-    }
-  }
-  return usage;
 }
 
 export async function cpuBreakdown(N: number): Promise<TargetRow[]> {
@@ -168,4 +130,30 @@ async function verdictCpu(N: number, language: string, name: string, sourceOf: (
   }
 }
 
-if (require.main === module) void cpuBreakdown(Number(process.argv[2] ?? 20));
+/**
+ * Python alone (`npx tsx bench/cpu-breakdown.ts 20 python`): bare python3 against Verdict's total,
+ * interleaved in rounds so that both see the same load; the quick check of the per-execution floor's
+ * share, where the program's own CPU is small.
+ */
+export async function pythonBreakdown(N: number, rounds = 3): Promise<void> {
+  const cores = availableParallelism();
+  let bare = 0;
+  const verdict = { node: 0, containers: 0, docker: 0, total: 0 };
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < N; i++) {
+      const py = path.join(dir, `p${r}-${i}.py`);
+      writeFileSync(py, pySource(i));
+      bare += cpuOf('/usr/bin/python3', [py]) / (N * rounds);
+    }
+    const v = await verdictCpu(N, 'python3', 'm.py', pySource);
+    for (const k of ['node', 'containers', 'docker', 'total'] as const) verdict[k] += v[k] / rounds;
+  }
+  console.log(
+    `Python (load ${loadavg()[0]!.toFixed(2)}): bare ${bare.toFixed(1)} ms CPU; verdict ${verdict.total.toFixed(1)} ms (containers ${verdict.containers.toFixed(1)}, Node ${verdict.node.toFixed(1)}, Docker ${verdict.docker.toFixed(1)}); ${(bare / verdict.total).toFixed(2)}× the CPU-bound limit of ${((cores * 1000) / bare).toFixed(1)}/s`,
+  );
+}
+
+if (require.main === module) {
+  if (process.argv[3] === 'python') void pythonBreakdown(Number(process.argv[2] ?? 20));
+  else void cpuBreakdown(Number(process.argv[2] ?? 20));
+}

@@ -1,4 +1,9 @@
-// Shared by the benchmarks: repeated timing with min/median/max, and the table of targets.
+// Shared by the benchmarks: repeated timing with min/median/max, the table of targets, and where CPU
+// is spent (Docker's daemons, the containers' cgroups, the kernel's own threads).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+
+const TICK_MS = 1000 / 100; // USER_HZ
 export interface Stats {
   min: number;
   median: number;
@@ -71,4 +76,53 @@ export function dockerRunArgs(options: { pids: number; memory: string; tmpfs?: b
     '1',
     '--init',
   ];
+}
+
+/** CPU ms of processes by name, from /proc (utime + stime, children not included). */
+export function daemonsCpu(names: string[]): number {
+  return procCpu((name) => names.some((n) => name.startsWith(n)));
+}
+
+/**
+ * CPU ms of the kernel's own threads (children of kthreadd, pid 2): work the kernel defers to its
+ * queues, such as tearing down a network namespace, which no process's rusage shows.
+ */
+export function kernelThreadsCpu(): number {
+  return procCpu((_name, ppid) => ppid === '2');
+}
+
+function procCpu(pick: (name: string, ppid: string) => boolean): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (!pick(name, fields[1]!)) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return ticks * TICK_MS;
+}
+
+/** CPU ms of this runner's containers (cgroup v1 cpuacct or v2 cpu.stat), by the label with our pid. */
+export function containersCpu(): Map<string, number> {
+  const ids = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=verdict.pid=${process.pid}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+  const usage = new Map<string, number>();
+  for (const id of ids) {
+    for (const file of [`/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`, `/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`]) {
+      try {
+        const text = readFileSync(file, 'utf8');
+        usage.set(id, file.endsWith('cpu.stat') ? Number(/usage_usec (\d+)/.exec(text)![1]) / 1000 : Number(text) / 1e6);
+        break;
+      } catch {
+        // the other cgroup layout
+      }
+    }
+  }
+  return usage;
 }

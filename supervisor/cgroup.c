@@ -31,49 +31,53 @@ void cgroup_detect(void) {
     snprintf(cg_mem_file, sizeof cg_mem_file, "/sys/fs/cgroup/memory/memory.stat");
 }
 
-static long long read_keyed(const char *path, const char *key) {
-  FILE *f = fopen(path, "re");
-  if (!f) return -1;
-  char k[64];
-  long long v, found = -1;
-  while (fscanf(f, "%63s %lld", k, &v) == 2)
-    if (strcmp(k, key) == 0) found = v;
-  fclose(f);
-  return found;
+/* The files are opened once and read with pread: the meter samples every tick of every run. */
+static int cg_cpu_fd = -1, cg_oom_fd = -1, cg_mem_fd = -1;
+
+static int open_once(int *fd, const char *path) {
+  if (*fd < 0 && path[0]) *fd = open(path, O_RDONLY | O_CLOEXEC);
+  return *fd;
+}
+
+/* The whole file, NUL-terminated, in buf; its length, or -1. */
+static ssize_t read_all(int fd, char *buf, size_t cap) {
+  if (fd < 0) return -1;
+  ssize_t n = pread(fd, buf, cap - 1, 0);
+  if (n < 0) return -1;
+  buf[n] = 0;
+  return n;
+}
+
+/* The value of "key N" at the start of a line of a flat keyed file (memory.stat, cpu.stat, ...). */
+static long long keyed(const char *text, const char *key) {
+  size_t klen = strlen(key);
+  for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+    if (strncmp(line, key, klen) == 0 && line[klen] == ' ') return strtoll(line + klen + 1, NULL, 10);
+  return -1;
 }
 
 /* CPU time used by the whole container so far, in microseconds (-1 when unknown). */
 long long cgroup_cpu_us(void) {
-  if (!cg_cpu_file[0]) return -1;
-  if (cg_cpu_is_v2) return read_keyed(cg_cpu_file, "usage_usec");
-  FILE *f = fopen(cg_cpu_file, "re");
-  if (!f) return -1;
-  long long ns = -1;
-  if (fscanf(f, "%lld", &ns) != 1) ns = -1;
-  fclose(f);
-  return ns < 0 ? -1 : ns / 1000;
+  char buf[4096];
+  if (read_all(open_once(&cg_cpu_fd, cg_cpu_file), buf, sizeof buf) < 0) return -1;
+  if (cg_cpu_is_v2) return keyed(buf, "usage_usec");
+  char *end;
+  long long ns = strtoll(buf, &end, 10);
+  return end == buf || ns < 0 ? -1 : ns / 1000;
 }
 
 /* Memory the container holds that a program can own: anonymous memory of every process (heaps,
  * stacks, unreaped children) and shared memory (tmpfs files, SysV segments, memfds, /dev/shm), in KiB.
  * File-backed page cache (the image's binaries and libraries) is left out: it is shared and reclaimable. */
 long long cgroup_mem_kb(void) {
-  if (!cg_mem_file[0]) return -1;
-  FILE *f = fopen(cg_mem_file, "re");
-  if (!f) return -1;
-  char k[64];
-  long long v, anon = -1, shmem = -1;
-  const char *anon_key = cg_mem_is_v2 ? "anon" : "rss";
-  while (fscanf(f, "%63s %lld", k, &v) == 2) {
-    if (strcmp(k, anon_key) == 0) anon = v;
-    else if (strcmp(k, "shmem") == 0) shmem = v;
-    if (anon >= 0 && shmem >= 0) break;
-  }
-  fclose(f);
+  char buf[16384];
+  if (read_all(open_once(&cg_mem_fd, cg_mem_file), buf, sizeof buf) < 0) return -1;
+  long long anon = keyed(buf, cg_mem_is_v2 ? "anon" : "rss"), shmem = keyed(buf, "shmem");
   return anon < 0 || shmem < 0 ? -1 : (anon + shmem) / 1024;
 }
 
 long long cgroup_oom_kills(void) {
-  if (!cg_oom_file[0]) return -1;
-  return read_keyed(cg_oom_file, "oom_kill");
+  char buf[4096];
+  if (read_all(open_once(&cg_oom_fd, cg_oom_file), buf, sizeof buf) < 0) return -1;
+  return keyed(buf, "oom_kill");
 }

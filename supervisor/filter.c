@@ -1,8 +1,27 @@
-/* The seccomp filter every program gets on top of the container's: built once, loaded in each
- * program just before it starts. */
+/* The seccomp filter every program gets on top of the container's: built and compiled to BPF once,
+ * loaded in each program just before it starts. */
 #include "supervisor.h"
 
-scmp_filter_ctx user_filter;
+static scmp_filter_ctx user_filter;
+struct sock_fprog user_filter_bpf;
+
+/* The rules as the BPF program the kernel takes, exported once through a pipe. */
+static void compile_user_filter(void) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) != 0) fail_hard("pipe for the seccomp filter");
+  if (seccomp_export_bpf(user_filter, p[1]) != 0) fail_hard("seccomp_export_bpf");
+  close(p[1]);
+  size_t cap = 4096, len = 0;
+  char *buf = malloc(cap);
+  ssize_t n;
+  while (buf && (n = read(p[0], buf + len, cap - len)) > 0)
+    if ((len += (size_t)n) == cap) buf = realloc(buf, cap *= 2);
+  close(p[0]);
+  if (!buf || len == 0 || len % sizeof(struct sock_filter) || len / sizeof(struct sock_filter) > BPF_MAXINSNS) fail_hard("the seccomp filter's BPF");
+  user_filter_bpf.len = (unsigned short)(len / sizeof(struct sock_filter));
+  user_filter_bpf.filter = (struct sock_filter *)buf;
+  seccomp_release(user_filter);
+}
 
 static void deny(const char *name, int err) {
   int nr = seccomp_syscall_resolve_name(name);
@@ -48,4 +67,5 @@ void build_user_filter(void) {
   for (int family = 3; ok && family < 10; family++)
     ok = seccomp_rule_add(user_filter, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, family)) == 0;
   if (!ok) fail_hard("seccomp socket rules");
+  compile_user_filter();
 }

@@ -3,9 +3,9 @@
 #include "supervisor.h"
 
 /* What every sandbox sees as "/": a read-only tmpfs holding the image's top-level symlinks, a fresh
- * read-only overlay of each of its directories (/usr, /opt, /var, ...), a copy of /etc, and mount
- * points for what each sandbox mounts itself (/box, /tmp, /dev, /proc). Built in the supervisor's own
- * user and mount namespace, so no Docker mount is in the sandbox's view: /proc/self/mountinfo shows
+ * read-only overlay of each of its directories (/usr, /opt, /var, ...), a copy of /etc, a minimal
+ * read-only /dev, and mount points for what each sandbox mounts itself (/box, /tmp, /proc). Built in
+ * the supervisor's own user and mount namespace, so no Docker mount is in the sandbox's view: /proc/self/mountinfo shows
  * no host path and no container id (an overlay's options name only its container-side lower
  * directory), and none of Docker's /etc/hosts, /etc/hostname, /etc/resolv.conf bind mounts. /sys is
  * an empty tmpfs but for /sys/devices/system/cpu (libc and runtimes count CPUs there): no cgroup
@@ -95,6 +95,34 @@ static int copy_entry(const char *path, const struct stat *st, int type, struct 
   return 0;
 }
 
+static int bind_dev(const char *name) {
+  char src[64], dst[PATH_MAX];
+  snprintf(src, sizeof src, "/dev/%s", name);
+  snprintf(dst, sizeof dst, ROOT_DIR "/dev/%s", name);
+  int fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0) return -1;
+  close(fd);
+  return mount(src, dst, NULL, MS_BIND, NULL);
+}
+
+/* A minimal /dev, read-only: the same for every sandbox, so made once here rather than in each. */
+static void prepare_dev(void) {
+  if (mkdir(ROOT_DIR "/dev", 0755) != 0 && errno != EEXIST) fail_hard("mkdir /dev in the sandbox root");
+  if (mount("tmpfs", ROOT_DIR "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=0755,nr_inodes=64") != 0) fail_hard("tmpfs /dev");
+  static const char *devices[] = {"null", "zero", "full", "random", "urandom"};
+  for (size_t i = 0; i < sizeof devices / sizeof *devices; i++)
+    if (bind_dev(devices[i]) != 0) fail_hard("bind a device into /dev");
+  static const char *links[][2] = {{"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"},
+                                   {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+                                   {"/tmp", "shm"}};
+  char path[PATH_MAX];
+  for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+    snprintf(path, sizeof path, ROOT_DIR "/dev/%s", links[i][1]);
+    if (symlink(links[i][0], path) != 0) fail_hard("a /dev symlink");
+  }
+  if (remount_readonly(ROOT_DIR "/dev") != 0) fail_hard("remount /dev read-only");
+}
+
 void prepare_root(void) {
   uid_t uid = getuid();
   gid_t gid = getgid();
@@ -119,7 +147,7 @@ void prepare_root(void) {
     }
     if (!S_ISDIR(st.st_mode)) continue;
     if (mkdir(path, st.st_mode & 07777) != 0) fail_hard("mkdir in the sandbox root");
-    /* Mounted by each sandbox (box, tmp, dev, proc), made below (sys, etc) or left empty (run). */
+    /* Mounted by each sandbox (box, tmp, proc), made below (dev, sys, etc) or left empty (run). */
     if (!strcmp(n, "box") || !strcmp(n, "tmp") || !strcmp(n, "dev") || !strcmp(n, "proc") || !strcmp(n, "sys") ||
         !strcmp(n, "run") || !strcmp(n, "etc"))
       continue;
@@ -138,6 +166,8 @@ void prepare_root(void) {
       write_file(ROOT_DIR "/etc/hostname", "verdict\n", 1) != 0 || write_file(ROOT_DIR "/etc/resolv.conf", "", 1) != 0)
     fail_hard("write /etc files of the sandbox root");
 
+  prepare_dev();
+
   if (mount("tmpfs", ROOT_DIR "/sys", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=16k,mode=0555,nr_inodes=16") != 0 ||
       mkdir(ROOT_DIR "/sys/devices", 0555) != 0 || mkdir(ROOT_DIR "/sys/devices/system", 0555) != 0 ||
       mkdir(ROOT_DIR "/sys/devices/system/cpu", 0555) != 0)
@@ -146,5 +176,7 @@ void prepare_root(void) {
       remount_readonly(ROOT_DIR "/sys/devices/system/cpu") != 0)
     fail_hard("bind /sys/devices/system/cpu");
   if (mount(NULL, ROOT_DIR "/sys", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) fail_hard("/sys read-only");
+  /* /run stays empty: each sandbox also binds it over the /proc directories it masks (sandbox.c). */
+  if (mkdir(ROOT_DIR "/run", 0755) != 0 && errno != EEXIST) fail_hard("mkdir /run in the sandbox root");
   if (mount(NULL, ROOT_DIR, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0) fail_hard("root read-only");
 }

@@ -139,7 +139,7 @@ void handle_exec(const struct message *m) {
   struct meter mem;
   meter_start(&mem);
   struct sandbox sb;
-  if (sandbox_spawn(&rq, in, outp[1], errp[1], &sb) != 0) {
+  if (sandbox_spawn(&rq, in, outp[1], errp[1], 0, &sb) != 0) {
     close(outp[0]);
     close(errp[0]);
     feed_close(&feed);
@@ -202,7 +202,8 @@ void handle_exec(const struct message *m) {
   long long cpu_after = cgroup_cpu_us();
   if (setup_error) {
     for (int i = 0; i < 2; i++) free(cap[i].buf);
-    return reply_error("cannot create the sandbox: %s", setup_error);
+    reply_error("cannot create the sandbox: %s", setup_error);
+    return sandbox_reap(&sb);
   }
   out_str("status", "ok");
   out_sandbox("", &sb, cpu_before >= 0 && cpu_after >= 0 ? cpu_after - cpu_before : -1);
@@ -214,6 +215,7 @@ void handle_exec(const struct message *m) {
   out_num("stderr_truncated", cap[1].truncated);
   out_end();
   for (int i = 0; i < 2; i++) free(cap[i].buf);
+  sandbox_reap(&sb); /* while the runner reads the reply: before the next request, never after it */
 }
 
 /* One direction of the conversation, relayed by us so that it can be recorded. */
@@ -259,10 +261,11 @@ void handle_interact(const struct message *m) {
   meter_start(&mem);
   struct sandbox psb, vsb;
   /* The interactor first: it may speak first, and its input file is in its own box. */
-  if (sandbox_spawn(&vrq, v_in[0], v_out[1], v_err[1], &vsb) != 0) return reply_error("cannot create the sandbox: %s", strerror(errno));
-  if (sandbox_spawn(&prq, p_in[0], p_out[1], p_err[1], &psb) != 0) {
+  if (sandbox_spawn(&vrq, v_in[0], v_out[1], v_err[1], 1, &vsb) != 0) return reply_error("cannot create the sandbox: %s", strerror(errno));
+  if (sandbox_spawn(&prq, p_in[0], p_out[1], p_err[1], 1, &psb) != 0) {
     sandbox_stop(&vsb, "none");
     sandbox_finish(&vsb);
+    sandbox_reap(&vsb);
     return reply_error("cannot create the sandbox: %s", strerror(errno));
   }
   struct relay rel[2] = {{p_out[0], v_in[1], {0}, 0, '>'}, {v_out[0], p_in[1], {0}, 0, '<'}};
@@ -331,6 +334,8 @@ void handle_interact(const struct message *m) {
     if (errs[i].fd >= 0) close(errs[i].fd);
   }
   const char *perr = sandbox_finish(&psb), *verr = sandbox_finish(&vsb);
+  sandbox_reap(&psb);
+  sandbox_reap(&vsb);
   long long oom_after = cgroup_oom_kills();
   if (perr || verr) {
     for (int i = 0; i < 2; i++) free(errs[i].buf);

@@ -16,29 +16,21 @@ static __attribute__((noreturn)) void setup_fail(int report_fd, const char *what
   _exit(1);
 }
 
-static int bind_dev(const char *root, const char *name) {
-  char src[64], dst[PATH_MAX];
-  snprintf(src, sizeof src, "/dev/%s", name);
-  snprintf(dst, sizeof dst, "%s/dev/%s", root, name);
-  int fd = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0) return -1;
-  close(fd);
-  return mount(src, dst, NULL, MS_BIND, NULL);
-}
-
 /* What a fresh /proc would tell about the host, hidden as Docker hides it: files become /dev/null,
- * directories an empty read-only tmpfs. The kernel command line is among them. */
+ * directories an empty read-only directory. The kernel command line is among them. */
 static void mask_proc(const char *proc) {
   static const char *files[] = {"cmdline", "kcore", "keys", "timer_list", "sched_debug", "latency_stats", "sysrq-trigger", "config.gz", "kallsyms"};
   static const char *dirs[] = {"acpi", "asound", "scsi", "driver", "irq", "bus", "fs", "tty"};
   char path[PATH_MAX + 64];
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     snprintf(path, sizeof path, "%s/%s", proc, files[i]);
-    if (access(path, F_OK) == 0) mount("/dev/null", path, NULL, MS_BIND, NULL);
+    mount("/dev/null", path, NULL, MS_BIND, NULL); /* ENOENT: not on this kernel, nothing to hide */
   }
+  /* Directories: a bind of the sandbox root's empty /run, read-only with the root's own superblock —
+   * one bind each, where an empty tmpfs each was a file system to make and to tear down in every run. */
   for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
     snprintf(path, sizeof path, "%s/%s", proc, dirs[i]);
-    if (access(path, F_OK) == 0) mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555");
+    mount(ROOT_DIR "/run", path, NULL, MS_BIND, NULL);
   }
 }
 
@@ -120,22 +112,7 @@ static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int 
   snprintf(buf, sizeof buf, "size=%lldk,mode=1777,nr_inodes=16384", rq->tmp_kb);
   if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, buf) != 0) setup_fail(report_fd, "tmpfs /tmp");
 
-  snprintf(path, sizeof path, "%s/dev", ROOT_DIR);
-  if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NOEXEC, "size=64k,mode=0755,nr_inodes=64") != 0)
-    setup_fail(report_fd, "tmpfs /dev");
-  static const char *devices[] = {"null", "zero", "full", "random", "urandom"};
-  for (size_t i = 0; i < sizeof devices / sizeof *devices; i++)
-    if (bind_dev(ROOT_DIR, devices[i]) != 0) setup_fail(report_fd, "bind device");
-  static const char *links[][2] = {{"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"},
-                                   {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
-                                   {"/tmp", "shm"}};
-  for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
-    snprintf(path, sizeof path, "%s/dev/%s", ROOT_DIR, links[i][1]);
-    if (symlink(links[i][0], path) != 0) setup_fail(report_fd, "dev symlink");
-  }
-  snprintf(path, sizeof path, "%s/dev", ROOT_DIR);
-  if (remount_readonly(path) != 0) setup_fail(report_fd, "remount /dev read-only");
-
+  /* /dev comes with the root: prepared once, read-only (root.c). */
   snprintf(path, sizeof path, "%s/proc", ROOT_DIR);
   if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) setup_fail(report_fd, "mount /proc");
   mask_proc(path);
@@ -178,7 +155,7 @@ static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int 
       rl.rlim_cur = rl.rlim_max = (rlim_t)rq->address_space_kb * 1024;
       setrlimit(RLIMIT_AS, &rl);
     }
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || seccomp_load(user_filter) != 0) {
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &user_filter_bpf) != 0) {
       dprintf(2, "verdict: cannot load the seccomp filter\n");
       _exit(126);
     }
@@ -199,7 +176,9 @@ static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int 
     while ((p = waitpid(-1, &st, WNOHANG)) > 0)
       if (p == prog) status = st, ended = 1;
     if (ended || (p < 0 && errno == ECHILD)) break;
-    if (reaped_cpu_us(NULL) + live_cpu_us() > limit_us) {
+    /* Not before the first tick: most programs are over by then, and reading /proc costs. After it, at
+     * every wake-up (a tick, or a child's exit), as ever. */
+    if (now_us() - started >= TICK_MS * 1000 && reaped_cpu_us(NULL) + live_cpu_us() > limit_us) {
       r.cpu_killed = 1;
       break;
     }
@@ -244,8 +223,9 @@ static void close_fds_except(int *keep, int n) {
   syscall(SYS_close_range, lo, ~0U, 0);
 }
 
-/* Starts a sandbox whose program reads stdin_fd and writes out_fd/err_fd (all closed here). */
-int sandbox_spawn(struct exec_request *rq, int stdin_fd, int out_fd, int err_fd, struct sandbox *sb) {
+/* Starts a sandbox whose program reads stdin_fd and writes out_fd/err_fd (all closed here); with
+ * own_net in a network namespace of its own, else in the one exec sandboxes share while unused (net.c). */
+int sandbox_spawn(struct exec_request *rq, int stdin_fd, int out_fd, int err_fd, int own_net, struct sandbox *sb) {
   int repp[2], ctlp[2];
   memset(sb, 0, sizeof *sb);
   sb->limit = "none";
@@ -260,9 +240,10 @@ int sandbox_spawn(struct exec_request *rq, int stdin_fd, int out_fd, int err_fd,
   rq->stdin_fd = stdin_fd;
   sb->cpu_start = -1;
   sb->started = now_us();
+  int net = own_net ? CLONE_NEWNET : net_for_sandbox();
   fflush(NULL);
-  pid_t init = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
-                                             CLONE_NEWUTS | CLONE_NEWCGROUP | SIGCHLD,
+  pid_t init = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | net | CLONE_NEWIPC | CLONE_NEWUTS |
+                                             CLONE_NEWCGROUP | SIGCHLD,
                               NULL, NULL, NULL, NULL);
   if (init == 0) {
     int keep[] = {repp[1], ctlp[0], stdin_fd, out_fd, err_fd};
@@ -307,19 +288,29 @@ void sandbox_read_report(struct sandbox *sb) {
   }
 }
 
-/* Reaps the sandbox; returns its setup error message, or NULL when it ran. */
+/* Ends the sandbox: its init, if it has not reported, is killed. Returns its setup error message, or
+ * NULL when it ran. Once an init has reported, every process of its submission is gone and it only
+ * exits: sandbox_reap waits for that, after the reply (its namespaces' teardown is not the runner's wait). */
 const char *sandbox_finish(struct sandbox *sb) {
   if (sb->rep_fd >= 0) close(sb->rep_fd), sb->rep_fd = -1;
   if (sb->ctl_fd >= 0) close(sb->ctl_fd), sb->ctl_fd = -1;
-  if (!sb->done) kill(sb->init, SIGKILL);
-  int st;
-  while (waitpid(sb->init, &st, 0) < 0 && errno == EINTR) {
+  if (!sb->done) {
+    kill(sb->init, SIGKILL);
+    sandbox_reap(sb); /* nothing of it may outlive the reply */
   }
   if (sb->rlen == sizeof sb->r && sb->r.setup_failed) {
     sb->r.message[sizeof sb->r.message - 1] = 0;
     return sb->r.message;
   }
   return NULL;
+}
+
+void sandbox_reap(struct sandbox *sb) {
+  int st;
+  if (sb->init <= 0) return;
+  while (waitpid(sb->init, &st, 0) < 0 && errno == EINTR) {
+  }
+  sb->init = 0;
 }
 
 void out_sandbox(const char *prefix, struct sandbox *sb, long long cpu_fallback_us) {

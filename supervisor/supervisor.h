@@ -7,6 +7,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <ftw.h>
 #include <limits.h>
 #include <poll.h>
@@ -136,7 +138,9 @@ long long cgroup_oom_kills(void);
 
 /* ---------- filter.c: the program's seccomp filter ---------- */
 
-extern scmp_filter_ctx user_filter;
+/* The filter as BPF, compiled once: each program loads it with one prctl (libseccomp's seccomp_load
+ * would generate the program again in every child). */
+extern struct sock_fprog user_filter_bpf;
 void build_user_filter(void);
 
 /* ---------- box.c: the boxes ---------- */
@@ -155,13 +159,18 @@ int map_self(uid_t uid, gid_t gid);
 int remount_readonly(const char *path);
 void prepare_root(void);
 
+/* ---------- net.c: the network namespace exec sandboxes share while it is unused ---------- */
+
+int net_for_sandbox(void);
+
 /* ---------- sandbox.c: one inner sandbox ---------- */
 
 int64_t now_us(void);
-int sandbox_spawn(struct exec_request *rq, int stdin_fd, int out_fd, int err_fd, struct sandbox *sb);
+int sandbox_spawn(struct exec_request *rq, int stdin_fd, int out_fd, int err_fd, int own_net, struct sandbox *sb);
 void sandbox_stop(struct sandbox *sb, const char *limit);
 void sandbox_read_report(struct sandbox *sb);
 const char *sandbox_finish(struct sandbox *sb);
+void sandbox_reap(struct sandbox *sb);
 void out_sandbox(const char *prefix, struct sandbox *sb, long long cpu_fallback_us);
 long long elapsed_ms(const struct sandbox *sb);
 void enforce_limits(struct sandbox *sb, const struct exec_request *rq, int cpu_exact);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Docker from 'dockerode';
 import { runSource, show, useRunner, withRunner } from './fixture';
@@ -11,18 +11,33 @@ import { runSource, show, useRunner, withRunner } from './fixture';
 const PRINT_RAN = { language: 'python3', files: [{ name: 'a.py', content: 'print("RAN")' }] };
 import { Runner } from '../../runner/engine';
 import { ContainerPool } from '../../runner/sandbox/pool';
-import { LABEL_HOST, LABEL_OWNER, LABEL_PID } from '../../runner/sandbox/container';
+import { LABEL_HOST, LABEL_OWNER, LABEL_PID, SUPERVISOR_PATH } from '../../runner/sandbox/container';
 import { SandboxUnavailable } from '../../runner/errors';
 import { loadLanguages, type LanguageDefinition } from '../../runner/languages';
+import { imageName } from '../../runner/images/names';
 
 const runner = useRunner();
 
-/** Processes the sandbox user owns on the host, as the host's ps sees them. */
+/**
+ * Processes the sandbox user owns on the host, as the host's ps sees them — but for those inside
+ * another runner's containers (others may be using Docker on this machine meanwhile). A process in
+ * none of Docker's containers, or in one of ours, always counts.
+ */
 async function hostProcessesOfSandboxUser(): Promise<string[]> {
   // Imported when used: execa is ESM only, and tsx's require of it fails (privatenumber/tsx#673).
   const { execa } = await import('execa');
+  const ours = (await execa('docker', ['ps', '-q', '--no-trunc', '--filter', `label=${LABEL_PID}=${process.pid}`])).stdout;
+  const othersContainer = (pid: string) => {
+    try {
+      const id = /docker[/-]([0-9a-f]{64})/.exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'))?.[1];
+      return id !== undefined && !ours.includes(id);
+    } catch {
+      return false; // gone meanwhile
+    }
+  };
   try {
-    return (await execa('ps', ['-o', 'pid=,args=', '-u', '10001'])).stdout.trim().split('\n').filter(Boolean);
+    const lines = (await execa('ps', ['-o', 'pid=,args=', '-u', '10001'])).stdout.trim().split('\n').filter(Boolean);
+    return lines.filter((line) => !othersContainer(line.trim().split(/\s+/)[0]!));
   } catch {
     return []; // ps exits 1 when there are none
   }
@@ -62,6 +77,47 @@ except OSError as e:
     assert.equal(connections, 0, 'the host listener saw no connection');
   } finally {
     server.close();
+  }
+});
+
+test('isolation: nothing of an earlier run’s network use reaches the next run in the same container', async () => {
+  // Exec sandboxes share one network namespace while none uses it (supervisor/net.c): a run that
+  // opens sockets, leaves one closing and moves the counters must leave the next run a namespace as
+  // it was before, with the counters, socket counts and sockets of a clean one.
+  const { spec, language } = runner().parseSpec({ language: 'python3', files: [{ name: 'a.py', content: '' }] });
+  const lease = await runner().open(spec, language);
+  try {
+    const python = async (code: string) => {
+      const exec = await lease.execute(lease.step(['python3', '-c', code], { ...spec.limits, boxWritable: false }), '');
+      assert.equal(exec.exitCode, 0, exec.stderr.toString());
+      return exec.stdout.toString();
+    };
+    const look = `import os
+print(os.stat("/proc/self/ns/net").st_ino)
+for f in ["snmp", "netstat", "sockstat", "sockstat6", "dev", "tcp", "tcp6", "udp", "unix"]:
+    text = open("/proc/net/" + f).read()
+    if f == "sockstat":  # the kernel-wide counts (orphan, alloc, mem) are not the namespace's
+        text = " ".join(w if not w.isdigit() or p not in ("orphan", "alloc", "mem") else "#" for p, w in zip([""] + text.split(), text.split()))
+    print(f, text)`;
+    const before = (await python(look)).split('\n');
+    assert.equal((await python(look)).split('\n')[0], before[0], 'an unused namespace is kept for the next run');
+    const noise = await python(`import socket, os
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for port in range(9, 19):
+    try: s.sendto(b"x", ("127.0.0.1", port))
+    except OSError: pass
+t = socket.socket()
+t.bind(("127.0.0.1", 5000)); t.listen(5)
+u = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); u.bind("\\0verdict-left-behind")
+if os.fork() == 0:  # a child that outlives the program: killed with it
+    os.setsid(); import time; time.sleep(30)
+print("noisy")`);
+    assert.match(noise, /noisy/);
+    const after = (await python(look)).split('\n');
+    assert.notEqual(after[0], before[0], 'a used namespace is replaced');
+    assert.deepEqual(after.slice(1), before.slice(1), 'the next run sees a clean namespace: counters, socket counts, no sockets');
+  } finally {
+    await lease.release();
   }
 });
 
@@ -218,16 +274,22 @@ int main(void) {
 });
 
 test('isolation: pids limit — a fork bomb is contained and leaves no process behind', async () => {
-  const before = (await hostProcessesOfSandboxUser()).length;
   const r = await runSource(runner(), 'c', '#include <unistd.h>\nint main(void) { for (;;) fork(); }\n', {
     limits: { processes: 16, cpuMs: 1000, wallMs: 2000 },
   });
   assert.ok(['Time Limit Exceeded', 'Runtime Error'].includes(r.status), show(r));
   const after = await runSource(runner(), 'python3', 'print("alive")');
   assert.equal(after.stdout, 'alive\n', 'the runner serves the next submission');
-  // Only warm containers' own supervisors remain (their init runs as root, the supervisor as 10001).
+  // Only warm containers' own supervisors remain, one in each of our containers (a sandbox init left
+  // behind would show as one more); nothing else of the sandbox user.
+  const { execa } = await import('execa');
+  const containers = (await execa('docker', ['ps', '-q', '--filter', `label=${LABEL_PID}=${process.pid}`])).stdout
+    .split('\n')
+    .filter(Boolean);
   const left = await hostProcessesOfSandboxUser();
-  assert.ok(left.length <= before + 1, left.join('\n'));
+  const supervisors = left.filter((line) => line.trim().split(/\s+/)[1] === SUPERVISOR_PATH);
+  assert.equal(left.length, supervisors.length, left.join('\n'));
+  assert.ok(supervisors.length <= containers.length, `${left.join('\n')}\n(${containers.length} containers)`);
 });
 
 test('isolation: CPU quota — two spinning threads get one CPU between them', async () => {
@@ -348,7 +410,7 @@ test('isolation: containers are labelled, removed on close, and leftovers of dea
 
   // A container left by a runner process that no longer exists on this host.
   const leftover = await docker.createContainer({
-    Image: 'verdict/python3:latest',
+    Image: imageName('python3'),
     Cmd: ['true'],
     Labels: { [LABEL_OWNER]: 'crashed-runner', [LABEL_PID]: '999999999', [LABEL_HOST]: hostname() },
   });
@@ -394,7 +456,7 @@ test('pool: a container is reused only after a reset, replaced after maxUses, an
   const docker = new Docker();
   const pool = new ContainerPool(docker, `test-pool-${process.pid}`, { maxUses: 2, maxBusy: 1, idlePerShape: 1, idleTimeoutMs: 0 });
   const shape = {
-    image: 'verdict/python3:latest',
+    image: imageName('python3'),
     language: 'python3',
     memoryBytes: 512 * 1024 * 1024,
     pids: 80,
