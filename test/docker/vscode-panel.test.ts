@@ -134,8 +134,9 @@ test(
       await answer.press('Control+Enter');
       await until(() => readFileSync(path.join(tests, '4.ans'), 'utf8') === '15\nsecond line\n', 'the edit is saved to 4.ans');
       await frame.getByRole('button', { name: 'Duplicate test 4' }).click();
-      await until(() => existsSync(path.join(tests, '5.in')), 'the duplicate is 5.in/5.ans');
-      assert.equal(readFileSync(path.join(tests, '5.ans'), 'utf8'), '15\nsecond line\n');
+      // The two files are written one after the other: both are waited for.
+      await until(() => existsSync(path.join(tests, '5.in')) && existsSync(path.join(tests, '5.ans')), 'the duplicate is 5.in/5.ans');
+      await until(() => readFileSync(path.join(tests, '5.ans'), 'utf8') === '15\nsecond line\n', 'the duplicate has 4.ans');
       await frame.locator('section.card[data-test="5"]').waitFor({ timeout: 30_000 });
       await frame.getByRole('button', { name: 'Delete test 5' }).click();
       await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Delete' }).first().click();
