@@ -96,7 +96,7 @@ export function parseQuickCall(argv: string[]): QuickCall | undefined {
   return call;
 }
 
-/** A regular file of at most `max` bytes, else undefined (the full CLI says what is wrong). */
+/** Whether the path is a regular file of at most `max` bytes (if not, the full CLI says what is wrong). */
 function smallFile(file: string, max: number): boolean {
   const st = statSync(file, { throwIfNoEntry: false });
   return Boolean(st?.isFile() && st.size <= max);
@@ -123,6 +123,7 @@ export async function quickCall(argv: string[]): Promise<boolean> {
     } catch {
       return false;
     }
+    if (tests.length === 0) return false;
   }
   const content = readFileSync(call.file, 'utf8');
   const language = call.lang ? LANGUAGES.find((l) => l.id === call.lang) : languageOfSource(call.file, content);
