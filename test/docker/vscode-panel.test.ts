@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { RESULTS, ROOT, openFile, palette, skip, startCodeServer, verdictOutput, webview, type CodeServer } from './vscode-fixture';
 
 let vscode: CodeServer | undefined;
@@ -57,6 +57,22 @@ async function failed<T>(name: string, body: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Scrolls to an element of the panel for a screenshot. The panel renders again as news arrives (a
+ * problem's tests, the languages that can run), which may replace the element while Playwright waits
+ * for it to be stable: the locator is tried again, on the element there is then.
+ */
+async function scrollTo(locator: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await locator.scrollIntoViewIfNeeded({ timeout: 5000 });
+      return;
+    } catch (err) {
+      if (attempt >= 5 || !/not attached|detached/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
 const lens = (text: string) => page.locator('.codelens-decoration', { hasText: text }).first();
 const statusBar = () => page.locator('.statusbar-item', { hasText: 'Verdict local' }).first();
 const outputPanel = () => page.locator('.part.panel');
@@ -103,7 +119,7 @@ test(
       assert.ok((await card('3').locator('pre[aria-label="Input"]').innerText()).includes('line 40'));
       await card('3').getByRole('button', { name: 'Fold Input' }).click();
       await lens('✘ Wrong Answer on test 2').waitFor({ timeout: 30_000 });
-      await card('2').scrollIntoViewIfNeeded();
+      await scrollTo(card('2'));
       await page.screenshot({ path: path.join(ROOT, 'docs', 'panel.png') });
     }),
 );
@@ -275,7 +291,7 @@ test(
       assert.match(await problem.innerText(), /1500 ms · 256 MB/);
       await problem.getByRole('button', { name: 'Open https://codeforces.com/problemset/problem/954/G' }).waitFor();
       await frame.locator('section.card[data-test="3"]').waitFor({ timeout: 30_000 });
-      await problem.scrollIntoViewIfNeeded();
+      await scrollTo(problem);
       await page.screenshot({ path: path.join(ROOT, 'docs', 'panel-companion.png') });
     }),
 );
