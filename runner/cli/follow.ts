@@ -160,6 +160,14 @@ export function resultOf(record: RunRecord): RunResult | JudgeResult {
   return record.result;
 }
 
+/** --time-limit and --memory-limit as a request's limits: only those given (the runner fills in the rest). */
+export function cliLimits(opts: { timeLimit?: number | undefined; memoryLimit?: number | undefined }): {
+  cpuMs?: number;
+  memoryMb?: number;
+} {
+  return { ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}), ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}) };
+}
+
 export interface RunRequestParts {
   file: string;
   content: string;
@@ -173,10 +181,7 @@ export interface RunRequestParts {
 
 /** The request of `verdict run FILE`: the file under its own name, limits only where given. */
 export function runRequestBody(parts: RunRequestParts): z.input<typeof RunRequest> {
-  const limits = {
-    ...(parts.timeLimit ? { cpuMs: parts.timeLimit } : {}),
-    ...(parts.memoryLimit ? { memoryMb: parts.memoryLimit } : {}),
-  };
+  const limits = cliLimits(parts);
   return {
     kind: 'run',
     language: parts.language,
@@ -198,39 +203,60 @@ export async function followRun(
   body: z.input<typeof RunRequest>,
   opts: { json?: boolean; daemon: boolean },
 ): Promise<RunResult | undefined> {
-  let streamed = false;
-  const atLineStart = { stdout: true, stderr: true };
-  const write = (stream: 'stdout' | 'stderr', text: string) => {
-    if (!text) return;
-    (stream === 'stdout' ? process.stdout : process.stderr).write(text);
-    atLineStart[stream] = text.endsWith('\n');
-  };
+  const output = new RunOutput();
   const record = await carryOut(
     client,
     body,
     // The daemon's queue is this user's own: no "queued" notice there.
     !opts.json && !opts.daemon,
     (event) => {
-      if (opts.json || event.type !== 'output') return;
-      streamed = true;
-      write(event.stream, displayText(event.text));
+      if (!opts.json && event.type === 'output') output.stream(event.stream, displayText(event.text));
     },
     opts.daemon,
   );
   if (!record) return undefined;
   const result = resultOf(record) as RunResult;
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else {
-    if (result.compile && result.compile.output.trim()) write('stderr', displayText(result.compile.output.replace(/\n?$/, '\n')));
-    if (!streamed) {
-      write('stdout', displayText(outputBytes(result, 'stdout')));
-      write('stderr', displayText(outputBytes(result, 'stderr')));
-    }
-    if (result.stdoutTruncated) write('stdout', '\n[stdout truncated]\n');
-    if (result.stderrTruncated) write('stderr', '\n[stderr truncated]\n');
-    write('stderr', `${atLineStart.stderr ? '' : '\n'}${runVerdictLine(result)}\n`);
-  }
+  else output.end(result);
   return result;
+}
+
+/**
+ * `verdict run`'s human output, wherever the run happens (in this process, in the daemon, on a
+ * server): the program's output as it arrives, already made safe to show, then the compiler's
+ * output, the program's output when none was streamed, the truncation notes and the verdict line.
+ */
+export class RunOutput {
+  private streamed = false;
+  private readonly atLineStart = { stdout: true, stderr: true };
+
+  /** Program output as it arrives (escaped for the terminal by the caller). */
+  stream(stream: 'stdout' | 'stderr', text: string): void {
+    this.streamed = true;
+    this.write(stream, text);
+  }
+
+  /** The end of the run; `rest` is streamed output the caller still held (a character split across chunks). */
+  end(result: RunResult, rest: { stdout: string; stderr: string } = { stdout: '', stderr: '' }): void {
+    if (result.compile && result.compile.output.trim()) this.write('stderr', displayText(result.compile.output.replace(/\n?$/, '\n')));
+    if (this.streamed) {
+      this.write('stdout', rest.stdout);
+      this.write('stderr', rest.stderr);
+    } else {
+      this.write('stdout', displayText(outputBytes(result, 'stdout')));
+      this.write('stderr', displayText(outputBytes(result, 'stderr')));
+    }
+    if (result.stdoutTruncated) this.write('stdout', '\n[stdout truncated]\n');
+    if (result.stderrTruncated) this.write('stderr', '\n[stderr truncated]\n');
+    // The verdict starts a line of its own, whatever the program left on the line before.
+    this.write('stderr', `${this.atLineStart.stderr ? '' : '\n'}${runVerdictLine(result)}\n`);
+  }
+
+  private write(stream: 'stdout' | 'stderr', text: string): void {
+    if (!text) return;
+    (stream === 'stdout' ? process.stdout : process.stderr).write(text);
+    this.atLineStart[stream] = text.endsWith('\n');
+  }
 }
 
 export interface JudgeTestsParts {
@@ -246,10 +272,7 @@ export interface JudgeTestsParts {
 
 /** The request of `verdict judge` with tests sent whole (their files read, each as text or base64). */
 export async function judgeTestsBody(parts: JudgeTestsParts): Promise<z.input<typeof JudgeRequestBody>> {
-  const limits = {
-    ...(parts.timeLimit ? { cpuMs: parts.timeLimit } : {}),
-    ...(parts.memoryLimit ? { memoryMb: parts.memoryLimit } : {}),
-  };
+  const limits = cliLimits(parts);
   return {
     kind: 'judge',
     language: parts.language,

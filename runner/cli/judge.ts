@@ -13,6 +13,7 @@ import { findCphFile, readCphFile } from '../judge/importers';
 import { judgingOfPackage, submissionFiles } from '../judge/package-judging';
 import type { ScoreGroup } from '../judge/scoring';
 import { readUserFile } from './files';
+import { cliLimits } from './follow';
 import { displayText } from '../../protocol/display';
 import { judgeSummary, testRow } from '../../protocol/report';
 import { languageForRun } from '../../protocol/standards';
@@ -40,7 +41,7 @@ export function judgeRequest(args: string[], opts: JudgeCliOptions, runner: Runn
   const submission = submissionFiles(args, runner.languages, opts.lang);
   const { files } = submission;
   let language = submission.language.id;
-  const limits = { ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}), ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}) };
+  const limits = cliLimits(opts);
   let tests: JudgeTest[];
   let checker: CheckerSpec = { kind: 'builtin', name: 'lines' };
   let interactor: JudgeRequest['interactor'];

@@ -12,10 +12,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import path from 'node:path';
 import type { Runner } from '../engine';
 import { languageById, languageForFile, languageIdForStandard, loadLanguages } from '../languages';
-import { LIMITS, MAX_SOURCE_BYTES, outputBytes } from '../spec';
+import { LIMITS, MAX_SOURCE_BYTES } from '../spec';
 import { programInput, readUserFile } from './files';
 import { DisplayStream, displayText } from '../../protocol/display';
-import { runVerdictLine } from '../../protocol/report';
+import { RunOutput, cliLimits } from './follow';
 import type { JudgeCliOptions } from './judge';
 import { ServiceClientError } from '../../protocol/service-client';
 import { SandboxUnavailable, UsageError } from '../errors';
@@ -145,25 +145,15 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
           return;
         }
         const limits = {
-          ...(opts.timeLimit ? { cpuMs: opts.timeLimit } : {}),
-          ...(opts.memoryLimit ? { memoryMb: opts.memoryLimit } : {}),
+          ...cliLimits(opts),
           // A person typing needs time: the wall limit is the longest a run may have (CPU still counts).
           ...(live ? { wallMs: LIMITS.wallMs.max } : {}),
         };
         // Human output streams: the program's stdout and stderr appear as it writes them, shown with
         // displayText (its escape sequences are printed visibly, never obeyed by the terminal).
-        let streamed = false;
         const shown = { stdout: new DisplayStream(), stderr: new DisplayStream() };
-        const atLineStart = { stdout: true, stderr: true };
-        const write = (stream: 'stdout' | 'stderr', text: string) => {
-          if (!text) return;
-          (stream === 'stdout' ? process.stdout : process.stderr).write(text);
-          atLineStart[stream] = text.endsWith('\n');
-        };
-        const onOutput = (stream: 'stdout' | 'stderr', data: Buffer) => {
-          streamed = true;
-          write(stream, shown[stream].write(data));
-        };
+        const output = new RunOutput();
+        const onOutput = (stream: 'stdout' | 'stderr', data: Buffer) => output.stream(stream, shown[stream].write(data));
         const result = await withRunner((runner) =>
           runner.run(
             {
@@ -178,20 +168,7 @@ run bare, until Ctrl-D; its CPU and memory limits hold, and it may wait for you 
           ),
         );
         if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-        else {
-          if (result.compile && result.compile.output.trim()) write('stderr', displayText(result.compile.output.replace(/\n?$/, '\n')));
-          if (streamed) {
-            write('stdout', shown.stdout.end());
-            write('stderr', shown.stderr.end());
-          } else {
-            write('stdout', displayText(outputBytes(result, 'stdout')));
-            write('stderr', displayText(outputBytes(result, 'stderr')));
-          }
-          if (result.stdoutTruncated) write('stdout', '\n[stdout truncated]\n');
-          if (result.stderrTruncated) write('stderr', '\n[stderr truncated]\n');
-          // The verdict starts a line of its own, whatever the program left on the line before.
-          write('stderr', `${atLineStart.stderr ? '' : '\n'}${runVerdictLine(result)}\n`);
-        }
+        else output.end(result, { stdout: shown.stdout.end(), stderr: shown.stderr.end() });
         if (result.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
       },
     );

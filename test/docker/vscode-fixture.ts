@@ -7,14 +7,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const CODE_SERVER = path.join(
   process.env.VERDICT_CODE_SERVER_DIR ?? path.join(homedir(), '.cache/verdict/code-server'),
   'node_modules/code-server/out/node/entry.js',
 );
-const CHROMIUM = '/usr/bin/chromium';
 export const RESULTS = path.join(ROOT, 'test-results');
 const available = existsSync(CODE_SERVER) && existsSync(CHROMIUM);
 /** The tests' `skip` option: code-server or chromium missing (not in CI, where they must be there). */
@@ -106,18 +106,7 @@ export async function startCodeServer(settings: Record<string, unknown>, files: 
   });
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });

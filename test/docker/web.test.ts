@@ -9,13 +9,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium';
 import { cli, makeToken, startServer, ROOT, type RunningServer } from './service-fixture';
 
 // Callbacks given to page.evaluate run in the browser, with its globals: declared here, untyped (the project has no DOM lib).
 declare const document: any, window: any, MutationObserver: any;
 
-const CHROMIUM = '/usr/bin/chromium';
 const RESULTS = path.join(ROOT, 'test-results');
 const skip = !existsSync(CHROMIUM) && !process.env.CI ? 'chromium is not installed (scripts/install-code-server.sh installs it)' : false;
 
@@ -58,19 +58,7 @@ before(async () => {
   writeFileSync(path.join(pkg, 'data/secret/2.ans'), '595959595959595959\n');
   const pushed = await cli(['problem', 'push', pkg, '--server', server.url], { env: { VERDICT_TOKEN: teacher } });
   assert.equal(pushed.exitCode, 0, pushed.stderr);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    // Each launch has a fresh, temporary profile (playwright's own user-data-dir).
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
