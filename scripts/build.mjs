@@ -1,6 +1,6 @@
 // Bundles the runner CLI and library (and, as they arrive, the server and the extension) with esbuild.
 import { build } from 'esbuild';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { generateLanguages } from './gen-languages.mjs';
 
 // First, what is derived from languages/*.json: protocol/languages.generated.ts and package.json's language fields.
@@ -71,3 +71,25 @@ await Promise.all(entries.map((e) => build({ ...common, ...e })));
 // The classroom service's web pages are static files read at run time: next to the bundle that serves them.
 rmSync('dist/runner/web', { recursive: true, force: true });
 if (existsSync('runner/service/web')) cpSync('runner/service/web', 'dist/runner/web', { recursive: true });
+
+// The native `verdict` client (runner/cli/native/verdict.c): `run` and `judge` through the warm daemon
+// without starting Node. Static when libc's archive is here (no dynamic loader at start), else
+// dynamic; without a C compiler, bin/verdict runs the Node CLI for every command.
+await buildNativeClient();
+
+async function buildNativeClient() {
+  const { execa } = await import('execa');
+  const out = 'dist/bin/verdict';
+  mkdirSync('dist/bin', { recursive: true });
+  const cc = process.env.CC || 'cc';
+  const flags = ['-O2', '-Wall', '-Wextra', '-o', out, 'runner/cli/native/verdict.c'];
+  for (const extra of [['-static'], []]) {
+    const r = await execa(cc, [...extra, ...flags], { reject: false });
+    if (r.exitCode === 0) return;
+    if (r.failed && r.code === 'ENOENT') break;
+  }
+  rmSync(out, { force: true });
+  console.warn(
+    `build: no native client (${cc} could not build runner/cli/native/verdict.c): \`verdict\` runs through Node. Install gcc for it.`,
+  );
+}

@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { MAX_STDIN_BYTES, MiB } from '../../protocol/sizes';
 import { UsageError } from '../errors';
+import { processIo, type CliIo } from './io';
 
 /** A source file (text, UTF-8). */
 export function readUserFile(file: string, what: string, max: number): string {
@@ -28,25 +29,16 @@ function checkUserFile(file: string, what: string, max: number): void {
   if (size > max) throw new UsageError(`${what} ${file} is ${(size / MiB).toFixed(1)} MiB; the limit is ${max / MiB} MiB.`);
 }
 
-/** All of this process's standard input, as bytes (never decoded), refused past the limit. */
-async function readStandardInput(max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new UsageError(`Standard input is over ${max / MiB} MiB, the limit of a program's input.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 /**
- * The program's input: --stdin FILE; --stdin - or, without --stdin, this process's own standard input
- * when it is piped or redirected, read whole. (A terminal is live input instead: see `run`.)
+ * The program's input: --stdin FILE; --stdin - or, without --stdin, the caller's own standard input
+ * when it is piped or redirected, read whole as bytes (never decoded), refused past the limit. (A
+ * terminal is live input instead: see `run`.)
  */
-export async function programInput(option: string | undefined): Promise<Buffer> {
+export async function programInput(option: string | undefined, io: CliIo = processIo): Promise<Buffer> {
   if (option !== undefined && option !== '-') return readUserBytes(option, 'Input file', MAX_STDIN_BYTES);
-  if (process.stdin.isTTY)
-    process.stderr.write("verdict: type the program's input, then Ctrl-D on an empty line (it is sent when you end it).\n");
-  return readStandardInput(MAX_STDIN_BYTES);
+  if (io.stdinIsTTY) io.err("verdict: type the program's input, then Ctrl-D on an empty line (it is sent when you end it).\n");
+  return io.readInput(
+    MAX_STDIN_BYTES,
+    () => new UsageError(`Standard input is over ${MAX_STDIN_BYTES / MiB} MiB, the limit of a program's input.`),
+  );
 }

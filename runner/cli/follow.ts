@@ -9,6 +9,7 @@ import type { JudgeResult, RunResult } from '../../protocol/results';
 import { displayText } from '../../protocol/display';
 import { judgeSummary, outputBytes, runVerdictLine, testRow } from '../../protocol/report';
 import type { z } from 'zod';
+import { processIo, type CliIo } from './io';
 
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 3;
@@ -37,9 +38,14 @@ class QueueNotice {
   private started = false;
   private armed = false;
   private timer: NodeJS.Timeout | undefined;
-  private readonly tty = Boolean(process.stderr.isTTY);
+  private readonly tty: boolean;
 
-  constructor(private readonly enabled: boolean) {}
+  constructor(
+    private readonly enabled: boolean,
+    private readonly io: CliIo,
+  ) {
+    this.tty = io.stderrIsTTY;
+  }
 
   watch(position: number | undefined): void {
     if (!this.enabled) return;
@@ -70,11 +76,11 @@ class QueueNotice {
   private show(): void {
     if (!this.enabled || !this.armed || this.started || this.current === undefined || this.current === this.shown) return;
     this.shown = this.current;
-    process.stderr.write(this.tty ? `\r\x1b[Kqueued (position ${this.current})` : `queued (position ${this.current})\n`);
+    this.io.err(this.tty ? `\r\x1b[Kqueued (position ${this.current})` : `queued (position ${this.current})\n`);
   }
 
   private erase(): void {
-    if (this.tty && this.shown !== undefined) process.stderr.write('\r\x1b[K');
+    if (this.tty && this.shown !== undefined) this.io.err('\r\x1b[K');
     this.shown = undefined;
   }
 }
@@ -90,9 +96,10 @@ export async function carryOut(
   onEvent: (event: RunEvent) => void,
   /** The local daemon: its build was checked on attaching (GET /daemon), no /healthz round trip. */
   daemon = false,
+  io: CliIo = processIo,
 ): Promise<RunRecord | undefined> {
   const where = daemon ? 'in the background runner' : 'on the server';
-  const notice = new QueueNotice(human);
+  const notice = new QueueNotice(human, io);
   const following = new AbortController();
   let id: string | undefined;
   let interrupted = false;
@@ -101,20 +108,20 @@ export async function carryOut(
     (cancelling ??= (async () => {
       try {
         const r = await client.cancel(id!);
-        process.stderr.write(r.cancelled ? `verdict: cancelled run ${id} ${where}.\n` : `verdict: run ${id} had ended already.\n`);
+        io.err(r.cancelled ? `verdict: cancelled run ${id} ${where}.\n` : `verdict: run ${id} had ended already.\n`);
       } catch (err) {
-        process.stderr.write(`verdict: could not cancel run ${id} ${where}: ${displayText((err as Error).message)}\n`);
+        io.err(`verdict: could not cancel run ${id} ${where}: ${displayText((err as Error).message)}\n`);
       }
       following.abort();
     })());
   const onSigint = () => {
-    if (interrupted) process.exit(EXIT_INTERRUPTED);
+    if (interrupted) return io.exitNow(EXIT_INTERRUPTED);
     interrupted = true;
-    process.exitCode = EXIT_INTERRUPTED;
+    io.exitCode = EXIT_INTERRUPTED;
     notice.stop();
     if (id) void cancel();
   };
-  process.on('SIGINT', onSigint);
+  const unsubscribe = io.onInterrupt(onSigint);
   try {
     if (!daemon) await client.check();
     // Limits may be partial: the server fills in the defaults (the schemas' input shape).
@@ -147,7 +154,7 @@ export async function carryOut(
     throw err;
   } finally {
     notice.stop();
-    process.off('SIGINT', onSigint);
+    unsubscribe();
   }
 }
 
@@ -201,9 +208,10 @@ export function runRequestBody(parts: RunRequestParts): z.input<typeof RunReques
 export async function followRun(
   client: ServiceClient,
   body: z.input<typeof RunRequest>,
-  opts: { json?: boolean; daemon: boolean },
+  opts: { json?: boolean; daemon: boolean; io?: CliIo },
 ): Promise<RunResult | undefined> {
-  const output = new RunOutput();
+  const io = opts.io ?? processIo;
+  const output = new RunOutput(io);
   const record = await carryOut(
     client,
     body,
@@ -213,10 +221,11 @@ export async function followRun(
       if (!opts.json && event.type === 'output') output.stream(event.stream, displayText(event.text));
     },
     opts.daemon,
+    io,
   );
   if (!record) return undefined;
   const result = resultOf(record) as RunResult;
-  if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (opts.json) io.out(JSON.stringify(result, null, 2) + '\n');
   else output.end(result);
   return result;
 }
@@ -229,6 +238,8 @@ export async function followRun(
 export class RunOutput {
   private streamed = false;
   private readonly atLineStart = { stdout: true, stderr: true };
+
+  constructor(private readonly io: CliIo = processIo) {}
 
   /** Program output as it arrives (escaped for the terminal by the caller). */
   stream(stream: 'stdout' | 'stderr', text: string): void {
@@ -254,7 +265,8 @@ export class RunOutput {
 
   private write(stream: 'stdout' | 'stderr', text: string): void {
     if (!text) return;
-    (stream === 'stdout' ? process.stdout : process.stderr).write(text);
+    if (stream === 'stdout') this.io.out(text);
+    else this.io.err(text);
     this.atLineStart[stream] = text.endsWith('\n');
   }
 }
@@ -289,23 +301,25 @@ export async function judgeTestsBody(parts: JudgeTestsParts): Promise<z.input<ty
 export async function followJudge(
   client: ServiceClient,
   body: z.input<typeof JudgeRequestBody>,
-  opts: { json?: boolean | undefined; daemon: boolean },
+  opts: { json?: boolean | undefined; daemon: boolean; io?: CliIo },
 ): Promise<JudgeResult | undefined> {
+  const io = opts.io ?? processIo;
   const record = await carryOut(
     client,
     body,
     !opts.json && !opts.daemon,
     (event) => {
-      if (!opts.json && event.type === 'test') process.stdout.write(testRow(event.test) + '\n');
+      if (!opts.json && event.type === 'test') io.out(testRow(event.test) + '\n');
     },
     opts.daemon,
+    io,
   );
   if (!record) return undefined;
   const result = resultOf(record) as JudgeResult;
-  if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (opts.json) io.out(JSON.stringify(result, null, 2) + '\n');
   else {
-    if (result.compile?.status === 'Compile Error') process.stderr.write(displayText(result.compile.output.replace(/\n?$/, '\n')));
-    process.stdout.write(judgeSummary(result) + '\n');
+    if (result.compile?.status === 'Compile Error') io.err(displayText(result.compile.output.replace(/\n?$/, '\n')));
+    io.out(judgeSummary(result) + '\n');
   }
   return result;
 }

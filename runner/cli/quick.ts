@@ -17,6 +17,7 @@ import { daemonInfo } from '../daemon/info';
 import { unixFetch } from '../daemon/unix-fetch';
 import { UsageError } from '../errors';
 import { programInput } from './files';
+import { processIo, type CliIo } from './io';
 import { EXIT_INTERNAL, EXIT_USAGE, followJudge, followRun, judgeTestsBody, remoteFailure, runRequestBody } from './follow';
 import { defaultTestsDir, discoverTests } from '../judge/testfolder';
 import { splitCompileFlags } from '../../protocol/compile-flags';
@@ -102,32 +103,54 @@ function smallFile(file: string, max: number): boolean {
   return Boolean(st?.isFile() && st.size <= max);
 }
 
-/** Carries out `verdict run` or `verdict judge` through the daemon and resolves true, or resolves false at once (nothing read or sent). */
-export async function quickCall(argv: string[]): Promise<boolean> {
-  const call = parseQuickCall(argv);
-  if (!call || !daemonWanted()) return false;
-  if (!smallFile(call.file, MAX_SOURCE_BYTES)) return false;
-  let tests: { name: string; input: TestData; answer: TestData }[] = [];
+/** A call this path takes, its files found (paths made absolute against the caller's folder). */
+export interface QuickPlan {
+  call: QuickCall;
+  content: string;
+  language: string;
+  tests: { name: string; input: TestData; answer: TestData }[];
+}
+
+/** Reads what `argv` needs, or answers undefined at once — nothing read from stdin, nothing sent — when the full CLI must answer. */
+export function planQuickCall(argv: string[], io: CliIo = processIo): QuickPlan | undefined {
+  const parsed = parseQuickCall(argv);
+  if (!parsed || !daemonWanted(io.env)) return undefined;
+  const resolve = (p: string) => path.resolve(io.cwd, p);
+  const call: QuickCall = {
+    ...parsed,
+    file: resolve(parsed.file),
+    ...(parsed.tests !== undefined ? { tests: resolve(parsed.tests) } : {}),
+    ...(parsed.stdin !== undefined && parsed.stdin !== '-' ? { stdin: resolve(parsed.stdin) } : {}),
+  };
+  if (!smallFile(call.file, MAX_SOURCE_BYTES)) return undefined;
+  let tests: QuickPlan['tests'] = [];
   if (call.command === 'run') {
     // A terminal is live input or a prompt to type it: the full CLI does both.
-    if ((call.stdin === undefined || call.stdin === '-') && process.stdin.isTTY) return false;
-    if (call.stdin !== undefined && call.stdin !== '-' && !smallFile(call.stdin, MAX_STDIN_BYTES)) return false;
+    if ((call.stdin === undefined || call.stdin === '-') && io.stdinIsTTY) return undefined;
+    if (call.stdin !== undefined && call.stdin !== '-' && !smallFile(call.stdin, MAX_STDIN_BYTES)) return undefined;
   } else {
     // Tests in a folder (given, or where `verdict judge` looks) and a built-in checker; cph's files,
     // packages and checker programs are the full CLI's.
-    if (call.checker !== undefined && !(BUILTIN_CHECKERS as readonly string[]).includes(call.checker)) return false;
+    if (call.checker !== undefined && !(BUILTIN_CHECKERS as readonly string[]).includes(call.checker)) return undefined;
     const dir = call.tests ?? defaultTestsDir(call.file);
-    if (dir === undefined) return false;
+    if (dir === undefined) return undefined;
     try {
       tests = discoverTests(dir);
     } catch {
-      return false;
+      return undefined;
     }
-    if (tests.length === 0) return false;
+    if (tests.length === 0) return undefined;
   }
   const content = readFileSync(call.file, 'utf8');
   const language = call.lang ? LANGUAGES.find((l) => l.id === call.lang) : languageOfSource(call.file, content);
-  if (!language) return false;
+  if (!language) return undefined;
+  return { call, content, language: language.id, tests };
+}
+
+/** Carries out `verdict run` or `verdict judge` through the daemon and resolves true, or resolves false at once (nothing read or sent). */
+export async function quickCall(argv: string[]): Promise<boolean> {
+  const plan = planQuickCall(argv);
+  if (!plan) return false;
   let socket: string;
   try {
     socket = socketPath(daemonDir());
@@ -137,20 +160,30 @@ export async function quickCall(argv: string[]): Promise<boolean> {
   // Only a daemon of this build and settings serves the call; the full CLI replaces any other.
   const info = await daemonInfo(socket);
   if (!info || info.build !== daemonKey()) return false;
+  await carryOutQuickCall(plan, socket);
+  return true;
+}
 
+/** Sends the planned call to the daemon on `socket`, follows it and prints it as the full CLI would; the exit status goes to `io`. */
+export async function carryOutQuickCall(
+  { call, content, language, tests }: QuickPlan,
+  socket: string,
+  io: CliIo = processIo,
+): Promise<void> {
   try {
     const client = new ServiceClient('http://localhost', 'local', unixFetch(socket), true);
     let result: { status: string; tests?: unknown[] } | undefined;
     if (call.command === 'run') {
-      const stdin = await programInput(call.stdin);
-      result = await followRun(client, runRequestBody({ ...call, content, language: language.id, stdin }), {
+      const stdin = await programInput(call.stdin, io);
+      result = await followRun(client, runRequestBody({ ...call, content, language, stdin }), {
         json: call.json,
         daemon: true,
+        io,
       });
-      if (result?.status === 'Internal Error') process.exitCode = EXIT_INTERNAL;
+      if (result?.status === 'Internal Error') io.exitCode = EXIT_INTERNAL;
     } else {
       const body = await judgeTestsBody({
-        language: language.id,
+        language,
         files: [{ name: path.basename(call.file), content }],
         tests,
         ...(call.checker ? { checker: call.checker as BuiltinChecker } : {}),
@@ -159,21 +192,20 @@ export async function quickCall(argv: string[]): Promise<boolean> {
         compileFlags: call.compileFlags,
         stopOnFailure: Boolean(call.stopOnFailure),
       });
-      result = await followJudge(client, body, { json: call.json, daemon: true });
-      if (result?.status === 'Internal Error' && result.tests?.length === 0) process.exitCode = EXIT_INTERNAL;
+      result = await followJudge(client, body, { json: call.json, daemon: true, io });
+      if (result?.status === 'Internal Error' && result.tests?.length === 0) io.exitCode = EXIT_INTERNAL;
     }
   } catch (err) {
     if (err instanceof ServiceClientError) {
       const failure = remoteFailure(err);
-      process.stderr.write(`verdict: ${failure.message}\n`);
-      process.exitCode = failure.exitCode;
+      io.err(`verdict: ${failure.message}\n`);
+      io.exitCode = failure.exitCode;
     } else if (err instanceof UsageError) {
-      process.stderr.write(`verdict: ${displayText(err.message)}\n`);
-      process.exitCode = EXIT_USAGE;
+      io.err(`verdict: ${displayText(err.message)}\n`);
+      io.exitCode = EXIT_USAGE;
     } else {
-      process.stderr.write(`verdict: ${(err as Error).stack ?? err}\n`);
-      process.exitCode = 1;
+      io.err(`verdict: ${(err as Error).stack ?? err}\n`);
+      io.exitCode = 1;
     }
   }
-  return true;
 }

@@ -4,7 +4,8 @@
 // replacing it), and on SIGTERM/SIGINT, removing its containers and its socket.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { daemonKey, daemonDir, ensureDaemonDir, idleMs, socketPath, type DaemonInfo } from './paths';
+import type { Socket } from 'node:net';
+import { daemonKey, daemonDir, ensureDaemonDir, idleMs, nativeSocketPath, socketPath, type DaemonInfo } from './paths';
 import { daemonInfo } from './client';
 
 export async function runDaemon(): Promise<void> {
@@ -49,14 +50,18 @@ export async function runDaemon(): Promise<void> {
   // Idle: no connection open (a follower of a run holds one) for `idle` ms.
   let open = 0;
   let lastSeen = Date.now();
-  server.app.server.on('connection', (conn) => {
+  const track = (conn: Socket) => {
     open++;
     lastSeen = Date.now();
     conn.on('close', () => {
       open--;
       lastSeen = Date.now();
     });
-  });
+  };
+  server.app.server.on('connection', track);
+  // The native client's door: the CLI's quick path carried out here for `verdict run` and `judge`.
+  const { openNativeDoor } = await import('./native-door');
+  const door = await openNativeDoor({ socket: nativeSocketPath(dir), daemonSocket: socket, build, track });
   const timer = setInterval(
     () => {
       if (open === 0 && Date.now() - lastSeen >= idle) stop();
@@ -70,6 +75,7 @@ export async function runDaemon(): Promise<void> {
       if (stopping) return;
       stopping = true;
       clearInterval(timer);
+      door.close();
       void server
         .close()
         .catch((err: Error) => process.stderr.write(`verdict daemon: ${err.message}\n`))

@@ -55,6 +55,8 @@ export function ensureDaemonDir(dir: string): string {
 }
 
 export const socketPath = (dir: string) => path.join(dir, 'daemon.sock');
+/** The native client's door (runner/daemon/native-door.ts). */
+export const nativeSocketPath = (dir: string) => path.join(dir, 'cli.sock');
 export const logPath = (dir: string) => path.join(dir, 'daemon.log');
 export const lockPath = (dir: string) => path.join(dir, 'start.lock');
 

@@ -32,7 +32,7 @@ function file(name: string, content: string): string {
   return p;
 }
 
-async function verdict(args: string[], env: NodeJS.ProcessEnv, input = '') {
+async function verdict(args: string[], env: NodeJS.ProcessEnv, input: string | Uint8Array = '') {
   const { execa } = await import('execa');
   const r = await execa(process.execPath, [BIN, ...args], { input, env, stripFinalNewline: false, timeout: 120_000, reject: false });
   return { code: r.exitCode ?? null, stdout: r.stdout, stderr: r.stderr };
@@ -297,4 +297,92 @@ test('daemon: a plain run or judge through a warm daemon takes the quick path (t
   assert.deepEqual([withProgram.quick, withProgram.full], [true, true], 'the quick path declined a checker program');
   const noDaemon = await bundlesLoaded(['run', hello], { ...env, VERDICT_DAEMON: '0' }, 'd\n');
   assert.deepEqual([noDaemon.quick && !noDaemon.full, noDaemon.stdout], [false, 'hello d\n']);
+});
+
+const NATIVE = path.resolve(__dirname, '../../bin/verdict');
+
+/** A call of `verdict` as on PATH (bin/verdict: the native client when built); `node` tells whether Node started at all. */
+async function nativeCall(args: string[], env: NodeJS.ProcessEnv, input: string | Uint8Array = '', cwd = root) {
+  const log = path.join(root, `node-${Math.random().toString(36).slice(2)}.json`);
+  const hook = file('record-node.cjs', "process.on('exit', () => require('fs').writeFileSync(process.env.RECORD_TO, '1'));\n");
+  const { execa } = await import('execa');
+  const r = await execa(NATIVE, args, {
+    input,
+    cwd,
+    env: { ...env, NODE_OPTIONS: `--require ${hook}`, RECORD_TO: log },
+    stripFinalNewline: false,
+    timeout: 120_000,
+    reject: false,
+  });
+  return { code: r.exitCode ?? null, stdout: r.stdout, stderr: r.stderr, node: existsSync(log) };
+}
+
+test('daemon: the native client serves a plain run or judge from the daemon without starting Node, and hands every other call to the Node CLI', async () => {
+  assert.ok(
+    existsSync(path.resolve(__dirname, '../../dist/bin/verdict')),
+    'dist/bin/verdict is built (scripts/build.mjs, with a C compiler)',
+  );
+  const dir = daemonFolder();
+  const env = { VERDICT_DAEMON_DIR: dir };
+  // No daemon yet: handed to Node, which starts one.
+  const first = await nativeCall(['run', hello], env, 'a\n');
+  assert.deepEqual([first.code, first.stdout, first.node], [0, 'hello a\n', true], first.stderr);
+  const info = (await status(dir))!;
+  assert.equal(statSync(path.join(dir, 'cli.sock')).mode & 0o777, 0o600);
+
+  // The same words as a run in a process of its own; relative paths are the caller's.
+  const warm = await nativeCall(['run', 'hello.py', '--time-limit', '1500'], env, 'b\n');
+  assert.deepEqual([warm.code, warm.stdout, warm.node], [0, 'hello b\n', false], warm.stderr);
+  const here = await verdict(['run', '--no-daemon', hello, '--time-limit', '1500'], env, 'b\n');
+  assert.equal(words(warm.stderr), words(here.stderr));
+  // Input as bytes (a NUL, a byte that is no UTF-8) and the exit status of a failing program.
+  const count = file('count.py', 'import sys\nd = sys.stdin.buffer.read()\nprint(len(d), d.count(0), d.count(255))\nsys.exit(4)\n');
+  const bytes = await nativeCall(['run', count], env, Buffer.from([0, 0xff, 10]));
+  const bytesHere = await verdict(['run', '--no-daemon', count], env, Buffer.from([0, 0xff, 10]));
+  assert.deepEqual([bytes.code, bytes.stdout, bytes.node], [bytesHere.code, bytesHere.stdout, false], bytes.stderr);
+  assert.equal(bytes.stdout, '3 1 1\n');
+  assert.equal(words(bytes.stderr), words(bytesHere.stderr));
+  assert.match(bytes.stderr, /Runtime Error/);
+  // A judge of a test folder, found next to the source.
+  const tests = path.join(root, 'native.tests');
+  mkdirSync(tests, { recursive: true });
+  writeFileSync(path.join(tests, '1.in'), '4\n');
+  writeFileSync(path.join(tests, '1.ans'), '8\n');
+  writeFileSync(path.join(tests, '2.in'), '5\n');
+  writeFileSync(path.join(tests, '2.ans'), '11\n');
+  const double = file('native.py', 'print(2 * int(input()))\n');
+  const judged = await nativeCall(['judge', 'native.py'], env);
+  const judgedHere = await verdict(['judge', double, '--no-daemon'], env);
+  assert.equal(judged.node, false);
+  assert.deepEqual([judged.code, words(judged.stdout)], [judgedHere.code, words(judgedHere.stdout)]);
+  assert.match(judged.stdout, /Wrong Answer on test 2/);
+
+  // Declined or not for the door: the Node CLI answers, with its words.
+  const std = await nativeCall(['run', '--std', 'c++20', hello], env);
+  assert.equal(std.node, true);
+  assert.match(std.stderr, /standard/i);
+  const missing = await nativeCall(['run', 'nope.py'], env);
+  assert.deepEqual([missing.node, missing.code], [true, 2]);
+  assert.match(missing.stderr, /nope\.py does not exist/);
+  const off = await nativeCall(['run', hello], { ...env, VERDICT_DAEMON: '0' }, 'c\n');
+  assert.deepEqual([off.node, off.stdout], [true, 'hello c\n']);
+  const other = await nativeCall(['daemon', 'status', '--json'], env);
+  assert.deepEqual([other.node, (JSON.parse(other.stdout) as Info).pid], [true, info.pid]);
+  const otherSettings = await nativeCall(['run', hello], { ...env, VERDICT_BUILD_ID: 'another-build' }, 'd\n');
+  assert.deepEqual([otherSettings.node, otherSettings.stdout], [true, 'hello d\n'], 'a daemon of other settings does not serve it');
+
+  // Ctrl-C cancels the run in the daemon and ends with 130.
+  const { execa } = await import('execa');
+  const spin = file('spin2.py', 'print("spinning", flush=True)\nwhile True:\n    pass\n');
+  await nativeCall(['run', hello], env, 'e\n'); // the daemon of this build again
+  const child = execa(NATIVE, ['run', spin, '--time-limit', '20000'], { input: '', env, reject: false, buffer: false, cwd: root });
+  let seen = '';
+  let said = '';
+  child.stdout!.on('data', (d: Buffer) => (seen += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (said += d.toString()));
+  await until('the program runs', () => seen.includes('spinning'), 60_000);
+  child.kill('SIGINT');
+  const ended = await child;
+  assert.equal(ended.exitCode, 130);
+  assert.match(said, /cancelled run \S+ in the background runner/);
 });

@@ -81,8 +81,8 @@ test('borders: the MCP server reaches the runner only through its front door', (
   assert.deepEqual(crossingsOf('mcp', ['runner/index.ts']), []);
 });
 
-test("borders: the daemon is the service in local mode: it reaches the runner only through the service's serve.ts", () => {
-  assert.deepEqual(crossingsOf('daemon', ['runner/service/serve.ts']), []);
+test("borders: the daemon is the service in local mode (and the CLI's quick path for the native client): it reaches the runner only through the service's serve.ts", () => {
+  assert.deepEqual(crossingsOf('daemon', ['runner/service/serve.ts', 'runner/cli/quick.ts', 'runner/cli/io.ts']), []);
 });
 
 test('borders: no import cycles, type-only imports included', () => {
