@@ -1,5 +1,6 @@
-// One-shot CLI calls as a user types them (`node bin/verdict.js ...`, a new Node process each time)
-// with this user's daemon warm, next to bare python3 on the host and to `docker run --rm`; the first
+// One-shot CLI calls as a user types them (`verdict ...`: bin/verdict, which `npm link` puts on PATH —
+// the native client for run and judge, the Node CLI otherwise — and, for comparison, `node
+// bin/verdict.js ...`, a new Node process each time) with this user's daemon warm, next to bare python3 on the host and to `docker run --rm`; the first
 // call (which starts the daemon); the CLI's own start-up; a 50-test C++ judge from the CLI in rounds
 // interleaved with `oj t` and isolate on the same tests and binary (bench/baselines.ts); and the
 // sandbox floor per test on this kernel (new namespaces + exec + wait, no container), all in this run.
@@ -12,6 +13,8 @@ import { Runner } from '../runner/engine';
 import { findIsolate, findOj, writeAplusbTests, type Baseline } from './baselines';
 import { dockerRunArgs, fmt, printTargets, stats, type Stats, type TargetRow } from './lib';
 
+/** The command on PATH (bin/verdict: the native client when built) and the Node CLI. */
+const CMD = path.resolve(__dirname, '../bin/verdict');
 const BIN = path.resolve(__dirname, '../bin/verdict.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'verdict-cli-bench-'));
 const daemonDir = path.join(dir, 'daemon');
@@ -36,7 +39,8 @@ function repeat(n: number, fn: () => number): Stats {
   return stats(Array.from({ length: n }, fn));
 }
 
-const verdict = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+const verdict = (args: string[], env: NodeJS.ProcessEnv = {}) => timed(CMD, args, { VERDICT_DAEMON_DIR: daemonDir, ...env });
+const throughNode = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   timed(process.execPath, [BIN, ...args], { VERDICT_DAEMON_DIR: daemonDir, ...env });
 
 /**
@@ -49,10 +53,10 @@ const verdict = (args: string[], env: NodeJS.ProcessEnv = {}) =>
 async function judgeRounds(rounds: number, cpp: string, binary: string, tests: string): Promise<{ verdict: Stats; targets: TargetRow[] }> {
   const { execa } = await import('execa');
   const verdictJudge: Baseline = {
-    label: 'verdict judge a+b.cpp --tests DIR (node bin/verdict.js, daemon warm, binary cached)',
+    label: 'verdict judge a+b.cpp --tests DIR (bin/verdict, daemon warm, binary cached)',
     async judge() {
       const t = performance.now();
-      const r = await execa(process.execPath, [BIN, 'judge', cpp, '--tests', tests], { env: { VERDICT_DAEMON_DIR: daemonDir } });
+      const r = await execa(CMD, ['judge', cpp, '--tests', tests], { env: { VERDICT_DAEMON_DIR: daemonDir } });
       const ms = performance.now() - t;
       if (!String(r.stdout).includes('Accepted · 50/50 passed')) throw new Error(`verdict judge did not accept: ${r.stdout}`);
       return ms;
@@ -129,6 +133,14 @@ async function judgeRounds(rounds: number, cpp: string, binary: string, tests: s
   };
 }
 
+/** The daemon's resident memory, as it says itself. */
+function daemonRss(): number {
+  const status = spawnSync(process.execPath, [BIN, 'daemon', 'status', '--json'], {
+    env: { ...process.env, VERDICT_DAEMON_DIR: daemonDir },
+  });
+  return (JSON.parse(status.stdout.toString()) as { rssBytes: number }).rssBytes;
+}
+
 export async function cliDaemon(N: number): Promise<TargetRow[]> {
   const hello = path.join(dir, 'hello.py');
   writeFileSync(hello, PY);
@@ -160,9 +172,12 @@ export async function cliDaemon(N: number): Promise<TargetRow[]> {
     firsts.push(verdict(['run', hello]));
   }
   const first = stats(firsts);
+  const idleRss = daemonRss();
   rows.push(['verdict run hello.py, first call (starts the daemon)', first]);
   const attached = repeat(N, () => verdict(['run', hello]));
-  rows.push(['verdict run hello.py, daemon warm', attached]);
+  rows.push(['verdict run hello.py, daemon warm (bin/verdict: native client)', attached]);
+  const attachedNode = repeat(N, () => throughNode(['run', hello]));
+  rows.push(['node bin/verdict.js run hello.py, daemon warm (quick path)', attachedNode]);
   const inProcess = repeat(Math.min(N, 10), () => verdict(['run', '--no-daemon', hello]));
   rows.push(['verdict run hello.py --no-daemon', inProcess]);
 
@@ -170,12 +185,11 @@ export async function cliDaemon(N: number): Promise<TargetRow[]> {
   const rounds = await judgeRounds(N, cpp, binary, tests);
   const judge = rounds.verdict;
   rows.push(['verdict judge a+b.cpp, 50 tests, daemon warm, binary cached', judge]);
+  const judgeNode = repeat(Math.min(N, 10), () => throughNode(['judge', cpp, '--tests', tests]));
+  rows.push(['node bin/verdict.js judge, same, daemon warm (quick path)', judgeNode]);
   const judgeHere = repeat(Math.min(N, 5), () => verdict(['judge', '--no-daemon', cpp, '--tests', tests]));
   rows.push(['verdict judge a+b.cpp, 50 tests, --no-daemon', judgeHere]);
-  const status = spawnSync(process.execPath, [BIN, 'daemon', 'status', '--json'], {
-    env: { ...process.env, VERDICT_DAEMON_DIR: daemonDir },
-  });
-  const rss = (JSON.parse(status.stdout.toString()) as { rssBytes: number }).rssBytes;
+  const rss = daemonRss();
   verdict(['daemon', 'stop']);
 
   // Per test: bare spawn, the floor (user, pid, mount, net, ipc, uts namespaces + exec + wait), Verdict's warm judge.
@@ -215,7 +229,9 @@ export async function cliDaemon(N: number): Promise<TargetRow[]> {
   const width = Math.max(...rows.map((r) => r[0].length));
   for (const [name, s] of rows) console.log(`${name.padEnd(width)}  ${fmt(s)}`);
   console.log(`per test: verdict warm judge (in process, after compile): ${perTest.toFixed(2)} ms`);
-  console.log(`daemon resident memory after the runs: ${(rss / 2 ** 20).toFixed(0)} MiB; load average at end: ${load()}`);
+  console.log(
+    `daemon resident memory: ${(idleRss / 2 ** 20).toFixed(0)} MiB idle after its first run, ${(rss / 2 ** 20).toFixed(0)} MiB after the runs; load average at end: ${load()}`,
+  );
   const b = bare.median;
   const a = attached.median;
   const floorOver = floor.median - bareTest.median;
