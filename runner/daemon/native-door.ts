@@ -99,6 +99,7 @@ class DoorIo implements CliIo {
     | { chunks: Buffer[]; size: number; max: number; tooLong: () => Error; resolve: (b: Buffer) => void; reject: (e: Error) => void }
     | undefined;
   private ended = false;
+  private interruptedEarly = false;
 
   constructor(
     private readonly conn: Socket,
@@ -157,6 +158,11 @@ class DoorIo implements CliIo {
 
   onInterrupt(handler: () => void): () => void {
     this.interruptHandlers.add(handler);
+    // A Ctrl-C that came before the run was submitted still cancels it.
+    if (this.interruptedEarly) {
+      this.interruptedEarly = false;
+      queueMicrotask(handler);
+    }
     return () => void this.interruptHandlers.delete(handler);
   }
 
@@ -181,6 +187,7 @@ class DoorIo implements CliIo {
   }
 
   private interrupt(): void {
+    if (this.interruptHandlers.size === 0) this.interruptedEarly = true;
     for (const handler of [...this.interruptHandlers]) handler();
   }
 
