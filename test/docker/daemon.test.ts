@@ -32,6 +32,17 @@ function file(name: string, content: string): string {
   return p;
 }
 
+/** A folder of tests 1.in/1.ans, 2.in/2.ans… from [input, answer] pairs. */
+function testFolder(name: string, pairs: [string, string][]): string {
+  const dir = path.join(root, name);
+  mkdirSync(dir, { recursive: true });
+  pairs.forEach(([input, answer], i) => {
+    writeFileSync(path.join(dir, `${i + 1}.in`), input);
+    writeFileSync(path.join(dir, `${i + 1}.ans`), answer);
+  });
+  return dir;
+}
+
 async function verdict(args: string[], env: NodeJS.ProcessEnv, input: string | Uint8Array = '') {
   const { execa } = await import('execa');
   const r = await execa(process.execPath, [BIN, ...args], { input, env, stripFinalNewline: false, timeout: 120_000, reject: false });
@@ -100,12 +111,10 @@ test('daemon: the first run starts it, later runs reuse it (same pid, warm), wit
   assert.equal(viaDaemon.stdout, here.stdout);
   assert.equal(words(viaDaemon.stderr), words(here.stderr));
   assert.match(viaDaemon.stderr, /Compile Error/);
-  const tests = path.join(root, 'tests');
-  mkdirSync(tests, { recursive: true });
-  writeFileSync(path.join(tests, '1.in'), '2 3\n');
-  writeFileSync(path.join(tests, '1.ans'), '5\n');
-  writeFileSync(path.join(tests, '2.in'), '2 2\n');
-  writeFileSync(path.join(tests, '2.ans'), '5\n');
+  const tests = testFolder('tests', [
+    ['2 3\n', '5\n'],
+    ['2 2\n', '5\n'],
+  ]);
   const sum = file('sum.py', 'a, b = map(int, input().split())\nprint(a + b)\n');
   const judged = await verdict(['judge', sum, '--tests', tests], env);
   const judgedHere = await verdict(['judge', sum, '--tests', tests], { ...env, VERDICT_DAEMON: '0' });
@@ -280,12 +289,10 @@ test('daemon: a plain run or judge through a warm daemon takes the quick path (t
   assert.deepEqual([unknown.full, unknown.code], [true, 2]);
   assert.match(unknown.stderr, /unknown option '--frobnicate'/);
   // A judge of a test folder with a built-in checker goes the quick way; a checker program does not.
-  const tests = path.join(root, 'quick.tests');
-  mkdirSync(tests, { recursive: true });
-  writeFileSync(path.join(tests, '1.in'), '4\n');
-  writeFileSync(path.join(tests, '1.ans'), '8\n');
-  writeFileSync(path.join(tests, '2.in'), '5\n');
-  writeFileSync(path.join(tests, '2.ans'), '11\n');
+  testFolder('quick.tests', [
+    ['4\n', '8\n'],
+    ['5\n', '11\n'],
+  ]);
   const double = file('quick.py', 'print(2 * int(input()))\n');
   const judged = await bundlesLoaded(['judge', double, '--checker', 'tokens'], env);
   assert.deepEqual([judged.quick, judged.full], [true, false]);
@@ -344,12 +351,10 @@ test('daemon: the native client serves a plain run or judge from the daemon with
   assert.equal(words(bytes.stderr), words(bytesHere.stderr));
   assert.match(bytes.stderr, /Runtime Error/);
   // A judge of a test folder, found next to the source.
-  const tests = path.join(root, 'native.tests');
-  mkdirSync(tests, { recursive: true });
-  writeFileSync(path.join(tests, '1.in'), '4\n');
-  writeFileSync(path.join(tests, '1.ans'), '8\n');
-  writeFileSync(path.join(tests, '2.in'), '5\n');
-  writeFileSync(path.join(tests, '2.ans'), '11\n');
+  testFolder('native.tests', [
+    ['4\n', '8\n'],
+    ['5\n', '11\n'],
+  ]);
   const double = file('native.py', 'print(2 * int(input()))\n');
   const judged = await nativeCall(['judge', 'native.py'], env);
   const judgedHere = await verdict(['judge', double, '--no-daemon'], env);
