@@ -45,6 +45,11 @@ export interface SandboxFeatures {
   memoryMeter: boolean;
   /** The supervisor takes a program's input as it comes (exec's stdin_stream; protocol version 4). */
   liveInput: boolean;
+  /**
+   * An `exec` may carry the files to put in the box (emptied first) and ask for the box to be emptied
+   * before its reply (empty_after), and replies say `clean` when both boxes are empty (version 5).
+   */
+  execFiles: boolean;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -57,7 +62,7 @@ export class SandboxContainer {
   /** The id of the image the container runs: part of every cache key, so caches never cross images. */
   imageId = '';
   /** What the supervisor could build here (from its ready message), for `verdict doctor`. */
-  features: SandboxFeatures = { root: '', memoryMeter: false, liveInput: false };
+  features: SandboxFeatures = { root: '', memoryMeter: false, liveInput: false, execFiles: false };
   private dead = false;
   private decoder = new MessageDecoder();
   private waiting: { resolve: (m: Message) => void; reject: (e: Error) => void; onChunk?: (m: Message) => void } | null = null;
@@ -65,6 +70,8 @@ export class SandboxContainer {
   private stderrTail = '';
   private busy = false;
   private removal?: Promise<void>;
+  /** The supervisor's last reply said both boxes are empty, and no request was sent since. */
+  private clean = false;
 
   private constructor(
     private readonly docker: Docker,
@@ -75,6 +82,14 @@ export class SandboxContainer {
 
   get alive(): boolean {
     return !this.dead;
+  }
+
+  /**
+   * Whether both boxes are known empty: the supervisor said so (`clean`) in its answer to the last
+   * request, and nothing was sent since. Then no reset is needed before another submission.
+   */
+  get boxesEmpty(): boolean {
+    return this.clean && !this.busy && !this.dead;
   }
 
   static async start(docker: Docker, shape: ContainerShape): Promise<SandboxContainer> {
@@ -108,6 +123,7 @@ export class SandboxContainer {
         root: ready.text('root'),
         memoryMeter: ready.text('cgroup_mem') !== '',
         liveInput: ready.text('stdin_stream') === '1',
+        execFiles: Number(ready.text('version')) >= 5,
       };
       sandbox.imageId = (await container.inspect()).Image;
       return sandbox;
@@ -134,6 +150,7 @@ export class SandboxContainer {
           this.waiting?.onChunk?.(m);
           continue;
         }
+        this.clean = m.text('clean') === '1';
         if (this.waiting) {
           const w = this.waiting;
           this.waiting = null;
@@ -212,6 +229,7 @@ export class SandboxContainer {
   async request(fields: Field[], timeoutMs: number, signal?: AbortSignal, onChunk?: (m: Message) => void): Promise<Message> {
     if (this.busy) throw new Error('SandboxContainer.request: one request at a time');
     this.busy = true;
+    this.clean = false;
     try {
       this.stream.write(encodeMessage(fields));
       return await this.next(timeoutMs, signal, onChunk);
