@@ -1,13 +1,12 @@
 // One warm language container: the outer wall of the sandbox. It runs verdict-supervisor as its
 // only process (under Docker's init) and is driven over its attached stdin/stdout, one request at
 // a time. It owns its Docker container and removes it on every path.
-import { Writable } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import seccompProfile from './seccomp/container-profile.json';
-import { MessageDecoder, encodeMessage, type Field, type Message } from './wire';
+import { FrameDemuxer, MessageDecoder, encodeMessage, type Field, type Message } from './wire';
 import { ImageMissing, RunCancelled, SandboxUnavailable } from '../errors';
 import { describeDockerError, isNotFound } from './docker';
 
@@ -74,7 +73,6 @@ export class SandboxContainer {
   private clean = false;
 
   private constructor(
-    private readonly docker: Docker,
     readonly shape: ContainerShape,
     private readonly container: Docker.Container,
     private readonly stream: Duplex,
@@ -105,7 +103,7 @@ export class SandboxContainer {
     let sandbox: SandboxContainer | undefined;
     try {
       const stream = (await container.attach({ stream: true, hijack: true, stdin: true, stdout: true, stderr: true })) as Duplex;
-      sandbox = new SandboxContainer(docker, shape, container, stream);
+      sandbox = new SandboxContainer(shape, container, stream);
       sandbox.wire();
       await container.start().catch((err) => {
         const msg = describeDockerError(err);
@@ -158,14 +156,20 @@ export class SandboxContainer {
         } else this.queue.push(m);
       }
     };
-    const stdout = new Writable({ write: (chunk: Buffer, _enc, done) => (onMessages(chunk), done()) });
-    const stderr = new Writable({
-      write: (chunk: Buffer, _enc, done) => {
-        this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_TAIL);
-        done();
-      },
+    // Docker's frames demultiplexed here, straight into the decoder (one pass per chunk, no streams between).
+    const frames = new FrameDemuxer((stream, payload) => {
+      if (stream === 1) onMessages(payload);
+      else if (stream === 2) this.stderrTail = (this.stderrTail + payload.toString()).slice(-STDERR_TAIL);
+      else throw new Error(`a frame of stream ${stream}`);
     });
-    this.docker.modem.demuxStream(this.stream, stdout, stderr);
+    this.stream.on('data', (chunk: Buffer) => {
+      if (this.dead) return;
+      try {
+        frames.push(chunk);
+      } catch (err) {
+        this.fail(new SandboxUnavailable(`The sandbox container sent garbage: ${(err as Error).message}`));
+      }
+    });
     this.stream.on('close', () =>
       this.fail(new SandboxUnavailable(`The sandbox container for ${this.shape.language} stopped. ${this.stderrTail.trim()}`)),
     );

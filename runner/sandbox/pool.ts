@@ -122,7 +122,9 @@ export class ContainerPool {
       return this.discard(container, reason);
     }
     this.returning.set(key, this.returningCount(key) + 1);
-    const reset = container.boxesEmpty ? Promise.resolve(true) : container.request([['op', 'reset']], 30_000).then((m) => m.text('status') === 'ok');
+    const reset = container.boxesEmpty
+      ? Promise.resolve(true)
+      : container.request([['op', 'reset']], 30_000).then((m) => m.text('status') === 'ok');
     return reset
       .then((ok) => {
         if (this.closed) return this.discard(container, 'closing');
