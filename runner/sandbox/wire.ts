@@ -5,13 +5,20 @@
 export type Field = [key: string, value: string | Buffer | number];
 
 export function encodeMessage(fields: Field[]): Buffer {
+  // Text fields are joined as one string and encoded once; only byte values are buffers of their own.
   const parts: Buffer[] = [];
+  let text = '';
   for (const [key, value] of fields) {
-    const bytes = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
-    parts.push(Buffer.from(`${key} ${bytes.length}\n`), bytes);
+    if (Buffer.isBuffer(value)) {
+      parts.push(Buffer.from(`${text}${key} ${value.length}\n`), value);
+      text = '';
+    } else {
+      const s = String(value);
+      text += `${key} ${Buffer.byteLength(s)}\n${s}`;
+    }
   }
-  parts.push(Buffer.from('end 0\n'));
-  return Buffer.concat(parts);
+  parts.push(Buffer.from(`${text}end 0\n`));
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 /** A decoded message: the last value of each key, as raw bytes, and every field in order (repeated keys). */

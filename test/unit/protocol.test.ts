@@ -72,3 +72,27 @@ test("protocol: Docker's frames are taken apart however the socket cuts them", (
     );
   }
 });
+
+test('protocol: text and byte fields, multi-byte text included, encode to what the decoder reads back', () => {
+  const bytes = Buffer.from([0, 255, 10, 101, 110, 100]);
+  const wire = encodeMessage([
+    ['op', 'exec'],
+    ['arg', 'héllo wörld'],
+    ['data', bytes],
+    ['n', 42],
+    ['data', Buffer.alloc(0)],
+    ['env', 'K=✓'],
+  ]);
+  const [m] = new MessageDecoder().push(wire);
+  assert.deepEqual(
+    m!.all.map(([k, v]) => [k, v.toString('hex')]),
+    [
+      ['op', Buffer.from('exec').toString('hex')],
+      ['arg', Buffer.from('héllo wörld').toString('hex')],
+      ['data', bytes.toString('hex')],
+      ['n', Buffer.from('42').toString('hex')],
+      ['data', ''],
+      ['env', Buffer.from('K=✓').toString('hex')],
+    ],
+  );
+});
