@@ -103,7 +103,7 @@ async function verdictSteps(rounds: number): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       for (const [name, fn] of Object.entries(steps)) await measure(name, fn, 20);
       // The submission's lease stays open meanwhile: a hello takes the pool's other container.
-      await measure('Python hello through Runner.run (put, exec, reset)', runHello, 10);
+      await measure('Python hello through Runner.run (one exec with its sources)', runHello, 10);
     }
     await submission.release();
     console.log(`\n== Verdict's steps, images ${imageName('python3')} (load average ${load()})`);

@@ -131,10 +131,14 @@ export class Runner {
     const hit = key && !options.liveInput ? this.results.get(key) : undefined;
     if (hit) return { ...(hit as RunResult), cached: true, runId: options.runId ?? randomUUID() };
     const result = await this.withSubmission(language, spec, options.signal, options.runId, async (submission) => {
-      const compile = await submission.prepare(this.compileCache);
+      // One execution: the sources go with it (interpreted languages), and the box is emptied before
+      // its answer, so the container needs no reset afterwards (a round trip each, through Docker).
+      const compile = await submission.prepare(this.compileCache, { single: true });
       if (compile?.status === 'Compile Error')
         return { ...emptyResult(submission.runId), status: 'Compile Error', compile, message: 'Compilation failed.' };
-      const exec = await submission.execute(submission.runStep(spec.limits, spec.args), spec.stdin, options.onOutput, options.liveInput);
+      const exec = await submission.execute(submission.runStep(spec.limits, spec.args), spec.stdin, options.onOutput, options.liveInput, {
+        last: true,
+      });
       return { ...resultOf(submission.runId, exec, submission.verdict(exec, spec.limits)), ...(compile ? { compile } : {}) };
     });
     if (key && !options.liveInput && result.status !== 'Internal Error') this.results.set(key, result);
@@ -170,7 +174,9 @@ export class Runner {
   async runCommand(language: LanguageDefinition, argv: string[], limits: ExecutionSpecInput['limits'] = {}): Promise<RunResult> {
     const { spec } = this.parseSpec({ language: language.id, files: [{ name: 'none', content: '' }], limits });
     return this.withSubmission(language, spec, undefined, undefined, async (submission) => {
-      const exec = await submission.execute(submission.step(argv, { ...spec.limits, boxWritable: false }), '');
+      const exec = await submission.execute(submission.step(argv, { ...spec.limits, boxWritable: false }), '', undefined, undefined, {
+        last: true,
+      });
       return resultOf(submission.runId, exec, classify(exec, spec.limits));
     });
   }

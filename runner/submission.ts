@@ -64,9 +64,22 @@ export function compileLimits(language: LanguageDefinition): StepLimits {
   };
 }
 
+/** How an execution relates to the submission's box (see Submission.prepare and execute). */
+export interface ExecuteOptions {
+  /**
+   * The submission's last execution: the supervisor empties the box before it answers, whatever
+   * happened, so the container needs no reset before the next submission. Nothing may follow.
+   */
+  last?: boolean;
+}
+
 export class Submission {
   private healthy = true;
   private released = false;
+  /** Sources not yet in the box: they go with the next execution of a step in the box (one message, not two). */
+  private pending: Array<{ name: string; content: string | Buffer; mode?: number }> | undefined;
+  /** The box was emptied after the last execution: nothing more may run in this submission. */
+  private emptied = false;
   private readonly placeholders: Record<string, string>;
   private readonly sourceName: string;
 
@@ -91,10 +104,12 @@ export class Submission {
    * cache, an identical earlier compile (same image, command with its flags, environment and
    * sources) is restored instead of run.
    */
-  async prepare(cache?: CompileCache): Promise<CompileResult | undefined> {
+  async prepare(cache?: CompileCache, options: { single?: boolean } = {}): Promise<CompileResult | undefined> {
     const sources = this.files.map((f, i) => ({ name: i === 0 ? this.sourceName : f.name, content: f.content }));
     if (!this.language.compile) {
-      await this.put('box', sources);
+      // One execution to come (a run): the sources go with it, in the same message.
+      if (options.single && this.container.features.execFiles) this.pending = sources;
+      else await this.put('box', sources);
       return undefined;
     }
     const limits = compileLimits(this.language);
@@ -154,15 +169,12 @@ export class Submission {
   }
 
   async put(box: Box, files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>): Promise<void> {
-    const fields: Field[] = [
-      ['op', 'put'],
-      ['boxdir', box],
-    ];
-    for (const f of files) {
-      if (f.mode !== undefined) fields.push(['mode', f.mode.toString(8)]);
-      fields.push(['path', f.name], ['data', Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content)]);
-    }
-    expectOk(await this.request(fields, 30_000), 'write files into the sandbox');
+    this.assertNotEmptied();
+    expectOk(await this.request([['op', 'put'], ['boxdir', box], ...fileFields(files)], 30_000), 'write files into the sandbox');
+  }
+
+  private assertNotEmptied(): void {
+    if (this.emptied) throw new Error('Submission: its last execution emptied the box; nothing more can run in it.');
   }
 
   /** Reads a file a program left in a box (e.g. a compiled binary, a validator's feedback); undefined if absent. */
@@ -209,15 +221,28 @@ export class Submission {
     stdin: string | Buffer,
     onOutput?: OutputListener,
     liveInput?: AsyncIterable<Uint8Array>,
+    options: ExecuteOptions = {},
   ): Promise<Execution> {
     if (liveInput && !this.container.features.liveInput)
       throw new SandboxUnavailable("This image's sandbox supervisor cannot take live input: rebuild the images (`verdict images build`).");
+    this.assertNotEmptied();
+    let files = this.pending;
+    this.pending = undefined;
+    if (files && step.box !== 'box') {
+      await this.put('box', files);
+      files = undefined;
+    }
+    const emptyAfter = options.last === true && this.container.features.execFiles;
+    if (emptyAfter) this.emptied = true;
     const reply = this.request(
       [
         ['op', 'exec'],
         ...stepFields('', step),
         ...(liveInput ? ([['stdin_stream', 1]] as Field[]) : ([['stdin', Buffer.isBuffer(stdin) ? stdin : Buffer.from(stdin)]] as Field[])),
         ...(onOutput ? ([['stream', 1]] as Field[]) : []),
+        // The sources, put in the box (emptied first) before the program starts.
+        ...(files ? fileFields(files) : []),
+        ...(emptyAfter ? ([['empty_after', 1]] as Field[]) : []),
       ],
       step.limits.wallMs + SUPERVISOR_GRACE_MS,
       onOutput && ((m) => onOutput(m.text('stream') === 'stderr' ? 'stderr' : 'stdout', m.fields.get('data') ?? Buffer.alloc(0))),
@@ -292,6 +317,16 @@ export class Submission {
       throw err;
     }
   }
+}
+
+/** Files for the box, as `put` and `exec` take them: path, optional mode (octal), data. */
+function fileFields(files: ReadonlyArray<{ name: string; content: string | Buffer; mode?: number }>): Field[] {
+  const fields: Field[] = [];
+  for (const f of files) {
+    if (f.mode !== undefined) fields.push(['mode', f.mode.toString(8)]);
+    fields.push(['path', f.name], ['data', Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content)]);
+  }
+  return fields;
 }
 
 function stepFields(prefix: string, step: ProgramStep): Field[] {

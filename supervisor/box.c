@@ -23,11 +23,30 @@ const char *box_dir(const char *name) {
   return NULL;
 }
 
+static int used_box = 1, used_vbox = 1; /* unknown until first emptied */
+const char *box_empty_before_reply;
+
+static int *used_flag(const char *dir) {
+  if (dir && strcmp(dir, STATE_DIR "/box") == 0) return &used_box;
+  if (dir && strcmp(dir, STATE_DIR "/vbox") == 0) return &used_vbox;
+  return NULL;
+}
+
+void box_mark_used(const char *dir) {
+  int *f = used_flag(dir);
+  if (f) *f = 1;
+}
+
+int boxes_clean(void) { return !used_box && !used_vbox; }
+
 int box_reset_one(const char *dir) {
   mkdir(dir, 0755);
   chmod(dir, 0755);
   nftw(dir, make_writable, 32, FTW_PHYS);
-  return nftw(dir, remove_entry, 32, FTW_PHYS | FTW_DEPTH);
+  int rc = nftw(dir, remove_entry, 32, FTW_PHYS | FTW_DEPTH);
+  int *f = used_flag(dir);
+  if (f && rc == 0) *f = 0;
+  return rc;
 }
 
 int box_reset(void) {
@@ -65,6 +84,24 @@ int box_put(const char *box, const char *rel, const char *data, size_t len, int 
     off += (size_t)n;
   }
   return close(fd);
+}
+
+/* The files of a request (put, exec): repeated path, optional mode, data fields, in order. */
+int box_put_fields(const char *box, const struct message *m) {
+  const char *path = NULL;
+  long long mode = 0644;
+  if (!box) return -1;
+  box_mark_used(box);
+  for (size_t i = 0; i < m->count; i++) {
+    if (strcmp(m->fields[i].key, "path") == 0) path = m->fields[i].data;
+    if (strcmp(m->fields[i].key, "mode") == 0) mode = strtoll(m->fields[i].data, NULL, 8);
+    if (strcmp(m->fields[i].key, "data") == 0) {
+      if (!path || box_put(box, path, m->fields[i].data, m->fields[i].len, (int)(mode & 0755)) != 0) return -1;
+      path = NULL;
+      mode = 0644;
+    }
+  }
+  return 0;
 }
 
 /* Reads a regular file of the box (e.g. a validator's feedback), at most `max` bytes. */

@@ -24,6 +24,7 @@ int main(void) {
   signal(SIGPIPE, SIG_IGN);
   umask(022);
   cgroup_detect();
+  count_cpus();
   build_user_filter();
   if (mkdir(STATE_DIR, 0700) != 0 && errno != EEXIST) fail_hard("mkdir " STATE_DIR);
   if (mkdir(ROOT_DIR, 0755) != 0 && errno != EEXIST) fail_hard("mkdir " ROOT_DIR);
@@ -59,19 +60,7 @@ int main(void) {
       if ((boxf ? (box ? box_reset_one(box) : -1) : box_reset()) == 0) reply_ok();
       else reply_error("cannot empty the box: %s", strerror(errno));
     } else if (strcmp(op->data, "put") == 0) {
-      const char *path = NULL;
-      int ok = box != NULL;
-      long long mode = 0644;
-      for (size_t i = 0; i < m.count && ok; i++) {
-        if (strcmp(m.fields[i].key, "path") == 0) path = m.fields[i].data;
-        if (strcmp(m.fields[i].key, "mode") == 0) mode = strtoll(m.fields[i].data, NULL, 8);
-        if (strcmp(m.fields[i].key, "data") == 0) {
-          ok = path && box_put(box, path, m.fields[i].data, m.fields[i].len, (int)(mode & 0755)) == 0;
-          path = NULL;
-          mode = 0644;
-        }
-      }
-      if (ok) reply_ok();
+      if (box_put_fields(box, &m) == 0) reply_ok();
       else reply_error("cannot write file into the box: %s", strerror(errno));
     } else if (strcmp(op->data, "get") == 0) {
       const struct field *path = message_get(&m, "path");

@@ -68,8 +68,23 @@ static int bind_readonly(const char *src, const char *dst) {
 
 /* /etc is copied, not mounted: Docker's bind mounts inside it pin it to Docker's view. Files the
  * unprivileged user cannot read (shadow, private keys) stay out; Docker's three network files are
- * replaced by our own. */
+ * replaced by our own. The copies keep the image's times: caches keyed by a source's mtime stay valid
+ * (Python's bytecode of /etc/python3.11/sitecustomize.py was stale in every sandbox, so each Python
+ * start compiled it again: ~1.5 ms of a 12 ms hello). */
 static char copy_dst[PATH_MAX];
+
+static void copy_times(const char *dst, const struct stat *st) {
+  struct timespec times[2] = {st->st_atim, st->st_mtim};
+  utimensat(AT_FDCWD, dst, times, AT_SYMLINK_NOFOLLOW);
+}
+
+static int copy_dir_times(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+  char dst[PATH_MAX];
+  (void)ftw;
+  if ((type == FTW_DP || type == FTW_DNR) && snprintf(dst, sizeof dst, "%s%s", copy_dst, path + strlen("/etc")) < (int)sizeof dst)
+    copy_times(dst, st);
+  return 0;
+}
 
 static int copy_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
   char dst[PATH_MAX];
@@ -81,7 +96,7 @@ static int copy_entry(const char *path, const struct stat *st, int type, struct 
   } else if (type == FTW_SL) {
     char target[PATH_MAX];
     ssize_t n = readlink(path, target, sizeof target - 1);
-    if (n > 0) target[n] = 0, symlink(target, dst);
+    if (n > 0 && (target[n] = 0, symlink(target, dst) == 0)) copy_times(dst, st);
   } else if (type == FTW_F && S_ISREG(st->st_mode)) {
     int in = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (in < 0) return 0;
@@ -89,7 +104,11 @@ static int copy_entry(const char *path, const struct stat *st, int type, struct 
     char buf[65536];
     ssize_t n;
     while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0) write_all_fd(out, buf, (size_t)n);
-    if (out >= 0) close(out);
+    if (out >= 0) {
+      struct timespec times[2] = {st->st_atim, st->st_mtim};
+      futimens(out, times);
+      close(out);
+    }
     close(in);
   }
   return 0;
@@ -165,6 +184,7 @@ void prepare_root(void) {
   if (write_file(ROOT_DIR "/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", 1) != 0 ||
       write_file(ROOT_DIR "/etc/hostname", "verdict\n", 1) != 0 || write_file(ROOT_DIR "/etc/resolv.conf", "", 1) != 0)
     fail_hard("write /etc files of the sandbox root");
+  nftw("/etc", copy_dir_times, 32, FTW_PHYS | FTW_DEPTH); /* directories last: their entries changed them */
 
   prepare_dev();
 

@@ -72,7 +72,7 @@ static void out_chunk(const char *stream, const char *data, size_t len) {
   out_str("status", "chunk");
   out_str("stream", stream);
   out_bytes("data", data, len);
-  out_end();
+  out_part_end();
 }
 
 /* Live input: the program reads a pipe that we fill with what the runner sends while it runs
@@ -118,6 +118,14 @@ static void feed_write(struct feed *f) {
 void handle_exec(const struct message *m) {
   struct exec_request rq;
   if (parse_exec(m, "", &rq) != 0) return reply_error("exec without arg, or an unknown boxdir");
+  /* empty_after: the box is emptied before the reply, whatever the reply (out_end), so nothing of
+   * this run is left for another. Files given with the exec go into the box emptied first. */
+  if (message_num(m, "empty_after", 0) == 1) box_empty_before_reply = rq.box;
+  box_mark_used(rq.box);
+  if (message_get(m, "path")) {
+    if (box_reset_one(rq.box) != 0) return reply_error("cannot empty the box: %s", strerror(errno));
+    if (box_put_fields(rq.box, m) != 0) return reply_error("cannot write file into the box: %s", strerror(errno));
+  }
   struct feed feed = {-1, {0}, 0, 0, 0};
   int in;
   if (message_num(m, "stdin_stream", 0) == 1) {
@@ -251,6 +259,8 @@ static void relay_close_to(struct relay *r) {
 void handle_interact(const struct message *m) {
   struct exec_request prq, vrq;
   if (parse_exec(m, "p.", &prq) != 0 || parse_exec(m, "v.", &vrq) != 0) return reply_error("interact needs p.arg and v.arg");
+  box_mark_used(prq.box);
+  box_mark_used(vrq.box);
   size_t transcript_cap = (size_t)message_num(m, "transcript", 65536);
   int p_in[2], p_out[2], p_err[2], v_in[2], v_out[2], v_err[2];
   if (pipe2(p_in, O_CLOEXEC) || pipe2(p_out, O_CLOEXEC) || pipe2(p_err, O_CLOEXEC) || pipe2(v_in, O_CLOEXEC) ||

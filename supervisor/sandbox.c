@@ -2,6 +2,13 @@
  * and the supervisor's side of it (spawn, stop, report), with the memory meter. */
 #include "supervisor.h"
 
+long cpu_count = 4096;
+
+void count_cpus(void) {
+  long n = sysconf(_SC_NPROCESSORS_CONF); /* configured, online or not: a bound on parallelism */
+  if (n >= 1) cpu_count = n;
+}
+
 int64_t now_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -176,9 +183,12 @@ static __attribute__((noreturn)) void sandbox_init(struct exec_request *rq, int 
     while ((p = waitpid(-1, &st, WNOHANG)) > 0)
       if (p == prog) status = st, ended = 1;
     if (ended || (p < 0 && errno == ECHILD)) break;
-    /* Not before the first tick: most programs are over by then, and reading /proc costs. After it, at
-     * every wake-up (a tick, or a child's exit), as ever. */
-    if (now_us() - started >= TICK_MS * 1000 && reaped_cpu_us(NULL) + live_cpu_us() > limit_us) {
+    /* Not before the first tick: most programs are over by then, and reading /proc costs. Nor before
+     * the submission could have used its limit on every CPU of the machine at once (its processes all
+     * started after `started`): 1 s of a 2 s limit with two CPUs. After that, at every wake-up (a
+     * tick, or a child's exit), as ever. */
+    int64_t ran_us = now_us() - started;
+    if (ran_us >= TICK_MS * 1000 && ran_us * cpu_count > limit_us && reaped_cpu_us(NULL) + live_cpu_us() > limit_us) {
       r.cpu_killed = 1;
       break;
     }

@@ -32,7 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SUPERVISOR_VERSION "4"
+#define SUPERVISOR_VERSION "5"
 #define STATE_DIR "/tmp/verdict"
 #define ROOT_DIR STATE_DIR "/root"
 #define EMPTY_DIR STATE_DIR "/empty"
@@ -124,7 +124,10 @@ void out_bytes(const char *key, const void *data, size_t len);
 void out_str(const char *key, const char *s);
 void out_num(const char *key, long long v);
 void write_all_fd(int fd, const void *buf, size_t len);
+/* Ends a reply: first empties the box a request asked to have emptied (box_empty_before_reply), then
+ * says `clean` when both boxes are known empty. out_part_end ends a message that is not the reply (a chunk). */
 void out_end(void);
+void out_part_end(void);
 void reply_error(const char *fmt, ...);
 void reply_ok(void);
 
@@ -149,6 +152,14 @@ const char *box_dir(const char *name);
 int box_reset_one(const char *dir);
 int box_reset(void);
 int box_put(const char *box, const char *rel, const char *data, size_t len, int mode);
+int box_put_fields(const char *box, const struct message *m);
+/* What may be in the boxes: a box is marked used before anything can write into it (a put, a sandbox
+ * that binds it) and known empty only once emptied. Replies say `clean` when both are known empty,
+ * so the runner can skip a reset that would find nothing to remove. */
+void box_mark_used(const char *dir);
+int boxes_clean(void);
+/* The box to empty before the current request's reply is sent, whatever the reply (exec's empty_after). */
+extern const char *box_empty_before_reply;
 char *box_get(const char *box, const char *rel, size_t max, size_t *len);
 int box_snapshot(const char *box, size_t max);
 
@@ -165,6 +176,9 @@ int net_for_sandbox(void);
 
 /* ---------- sandbox.c: one inner sandbox ---------- */
 
+/* CPUs of the machine (configured, online or not; a large number when unknown), counted once at start. */
+extern long cpu_count;
+void count_cpus(void);
 int64_t now_us(void);
 int sandbox_spawn(struct exec_request *rq, int stdin_fd, int out_fd, int err_fd, int own_net, struct sandbox *sb);
 void sandbox_stop(struct sandbox *sb, const char *limit);

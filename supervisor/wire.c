@@ -121,9 +121,18 @@ void write_all_fd(int fd, const void *buf, size_t len) {
   }
 }
 
-void out_end(void) {
+void out_part_end(void) {
   fputs("end 0\n", stdout);
   fflush(stdout);
+}
+
+void out_end(void) {
+  if (box_empty_before_reply) {
+    box_reset_one(box_empty_before_reply); /* on failure the box stays marked used: no `clean` */
+    box_empty_before_reply = NULL;
+  }
+  if (boxes_clean()) out_str("clean", "1");
+  out_part_end();
 }
 
 void reply_error(const char *fmt, ...) {

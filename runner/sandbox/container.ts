@@ -1,13 +1,12 @@
 // One warm language container: the outer wall of the sandbox. It runs verdict-supervisor as its
 // only process (under Docker's init) and is driven over its attached stdin/stdout, one request at
 // a time. It owns its Docker container and removes it on every path.
-import { Writable } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import seccompProfile from './seccomp/container-profile.json';
-import { MessageDecoder, encodeMessage, type Field, type Message } from './wire';
+import { FrameDemuxer, MessageDecoder, encodeMessage, type Field, type Message } from './wire';
 import { ImageMissing, RunCancelled, SandboxUnavailable } from '../errors';
 import { describeDockerError, isNotFound } from './docker';
 
@@ -45,6 +44,11 @@ export interface SandboxFeatures {
   memoryMeter: boolean;
   /** The supervisor takes a program's input as it comes (exec's stdin_stream; protocol version 4). */
   liveInput: boolean;
+  /**
+   * An `exec` may carry the files to put in the box (emptied first) and ask for the box to be emptied
+   * before its reply (empty_after), and replies say `clean` when both boxes are empty (version 5).
+   */
+  execFiles: boolean;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -57,7 +61,7 @@ export class SandboxContainer {
   /** The id of the image the container runs: part of every cache key, so caches never cross images. */
   imageId = '';
   /** What the supervisor could build here (from its ready message), for `verdict doctor`. */
-  features: SandboxFeatures = { root: '', memoryMeter: false, liveInput: false };
+  features: SandboxFeatures = { root: '', memoryMeter: false, liveInput: false, execFiles: false };
   private dead = false;
   private decoder = new MessageDecoder();
   private waiting: { resolve: (m: Message) => void; reject: (e: Error) => void; onChunk?: (m: Message) => void } | null = null;
@@ -65,9 +69,10 @@ export class SandboxContainer {
   private stderrTail = '';
   private busy = false;
   private removal?: Promise<void>;
+  /** The supervisor's last reply said both boxes are empty, and no request was sent since. */
+  private clean = false;
 
   private constructor(
-    private readonly docker: Docker,
     readonly shape: ContainerShape,
     private readonly container: Docker.Container,
     private readonly stream: Duplex,
@@ -75,6 +80,14 @@ export class SandboxContainer {
 
   get alive(): boolean {
     return !this.dead;
+  }
+
+  /**
+   * Whether both boxes are known empty: the supervisor said so (`clean`) in its answer to the last
+   * request, and nothing was sent since. Then no reset is needed before another submission.
+   */
+  get boxesEmpty(): boolean {
+    return this.clean && !this.busy && !this.dead;
   }
 
   static async start(docker: Docker, shape: ContainerShape): Promise<SandboxContainer> {
@@ -90,7 +103,7 @@ export class SandboxContainer {
     let sandbox: SandboxContainer | undefined;
     try {
       const stream = (await container.attach({ stream: true, hijack: true, stdin: true, stdout: true, stderr: true })) as Duplex;
-      sandbox = new SandboxContainer(docker, shape, container, stream);
+      sandbox = new SandboxContainer(shape, container, stream);
       sandbox.wire();
       await container.start().catch((err) => {
         const msg = describeDockerError(err);
@@ -108,6 +121,7 @@ export class SandboxContainer {
         root: ready.text('root'),
         memoryMeter: ready.text('cgroup_mem') !== '',
         liveInput: ready.text('stdin_stream') === '1',
+        execFiles: Number(ready.text('version')) >= 5,
       };
       sandbox.imageId = (await container.inspect()).Image;
       return sandbox;
@@ -134,6 +148,7 @@ export class SandboxContainer {
           this.waiting?.onChunk?.(m);
           continue;
         }
+        this.clean = m.text('clean') === '1';
         if (this.waiting) {
           const w = this.waiting;
           this.waiting = null;
@@ -141,14 +156,20 @@ export class SandboxContainer {
         } else this.queue.push(m);
       }
     };
-    const stdout = new Writable({ write: (chunk: Buffer, _enc, done) => (onMessages(chunk), done()) });
-    const stderr = new Writable({
-      write: (chunk: Buffer, _enc, done) => {
-        this.stderrTail = (this.stderrTail + chunk.toString()).slice(-STDERR_TAIL);
-        done();
-      },
+    // Docker's frames demultiplexed here, straight into the decoder (one pass per chunk, no streams between).
+    const frames = new FrameDemuxer((stream, payload) => {
+      if (stream === 1) onMessages(payload);
+      else if (stream === 2) this.stderrTail = (this.stderrTail + payload.toString()).slice(-STDERR_TAIL);
+      else throw new Error(`a frame of stream ${stream}`);
     });
-    this.docker.modem.demuxStream(this.stream, stdout, stderr);
+    this.stream.on('data', (chunk: Buffer) => {
+      if (this.dead) return;
+      try {
+        frames.push(chunk);
+      } catch (err) {
+        this.fail(new SandboxUnavailable(`The sandbox container sent garbage: ${(err as Error).message}`));
+      }
+    });
     this.stream.on('close', () =>
       this.fail(new SandboxUnavailable(`The sandbox container for ${this.shape.language} stopped. ${this.stderrTail.trim()}`)),
     );
@@ -212,6 +233,7 @@ export class SandboxContainer {
   async request(fields: Field[], timeoutMs: number, signal?: AbortSignal, onChunk?: (m: Message) => void): Promise<Message> {
     if (this.busy) throw new Error('SandboxContainer.request: one request at a time');
     this.busy = true;
+    this.clean = false;
     try {
       this.stream.write(encodeMessage(fields));
       return await this.next(timeoutMs, signal, onChunk);

@@ -107,7 +107,10 @@ export class ContainerPool {
     }
   }
 
-  /** Gives a container back: reset and reused when healthy and not worn out, destroyed otherwise. */
+  /**
+   * Gives a container back: reset and reused when healthy and not worn out, destroyed otherwise. The
+   * reset (a round trip) is skipped only when the supervisor's last answer said both boxes are empty.
+   */
   release(container: SandboxContainer, healthy: boolean): Promise<void> {
     const key = shapeKey(container.shape);
     this.demandOf(key).busy--;
@@ -119,11 +122,13 @@ export class ContainerPool {
       return this.discard(container, reason);
     }
     this.returning.set(key, this.returningCount(key) + 1);
-    return container
-      .request([['op', 'reset']], 30_000)
-      .then((m) => {
+    const reset = container.boxesEmpty
+      ? Promise.resolve(true)
+      : container.request([['op', 'reset']], 30_000).then((m) => m.text('status') === 'ok');
+    return reset
+      .then((ok) => {
         if (this.closed) return this.discard(container, 'closing');
-        if (m.text('status') !== 'ok') return this.discard(container, 'reset failed');
+        if (!ok) return this.discard(container, 'reset failed');
         const list = this.idle.get(key) ?? [];
         if (list.length >= this.target(key)) return this.discard(container, 'surplus');
         list.push({ container, since: Date.now() });

@@ -5,13 +5,20 @@
 export type Field = [key: string, value: string | Buffer | number];
 
 export function encodeMessage(fields: Field[]): Buffer {
+  // Text fields are joined as one string and encoded once; only byte values are buffers of their own.
   const parts: Buffer[] = [];
+  let text = '';
   for (const [key, value] of fields) {
-    const bytes = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
-    parts.push(Buffer.from(`${key} ${bytes.length}\n`), bytes);
+    if (Buffer.isBuffer(value)) {
+      parts.push(Buffer.from(`${text}${key} ${value.length}\n`), value);
+      text = '';
+    } else {
+      const s = String(value);
+      text += `${key} ${Buffer.byteLength(s)}\n${s}`;
+    }
   }
-  parts.push(Buffer.from('end 0\n'));
-  return Buffer.concat(parts);
+  parts.push(Buffer.from(`${text}end 0\n`));
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 /** A decoded message: the last value of each key, as raw bytes, and every field in order (repeated keys). */
@@ -29,13 +36,16 @@ export class Message {
   }
 }
 
+const HEADER = /^([A-Za-z0-9_.-]{1,31}) (\d{1,12})$/;
+
 /**
- * Incremental decoder: feed it chunks as they arrive, get whole messages out. Chunks of a large
- * field are collected and joined once, so a flood of output costs linear, not quadratic, copying.
+ * Incremental decoder: feed it chunks as they arrive, get whole messages out. Chunks are joined only
+ * once what is waited for has arrived (a large field's chunks once, when it is whole), so a flood of
+ * output costs linear, not quadratic, copying; a field's value is a copy of its bytes, never a view.
  */
 export class MessageDecoder {
-  private chunks: Buffer[] = [];
-  private length = 0;
+  private parts: Buffer[] = [];
+  private have = 0;
   private pending: { key: string; len: number } | null = null;
   private fields = new Map<string, Buffer>();
   private ordered: Array<[string, Buffer]> = [];
@@ -43,29 +53,31 @@ export class MessageDecoder {
   constructor(private readonly maxField = 1024 * 1024 * 1024) {}
 
   push(chunk: Buffer): Message[] {
-    this.chunks.push(chunk);
-    this.length += chunk.length;
     const out: Message[] = [];
+    this.parts.push(chunk);
+    this.have += chunk.length;
+    if (this.pending && this.have < this.pending.len) return out;
+    const buf = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.have);
+    let off = 0;
     for (;;) {
       if (!this.pending) {
-        const head = this.take(0);
-        const nl = head.indexOf(10);
+        const nl = buf.indexOf(10, off);
         if (nl < 0) {
-          if (head.length > 256) throw new Error('supervisor protocol: header line too long');
-          return out;
+          if (buf.length - off > 256) throw new Error('supervisor protocol: header line too long');
+          break;
         }
-        const header = head.subarray(0, nl).toString('latin1');
-        const match = /^([A-Za-z0-9_.-]{1,31}) (\d{1,12})$/.exec(header);
+        const header = buf.toString('latin1', off, nl);
+        const match = HEADER.exec(header);
         if (!match) throw new Error(`supervisor protocol: bad header ${JSON.stringify(header.slice(0, 80))}`);
         const len = Number(match[2]);
         if (len > this.maxField) throw new Error('supervisor protocol: field too large');
         this.pending = { key: match[1]!, len };
-        this.consume(nl + 1);
+        off = nl + 1;
       }
       const { key, len } = this.pending;
-      if (this.length < len) return out;
-      const value = Buffer.from(this.take(len).subarray(0, len));
-      this.consume(len);
+      if (buf.length - off < len) break;
+      const value = Buffer.from(buf.subarray(off, off + len));
+      off += len;
       this.pending = null;
       if (key === 'end') {
         out.push(new Message(this.fields, this.ordered));
@@ -76,18 +88,48 @@ export class MessageDecoder {
         this.ordered.push([key, value]);
       }
     }
+    const rest = buf.subarray(off);
+    this.parts = rest.length ? [rest] : [];
+    this.have = rest.length;
+    return out;
   }
+}
 
-  /** All buffered bytes as one buffer (joined only when more than `atLeast` are needed across chunks). */
-  private take(atLeast: number): Buffer {
-    if (this.chunks.length > 1 && (atLeast === 0 || this.chunks[0]!.length < atLeast)) this.chunks = [Buffer.concat(this.chunks)];
-    return this.chunks[0] ?? Buffer.alloc(0);
-  }
+/**
+ * Docker's multiplexed attach stream (no TTY): frames of an 8-byte header — the stream (1 stdout,
+ * 2 stderr), three zero bytes, the payload's length (32 bits, big-endian) — and the payload. Feed it
+ * the socket's chunks; each whole frame's payload (a view into the chunk) goes to onFrame.
+ */
+export class FrameDemuxer {
+  private parts: Buffer[] = [];
+  private have = 0;
+  private need = 8;
 
-  private consume(n: number): void {
-    const first = this.take(n);
-    const rest = first.subarray(n);
-    this.chunks = rest.length ? [rest, ...this.chunks.slice(1)] : this.chunks.slice(1);
-    this.length -= n;
+  constructor(private readonly onFrame: (stream: number, payload: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    this.parts.push(chunk);
+    this.have += chunk.length;
+    if (this.have < this.need) return;
+    const buf = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.have);
+    let off = 0;
+    for (;;) {
+      if (buf.length - off < 8) {
+        this.need = 8;
+        break;
+      }
+      const len = buf.readUInt32BE(off + 4);
+      if (buf.length - off - 8 < len) {
+        this.need = 8 + len;
+        break;
+      }
+      const stream = buf[off]!;
+      const payload = buf.subarray(off + 8, off + 8 + len);
+      off += 8 + len;
+      this.onFrame(stream, payload);
+    }
+    const rest = buf.subarray(off);
+    this.parts = rest.length ? [rest] : [];
+    this.have = rest.length;
   }
 }

@@ -452,6 +452,97 @@ test('runtime: the container runtime is a setting passed through to Docker', asy
   assert.equal(runc.stdout, 'RAN\n', show(runc));
 });
 
+test('pool: an exec with files puts them in an emptied box, empty_after empties it before the reply whatever happened, and only then is the reset skipped', async () => {
+  const docker = new Docker();
+  const pool = new ContainerPool(docker, `test-pool-files-${process.pid}`, { maxUses: 10, maxBusy: 1, idlePerShape: 1, idleTimeoutMs: 0 });
+  const shape = {
+    image: imageName('python3'),
+    language: 'python3',
+    memoryBytes: 512 * 1024 * 1024,
+    pids: 80,
+    tmpBytes: 256 * 1024 * 1024,
+    nanoCpus: 1e9,
+  };
+  const ls = (c: Awaited<ReturnType<ContainerPool['acquire']>>, extra: Array<[string, string | number]> = []) =>
+    c.request(
+      [
+        ['op', 'exec'],
+        ['arg', 'ls'],
+        ['arg', '-A'],
+        ['arg', '/box'],
+        ['env', 'PATH=/usr/bin:/bin'],
+        ['box', 'ro'],
+        ['cwd', '/tmp'],
+        ...extra,
+      ],
+      10_000,
+    );
+  try {
+    const c = await pool.acquire(shape);
+    assert.ok(c.features.execFiles, 'this supervisor speaks protocol 5');
+    assert.ok(c.boxesEmpty, 'a new container says its boxes are empty');
+    const put = await c.request(
+      [
+        ['op', 'put'],
+        ['path', 'left-behind'],
+        ['data', 'x'],
+      ],
+      5000,
+    );
+    assert.equal(put.text('clean'), '', 'a put leaves the box in use');
+    assert.equal(c.boxesEmpty, false);
+    const run = await ls(c, [
+      ['path', 'a.py'],
+      ['data', 'print(1)'],
+      ['path', 'dir/b.txt'],
+      ['data', 'b'],
+      ['empty_after', 1],
+    ]);
+    assert.equal(run.text('stdout'), 'a.py\ndir\n', 'the files are put in an emptied box: nothing left behind');
+    assert.equal(run.text('clean'), '1', 'emptied before the reply');
+    assert.ok(c.boxesEmpty);
+    assert.equal((await ls(c)).text('stdout'), '', 'the box is empty after empty_after');
+    const failed = await c.request(
+      [
+        ['op', 'exec'],
+        ['arg', '/no/such/program'],
+        ['box', 'ro'],
+        ['path', 'secret'],
+        ['data', 's'],
+        ['empty_after', 1],
+      ],
+      10_000,
+    );
+    assert.equal(failed.text('clean'), '1', 'emptied even when the program cannot start');
+    assert.equal((await ls(c)).text('stdout'), '');
+    const unknown = await c.request(
+      [
+        ['op', 'exec'],
+        ['arg', 'true'],
+        ['boxdir', 'nope'],
+        ['path', 'x'],
+        ['data', 'x'],
+        ['empty_after', 1],
+      ],
+      10_000,
+    );
+    assert.equal(unknown.text('status'), 'error');
+    // An exec without empty_after leaves the box in use: the pool resets it before the next submission.
+    await ls(c, [
+      ['path', 'kept'],
+      ['data', 'k'],
+    ]);
+    assert.equal(c.boxesEmpty, false);
+    await pool.release(c, true);
+    const again = await pool.acquire(shape);
+    assert.equal(again, c);
+    assert.equal((await ls(again)).text('stdout'), '', 'the reset emptied what the last exec left');
+    await pool.release(again, true);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('pool: a container is reused only after a reset, replaced after maxUses, and at once after an anomaly', async () => {
   const docker = new Docker();
   const pool = new ContainerPool(docker, `test-pool-${process.pid}`, { maxUses: 2, maxBusy: 1, idlePerShape: 1, idleTimeoutMs: 0 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MessageDecoder, encodeMessage } from '../../runner/sandbox/wire';
+import { FrameDemuxer, MessageDecoder, encodeMessage } from '../../runner/sandbox/wire';
 
 test('protocol: a message survives being split at every byte', () => {
   const wire = encodeMessage([
@@ -38,4 +38,61 @@ test('protocol: two messages in one chunk come out in order', () => {
 
 test('protocol: a malformed header is an error, not a hang', () => {
   assert.throws(() => new MessageDecoder().push(Buffer.from('garbage here\n')), /bad header/);
+});
+
+test("protocol: Docker's frames are taken apart however the socket cuts them", () => {
+  const frame = (stream: number, payload: Buffer) => {
+    const head = Buffer.alloc(8);
+    head[0] = stream;
+    head.writeUInt32BE(payload.length, 4);
+    return Buffer.concat([head, payload]);
+  };
+  const big = Buffer.alloc(100_000, 7);
+  const wire = Buffer.concat([
+    frame(1, Buffer.from('status 2\nok')),
+    frame(2, Buffer.from('a warning')),
+    frame(1, big),
+    frame(1, Buffer.alloc(0)),
+  ]);
+  for (const step of [1, 3, 8, 9, 4096, wire.length]) {
+    const got: Array<[number, string]> = [];
+    const demux = new FrameDemuxer((stream, payload) =>
+      got.push([stream, payload.length > 100 ? `${payload.length}` : payload.toString()]),
+    );
+    for (let i = 0; i < wire.length; i += step) demux.push(wire.subarray(i, i + step));
+    assert.deepEqual(
+      got,
+      [
+        [1, 'status 2\nok'],
+        [2, 'a warning'],
+        [1, '100000'],
+        [1, ''],
+      ],
+      `chunks of ${step}`,
+    );
+  }
+});
+
+test('protocol: text and byte fields, multi-byte text included, encode to what the decoder reads back', () => {
+  const bytes = Buffer.from([0, 255, 10, 101, 110, 100]);
+  const wire = encodeMessage([
+    ['op', 'exec'],
+    ['arg', 'héllo wörld'],
+    ['data', bytes],
+    ['n', 42],
+    ['data', Buffer.alloc(0)],
+    ['env', 'K=✓'],
+  ]);
+  const [m] = new MessageDecoder().push(wire);
+  assert.deepEqual(
+    m!.all.map(([k, v]) => [k, v.toString('hex')]),
+    [
+      ['op', Buffer.from('exec').toString('hex')],
+      ['arg', Buffer.from('héllo wörld').toString('hex')],
+      ['data', bytes.toString('hex')],
+      ['n', Buffer.from('42').toString('hex')],
+      ['data', ''],
+      ['env', Buffer.from('K=✓').toString('hex')],
+    ],
+  );
 });
