@@ -186,6 +186,22 @@ test('daemon: it leaves after its idle time, and takes its containers and socket
   );
 });
 
+/** Whether one of the daemon's containers runs a Python program (python3 /box/main.py) now. */
+function spinning(daemonPid: number): boolean {
+  return execFileSync('docker', ['ps', '-q', '--filter', `label=verdict.pid=${daemonPid}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .some((id) => {
+      try {
+        return execFileSync('docker', ['top', id, '-eo', 'pid,args'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(
+          'python3 /box/',
+        );
+      } catch {
+        return false; // removed between the two calls
+      }
+    });
+}
+
 test('daemon: a client killed mid-run (SIGKILL) leaves it healthy, and the run’s program is stopped', async () => {
   const dir = daemonFolder();
   const env = { VERDICT_DAEMON_DIR: dir };
@@ -196,25 +212,11 @@ test('daemon: a client killed mid-run (SIGKILL) leaves it healthy, and the run�
   const child = execa(process.execPath, [BIN, 'run', spin, '--time-limit', '2000'], { input: '', env, reject: false, buffer: false });
   let seen = '';
   child.stdout!.on('data', (d: Buffer) => (seen += d.toString()));
-  // The daemon's containers: one runs the spinning program (python3 /box/main.py) until its limit.
-  const spinning = () =>
-    execFileSync('docker', ['ps', '-q', '--filter', `label=verdict.pid=${info.pid}`], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .some((id) => {
-        try {
-          return execFileSync('docker', ['top', id, '-eo', 'pid,args'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(
-            'python3 /box/',
-          );
-        } catch {
-          return false; // removed between the two calls
-        }
-      });
   await until('the program runs', () => seen.includes('spinning'), 60_000);
-  assert.ok(spinning(), 'the program is seen in its container');
+  assert.ok(spinning(info.pid), 'the program is seen in its container');
   child.kill('SIGKILL');
   await child;
-  await until('the killed client’s program ends at its limit', () => !spinning(), 30_000);
+  await until('the killed client’s program ends at its limit', () => !spinning(info.pid), 30_000);
   const r = await verdict(['run', hello], env, 'after\n');
   assert.equal(r.stdout, 'hello after\n');
   assert.equal((await status(dir))?.pid, info.pid, 'the same daemon, still serving');
@@ -390,4 +392,17 @@ test('daemon: the native client serves a plain run or judge from the daemon with
   const ended = await child;
   assert.equal(ended.exitCode, 130);
   assert.match(said, /cancelled run \S+ in the background runner/);
+
+  // A client killed mid-run (SIGKILL) closes its connection: the daemon cancels the run at once,
+  // long before the program's 20 s limit, and goes on serving.
+  const daemonPid = (await status(dir))!.pid;
+  const killed = execa(NATIVE, ['run', spin, '--time-limit', '20000'], { input: '', env, reject: false, buffer: false, cwd: root });
+  let killedSeen = '';
+  killed.stdout!.on('data', (d: Buffer) => (killedSeen += d.toString()));
+  await until('the program runs', () => killedSeen.includes('spinning') && spinning(daemonPid), 60_000);
+  killed.kill('SIGKILL');
+  await killed;
+  await until('the killed client’s program is stopped', () => !spinning(daemonPid), 10_000);
+  const after = await nativeCall(['run', hello], env, 'f\n');
+  assert.deepEqual([after.stdout, after.node], ['hello f\n', false]);
 });
