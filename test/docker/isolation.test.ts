@@ -452,31 +452,37 @@ test('runtime: the container runtime is a setting passed through to Docker', asy
   assert.equal(runc.stdout, 'RAN\n', show(runc));
 });
 
+/** `ls -A /box` in a sandbox of the container: what the box holds. */
+const listBox = (c: Awaited<ReturnType<ContainerPool['acquire']>>, extra: Array<[string, string | number]> = []) =>
+  c.request(
+    [
+      ['op', 'exec'],
+      ['arg', 'ls'],
+      ['arg', '-A'],
+      ['arg', '/box'],
+      ['env', 'PATH=/usr/bin:/bin'],
+      ['box', 'ro'],
+      ['cwd', '/tmp'],
+      ...extra,
+    ],
+    10_000,
+  );
+
+/** A Python container shape for the pool tests. */
+const PYTHON_SHAPE = {
+  image: imageName('python3'),
+  language: 'python3',
+  memoryBytes: 512 * 1024 * 1024,
+  pids: 80,
+  tmpBytes: 256 * 1024 * 1024,
+  nanoCpus: 1e9,
+};
+
 test('pool: an exec with files puts them in an emptied box, empty_after empties it before the reply whatever happened, and only then is the reset skipped', async () => {
   const docker = new Docker();
   const pool = new ContainerPool(docker, `test-pool-files-${process.pid}`, { maxUses: 10, maxBusy: 1, idlePerShape: 1, idleTimeoutMs: 0 });
-  const shape = {
-    image: imageName('python3'),
-    language: 'python3',
-    memoryBytes: 512 * 1024 * 1024,
-    pids: 80,
-    tmpBytes: 256 * 1024 * 1024,
-    nanoCpus: 1e9,
-  };
-  const ls = (c: Awaited<ReturnType<ContainerPool['acquire']>>, extra: Array<[string, string | number]> = []) =>
-    c.request(
-      [
-        ['op', 'exec'],
-        ['arg', 'ls'],
-        ['arg', '-A'],
-        ['arg', '/box'],
-        ['env', 'PATH=/usr/bin:/bin'],
-        ['box', 'ro'],
-        ['cwd', '/tmp'],
-        ...extra,
-      ],
-      10_000,
-    );
+  const shape = PYTHON_SHAPE;
+
   try {
     const c = await pool.acquire(shape);
     assert.ok(c.features.execFiles, 'this supervisor speaks protocol 5');
@@ -491,7 +497,7 @@ test('pool: an exec with files puts them in an emptied box, empty_after empties 
     );
     assert.equal(put.text('clean'), '', 'a put leaves the box in use');
     assert.equal(c.boxesEmpty, false);
-    const run = await ls(c, [
+    const run = await listBox(c, [
       ['path', 'a.py'],
       ['data', 'print(1)'],
       ['path', 'dir/b.txt'],
@@ -501,7 +507,7 @@ test('pool: an exec with files puts them in an emptied box, empty_after empties 
     assert.equal(run.text('stdout'), 'a.py\ndir\n', 'the files are put in an emptied box: nothing left behind');
     assert.equal(run.text('clean'), '1', 'emptied before the reply');
     assert.ok(c.boxesEmpty);
-    assert.equal((await ls(c)).text('stdout'), '', 'the box is empty after empty_after');
+    assert.equal((await listBox(c)).text('stdout'), '', 'the box is empty after empty_after');
     const failed = await c.request(
       [
         ['op', 'exec'],
@@ -514,7 +520,7 @@ test('pool: an exec with files puts them in an emptied box, empty_after empties 
       10_000,
     );
     assert.equal(failed.text('clean'), '1', 'emptied even when the program cannot start');
-    assert.equal((await ls(c)).text('stdout'), '');
+    assert.equal((await listBox(c)).text('stdout'), '');
     const unknown = await c.request(
       [
         ['op', 'exec'],
@@ -528,7 +534,7 @@ test('pool: an exec with files puts them in an emptied box, empty_after empties 
     );
     assert.equal(unknown.text('status'), 'error');
     // An exec without empty_after leaves the box in use: the pool resets it before the next submission.
-    await ls(c, [
+    await listBox(c, [
       ['path', 'kept'],
       ['data', 'k'],
     ]);
@@ -536,7 +542,7 @@ test('pool: an exec with files puts them in an emptied box, empty_after empties 
     await pool.release(c, true);
     const again = await pool.acquire(shape);
     assert.equal(again, c);
-    assert.equal((await ls(again)).text('stdout'), '', 'the reset emptied what the last exec left');
+    assert.equal((await listBox(again)).text('stdout'), '', 'the reset emptied what the last exec left');
     await pool.release(again, true);
   } finally {
     await pool.close();
@@ -546,14 +552,7 @@ test('pool: an exec with files puts them in an emptied box, empty_after empties 
 test('pool: a container is reused only after a reset, replaced after maxUses, and at once after an anomaly', async () => {
   const docker = new Docker();
   const pool = new ContainerPool(docker, `test-pool-${process.pid}`, { maxUses: 2, maxBusy: 1, idlePerShape: 1, idleTimeoutMs: 0 });
-  const shape = {
-    image: imageName('python3'),
-    language: 'python3',
-    memoryBytes: 512 * 1024 * 1024,
-    pids: 80,
-    tmpBytes: 256 * 1024 * 1024,
-    nanoCpus: 1e9,
-  };
+  const shape = PYTHON_SHAPE;
   try {
     const first = await pool.acquire(shape);
     await first.request(
@@ -567,18 +566,7 @@ test('pool: a container is reused only after a reset, replaced after maxUses, an
     await pool.release(first, true);
     const second = await pool.acquire(shape);
     assert.equal(second, first, 'a clean container is reused');
-    const listing = await second.request(
-      [
-        ['op', 'exec'],
-        ['arg', 'ls'],
-        ['arg', '-A'],
-        ['arg', '/box'],
-        ['env', 'PATH=/usr/bin:/bin'],
-        ['box', 'ro'],
-        ['cwd', '/tmp'],
-      ],
-      10_000,
-    );
+    const listing = await listBox(second);
     assert.equal(listing.text('stdout'), '', 'the reset emptied the box');
     await pool.release(second, true);
     const third = await pool.acquire(shape);
