@@ -10,11 +10,26 @@ import type { TestData } from './judge';
 
 /**
  * Bytes as a request field carries them: `field` as text when they are UTF-8 (exactly, a BOM and NUL
- * included), else `<field>Base64` — for stdin and inline tests, so no byte is lost on the way.
+ * included) and no larger in JSON than in base64, else `<field>Base64` — for stdin and inline tests,
+ * so no byte is lost on the way. (JSON writes a control byte as `\u00XX`: 64 MiB of NULs as text
+ * would be 384 MiB, past a server's body limit; in base64 it is 85 MiB.)
  */
 export function bytesField(field: 'stdin' | 'input' | 'answer', bytes: Uint8Array): Record<string, string> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return isUtf8(buffer) ? { [field]: buffer.toString('utf8') } : { [`${field}Base64`]: buffer.toString('base64') };
+  return isUtf8(buffer) && jsonGrowth(buffer) <= buffer.length / 3
+    ? { [field]: buffer.toString('utf8') }
+    : { [`${field}Base64`]: buffer.toString('base64') };
+}
+
+/** How many bytes JSON's escapes add to these (UTF-8) bytes as a string: 1 for `\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`; 5 for any other control byte. */
+function jsonGrowth(bytes: Uint8Array): number {
+  let growth = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x20 && b !== 0x22 && b !== 0x5c) continue;
+    growth += b === 0x22 || b === 0x5c || (b >= 0x08 && b <= 0x0d && b !== 0x0b) ? 1 : 5;
+  }
+  return growth;
 }
 
 /** A test sent whole (a judge request's `tests`): its files read, each field text or base64 as its bytes need. */

@@ -96,3 +96,25 @@ test('judge: a 600 MB answer is refused with its name, its size and the limit (n
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('bytes: a request field carries them as text when that is no larger in JSON than base64, else as base64, and both give back the same bytes', async () => {
+  const { bytesField } = await import('../../protocol/service-client');
+  const back = (f: Record<string, string>) =>
+    f.stdin !== undefined ? Buffer.from(f.stdin, 'utf8') : Buffer.from(f.stdinBase64!, 'base64');
+  const cases: Array<[string, Buffer, 'stdin' | 'stdinBase64']> = [
+    ['text with lines, a tab, quotes, a backslash', Buffer.from('5 7\n1 2 3 4 5\tsix "seven" \\ ü€\r\n'), 'stdin'],
+    // Every byte escaped (2 in JSON, 1.33 in base64): base64 keeps the request within its bound.
+    ['nothing but line ends', Buffer.from('\n'.repeat(300)), 'stdinBase64'],
+    ['text with a few NULs', Buffer.from('a\0b\0' + 'c'.repeat(40)), 'stdin'],
+    ['not UTF-8', LATIN1_NUL, 'stdinBase64'],
+    // 6 bytes each as JSON text (\u0000), 1.33 in base64: a large input of NULs would pass a body limit as text.
+    ['mostly NULs', Buffer.alloc(3000), 'stdinBase64'],
+    ['mostly control bytes', Buffer.from(Array.from({ length: 300 }, (_, i) => i % 32)), 'stdinBase64'],
+  ];
+  for (const [what, bytes, field] of cases) {
+    const f = bytesField('stdin', bytes);
+    assert.deepEqual(Object.keys(f), [field], what);
+    assert.ok(back(f).equals(bytes), what);
+    assert.ok(Buffer.byteLength(JSON.stringify(f)) <= Math.ceil(bytes.length / 3) * 4 + 20, `${what}: no larger than base64`);
+  }
+});
