@@ -168,9 +168,7 @@ class DoorIo implements CliIo {
 
   /** Not this door's call: the client hands it to the Node CLI, having consumed nothing. */
   decline(): void {
-    this.send('D', Buffer.alloc(0));
-    this.ended = true;
-    this.conn.end();
+    this.finish('D', Buffer.alloc(0));
   }
 
   exitNow(code: number): void {
@@ -178,10 +176,14 @@ class DoorIo implements CliIo {
   }
 
   end(code: number): void {
-    if (this.ended) return;
     const status = Buffer.alloc(4);
     status.writeUInt32BE(code >>> 0);
-    this.send('X', status);
+    this.finish('X', status);
+  }
+
+  /** The last frame of the connection, then its end. */
+  private finish(kind: 'D' | 'X', payload: Buffer): void {
+    this.send(kind, payload);
     this.ended = true;
     this.conn.end();
   }
